@@ -1,0 +1,1 @@
+"""The command line: one group per persona, loaded lazily (``por.cli.main``)."""

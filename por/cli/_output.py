@@ -1,0 +1,54 @@
+"""Shared CLI output: results as a rich table or JSON, and the exit-status convention (0/1/2)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from por.verify.result import Result
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def print_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, indent=2, sort_keys=True, default=str))
+
+
+def print_result(result: Result, as_json: bool) -> int:
+    """Print a verification result and return the exit status it implies."""
+    if as_json:
+        print_json(result.to_dict())
+        return result.exit_code()
+    con = console()
+    table = Table(title=result.subject, show_lines=False)
+    table.add_column("", no_wrap=True)
+    table.add_column("check", no_wrap=True)
+    table.add_column("detail")
+    for c in result.checks:
+        table.add_row("[green]OK[/]" if c.ok else "[red]FAIL[/]", c.id, c.message)
+    con.print(table)
+    n_fail = len(result.failures)
+    if result.ok:
+        con.print(f"OK: all {len(result.checks)} checks passed")
+    elif not result.checks:
+        con.print("FAIL: no checks could be run")
+    else:
+        con.print(f"FAIL: {n_fail} of {len(result.checks)} checks failed")
+    return result.exit_code()
+
+
+def fail_usage(message: str) -> None:
+    """Print a usage error and exit 2 (unusable input)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)

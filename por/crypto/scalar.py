@@ -1,0 +1,89 @@
+"""Scalars of BLS12-381 (low-level): the order r, strict 32-byte encoding, hash-to-scalar.
+
+Scalars are plain Python ints in [0, r); the backends convert at their boundary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Protocol
+
+from py_ecc.bls.hash_to_curve import expand_message_xmd
+
+from por.errors import EncodingError
+
+R = 0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001
+SCALAR_BYTES = 32
+HASH_TO_SCALAR_BYTES = 48  # RFC 9380 hash_to_field L for a 255-bit prime with k = 128
+
+
+class RandomSource(Protocol):
+    """Anything with ``randbelow``-like behaviour; ``secrets`` in production, seeded in tests."""
+
+    def randbelow(self, n: int) -> int: ...
+
+
+class _SystemRandom:
+    def randbelow(self, n: int) -> int:
+        return secrets.randbelow(n)
+
+
+SYSTEM_RANDOM: RandomSource = _SystemRandom()
+
+
+class SeededRandom:
+    """Deterministic randomness for tests and vector generation only (SHA-256 in counter mode)."""
+
+    def __init__(self, seed: bytes | str | int) -> None:
+        if isinstance(seed, int):
+            seed = seed.to_bytes(32, "big", signed=False)
+        elif isinstance(seed, str):
+            seed = seed.encode()
+        self._key = hashlib.sha256(b"por/v1/test-rng" + seed).digest()
+        self._counter = 0
+
+    def randbelow(self, n: int) -> int:
+        nbytes = (n.bit_length() + 7) // 8 + 16  # 128 extra bits: negligible bias
+        out = b""
+        while len(out) < nbytes:
+            out += hashlib.sha256(self._key + self._counter.to_bytes(8, "big")).digest()
+            self._counter += 1
+        return int.from_bytes(out[:nbytes], "big") % n
+
+
+def random_scalar(rng: RandomSource | None = None, nonzero: bool = True) -> int:
+    """A uniform scalar from the OS CSPRNG (or the caller's generator in tests)."""
+    src = rng or SYSTEM_RANDOM
+    if nonzero:
+        return 1 + src.randbelow(R - 1)
+    return src.randbelow(R)
+
+
+def encode_scalar(k: int) -> bytes:
+    """32-byte big-endian encoding of a scalar in [0, r)."""
+    if not 0 <= k < R:
+        raise EncodingError("scalar out of range [0, r)")
+    return k.to_bytes(SCALAR_BYTES, "big")
+
+
+def decode_scalar(data: bytes) -> int:
+    """Strict decoding: exactly 32 bytes, big-endian, value < r (non-canonical encodings rejected)."""
+    if len(data) != SCALAR_BYTES:
+        raise EncodingError(f"scalar must be {SCALAR_BYTES} bytes, got {len(data)}")
+    k = int.from_bytes(data, "big")
+    if k >= R:
+        raise EncodingError("non-canonical scalar (>= r)")
+    return k
+
+
+def hash_to_scalar(msg: bytes, dst: bytes) -> int:
+    """RFC 9380 hash_to_field style: expand_message_xmd(SHA-256) to 48 bytes, reduced mod r."""
+    uniform = expand_message_xmd(msg, dst, HASH_TO_SCALAR_BYTES, hashlib.sha256)
+    return int.from_bytes(uniform, "big") % R
+
+
+def inv(k: int) -> int:
+    if k % R == 0:
+        raise ZeroDivisionError("zero scalar has no inverse")
+    return pow(k, -1, R)
