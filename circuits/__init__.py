@@ -1,0 +1,1 @@
+"""Statement specifications of por-v1 (node-range, collateral, solvency) and their vectors."""

@@ -1,0 +1,1 @@
+"""The epoch pipeline and the published bundle (DESIGN.md section 7)."""

@@ -1,0 +1,1 @@
+"""Regulator exports and stress tests."""
