@@ -53,3 +53,60 @@ class EpochError(PorError):
 
 class BundleError(PorError):
     """A published bundle or client proof that cannot be read (unknown version, missing file)."""
+
+
+class ReportError(PorError):
+    """A regulator report that cannot be collected or written, or whose detached signature fails."""
+
+
+class StressError(UsageError, ValueError):
+    """A stress scenario or margin book that cannot be used: an unparsable shock, an unknown asset."""
+
+
+class PriceError(ReservesError):
+    """No usable price for an asset: too few, stale, too dispersed reports, or an unknown signer.
+
+    ``kind`` is one of ``too-few``, ``stale``, ``dispersed``, ``unknown-signer``; ``asset`` names the
+    asset. Stops the epoch and trips the ledger's liquidation circuit breaker.
+    """
+
+    def __init__(self, message: str, *, asset: str = "", kind: str = "too-few") -> None:
+        super().__init__(message)
+        self.asset = asset
+        self.kind = kind
+
+
+class ShortfallError(ReservesError):
+    """Reserves below net liabilities for an asset: the solvency proof cannot exist.
+
+    Operator-only: the message names the asset and the amount short (in minor units).
+    """
+
+    def __init__(self, asset: str, short: int) -> None:
+        super().__init__(f"reserves of {asset} fall short of net liabilities by {short} minor units")
+        self.asset = asset
+        self.short = short
+
+
+class IdempotencyConflictError(LedgerError):
+    """An idempotency key already used for an entry with different content (a retry must be identical)."""
+
+
+class InsufficientFundsError(LedgerError):
+    """A posting or withdrawal that would take a balance below its floor or an account below its margin."""
+
+
+class PermissionDeniedError(LedgerError):
+    """The signer's roles do not permit the entry type, or a quorum of governors did not sign."""
+
+
+class CircuitBreakerError(LedgerError):
+    """Automated liquidation is paused: prices moved too much in the window or the oracle quorum failed."""
+
+
+class PriceUnavailableError(LedgerError):
+    """No usable (fresh, signed) price for an asset."""
+
+
+class LedgerIntegrityError(LedgerError):
+    """The stored ledger does not verify: a broken chain, a bad signature, a tampered row."""

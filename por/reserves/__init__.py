@@ -1,1 +1,16 @@
-"""Reserves: custodian attestations, price oracles, valuation and solvency (DESIGN.md section 5)."""
+"""Reserves: custodian attestations, price oracles, valuation and solvency (DESIGN.md section 5).
+
+Modules (pure code over plain data; ``ledger_adapter`` is the only one that knows the ledger):
+
+- ``attestation``: the canonical statement, its byte encoding (the BLS message), attestation files,
+  signing, co-signing and aggregation;
+- ``keyring``: members, roles, BLS keys with proofs of possession, Ed25519 keys, key files;
+- ``policy``: reserve policy per asset, the epoch context, :func:`policy.evaluate` (counted or not,
+  and why), and the governed configuration file ``por-reserves-config/1``;
+- ``oracle``: signed price reports, quorum median, freshness and dispersion, ``price_source``;
+- ``valuation``: exact per-asset and overall coverage;
+- ``solvency``: the per-asset solvency proof and its verification;
+- ``ledger_adapter``: keyring, settings and price hook from and into ``por.ledger``.
+
+The normative description is ``docs/protocol/40-reserves.md``.
+"""

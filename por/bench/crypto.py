@@ -1,0 +1,85 @@
+"""``por bench crypto``: Bulletproofs prove / batch-verify per value and proof sizes, each beside its floor.
+
+Floors are measured in the same run on the fast backend: for proving, ONE multi-scalar
+multiplication of 2·n·m random points (the size the algorithm irreducibly touches); for batch
+verification, ONE MSM of exactly the folded verification equation's size. Targets come from the
+crypto issue (prove <= 6 ms per 64-bit value at m = 16, batch verify <= 0.6 ms per value).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from por.bench import Figure, best_of
+from por.crypto import rangeproof
+from por.crypto.backend import get_backend
+from por.crypto.generators import bulletproof_gens
+from por.crypto.pedersen import commit
+from por.crypto.scalar import R
+
+BITS = 64
+
+
+def _msm_floor(points: int, repeat: int) -> float:
+    """Milliseconds for one fast-backend MSM of ``points`` random scalars over the Bulletproofs vectors."""
+    be = get_backend("fast")
+    gens = bulletproof_gens(be)
+    gens.ensure((points + 1) // 2)
+    pts = (gens.G + gens.H)[:points]
+    while len(pts) < points:
+        pts += pts[: points - len(pts)]
+    ks = [secrets.randbelow(R) for _ in range(points)]
+    return best_of(lambda: be.msm(pts, ks), repeat) * 1e3
+
+
+def _values(m: int) -> tuple[list[int], list[int]]:
+    return [secrets.randbelow(2**BITS) for _ in range(m)], [secrets.randbelow(R) for _ in range(m)]
+
+
+def run(quick: bool) -> list[Figure]:
+    be = get_backend("fast")
+    repeat = 2 if quick else 3
+    bulletproof_gens(be).ensure(BITS * 64)  # hash-to-curve of the vectors is set-up, not proving
+    figures: list[Figure] = []
+    proofs: dict[int, tuple[list[bytes], bytes]] = {}
+    for m in (1, 16, 64):
+        vals, blinds = _values(m)
+        out: list[bytes] = []
+        secs = best_of(lambda out=out, vals=vals, blinds=blinds: out.append(rangeproof.prove(vals, blinds, BITS)),
+                       1 if m == 64 else repeat)
+        proofs[m] = ([commit(v, g) for v, g in zip(vals, blinds, strict=True)], out[-1])
+        floor = _msm_floor(2 * BITS * m, repeat) / m
+        figures.append(Figure(f"range.prove.per_value.m{m}", secs * 1e3 / m, "ms", floor,
+                              6.0 if m == 16 else None,
+                              note=f"one aggregated {BITS}-bit proof of m={m}; floor: one MSM of 2*n*m points / m"))
+    for m in (1, 16):
+        figures.append(Figure(f"range.proof_size.m{m}", float(len(proofs[m][1])), "bytes",
+                              note=f"352 + 96*log2({BITS}*{m}) bytes"))
+
+    # Batch verification: k aggregated m=16 proofs (the tree's node-range blocks) in one MSM.
+    k = 4 if quick else 8
+    batch = []
+    for _ in range(k):
+        vals, blinds = _values(16)
+        batch.append(([commit(v, g) for v, g in zip(vals, blinds, strict=True)],
+                      rangeproof.prove(vals, blinds, BITS), BITS))
+    assert rangeproof.verify_batch(batch)
+    secs = best_of(lambda: rangeproof.verify_batch(batch), repeat)
+    lg = (BITS * 16).bit_length() - 1
+    eq_size = 2 * BITS * 16 + 2 + k * (4 + 2 * lg + 16)
+    n_values = 16 * k
+    figures.append(Figure("range.verify_batch.per_value", secs * 1e3 / n_values, "ms",
+                          _msm_floor(eq_size, repeat) / n_values, 0.6,
+                          note=f"{k} proofs of m=16 x {BITS} bits batched; floor: one MSM of {eq_size} points"))
+    # Batch of single-value proofs (the client's view: sibling proofs), for reference.
+    k1 = 16 if quick else 64
+    singles = []
+    for _ in range(k1):
+        vals, blinds = _values(1)
+        singles.append(([commit(vals[0], blinds[0])], rangeproof.prove(vals, blinds, BITS), BITS))
+    secs = best_of(lambda: rangeproof.verify_batch(singles), repeat)
+    eq1 = 2 * BITS + 2 + k1 * (4 + 2 * 6 + 1)
+    figures.append(Figure("range.verify_batch.per_value.m1", secs * 1e3 / k1, "ms",
+                          _msm_floor(eq1, repeat) / k1, 0.6,
+                          note=f"{k1} single-value proofs batched; floor: one MSM of {eq1} points"))
+    return figures

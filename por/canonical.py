@@ -1,0 +1,50 @@
+"""Canonical JSON (the bytes that are hashed and signed): UTF-8, sorted keys, no insignificant
+whitespace, no floats, no NaN. Readers of signed documents require the bytes they received to be
+canonical, so the signature covers exactly the bytes on disk (no re-serialization ambiguity)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from por.errors import EncodingError
+
+
+def _reject_floats(obj: Any, path: str = "$") -> None:
+    if isinstance(obj, float):
+        raise EncodingError(f"floats are not allowed in canonical JSON (at {path})")
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if not isinstance(k, str):
+                raise EncodingError(f"non-string key at {path}")
+            _reject_floats(v, f"{path}.{k}")
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            _reject_floats(v, f"{path}[{i}]")
+
+
+def dumps(obj: Any) -> bytes:
+    """Canonical bytes of a JSON value built from dict/list/str/int/bool/None."""
+    _reject_floats(obj)
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def loads(data: bytes, *, require_canonical: bool = False) -> Any:
+    """Parse JSON; floats are refused (parse_float raises) and, if asked, non-canonical bytes too."""
+    def no_float(s: str) -> Any:
+        raise EncodingError(f"floats are not allowed (found {s})")
+
+    def no_const(s: str) -> Any:
+        raise EncodingError(f"{s} is not allowed")
+
+    try:
+        text = data.decode("utf-8")
+        obj = json.loads(text, parse_float=no_float, parse_constant=no_const)
+    except UnicodeDecodeError as exc:
+        raise EncodingError("not UTF-8") from exc
+    except json.JSONDecodeError as exc:
+        raise EncodingError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if require_canonical and dumps(obj) != data:
+        raise EncodingError("JSON is not in canonical form (sorted keys, no whitespace)")
+    return obj

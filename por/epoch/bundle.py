@@ -1,0 +1,179 @@
+"""The published epoch bundle (DESIGN.md section 7): a directory with a signed ``manifest.json``.
+
+``manifest.json`` is canonical JSON ``{"signed": {...}, "signatures": [...]}``. Every other file of the
+bundle is listed in ``signed.files`` with its SHA-256 and size, so a byte changed anywhere is caught.
+A signature is Ed25519 over ``b"por/v1/manifest\\x00" || canonical(signed)``; the reader requires the
+file to be canonical, so what is verified is exactly the bytes received. The operator signs; an
+auditor may co-sign later (``por audit cosign``) without changing the signed body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from por import canonical
+from por.errors import BundleError, EncodingError
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = "por-manifest/1"
+SIGNATURE_DOMAIN = b"por/v1/manifest\x00"
+CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def public_key_hex(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    pub = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return pub.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+
+
+def key_id(public_hex: str) -> str:
+    return hashlib.sha256(b"por/v1/key-id" + bytes.fromhex(public_hex)).hexdigest()[:16]
+
+
+def verify_ed25519(public_hex: str, message: bytes, signature_hex: str) -> bool:
+    """True only for a well-formed key and signature that verify; never raises on bad input."""
+    try:
+        pub = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex))
+        pub.verify(bytes.fromhex(signature_hex), message)
+        return True
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+
+
+@dataclass
+class Manifest:
+    """A parsed manifest: the signed body, its canonical bytes, and the signatures on them."""
+
+    signed: dict[str, Any]
+    signatures: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def body_bytes(self) -> bytes:
+        return canonical.dumps(self.signed)
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the signed body: what client proofs point at (unchanged by co-signatures)."""
+        return hashlib.sha256(self.body_bytes).hexdigest()
+
+    def signing_message(self) -> bytes:
+        return SIGNATURE_DOMAIN + self.body_bytes
+
+    def sign(self, key: Ed25519PrivateKey, role: str, signer_id: str) -> None:
+        pub = public_key_hex(key)
+        self.signatures = [s for s in self.signatures if s.get("public_key") != pub]
+        self.signatures.append({
+            "role": role,
+            "signer": signer_id,
+            "public_key": pub,
+            "key_id": key_id(pub),
+            "signature": key.sign(self.signing_message()).hex(),
+        })
+
+    def signatures_by(self, role: str) -> list[dict[str, str]]:
+        return [s for s in self.signatures if s.get("role") == role]
+
+    def verify_signature(self, sig: dict[str, Any], expected_public_hex: str | None = None) -> bool:
+        pub = sig.get("public_key")
+        if not isinstance(pub, str) or not isinstance(sig.get("signature"), str):
+            return False
+        if expected_public_hex is not None and pub.lower() != expected_public_hex.lower():
+            return False
+        return verify_ed25519(pub, self.signing_message(), sig["signature"])
+
+    def to_bytes(self) -> bytes:
+        return canonical.dumps({"signed": self.signed, "signatures": self.signatures})
+
+    def write(self, directory: Path) -> Path:
+        path = directory / MANIFEST
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(self.to_bytes())
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Manifest:
+        """Parse strictly: canonical bytes, known format, the fields every reader needs."""
+        try:
+            doc = canonical.loads(data, require_canonical=True)
+        except EncodingError as exc:
+            raise BundleError(f"manifest.json: {exc}") from exc
+        if not isinstance(doc, dict) or set(doc) != {"signed", "signatures"}:
+            raise BundleError("manifest.json: expected exactly the members 'signed' and 'signatures'")
+        signed, sigs = doc["signed"], doc["signatures"]
+        if not isinstance(signed, dict) or not isinstance(sigs, list):
+            raise BundleError("manifest.json: 'signed' must be an object and 'signatures' a list")
+        fmt = signed.get("format")
+        if not isinstance(fmt, str) or not fmt.startswith("por-manifest/"):
+            raise BundleError("manifest.json: missing or unknown 'format'")
+        if fmt.split("/", 1)[1].split(".")[0] != MANIFEST_FORMAT.split("/", 1)[1]:
+            raise BundleError(f"manifest.json: unsupported major version {fmt!r} (this reader: {MANIFEST_FORMAT})")
+        for name in ("epoch_id", "protocol", "files", "tree", "nonce"):
+            if name not in signed:
+                raise BundleError(f"manifest.json: missing field {name!r}")
+        if not isinstance(signed["files"], dict):
+            raise BundleError("manifest.json: 'files' must be an object")
+        if not all(isinstance(s, dict) for s in sigs):
+            raise BundleError("manifest.json: every signature must be an object")
+        return cls(signed=signed, signatures=sigs)
+
+    @classmethod
+    def read(cls, directory: Path) -> Manifest:
+        path = Path(directory) / MANIFEST
+        if not path.is_file():
+            raise BundleError(f"{path}: no manifest.json in the bundle directory")
+        return cls.from_bytes(path.read_bytes())
+
+
+def list_files(directory: Path) -> dict[str, dict[str, Any]]:
+    """SHA-256 and size of every regular file of the bundle except the manifest (sorted, relative)."""
+    out: dict[str, dict[str, Any]] = {}
+    for p in sorted(Path(directory).rglob("*")):
+        if p.is_file() and p.name != MANIFEST and not p.name.endswith(".tmp"):
+            digest, size = sha256_file(p)
+            out[p.relative_to(directory).as_posix()] = {"sha256": digest, "size": size}
+    return out
+
+
+def check_files(directory: Path, manifest: Manifest) -> list[tuple[str, bool, str]]:
+    """(file, ok, message) for every listed file, plus any unlisted file found in the directory."""
+    results: list[tuple[str, bool, str]] = []
+    listed = manifest.signed["files"]
+    for name, meta in sorted(listed.items()):
+        if not isinstance(meta, dict) or "sha256" not in meta or "size" not in meta:
+            results.append((name, False, f"{name}: manifest entry is malformed"))
+            continue
+        p = Path(directory) / name
+        if ".." in Path(name).parts or Path(name).is_absolute():
+            results.append((name, False, f"{name}: path escapes the bundle directory"))
+            continue
+        if not p.is_file():
+            results.append((name, False, f"{name}: listed in the manifest but missing"))
+            continue
+        digest, size = sha256_file(p)
+        if size != meta["size"]:
+            results.append((name, False, f"{name}: size {size} bytes, manifest says {meta['size']} (truncated or extended)"))
+        elif digest != meta["sha256"]:
+            results.append((name, False, f"{name}: SHA-256 differs from the manifest (file changed or replaced)"))
+        else:
+            results.append((name, True, f"{name}: {size} bytes, SHA-256 matches"))
+    for name in list_files(directory):
+        if name not in listed:
+            results.append((name, False, f"{name}: present in the bundle but not listed in the manifest"))
+    return results

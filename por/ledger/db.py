@@ -1,0 +1,77 @@
+"""Engines for the two supported databases (SQLite file by default, PostgreSQL at scale), same code.
+
+SQLite: WAL journal, ``synchronous=FULL`` (a committed entry survives power loss), a long busy
+timeout, and writers that start with ``BEGIN IMMEDIATE`` so they queue for the write lock instead of
+failing on upgrade. PostgreSQL: READ COMMITTED writers serialised by a row lock on ``ledger_head``;
+readers that need one consistent view (snapshots) use REPEATABLE READ.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from por.errors import UsageError
+
+_SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def make_engine(url: str, schema: str | None = None) -> Engine:
+    """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``).
+
+    ``schema`` (PostgreSQL only) sets the ``search_path`` of every connection, so one database can hold
+    several ledgers (tests use a fresh schema per run).
+
+    Raises:
+        UsageError: an unsupported or malformed URL, or a bad schema name.
+    """
+    try:
+        u = make_url(url)
+    except ArgumentError as exc:
+        raise UsageError(f"not a database URL: {url!r}") from exc
+    backend = u.get_backend_name()
+    if backend == "sqlite":
+        if schema:
+            raise UsageError("a schema can only be chosen on PostgreSQL")
+        engine = create_engine(u, connect_args={"timeout": 120, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn: Any, _rec: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA busy_timeout=120000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            write = conn.get_execution_options().get("por_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    if backend == "postgresql":
+        if u.get_driver_name() != "psycopg":
+            raise UsageError("use the psycopg 3 driver: postgresql+psycopg://...")
+        engine = create_engine(u, pool_pre_ping=True)
+        if schema:
+            if not _SCHEMA_RE.match(schema):
+                raise UsageError(f"bad schema name {schema!r}")
+
+            @event.listens_for(engine, "connect")
+            def _pg_connect(dbapi_conn: Any, _rec: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute(f"SET search_path TO {schema}")
+                cur.close()
+                dbapi_conn.commit()
+
+        return engine
+    raise UsageError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql+psycopg://...")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"

@@ -1,0 +1,234 @@
+"""``por ledger verify``: re-check the whole ledger from scratch, trusting nothing the database derived.
+
+Steps, in one read transaction:
+
+1. sequence numbers are 1, 2, 3, ... and the first entry is the genesis;
+2. every body is canonical JSON and agrees with its row's columns;
+3. each entry's ``prev`` is the previous entry's chain hash, and its chain hash recomputes;
+4. its log leaf hash recomputes from the record;
+5. its signatures verify against the keys of the membership replayed so far, and its signers' roles
+   (or a governor quorum) permit its type;
+6. the posting rows are exactly the postings the entry body states, and sum to zero per asset;
+7. replayed balances never cross their floors, and equal ``ledger_balance`` at the end;
+8. the log root over the recomputed leaves equals the root pymerkle computes from the stored leaves
+   (and a published root, when one is given);
+9. the head row names the last entry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from por.errors import EncodingError, LedgerError, PorError
+from por.ledger import canonical
+from por.ledger.core import PLATFORM_ACCOUNTS
+from por.ledger.journal import (
+    Entry,
+    Governance,
+    balance_rule,
+    chain_hash,
+    leaf_hash,
+    parse_postings,
+    record_bytes,
+)
+from por.ledger.log import JournalLog, root_of_leaves
+from por.ledger.tables import balance_t, head_t, journal_t, posting_t
+from por.verify.result import Result
+
+CHUNK = 2000
+MAX_NAMED = 5
+
+
+class _Failures:
+    def __init__(self) -> None:
+        self.items: dict[str, list[str]] = defaultdict(list)
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def add(self, check: str, msg: str) -> None:
+        self.counts[check] += 1
+        if len(self.items[check]) < MAX_NAMED:
+            self.items[check].append(msg)
+
+    def report(self, result: Result, check: str, ok_msg: str) -> None:
+        n = self.counts.get(check, 0)
+        if n == 0:
+            result.passed(check, ok_msg)
+        else:
+            more = f" (and {n - MAX_NAMED} more)" if n > MAX_NAMED else ""
+            result.failed(check, "; ".join(self.items[check]) + more)
+
+
+def _stated_postings(entry: Entry, requests: dict[str, tuple[str, str, int]]) -> list[tuple[str, str, str, int]]:
+    t, p = entry.type, entry.payload
+    if t in ("post", "margin.trade", "margin.liquidate", "withdraw.request", "withdraw.settle"):
+        return parse_postings(p.get("postings"))
+    if t == "withdraw.reject" or (t == "withdraw.review" and p.get("decision") == "reject"):
+        w = requests.get(str(p.get("id")))
+        if w is None:
+            raise LedgerError(f"rejects unknown withdrawal {p.get('id')!r}")
+        acct, asset, amount = w
+        return [(acct, asset, "held", -amount), (acct, asset, "main", amount)]
+    return []
+
+
+def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None) -> Result:
+    """Replay and check every entry; the result names each failing entry by sequence and type."""
+    result = Result("ledger")
+    f = _Failures()
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            head = conn.execute(select(head_t)).first()
+            if head is None:
+                result.failed("ledger.head", "the ledger has no head row (no genesis entry)")
+                return result
+            gov = Governance()
+            kinds: dict[str, str] = {}
+            requests: dict[str, tuple[str, str, int]] = {}
+            balances: dict[tuple[str, str, str], int] = defaultdict(int)
+            last_touch: dict[tuple[str, str, str], int] = {}
+            leaves: list[bytes] = []
+            stored_leaves: list[bytes] = []
+            prev = "00" * 32
+            expect = 1
+            last_seq = 0
+            while True:
+                rows = conn.execute(select(journal_t).where(journal_t.c.seq >= expect)
+                                    .order_by(journal_t.c.seq).limit(CHUNK)).all()
+                if not rows:
+                    break
+                lo, hi = rows[0].seq, rows[-1].seq
+                posted: dict[int, list[tuple[str, str, str, int]]] = defaultdict(list)
+                for r in conn.execute(select(posting_t).where(posting_t.c.entry_seq >= lo, posting_t.c.entry_seq <= hi)
+                                      .order_by(posting_t.c.entry_seq, posting_t.c.idx)):
+                    posted[int(r.entry_seq)].append((r.account, r.asset, r.book, int(r.amount)))
+                for row in rows:
+                    seq = int(row.seq)
+                    name = f"entry {seq} ({row.type} by {row.signer})"
+                    if seq != expect:
+                        f.add("ledger.sequence", f"entry {expect} is missing (next is {seq})")
+                    expect, last_seq = seq + 1, seq
+                    stored_leaves.append(bytes(row.leaf_hash))
+                    body_b = row.body.encode("utf-8")
+                    sigs_b = row.sigs.encode("utf-8")
+                    rec = record_bytes(seq, row.prev_hash, body_b, sigs_b)
+                    leaves.append(leaf_hash(rec))
+                    # 2. canonical body, consistent columns
+                    try:
+                        sigs_obj = canonical.loads(sigs_b, require_canonical=True)
+                        sigs = [(str(s["by"]), str(s["sig"])) for s in sigs_obj]
+                        entry = Entry.from_bytes(body_b, sigs)
+                    except (EncodingError, LedgerError, KeyError, TypeError) as exc:
+                        f.add("ledger.canonical", f"{name}: {exc}")
+                        prev = row.entry_hash
+                        continue
+                    if (entry.type, entry.signer, entry.time) != (row.type, row.signer, row.time):
+                        f.add("ledger.canonical", f"{name}: the row's type/signer/time differ from its signed body")
+                    # 3-4. chain and leaf
+                    if row.prev_hash != prev:
+                        f.add("ledger.chain", f"{name}: prev hash does not link to entry {seq - 1}")
+                    if chain_hash(rec) != row.entry_hash:
+                        f.add("ledger.chain", f"{name}: stored entry hash does not match its content")
+                    if leaves[-1] != stored_leaves[-1]:
+                        f.add("ledger.log-leaves", f"{name}: stored log leaf hash does not match its record")
+                    prev = row.entry_hash
+                    # 5. signatures, roles, membership replay
+                    try:
+                        if seq == 1:
+                            if entry.type != "genesis":
+                                raise LedgerError("the first entry is not a genesis entry")
+                            gov.apply_genesis(entry)
+                            for a in PLATFORM_ACCOUNTS:
+                                kinds[a] = a
+                        else:
+                            gov.authorise(entry)
+                            gov.apply(entry, seq)
+                    except PorError as exc:
+                        f.add("ledger.signatures", f"{name}: {exc.diagnostics()}")
+                    p = entry.payload
+                    try:
+                        if entry.type == "account.open":
+                            for a in p.get("accounts", []):
+                                kinds[str(a.get("id"))] = str(a.get("kind"))
+                        elif entry.type == "margin.open":
+                            kinds[str(p.get("account"))] = "margin"
+                        elif entry.type == "asset.add":
+                            kinds.setdefault(f"reserve:{p.get('custodian')}", "reserve")
+                        elif entry.type == "withdraw.request":
+                            rq = p["request"]
+                            requests[str(rq["id"])] = (str(rq["account"]), str(rq["asset"]), int(rq["amount"]))
+                        stated = _stated_postings(entry, requests)
+                    except (PorError, KeyError, TypeError, AttributeError, ValueError) as exc:
+                        f.add("ledger.postings", f"{name}: postings cannot be read from the body ({exc})")
+                        stated = []
+                    # 6. posting rows equal the signed postings; double entry
+                    stored = posted.get(seq, [])
+                    if stored != stated:
+                        f.add("ledger.postings", f"{name}: posting rows differ from the signed entry "
+                                                 f"(rows {stored[:4]}, entry states {stated[:4]})")
+                    sums: dict[str, int] = defaultdict(int)
+                    for _, asset, _, amount in stored:
+                        sums[asset] += amount
+                    if any(sums.values()):
+                        f.add("ledger.double-entry", f"{name}: postings do not sum to zero per asset "
+                                                     f"({dict((a, s) for a, s in sums.items() if s)})")
+                    # 7. floors
+                    for acct, asset, book, amount in stored:
+                        key = (acct, asset, book)
+                        balances[key] += amount
+                        last_touch[key] = seq
+                        rule = balance_rule(kinds.get(acct, "house"), book)
+                        v = balances[key]
+                        if (rule == "nonneg" and v < 0) or (rule == "nonpos" and v > 0):
+                            f.add("ledger.floors", f"{name}: {acct} {asset} {book} crosses its floor ({v})")
+            if last_seq == 0:
+                result.failed("ledger.sequence", "the journal is empty")
+                return result
+            # 7. balances table
+            table: dict[tuple[str, str, str], int] = {}
+            for r in conn.execute(select(balance_t)):
+                table[(r.account, r.asset, r.book)] = int(r.amount)
+            for key in sorted(set(table) | {k for k, v in balances.items() if v}):
+                if table.get(key, 0) != balances.get(key, 0):
+                    acct, asset, book = key
+                    touched = last_touch.get(key)
+                    where = f", last posted by entry {touched}" if touched else ""
+                    f.add("ledger.balances", f"balance of {acct} {asset} {book} is {table.get(key, 0)} but the "
+                                             f"journal gives {balances.get(key, 0)}{where}")
+            # 8. log root
+            replayed_root = root_of_leaves(leaves)
+            log = JournalLog(lambda: conn, cache=False)
+            stored_root = log.root_hex(last_seq)
+            if stored_root != replayed_root:
+                f.add("ledger.log-root", f"log root over stored leaves {stored_root[:16]}... differs from the "
+                                         f"root over recomputed leaves {replayed_root[:16]}...")
+            if expected_root is not None:
+                size, root = expected_root
+                if size > last_seq:
+                    f.add("ledger.log-root", f"published log size {size} exceeds the journal ({last_seq})")
+                elif root_of_leaves(leaves[:size]) != root:
+                    f.add("ledger.log-root", f"the journal's first {size} entries do not give the published root "
+                                             f"{root[:16]}...: history was rewritten")
+            # 9. head
+            if int(head.seq) != last_seq or head.entry_hash != prev:
+                f.add("ledger.head", f"head row names entry {head.seq} but the journal ends at {last_seq}")
+    f.report(result, "ledger.sequence", f"entries 1..{last_seq} are contiguous, the first is the genesis")
+    f.report(result, "ledger.canonical", "every entry body is canonical JSON matching its row")
+    f.report(result, "ledger.chain", "every entry links to the previous one and its hash recomputes")
+    f.report(result, "ledger.signatures", "every signature verifies and every signer's role permits its entry")
+    f.report(result, "ledger.postings", "posting rows are exactly the signed postings")
+    f.report(result, "ledger.double-entry", "every entry's postings sum to zero per asset")
+    f.report(result, "ledger.floors", "no client balance ever went below zero, no debt above zero")
+    f.report(result, "ledger.balances", f"{len(table)} balances equal the replayed journal")
+    f.report(result, "ledger.log-leaves", "every log leaf recomputes from its record")
+    f.report(result, "ledger.log-root", f"log root at size {last_seq} is {replayed_root}")
+    f.report(result, "ledger.head", f"head names the last entry {last_seq}")
+    return result
+
+
+def summary(result: Result) -> dict[str, Any]:
+    return result.to_dict()

@@ -1,0 +1,591 @@
+"""Build a :class:`ReportData` from epoch bundles (and, for ledger-only sections, a ledger).
+
+Steps, in order (each section that cannot be produced is listed in ``unavailable`` with its reason):
+
+1. Expand the directories given (an epoch directory has ``manifest.json``; a parent directory
+   contributes each child that has one) and order the epochs by cut-off time.
+2. Verify every epoch with the auditor's verifier (``por.epoch.audit.verify_bundle``). A bundle that
+   fails is still reported: its failures go into ``verification`` and onto the PDF's first page.
+3. Read each manifest (leniently: a manifest that fails verification may still be readable) into the
+   bundle tables: epochs, coverage, reserves by custodian, attestation signers, log roots.
+4. With a ledger (or a margin book): margin summary, leverage distribution, accounts near
+   liquidation, insurance fund, withdrawals, and the stress curve at the latest epoch's prices.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from por.errors import PorError, ReportError
+from por.report.model import RATIO_DIGITS, Cell, Column, EpochVerification, ReportData, Table
+from por.report.stress import (
+    GRID,
+    AssetSpec,
+    Engine,
+    Impact,
+    MarginBook,
+    book_metrics,
+    fixed,
+)
+from por.verify.result import Check, Result
+
+Verifier = Callable[[Path], Result]
+NO_LEDGER = "no ledger access (--ledger not given): margin accounts, the insurance fund and withdrawals are not in the published bundle"
+DEFAULT_IMPACT = Impact("linear", Fraction(1, 10))
+
+
+def ratio(num: Fraction | int, den: Fraction | int) -> str | None:
+    """``num/den`` as a fixed-digit decimal string (None when ``den`` ≤ 0)."""
+    if den <= 0:
+        return None
+    return fixed(Fraction(num) / Fraction(den), RATIO_DIGITS)
+
+
+# --------------------------------------------------------------------------------------------------
+# 1. epoch directories
+
+
+def expand_epoch_dirs(paths: Iterable[str | Path]) -> list[Path]:
+    """Each path that holds ``manifest.json``, plus each child of a path that does not but whose
+    children do. A path with neither is kept (it will be reported as a failed epoch)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if (p / "manifest.json").is_file() or not p.is_dir():
+            out.append(p)
+            continue
+        children = sorted(c for c in p.iterdir() if (c / "manifest.json").is_file())
+        out.extend(children if children else [p])
+    seen: set[Path] = set()
+    uniq = []
+    for p in out:
+        if p.resolve() not in seen:
+            seen.add(p.resolve())
+            uniq.append(p)
+    return uniq
+
+
+# --------------------------------------------------------------------------------------------------
+# 2. verification
+
+
+def default_verifier() -> Verifier:
+    """The auditor's full verifier when it is installed, otherwise :func:`structural_verify`."""
+    try:
+        from por.epoch.audit import verify_bundle  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return structural_verify
+
+    def run(path: Path) -> Result:
+        return verify_bundle(path)  # type: ignore[no-any-return,unused-ignore]
+
+    return run
+
+
+def structural_verify(path: Path) -> Result:
+    """Manifest format and file hashes only, plus a failing check saying the proofs were not verified.
+
+    Used when ``por.epoch.audit`` is not available: the report must never claim a verification that
+    did not happen.
+    """
+    from por.epoch.bundle import Manifest, check_files
+
+    res = Result(f"bundle {path}")
+    try:
+        manifest = Manifest.read(path)
+    except PorError as exc:
+        res.failed("manifest.read", exc.diagnostics())
+        return res
+    res.passed("manifest.read", f"manifest.json of epoch {manifest.signed.get('epoch_id')} parses")
+    for name, ok, msg in check_files(path, manifest):
+        res.add(f"files.{name}", ok, msg)
+    res.failed("verifier.unavailable",
+               "the auditor's verifier (por.epoch.audit) is not installed: signatures and proofs were NOT verified")
+    return res
+
+
+def _verify(path: Path, verifier: Verifier) -> Result:
+    try:
+        return verifier(path)
+    except PorError as exc:
+        r = Result(f"bundle {path}")
+        r.failed("bundle.unreadable", exc.diagnostics())
+        return r
+
+
+# --------------------------------------------------------------------------------------------------
+# 3. manifests
+
+
+@dataclass(slots=True)
+class _Epoch:
+    path: Path
+    signed: dict[str, Any] | None
+    error: str | None
+    result: Result
+
+    @property
+    def epoch_id(self) -> str:
+        if self.signed and isinstance(self.signed.get("epoch_id"), str):
+            return str(self.signed["epoch_id"])
+        return self.path.name
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (str((self.signed or {}).get("cutoff_time", "")), self.epoch_id)
+
+
+def _read_signed(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    mpath = path / "manifest.json"
+    try:
+        doc = json.loads(mpath.read_bytes())
+    except OSError as exc:
+        return None, f"{mpath}: {exc.strerror or exc}"
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, f"{mpath}: not JSON ({exc})"
+    if not isinstance(doc, dict) or not isinstance(doc.get("signed"), dict):
+        return None, f"{mpath}: no 'signed' object"
+    return doc["signed"], None
+
+
+def _int(x: Any) -> int | None:
+    return x if isinstance(x, int) and not isinstance(x, bool) else None
+
+
+def _decimals(signed: dict[str, Any], asset: str) -> int | None:
+    a = signed.get("assets", {}).get(asset)
+    return _int(a.get("decimals")) if isinstance(a, dict) else None
+
+
+def _value(qty: int, price_e8: int, decimals: int, cur_decimals: int) -> Fraction:
+    return Fraction(qty * price_e8 * 10**cur_decimals, 10 ** (decimals + 8))
+
+
+def _check_status(result: Result, needle: str) -> str | None:
+    hits = [c for c in result.checks if needle in c.id]
+    if not hits:
+        return None
+    return "verified" if all(c.ok for c in hits) else "FAILED"
+
+
+def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tuple[list[Table], list[str]]:
+    notes: list[str] = []
+    ep_rows: list[tuple[Cell, ...]] = []
+    cov_rows: list[tuple[Cell, ...]] = []
+    res_rows: list[tuple[Cell, ...]] = []
+    sig_rows: list[tuple[Cell, ...]] = []
+    log_rows: list[tuple[Cell, ...]] = []
+    for ep in epochs:
+        s = ep.signed or {}
+        tree = s.get("tree", {}) if isinstance(s.get("tree"), dict) else {}
+        height = _int(tree.get("height"))
+        ep_rows.append((
+            ep.epoch_id, s.get("cutoff_time") if isinstance(s.get("cutoff_time"), str) else None,
+            _int(s.get("journal_seq")), s.get("disclosure") if isinstance(s.get("disclosure"), str) else None,
+            "passed" if ep.result.ok else "FAILED", len(ep.result.failures),
+            height, _int(tree.get("leaf_count")), None if height is None else 2**height,
+        ))
+        if ep.signed is None:
+            notes.append(f"epoch {ep.epoch_id}: manifest unreadable ({ep.error}); no figures reported for it")
+            continue
+        prices = s.get("prices", {}) if isinstance(s.get("prices"), dict) else {}
+        reserves = s.get("reserves", {}) if isinstance(s.get("reserves"), dict) else {}
+        liabilities = s.get("liabilities") if isinstance(s.get("liabilities"), dict) else None
+        assets = sorted(set(reserves) | set(liabilities or {}) | set(s.get("assets", {}) or {}))
+        tot_r = tot_l = Fraction(0)
+        totals_ok = True
+        for a in assets:
+            r_entry = reserves.get(a, {})
+            r_amt = _int(r_entry.get("amount")) if isinstance(r_entry, dict) else None
+            dec = _decimals(s, a)
+            price = _int(prices.get(a))
+            if a == currency and price is None:
+                price = 10**8
+            eq = debt = net = surplus = None
+            cov = None
+            if liabilities is not None and isinstance(liabilities.get(a), dict):
+                eq, debt = _int(liabilities[a].get("equity")), _int(liabilities[a].get("debt"))
+                if eq is not None and debt is not None:
+                    net = eq - debt
+                    if r_amt is not None:
+                        surplus = r_amt - net
+                        cov = ratio(r_amt, net)
+            r_val = l_val = None
+            if price is not None and dec is not None:
+                if r_amt is not None:
+                    rv = _value(r_amt, price, dec, cd)
+                    r_val = rv.numerator // rv.denominator
+                    tot_r += rv
+                if net is not None:
+                    lv = _value(net, price, dec, cd)
+                    l_val = lv.numerator // lv.denominator
+                    tot_l += lv
+            if price is None or dec is None or r_amt is None or (liabilities is not None and net is None):
+                totals_ok = False
+            cov_rows.append((ep.epoch_id, a, dec, r_amt, eq, debt, net, surplus, cov, price, r_val, l_val))
+            if isinstance(r_entry, dict):
+                for cust in r_entry.get("custodians", []) or []:
+                    if not isinstance(cust, dict):
+                        continue
+                    cid = str(cust.get("custodian_id", "?"))
+                    counted = cust.get("counted")
+                    signers = cust.get("signers", []) or []
+                    names = []
+                    for sg in signers:
+                        if isinstance(sg, dict):
+                            name = str(sg.get("signer_id") or sg.get("signer") or sg.get("id") or sg.get("key_id") or "?")
+                            st = sg.get("status")
+                            if st is None and "ok" in sg:
+                                st = "valid" if sg.get("ok") else "invalid"
+                            status = str(st) if st is not None else ("counted" if counted else "not counted")
+                        else:
+                            name, status = str(sg), ("counted" if counted else "not counted")
+                        names.append(name)
+                        sig_rows.append((ep.epoch_id, a, cid, name, status))
+                    res_rows.append((ep.epoch_id, a, dec, cid, _int(cust.get("amount")),
+                                     "yes" if counted else "no", str(cust.get("reason") or ""),
+                                     len(signers), "; ".join(names)))
+        if liabilities is not None and totals_ok and assets:
+            cov_rows.append((ep.epoch_id, f"TOTAL ({currency})", cd, None, None, None, None,
+                             (tot_r - tot_l).__floor__(), ratio(tot_r, tot_l), None,
+                             tot_r.__floor__(), tot_l.__floor__()))
+        elif assets:
+            r_all = [r for r in cov_rows if r[0] == ep.epoch_id and r[10] is not None]
+            if r_all and liabilities is None:
+                cov_rows.append((ep.epoch_id, f"TOTAL ({currency})", cd, None, None, None, None, None, None,
+                                 None, tot_r.__floor__(), None))
+        log = s.get("ledger_log") if isinstance(s.get("ledger_log"), dict) else {}
+        prev = log.get("previous") if isinstance(log.get("previous"), dict) else None
+        status = _check_status(ep.result, "consisten")
+        if prev is None:
+            consistency = "first epoch (no previous root)"
+        else:
+            consistency = status or "not checked by the verifier"
+        log_rows.append((ep.epoch_id, _int(log.get("size")), log.get("root") if isinstance(log.get("root"), str) else None,
+                         str(prev.get("epoch_id")) if prev else None, _int(prev.get("size")) if prev else None,
+                         str(prev.get("root")) if prev else None, consistency))
+    ccy = f"{currency} minor units (10^-{cd})"
+    tables = [
+        Table("epochs", "Epochs covered", (
+            Column("epoch_id"), Column("cutoff_time", unit="UTC"), Column("journal_seq", "int"),
+            Column("disclosure"), Column("verification"), Column("failed_checks", "int"),
+            Column("tree_height", "int"), Column("client_accounts", "int", "accounts (only when disclosed)"),
+            Column("client_accounts_bound", "int", "accounts, at most 2^height")), tuple(ep_rows),
+            "client_accounts is the disclosed leaf count; otherwise only the bound 2^height is public."),
+        Table("coverage", "Reserve coverage per asset", (
+            Column("epoch_id"), Column("asset"), Column("decimals", "int"),
+            Column("reserves", "int", "asset minor units"), Column("equity", "int", "asset minor units"),
+            Column("debt", "int", "asset minor units"), Column("net_liabilities", "int", "asset minor units"),
+            Column("surplus", "int", "asset minor units"), Column("coverage", "ratio", "reserves / net liabilities (1 = 100%)"),
+            Column("price_e8", "int", f"{currency} per unit x 10^8"),
+            Column("reserves_value", "int", ccy), Column("net_liabilities_value", "int", ccy)), tuple(cov_rows),
+            "Liabilities appear only where the epoch discloses them publicly; otherwise solvency per asset is "
+            "shown by the solvency range proofs (see verification). Values are floored to minor units; "
+            "ratios are exact fractions rounded toward -infinity to 6 digits."),
+        Table("reserves", "Reserves per custodian", (
+            Column("epoch_id"), Column("asset"), Column("decimals", "int"), Column("custodian_id"),
+            Column("amount", "int", "asset minor units"),
+            Column("counted"), Column("reason"), Column("signers", "int"), Column("signer_ids")), tuple(res_rows)),
+        Table("attestation_signers", "Attestation signers and their status", (
+            Column("epoch_id"), Column("asset"), Column("custodian_id"), Column("signer"), Column("status")),
+            tuple(sig_rows)),
+        Table("log_roots", "Ledger log roots and consistency", (
+            Column("epoch_id"), Column("log_size", "int", "entries"), Column("log_root", unit="hex"),
+            Column("previous_epoch_id"), Column("previous_size", "int", "entries"),
+            Column("previous_root", unit="hex"), Column("consistency")), tuple(log_rows)),
+    ]
+    return tables, notes
+
+
+# --------------------------------------------------------------------------------------------------
+# 4. ledger sections
+
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    for n in names:
+        if isinstance(obj, dict) and n in obj:
+            return obj[n]
+        if not isinstance(obj, dict) and hasattr(obj, n):
+            return getattr(obj, n)
+    return default
+
+
+def book_from_ledger(ledger: Any, prices: dict[str, int] | None = None, currency: str | None = None) -> MarginBook:
+    """A :class:`MarginBook` from ``ledger.margin_accounts()`` at ``prices`` (else the ledger's prices).
+
+    Raises:
+        ReportError: the ledger does not expose what the stress engine needs.
+    """
+    try:
+        accounts = list(ledger.margin_accounts())
+    except PorError:
+        raise
+    except Exception as exc:  # a ledger adapter that lacks the method is a report problem, not a bug here
+        raise ReportError(f"ledger: cannot list margin accounts ({exc})") from exc
+    cur = currency or _get(ledger, "reporting_currency", "currency", default=None)
+    if callable(cur):
+        cur = cur()
+    codes: set[str] = set()
+    for acc in accounts:
+        codes |= set((_get(acc, "positions", default={}) or {}).keys())
+        d = _get(acc, "debt", "debts", default={})
+        if isinstance(d, dict):
+            codes |= set(d.keys())
+    if cur is None:
+        raise ReportError("ledger: reporting currency unknown")
+    codes.add(str(cur))
+    order = [str(cur)] + sorted(c for c in codes if c != cur)
+
+    def decimals(code: str) -> int:
+        for name in ("asset_decimals", "decimals"):
+            fn = getattr(ledger, name, None)
+            if callable(fn):
+                try:
+                    return int(fn(code))
+                except (PorError, KeyError, TypeError):
+                    pass
+        raise ReportError(f"ledger: decimals of asset {code} unknown")
+
+    def price(code: str) -> int:
+        if code == cur:
+            return 10**8
+        if prices and code in prices:
+            return int(prices[code])
+        try:
+            return int(ledger.current_price(code))
+        except PorError:
+            raise
+        except Exception as exc:
+            raise ReportError(f"ledger: no price for {code} ({exc})") from exc
+
+    specs = [AssetSpec(c, decimals(c), price(c)) for c in order]
+    idx = {c: j for j, c in enumerate(order)}
+    n = len(accounts)
+    pos = [[0] * len(order) for _ in range(n)]
+    deb = [[0] * len(order) for _ in range(n)]
+    ids, mm, lev = [], [], []
+    for i, acc in enumerate(accounts):
+        ids.append(str(_get(acc, "account_id", "id", default=i)))
+        for c, q in (_get(acc, "positions", default={}) or {}).items():
+            pos[i][idx[c]] = int(q)
+        d = _get(acc, "debt", "debts", default={})
+        if isinstance(d, dict):
+            for c, q in d.items():
+                deb[i][idx[c]] = int(q)
+        elif d:
+            deb[i][idx[str(cur)]] = int(d)
+        mm.append(int(_get(acc, "maintenance_bps", "maintenance_margin_bps", default=0)))
+        limit = _get(acc, "leverage_limit_bps", default=None)
+        if limit is None:
+            raw = _get(acc, "leverage_limit", default=0)
+            limit = int(Fraction(str(raw)) * 10_000) if raw else 0
+        lev.append(int(limit))
+    fund = 0
+    try:
+        fund = int(ledger.insurance_fund_balance(str(cur)))
+    except (PorError, AttributeError):
+        fund = 0
+    from por.report.stress import _matrix
+    return MarginBook(str(cur), specs, ids, _matrix(pos, len(order)), _matrix(deb, len(order)),
+                      np.array(mm, dtype=np.int64), np.array(lev, dtype=np.int64), fund, source="ledger")
+
+
+def _margin_tables(book: MarginBook, ccy: str) -> list[Table]:
+    m = book_metrics(book)
+    summary = Table("margin_summary", "Margin accounts", (
+        Column("accounts", "int"), Column("active", "int"), Column("position_value", "int", ccy),
+        Column("debt", "int", ccy), Column("equity", "int", ccy), Column("in_breach", "int", "accounts"),
+        Column("within_10pct_of_liquidation", "int", "accounts"),
+        Column("within_10pct_debt", "int", ccy), Column("over_leverage_limit", "int", "accounts"),
+        Column("average_leverage", "ratio", "position value / equity")),
+        ((m.accounts, m.active, m.value, m.debt, m.equity, m.in_breach, m.near_liquidation,
+          m.near_liquidation_debt, m.over_leverage_limit, ratio(m.value, m.equity)),),
+        "Within 10% of liquidation: not in breach now, but a uniform 10% fall of every non-cash price "
+        "would put the account below its maintenance margin.")
+    lev = Table("leverage_distribution", "Leverage distribution of margin accounts", (
+        Column("leverage"), Column("accounts", "int"), Column("position_value", "int", ccy),
+        Column("equity", "int", ccy)), tuple(tuple(b) for b in m.leverage_buckets),
+        "Leverage = position value / equity, exact; buckets include their lower edge.")
+    return [summary, lev]
+
+
+def _stress_tables(book: MarginBook, impact: Impact, ccy: str) -> tuple[list[Table], dict[str, str]]:
+    eng = Engine(book, impact)
+    curve = eng.grid(GRID)
+    rows = []
+    for o in curve:
+        s = next(iter(o.shocks.values()), Fraction(0))
+        rows.append((fixed(s, 4), o.liquidated, len(o.rounds), o.proceeds, o.bad_debt, o.covered, o.uncovered,
+                     None if o.insurance_coverage is None else fixed(o.insurance_coverage, RATIO_DIGITS),
+                     None if o.equity_lost is None else fixed(o.equity_lost, RATIO_DIGITS),
+                     None if o.reserves_coverage_after is None else fixed(o.reserves_coverage_after, RATIO_DIGITS)))
+    params = {
+        "stress.book": book.source or "margin book",
+        "stress.accounts": str(book.n),
+        "stress.grid": "uniform shock to every non-cash asset price, 0% to -50% in steps of 1% (51 points)",
+        "stress.impact": impact.describe(),
+        "stress.impact_depth": ", ".join(f"{c}={eng.depth[c]}" for c in book.codes if c != book.currency),
+        "stress.prices_e8": ", ".join(f"{a.code}={a.price_e8}" for a in book.assets),
+        "stress.insurance_fund": str(book.insurance_fund),
+        "stress.arithmetic": "int64 (bounds proven)" if eng.exact_int64 else "Python integers (object arrays)",
+    }
+    table = Table("stress_curve", "Stress test: uniform price shock with liquidation cascade", (
+        Column("shock", "ratio", "relative price change (-0.3 = -30%)"), Column("liquidated", "int", "accounts"),
+        Column("cascade_rounds", "int"), Column("proceeds", "int", ccy), Column("bad_debt", "int", ccy),
+        Column("insurance_covered", "int", ccy), Column("uncovered", "int", ccy),
+        Column("insurance_coverage", "ratio", "insurance fund / bad debt"),
+        Column("equity_lost", "ratio", "share of client equity lost"),
+        Column("reserves_coverage_after", "ratio", "reserves / (net liabilities + uncovered bad debt)")),
+        tuple(rows), f"Impact model: {impact.describe()}. Depth defaults to the book's whole holding of each asset.")
+    ptable = Table("stress_parameters", "Stress test parameters", (Column("parameter"), Column("value")),
+                   tuple((k, v) for k, v in params.items()))
+    return [table, ptable], params
+
+
+def _insurance_table(ledger: Any, book: MarginBook | None, ccy_code: str) -> Table:
+    rows: list[tuple[Cell, ...]] = []
+    assets = [ccy_code] if book is None else [book.currency]
+    for a in assets:
+        bal = ledger.insurance_fund_balance(a) if ledger is not None else (book.insurance_fund if book else None)
+        rows.append((a, _int(int(bal)) if bal is not None else None))
+    return Table("insurance_fund", "Insurance fund", (Column("asset"), Column("balance", "int", "asset minor units")),
+                 tuple(rows))
+
+
+def _withdrawal_tables(ledger: Any) -> list[Table]:
+    stats = ledger.withdrawal_stats()
+    counts: list[tuple[Cell, ...]] = []
+    for status in ("requested", "flagged", "approved", "settled", "rejected"):
+        counts.append((status, _int(_get(stats, status, f"{status}_count", default=None))))
+    ages = _get(stats, "queue_ages", "queues", default={}) or {}
+    age_rows: list[tuple[Cell, ...]] = []
+    if isinstance(ages, dict):
+        for q, v in sorted(ages.items()):
+            if isinstance(v, dict):
+                age_rows.append((str(q), _int(v.get("count")), _int(v.get("oldest_seconds", v.get("oldest"))),
+                                 _int(v.get("median_seconds", v.get("median")))))
+            else:
+                age_rows.append((str(q), None, _int(v), None))
+    return [
+        Table("withdrawals", "Withdrawal activity", (Column("status"), Column("count", "int", "requests")),
+              tuple(counts)),
+        Table("withdrawal_queues", "Withdrawal queue ages", (
+            Column("queue"), Column("waiting", "int", "requests"), Column("oldest_age", "int", "seconds"),
+            Column("median_age", "int", "seconds")), tuple(age_rows)),
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
+# the entry point
+
+
+def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: MarginBook | None = None,
+            verifier: Verifier | None = None, generated_at: str | None = None,
+            impact: Impact | None = None) -> ReportData:
+    """Collect the report for ``epoch_dirs`` (one or more epochs, or parents of epoch directories).
+
+    Args:
+        epoch_dirs: epoch bundle directories, or directories whose children are epoch bundles.
+        ledger: an open ``por.ledger`` Ledger (for margin, insurance fund, withdrawal sections).
+        book: a margin book to stress instead of the ledger's (its prices are replaced by the latest
+            epoch's where the epoch has them).
+        verifier: ``path -> Result``; default the auditor's verifier (:func:`default_verifier`).
+        generated_at: the timestamp to print (the CLI passes the current UTC time; tests fix it).
+        impact: the price-impact model of the stress curve (default linear, k = 0.1).
+
+    Raises:
+        ReportError: no epoch directory given.
+    """
+    paths = expand_epoch_dirs(epoch_dirs)
+    if not paths:
+        raise ReportError("no epoch directory given")
+    verify = verifier or default_verifier()
+    impact = impact or DEFAULT_IMPACT
+    # 1-2. read and verify every epoch
+    epochs = []
+    for p in paths:
+        signed, err = _read_signed(p)
+        epochs.append(_Epoch(p, signed, err, _verify(p, verify)))
+    epochs.sort(key=lambda e: e.sort_key)
+    readable = [e for e in epochs if e.signed is not None]
+    latest = readable[-1].signed if readable else None
+    currency = str((latest or {}).get("reporting_currency") or (book.currency if book else "USD"))
+    cd = (_decimals(latest, currency) if latest else None)
+    if cd is None:
+        cd = book.currency_decimals if book is not None and book.currency == currency else 2
+    ccy = f"{currency} minor units (10^-{cd})"
+    # 3. bundle tables
+    tables, notes = _tables_from_epochs(epochs, currency, cd)
+    unavailable: dict[str, str] = {}
+    params: dict[str, str] = {"report.ratio_rounding": "exact fractions, rounded toward -infinity, 6 digits"}
+    for i, note in enumerate(notes):
+        params[f"note.{i + 1}"] = note
+    # 4. ledger / book tables
+    epoch_prices: dict[str, int] = {}
+    if latest and isinstance(latest.get("prices"), dict):
+        epoch_prices = {k: v for k, v in latest["prices"].items() if _int(v) is not None}
+    stress_book: MarginBook | None = None
+    book_reason = NO_LEDGER
+    if book is not None:
+        stress_book = book.with_prices(epoch_prices)
+    elif ledger is not None:
+        try:
+            stress_book = book_from_ledger(ledger, epoch_prices or None, currency)
+        except PorError as exc:
+            book_reason = f"ledger: {exc.diagnostics()}"
+    if stress_book is not None and latest is not None and stress_book.reserves is None:
+        res = latest.get("reserves") if isinstance(latest.get("reserves"), dict) else {}
+        liab = latest.get("liabilities") if isinstance(latest.get("liabilities"), dict) else None
+        if liab is not None and all(c in stress_book.codes for c in set(res) | set(liab)):
+            stress_book.reserves = {c: int(v["amount"]) for c, v in res.items()}
+            stress_book.liabilities = {c: (int(v["equity"]), int(v["debt"])) for c, v in liab.items()}
+    margin_names = ("margin_summary", "leverage_distribution", "stress_curve", "stress_parameters")
+    if stress_book is not None:
+        tables += _margin_tables(stress_book, ccy)
+        st, _ = _stress_tables(stress_book, impact, ccy)
+        tables += st
+        if stress_book.reserves is None:
+            params["stress.reserves_coverage"] = ("not available: the latest epoch does not disclose liabilities "
+                                                  "publicly, so coverage after a shock cannot be computed")
+    else:
+        for name in margin_names:
+            unavailable[name] = book_reason
+    if ledger is not None:
+        for name, build in (("insurance_fund", lambda: [_insurance_table(ledger, stress_book, currency)]),
+                            ("withdrawals", lambda: _withdrawal_tables(ledger))):
+            try:
+                tables += build()
+            except PorError as exc:
+                unavailable[name] = f"ledger: {exc.diagnostics()}"
+            except AttributeError as exc:
+                unavailable[name] = f"ledger does not provide this section ({exc})"
+    else:
+        if book is not None:
+            tables.append(_insurance_table(None, book, currency))
+        else:
+            unavailable["insurance_fund"] = NO_LEDGER
+        unavailable["withdrawals"] = NO_LEDGER
+        unavailable["withdrawal_queues"] = NO_LEDGER
+    # verification table last (it can be long)
+    ver_rows: list[tuple[Cell, ...]] = []
+    verification = []
+    for e in epochs:
+        checks: tuple[Check, ...] = tuple(e.result.checks)
+        if e.signed is None:
+            checks = checks + (Check("report.manifest", False, e.error or "manifest unreadable"),)
+        ok = bool(checks) and all(c.ok for c in checks)
+        verification.append(EpochVerification(e.epoch_id, str(e.path), ok, checks))
+        for c in checks:
+            ver_rows.append((e.epoch_id, c.id, "PASS" if c.ok else "FAIL", c.message))
+    tables.append(Table("verification", "Verification results", (
+        Column("epoch_id"), Column("check"), Column("result"), Column("message")), tuple(ver_rows)))
+    return ReportData(
+        generated_at=generated_at, reporting_currency=currency, currency_decimals=cd,
+        epochs=tuple(e.epoch_id for e in epochs), verification=tuple(verification), tables=tuple(tables),
+        unavailable=unavailable, parameters=params)

@@ -1,0 +1,305 @@
+"""Price oracles: signed price reports, the quorum median, freshness and dispersion rules.
+
+A :class:`PriceReport` says: oracle ``oracle_id`` saw one whole unit of ``asset`` worth
+``price_e8 / 10^8`` units of the reporting currency at ``time``. It is signed over a fixed byte
+encoding (:meth:`PriceReport.encode`, in docs/protocol/40-reserves.md) with BLS or Ed25519, whichever
+key the oracle member holds (``scheme`` says which). A report file (``por-price-report/1``)::
+
+    {"format": "por-price-report/1",
+     "report": {"oracle_id": "o1", "asset": "BTC", "price_e8": 6500000000000, "time": "...Z"},
+     "scheme": "bls" | "ed25519", "signature": "<hex>"}
+
+:func:`aggregate_price` applies an :class:`OraclePolicy` (the asset's governed settings):
+
+1. drop reports that do not verify, or whose signer is not a member with the oracle role listed by
+   the policy (``unknown-signer``), or whose key is revoked;
+2. drop reports older than ``max_age_seconds`` or more than ``max_skew_seconds`` in the future
+   (``stale``); keep the newest report per oracle;
+3. take the median (the lower middle value of the sorted prices, always a signed price);
+4. drop reports further than ``max_dispersion_bps`` from that median (``outlier``), and take the
+   median again over what is left;
+5. if fewer than ``quorum`` reports remain, raise :class:`por.errors.PriceError` naming the asset and
+   each dropped report with its reason. This stops the epoch and trips the ledger's circuit breaker.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from por.crypto import bls
+from por.errors import EncodingError, PorError, PriceError, UsageError
+from por.reserves.attestation import AMOUNT_BYTES, _text, format_time, lp, parse_time
+from por.reserves.keyring import Keyring
+
+REPORT_FORMAT = "por-price-report/1"
+REPORT_DOMAIN = b"por/v1/price-report"
+PRICE_SCALE = 10**8
+SCHEMES = ("bls", "ed25519")
+
+
+@dataclass(frozen=True, slots=True)
+class PriceReport:
+    oracle_id: str
+    asset: str
+    price_e8: int
+    time: str
+
+    def validate(self) -> None:
+        _text(self.oracle_id, "oracle_id")
+        _text(self.asset, "asset")
+        if type(self.price_e8) is not int or not 0 < self.price_e8 < 1 << (8 * AMOUNT_BYTES):
+            raise EncodingError("price_e8 must be a positive integer below 2^128")
+        parse_time(self.time, "report time")
+
+    def encode(self) -> bytes:
+        """``lp(DOMAIN) || lp(oracle_id) || lp(asset) || u128be(price_e8) || lp(time)``."""
+        self.validate()
+        return b"".join([lp(REPORT_DOMAIN), lp(self.oracle_id.encode()), lp(self.asset.encode()),
+                         self.price_e8.to_bytes(AMOUNT_BYTES, "big"), lp(self.time.encode())])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"oracle_id": self.oracle_id, "asset": self.asset, "price_e8": self.price_e8, "time": self.time}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> PriceReport:
+        if not isinstance(d, dict) or set(d) != {"oracle_id", "asset", "price_e8", "time"}:
+            raise EncodingError("a price report is {oracle_id, asset, price_e8, time}")
+        r = cls(d["oracle_id"], d["asset"], d["price_e8"], d["time"])
+        r.validate()
+        return r
+
+
+@dataclass(frozen=True, slots=True)
+class SignedReport:
+    report: PriceReport
+    scheme: str
+    signature: bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": REPORT_FORMAT, "report": self.report.to_dict(), "scheme": self.scheme,
+                "signature": self.signature.hex()}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> SignedReport:
+        if not isinstance(d, dict) or d.get("format") != REPORT_FORMAT:
+            raise EncodingError(f"not a price report (format {REPORT_FORMAT!r} expected)")
+        if d.get("scheme") not in SCHEMES:
+            raise EncodingError(f"unknown signature scheme {d.get('scheme')!r}")
+        try:
+            sig = bytes.fromhex(str(d.get("signature", "")))
+        except ValueError as exc:
+            raise EncodingError("signature is not hex") from exc
+        return cls(PriceReport.from_dict(d.get("report")), d["scheme"], sig)
+
+    @classmethod
+    def load(cls, path: str | Path) -> SignedReport:
+        try:
+            return cls.from_dict(json.loads(Path(path).read_text()))
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, PorError):
+                raise
+            raise UsageError(f"cannot read price report {path}: {exc}") from exc
+
+
+def sign_report(report: PriceReport, *, bls_secret_key: bytes | None = None,
+                ed25519_key: Ed25519PrivateKey | None = None) -> SignedReport:
+    """Sign with exactly one of a BLS secret key or an Ed25519 private key."""
+    if (bls_secret_key is None) == (ed25519_key is None):
+        raise UsageError("sign a price report with exactly one key (BLS or Ed25519)")
+    msg = report.encode()
+    if bls_secret_key is not None:
+        return SignedReport(report, "bls", bls.sign(bls_secret_key, msg))
+    assert ed25519_key is not None
+    return SignedReport(report, "ed25519", ed25519_key.sign(msg))
+
+
+def verify_report(sr: SignedReport, keyring: Keyring) -> str | None:
+    """None when the report's signature verifies under its oracle's registered key, else a reason."""
+    m = keyring.get(sr.report.oracle_id)
+    if m is None:
+        return f"unknown-signer: {sr.report.oracle_id} is not a member"
+    if not m.has_role("oracle"):
+        return f"unknown-signer: {sr.report.oracle_id} does not hold the oracle role"
+    if m.revoked:
+        return f"unknown-signer: {sr.report.oracle_id}'s key was revoked at {m.revoked_at}"
+    msg = sr.report.encode()
+    if sr.scheme == "bls":
+        if m.bls_public_key is None or not keyring.pop_ok(m):
+            return f"unknown-signer: {sr.report.oracle_id} has no BLS key with a valid proof of possession"
+        return None if bls.verify(m.bls_public_key, msg, sr.signature) else "bad-signature: BLS signature does not verify"
+    if m.ed25519_public_key is None:
+        return f"unknown-signer: {sr.report.oracle_id} has no Ed25519 key"
+    try:
+        Ed25519PublicKey.from_public_bytes(m.ed25519_public_key).verify(sr.signature, msg)
+    except (InvalidSignature, ValueError):
+        return "bad-signature: Ed25519 signature does not verify"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class OraclePolicy:
+    """The governed price settings of one asset."""
+
+    asset: str
+    oracles: frozenset[str]
+    quorum: int = 1
+    max_age_seconds: int = 3600
+    max_dispersion_bps: int = 200
+    max_skew_seconds: int = 60
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.quorum <= max(1, len(self.oracles)):
+            raise UsageError(f"oracle policy for {self.asset}: quorum {self.quorum} is not in [1, {len(self.oracles)}]")
+        if self.max_age_seconds <= 0 or self.max_dispersion_bps < 0 or self.max_skew_seconds < 0:
+            raise UsageError(f"oracle policy for {self.asset}: limits must be positive")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"oracles": sorted(self.oracles), "quorum": self.quorum, "max_age_seconds": self.max_age_seconds,
+                "max_dispersion_bps": self.max_dispersion_bps, "max_skew_seconds": self.max_skew_seconds}
+
+    @classmethod
+    def from_dict(cls, asset: str, d: Any) -> OraclePolicy:
+        if not isinstance(d, dict) or not isinstance(d.get("oracles"), list):
+            raise UsageError(f"oracle policy for {asset}: needs an oracles list")
+        ints = {}
+        for k, default in (("quorum", 1), ("max_age_seconds", 3600), ("max_dispersion_bps", 200),
+                           ("max_skew_seconds", 60)):
+            v = d.get(k, default)
+            if type(v) is not int:
+                raise UsageError(f"oracle policy for {asset}: {k} must be an integer")
+            ints[k] = v
+        return cls(asset, frozenset(str(o) for o in d["oracles"]), **ints)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceQuote:
+    """The price an epoch uses, with the reports it rests on and those it dropped (and why)."""
+
+    asset: str
+    price_e8: int
+    time: str  # the newest report used
+    used: tuple[SignedReport, ...]
+    dropped: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (oracle id, reason)
+
+    @property
+    def price(self) -> Fraction:
+        return Fraction(self.price_e8, PRICE_SCALE)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"asset": self.asset, "price_e8": self.price_e8, "time": self.time,
+                "oracles": [r.report.oracle_id for r in self.used],
+                "dropped": [{"oracle_id": o, "reason": why} for o, why in self.dropped]}
+
+
+def _lower_median(values: Sequence[int]) -> int:
+    s = sorted(values)
+    return s[(len(s) - 1) // 2]
+
+
+def aggregate_price(reports: Iterable[SignedReport], policy: OraclePolicy, keyring: Keyring,
+                    now: datetime) -> PriceQuote:
+    """The quorum median of fresh, valid, non-outlier reports for ``policy.asset`` (module docstring).
+
+    Raises:
+        PriceError: fewer than ``policy.quorum`` reports survive; ``kind`` names the main cause.
+    """
+    asset = policy.asset
+    dropped: list[tuple[str, str]] = []
+    newest: dict[str, SignedReport] = {}
+    kinds: set[str] = set()
+    for sr in reports:
+        r = sr.report
+        if r.asset != asset:
+            continue
+        if r.oracle_id not in policy.oracles:
+            dropped.append((r.oracle_id, f"unknown-signer: {r.oracle_id} is not an oracle for {asset}"))
+            kinds.add("unknown-signer")
+            continue
+        why = verify_report(sr, keyring)
+        if why is not None:
+            dropped.append((r.oracle_id, why))
+            kinds.add("unknown-signer" if why.startswith("unknown-signer") else "bad-signature")
+            continue
+        age = (now - parse_time(r.time)).total_seconds()
+        if age > policy.max_age_seconds:
+            dropped.append((r.oracle_id, f"stale: {r.time} is {int(age)} s old (limit {policy.max_age_seconds} s)"))
+            kinds.add("stale")
+            continue
+        if -age > policy.max_skew_seconds:
+            dropped.append((r.oracle_id, f"stale: {r.time} is {int(-age)} s in the future"))
+            kinds.add("stale")
+            continue
+        prev = newest.get(r.oracle_id)
+        if prev is None or parse_time(prev.report.time) < parse_time(r.time):
+            newest[r.oracle_id] = sr
+    fresh = list(newest.values())
+    if fresh:
+        med = _lower_median([sr.report.price_e8 for sr in fresh])
+        kept = []
+        for sr in fresh:
+            dev_bps = Fraction(abs(sr.report.price_e8 - med) * 10_000, med)
+            if dev_bps > policy.max_dispersion_bps:
+                dropped.append((sr.report.oracle_id, f"outlier: {sr.report.price_e8} is {float(dev_bps):.0f} bps from "
+                                f"the median {med} (limit {policy.max_dispersion_bps} bps)"))
+                kinds.add("dispersed")
+            else:
+                kept.append(sr)
+        fresh = kept
+    if len(fresh) < policy.quorum:
+        kind = next((k for k in ("dispersed", "stale", "unknown-signer") if k in kinds), "too-few")
+        detail = "; ".join(f"{o}: {why}" for o, why in dropped) or "no reports"
+        raise PriceError(f"no price for {asset}: {len(fresh)} usable report(s), quorum {policy.quorum} "
+                         f"({kind}; {detail})", asset=asset, kind=kind)
+    fresh.sort(key=lambda sr: sr.report.oracle_id)
+    price = _lower_median([sr.report.price_e8 for sr in fresh])
+    latest = max(parse_time(sr.report.time) for sr in fresh)
+    return PriceQuote(asset, price, format_time(latest), tuple(fresh), tuple(dropped))
+
+
+class PriceSource:
+    """A callable ``asset -> price_e8`` for the ledger's circuit breaker (``current_price`` hook).
+
+    ``reports`` is a function returning the current reports (so a live store can be re-read on each
+    call); ``clock`` returns the current time. Raises :class:`PriceError` when no quorum price exists,
+    which the ledger treats as "pause automated liquidation".
+    """
+
+    def __init__(self, reports: Callable[[], Iterable[SignedReport]], policies: Mapping[str, OraclePolicy],
+                 keyring: Keyring, clock: Callable[[], datetime] | None = None) -> None:
+        self._reports, self._policies, self._keyring = reports, policies, keyring
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    def quote(self, asset: str) -> PriceQuote:
+        pol = self._policies.get(asset)
+        if pol is None:
+            raise PriceError(f"no oracle policy for {asset}", asset=asset, kind="too-few")
+        return aggregate_price(self._reports(), pol, self._keyring, self._clock())
+
+    def __call__(self, asset: str) -> int:
+        return self.quote(asset).price_e8
+
+
+def price_source(reports: Callable[[], Iterable[SignedReport]] | Iterable[SignedReport],
+                 policies: Mapping[str, OraclePolicy], keyring: Keyring,
+                 clock: Callable[[], datetime] | None = None) -> PriceSource:
+    """Build a :class:`PriceSource` from a report provider (or a fixed list of reports)."""
+    if callable(reports):
+        return PriceSource(reports, policies, keyring, clock)
+    fixed = list(reports)
+    return PriceSource(lambda: fixed, policies, keyring, clock)
+
+
+def ed25519_key_from_hex(hex_sk: str) -> Ed25519PrivateKey:
+    try:
+        return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(hex_sk))
+    except ValueError as exc:
+        raise UsageError("an Ed25519 private key is 32 bytes of hex") from exc

@@ -1,0 +1,652 @@
+"""Build the liabilities tree of one epoch (DESIGN.md section 4, docs/protocol/30-tree.md).
+
+Steps:
+
+1. validate the parameters and stream the rows once: every value an integer in [0, 2^64), every
+   leaf with debt covered by its haircut collateral, column totals below 2^64; keep only compact
+   arrays (ids, packed values, 32-byte sort keys);
+2. shuffle: sort real and padding leaves together by their keyed PRF; a repeated account shows as
+   two equal sort keys;
+3. build aligned subtrees of 2^c leaves as independent work units through the executor: leaves,
+   inner nodes, the range-proof blocks that fall inside the subtree, collateral proofs;
+4. build the top levels in-process and prove the remaining blocks (again through the executor);
+5. write the public store (temp file renamed at the end) and the private operator files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from por.crypto.scalar import R
+from por.errors import TreeError, UsageError
+from por.parallel import Executor, close_executor, get_executor
+from por.tree import leaf as L
+from por.tree._hmac import HmacSha256
+from por.tree.columns import (
+    COLLATERAL_BITS,
+    MAX_VALUE,
+    Column,
+    check_values,
+    collateral_coefficients,
+    parse_columns,
+)
+from por.tree.store import (
+    ACCOUNTS_NAME,
+    OPENING_FORMAT,
+    OPENING_NAME,
+    STORE_FORMAT,
+    STORE_NAME,
+    AccountsWriter,
+    StoreWriter,
+)
+
+PROTOCOL = "por-v1"
+#: Default nodes per range-proof block (chosen by ``por bench tree``: see BENCHMARKS.md).
+DEFAULT_BLOCK_SIZE = 8
+MAX_HEIGHT = 40
+#: Leaves per work unit is 2^UNIT_BITS (smaller trees: one unit).
+UNIT_BITS = 12
+NODE_RANGE = "node-range"
+COLLATERAL = "collateral"
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeInfo:
+    """What a build produced. ``leaf_count`` is private (the published tree reveals only ``height``).
+
+    ``root`` holds the root commitments (hex) in committed mode or the root sums (decimal strings)
+    in plain mode, one per column.
+    """
+
+    mode: str
+    epoch_id: str
+    columns: tuple[tuple[str, str], ...]
+    height: int
+    leaf_count: int
+    block_size: int
+    root_hash: str
+    root: tuple[str, ...]
+    context: str = ""
+    store: str = STORE_NAME
+    private: tuple[str, ...] = (OPENING_NAME, ACCOUNTS_NAME)
+    statements: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def root_commitments(self) -> tuple[str, ...] | None:
+        return self.root if self.mode == "committed" else None
+
+    @property
+    def root_sums(self) -> tuple[int, ...] | None:
+        return tuple(int(x) for x in self.root) if self.mode == "plain" else None
+
+    def public_dict(self) -> dict[str, Any]:
+        """Everything but ``leaf_count`` and the private file names (what a manifest may carry)."""
+        d = self.to_dict()
+        del d["leaf_count"], d["private"]
+        return d
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode, "epoch_id": self.epoch_id, "columns": [list(c) for c in self.columns],
+            "height": self.height, "leaf_count": self.leaf_count, "block_size": self.block_size,
+            "root_hash": self.root_hash, "root": list(self.root), "context": self.context,
+            "store": self.store, "private": list(self.private),
+            "statements": {k: dict(v) for k, v in self.statements.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> TreeInfo:
+        try:
+            return cls(
+                mode=str(d["mode"]), epoch_id=str(d["epoch_id"]),
+                columns=tuple((str(a), str(k)) for a, k in d["columns"]),
+                height=int(d["height"]), leaf_count=int(d.get("leaf_count", -1)),
+                block_size=int(d["block_size"]), root_hash=str(d["root_hash"]),
+                root=tuple(str(x) for x in d["root"]), context=str(d.get("context", "")),
+                store=str(d.get("store", STORE_NAME)),
+                private=tuple(str(x) for x in d.get("private", (OPENING_NAME, ACCOUNTS_NAME))),
+                statements={str(k): dict(v) for k, v in dict(d.get("statements", {})).items()},
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise TreeError(f"tree info: missing or malformed field ({exc})") from None
+
+
+# ---- work units ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class LeafUnit:
+    """An aligned subtree of 2^bits leaves from position ``start``: picklable and deterministic
+    (proofs use fresh randomness unless ``seed`` is given, for vectors)."""
+
+    mode: str
+    k: int
+    start: int
+    bits: int
+    prk: bytes
+    keys: tuple[str | int, ...]  # per position: account id (str) or padding index (int)
+    values: tuple[int, ...]  # k values per position, flat
+    height: int
+    block_size: int
+    epoch_id: str
+    context: bytes
+    prove: bool
+    coefficients: tuple[int, ...] | None
+    debt_mask: tuple[bool, ...]
+    seed: bytes | None = None
+
+
+@dataclass(slots=True)
+class UnitResult:
+    start: int
+    bits: int
+    levels: list[bytes]
+    # level -> (values per node, blindings per node) for nodes whose blocks are proven at the top
+    openings: dict[int, tuple[list[tuple[int, ...]], list[tuple[int, ...]]]]
+    blocks: list[tuple[int, int, bytes]]
+    collateral: list[tuple[int, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockUnit:
+    """One aligned range-proof block: ``B_l * k`` claims ``Claim((C,), (1,))`` in node-major order."""
+
+    level: int
+    block: int
+    height: int
+    epoch_id: str
+    context: bytes
+    commitments: tuple[bytes, ...]
+    values: tuple[int, ...]
+    blindings: tuple[int, ...]
+    seed: bytes | None = None
+
+
+def _rng(seed: bytes | None, label: str) -> Any:
+    if seed is None:
+        return None
+    from por.crypto.scalar import SeededRandom
+
+    return SeededRandom(seed + label.encode())
+
+
+def prove_block(unit: BlockUnit) -> tuple[int, int, bytes]:
+    """Prove one block (a module-level task for executors)."""
+    from por.crypto import statements as st
+
+    stmt = st.load(NODE_RANGE)
+    claims = [st.Claim((c,), (1,)) for c in unit.commitments]
+    openings = [st.Opening((v,), (g,)) for v, g in zip(unit.values, unit.blindings, strict=True)]
+    ctx = L.block_context(unit.epoch_id, unit.context, unit.height, unit.level, unit.block)
+    proof = st.prove(stmt, claims, openings, context=ctx,
+                     rng=_rng(unit.seed, f"block/{unit.level}/{unit.block}"))
+    return unit.level, unit.block, proof
+
+
+def _top_proven(block_size: int, height: int, bits: int, level: int) -> bool:
+    """Whether level ``level``'s blocks span several units (then they are proven at the top)."""
+    if level > bits:
+        return True
+    return L.level_block_size(block_size, height, level) > (1 << (bits - level))
+
+
+def build_unit(u: LeafUnit) -> UnitResult:
+    """Leaves, inner nodes, in-unit blocks and collateral proofs of one subtree (a task)."""
+    if u.mode == "plain":
+        return _build_unit_plain(u)
+    return _build_unit_committed(u)
+
+
+def _leaf_secrets(u: LeafUnit) -> list[bytes]:
+    h = HmacSha256(u.prk)
+    inner, outer = h._inner.copy, h._outer.copy
+    leaf_info, pad_info = L.LEAF_INFO, L.PAD_INFO
+    out = []
+    append = out.append
+    for key in u.keys:
+        a = inner()
+        if type(key) is str:
+            a.update(leaf_info + key.encode("utf-8") + b"\x01")
+        else:
+            a.update(pad_info + key.to_bytes(8, "big") + b"\x01")
+        o = outer()
+        o.update(a.digest())
+        append(o.digest())
+    return out
+
+
+def _build_unit_plain(u: LeafUnit) -> UnitResult:
+    sha = hashlib.sha256
+    k, n = u.k, 1 << u.bits
+    lid_label, lpref, npref = L.LEAF_ID_LABEL, L.LEAF_PREFIX["plain"], L.NODE_PREFIX["plain"]
+    secrets_ = _leaf_secrets(u)
+    vals = u.values
+    if k == 1:
+        sums: list[Any] = list(vals)
+        cols = [v.to_bytes(16, "big") for v in vals]
+    else:
+        sums = [tuple(vals[i * k:(i + 1) * k]) for i in range(n)]
+        cols = [b"".join(x.to_bytes(16, "big") for x in v) for v in sums]
+    recs = [sha(lid_label + s).digest() + c for s, c in zip(secrets_, cols, strict=True)]
+    hashes = [sha(lpref + r).digest() for r in recs]
+    levels = [b"".join(recs)]
+    for _level in range(1, u.bits + 1):
+        if k == 1:
+            sums = [a + b for a, b in zip(sums[::2], sums[1::2], strict=True)]
+            cols = [t.to_bytes(16, "big") for t in sums]
+        else:
+            sums = [tuple(x + y for x, y in zip(a, b, strict=True)) for a, b in zip(sums[::2], sums[1::2], strict=True)]
+            cols = [b"".join(x.to_bytes(16, "big") for x in t) for t in sums]
+        hashes = [sha(npref + a + b + c).digest() for a, b, c in zip(hashes[::2], hashes[1::2], cols, strict=True)]
+        levels.append(b"".join([h + c for h, c in zip(hashes, cols, strict=True)]))
+    return UnitResult(u.start, u.bits, levels, {}, [], [])
+
+
+def _build_unit_committed(u: LeafUnit) -> UnitResult:
+    from por.tree._commit import committer
+
+    cm = committer()
+    sha = hashlib.sha256
+    k, n = u.k, 1 << u.bits
+    lid_label, lpref, npref = L.LEAF_ID_LABEL, L.LEAF_PREFIX["committed"], L.NODE_PREFIX["committed"]
+    secrets_ = _leaf_secrets(u)
+    vals = [tuple(u.values[i * k:(i + 1) * k]) for i in range(n)]
+    blinds = [L.blindings(s, k) for s in secrets_]
+    pts = [[cm.commit(v, g) for v, g in zip(vv, gg, strict=True)] for vv, gg in zip(vals, blinds, strict=True)]
+    encs = [b"".join(cm.encode(p) for p in pp) for pp in pts]
+    recs = [sha(lid_label + s).digest() + e for s, e in zip(secrets_, encs, strict=True)]
+    hashes = [sha(lpref + r).digest() for r in recs]
+    all_vals, all_blinds, all_encs = [vals], [blinds], [encs]
+    levels = [b"".join(recs)]
+    for _level in range(1, u.bits + 1):
+        npts, nv, ng, ne, nh, recs = [], [], [], [], [], []
+        for i in range(0, len(hashes), 2):
+            p = [cm.add(a, b) for a, b in zip(pts[i], pts[i + 1], strict=True)]
+            e = b"".join(cm.encode(x) for x in p)
+            h = sha(npref + hashes[i] + hashes[i + 1] + e).digest()
+            npts.append(p)
+            ne.append(e)
+            nh.append(h)
+            nv.append(tuple(a + b for a, b in zip(vals[i], vals[i + 1], strict=True)))
+            ng.append(tuple((a + b) % R for a, b in zip(blinds[i], blinds[i + 1], strict=True)))
+            recs.append(h + e)
+        pts, vals, blinds, encs, hashes = npts, nv, ng, ne, nh
+        all_vals.append(vals)
+        all_blinds.append(blinds)
+        all_encs.append(encs)
+        levels.append(b"".join(recs))
+
+    openings: dict[int, tuple[list[tuple[int, ...]], list[tuple[int, ...]]]] = {}
+    blocks: list[tuple[int, int, bytes]] = []
+    collateral: list[tuple[int, bytes]] = []
+    for level in range(u.bits + 1):
+        if _top_proven(u.block_size, u.height, u.bits, level):
+            if level <= u.bits:
+                openings[level] = (all_vals[level], all_blinds[level])
+            continue
+        if not u.prove or level >= u.height:
+            continue
+        bl = L.level_block_size(u.block_size, u.height, level)
+        first = (u.start >> level) // bl
+        encs_l = all_encs[level]
+        for j in range(len(encs_l) // bl):
+            sl = slice(j * bl, (j + 1) * bl)
+            unit = BlockUnit(
+                level, first + j, u.height, u.epoch_id, u.context,
+                tuple(e[c * 48:(c + 1) * 48] for e in encs_l[sl] for c in range(k)),
+                tuple(v for vv in all_vals[level][sl] for v in vv),
+                tuple(g for gg in all_blinds[level][sl] for g in gg), u.seed)
+            blocks.append(prove_block(unit))
+    if u.bits not in openings:
+        openings[u.bits] = (all_vals[u.bits], all_blinds[u.bits])
+    if u.prove and u.coefficients is not None and any(u.debt_mask):
+        from por.crypto import statements as st
+
+        stmt = st.load(COLLATERAL)
+        for i, has in enumerate(u.debt_mask):
+            if not has:
+                continue
+            pos = u.start + i
+            enc = all_encs[0][i]
+            claim = st.Claim(tuple(enc[c * 48:(c + 1) * 48] for c in range(k)), u.coefficients, 0)
+            opening = st.Opening(all_vals[0][i], all_blinds[0][i])
+            ctx = L.collateral_context(u.epoch_id, u.context, u.height, pos)
+            collateral.append((pos, st.prove(stmt, [claim], [opening], context=ctx,
+                                             rng=_rng(u.seed, f"collateral/{pos}"))))
+    return UnitResult(u.start, u.bits, levels, openings, blocks, collateral)
+
+
+# ---- the builder -----------------------------------------------------------------------------
+
+def tree_height(n: int, min_height: int = 0) -> int:
+    """H = max(ceil(log2 N), configured minimum, 1): a perfect tree whose root has two children."""
+    need = math.ceil(math.log2(n)) if n > 1 else 0
+    return max(need, min_height, 1)
+
+
+def statement_refs(names: Iterable[str]) -> dict[str, dict[str, Any]]:
+    from por.crypto import statements as st
+
+    out = {}
+    for name in names:
+        s = st.load(name)
+        out[name] = {"id": s.id, "version": s.version, "sha256": s.sha256, "bits": s.bits}
+    return out
+
+
+def build_tree(
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[tuple[str, Sequence[int]]],
+    *,
+    epoch_id: str,
+    master_secret: bytes,
+    out_dir: Path | str,
+    mode: str = "committed",
+    block_size: int = DEFAULT_BLOCK_SIZE,
+    min_height: int = 0,
+    prices: Mapping[str, int] | None = None,
+    haircuts_bps: Mapping[str, int] | None = None,
+    context: bytes = b"",
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    range_proofs: bool = True,
+    seed: bytes | None = None,
+    unit_bits: int = UNIT_BITS,
+) -> TreeInfo:
+    """Build, prove and store the liabilities tree of one epoch.
+
+    Args:
+        columns: ``(asset, kind)`` pairs, kind ``equity`` or ``debt``.
+        rows: ``(account id, values)`` in any order, one value per column (streamed once).
+        epoch_id: the epoch (HKDF salt, bound into every proof context).
+        master_secret: the epoch master secret (>= 32 bytes), from which every leaf secret derives.
+        out_dir: where ``tree.sqlite`` (public), ``root-opening.json`` and ``accounts.sqlite``
+            (private) are written.
+        mode: ``committed`` (Pedersen commitments, range proofs) or ``plain`` (sums in clear).
+        block_size: nodes per range-proof block, a power of two.
+        min_height: the minimum tree height (hides the client count better).
+        prices, haircuts_bps: needed when the tree has debt columns (collateral check and proofs).
+        context: extra bytes bound into every proof context (e.g. the manifest nonce).
+        executor: where work units run (default: a local process pool for large trees).
+        progress: ``progress(stage, done, total)`` callback.
+        range_proofs: False skips every proof (benchmarks of the commitment layer only).
+        seed: deterministic proof randomness (test vectors only).
+
+    Raises:
+        UsageError: bad parameters (mode, block size, columns, master secret, prices).
+        TreeError: bad input naming the account: a negative value, a value >= 2^64, debt not
+            covered by collateral, a repeated account id; or column totals >= 2^64.
+    """
+    cols = parse_columns(columns)
+    k = len(cols)
+    if mode not in L.MODES:
+        raise UsageError(f"mode {mode!r} must be one of {', '.join(L.MODES)}")
+    if not isinstance(block_size, int) or block_size < 1 or block_size & (block_size - 1) or block_size > 1024:
+        raise UsageError(f"block size {block_size!r} must be a power of two in [1, 1024]")
+    if not isinstance(min_height, int) or not 0 <= min_height <= MAX_HEIGHT:
+        raise UsageError(f"minimum height must be in [0, {MAX_HEIGHT}]")
+    if not isinstance(context, (bytes, bytearray)):
+        raise UsageError("context must be bytes")
+    context = bytes(context)
+    L.check_master(master_secret, epoch_id)
+    coeffs = collateral_coefficients(cols, prices, haircuts_bps)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    report = progress or (lambda stage, done, total: None)
+    prk = L.prk(master_secret, epoch_id)
+    shuffle = HmacSha256(L.shuffle_key(prk))
+
+    # 1. stream and validate the rows
+    ids, vals, keybuf, totals = _read_rows(rows, cols, coeffs, shuffle, report)
+    n = len(ids)
+    height = tree_height(n, min_height)
+    if height > MAX_HEIGHT:
+        raise TreeError(f"{n} accounts need a tree higher than {MAX_HEIGHT}")
+    for c, t in zip(cols, totals, strict=True):
+        if t >= MAX_VALUE:
+            raise TreeError(f"column {c.label}: the total {t} is >= 2^64 (node-range would not hold)")
+
+    # 2. shuffle real and padding leaves together
+    size = 1 << height
+    for i in range(size - n):
+        keybuf += shuffle(b"\x01" + i.to_bytes(8, "big"))
+    order, sorted_keys = _sort_order(keybuf, ids, n)
+    del keybuf
+    report("shuffle", 1, 1)
+
+    bits = min(height, unit_bits)
+    statements: dict[str, dict[str, Any]] = {}
+    committed = mode == "committed"
+    prove = committed and range_proofs
+    if prove:
+        statements = statement_refs([NODE_RANGE] + ([COLLATERAL] if coeffs is not None else []))
+    vals_np = np.frombuffer(vals, dtype=np.uint64).reshape(-1, k) if n else np.zeros((1, k), np.uint64)
+    debt_np = (vals_np[:, [i for i, c in enumerate(cols) if c.kind == "debt"]] != 0).any(axis=1)
+    ids_np = np.array(ids if n else [""], dtype=object)
+    accounts = AccountsWriter(out / ACCOUNTS_NAME, epoch_id=epoch_id, k=k, height=height)
+
+    def units() -> Iterable[LeafUnit]:
+        per = 1 << bits
+        for u in range(size >> bits):
+            chunk = order[u * per:(u + 1) * per]
+            real = chunk < n
+            idx = np.where(real, chunk, 0)
+            v = np.where(real[:, None], vals_np[idx], 0)
+            names = ids_np[idx]
+            names[~real] = None
+            accounts.put(u * per, sorted_keys[u * per:(u + 1) * per].tobytes(),
+                         v.astype(">u8").tobytes(), names.tolist())
+            names[~real] = (chunk[~real] - n).tolist()
+            keys = names.tolist()
+            mask = (real & debt_np[idx]).tolist() if coeffs is not None else [False] * per
+            yield LeafUnit(mode, k, u * per, bits, prk, tuple(keys), tuple(v.reshape(-1).tolist()), height,
+                           block_size, epoch_id, context, prove, coeffs, tuple(mask), seed)
+
+    # 3. subtrees through the executor
+    writer = StoreWriter(out / STORE_NAME)
+    ex, owned = get_executor(executor, work=size * (20 if committed else 1), threshold=1 << 16)
+    try:
+        n_units = size >> bits
+        top_recs: dict[int, list[bytes]] = {}
+        top_open: dict[int, tuple[list[tuple[int, ...]], list[tuple[int, ...]]]] = {}
+        done = 0
+        for res in ex.map(build_unit, units()):
+            for level, blob in enumerate(res.levels):
+                writer.put_nodes(level, res.start >> level, 1 << (res.bits - level), blob)
+                if level in res.openings or level == bits:
+                    top_recs.setdefault(level, []).append(blob)
+            for level, (v, g) in res.openings.items():
+                tv, tg = top_open.setdefault(level, ([], []))
+                tv.extend(v)
+                tg.extend(g)
+            for level, block, proof in res.blocks:
+                writer.put_block(level, block, proof)
+            for pos, proof in res.collateral:
+                writer.put_collateral(pos, proof)
+            done += 1
+            report("subtrees", done, n_units)
+
+        # 4. top levels and the blocks that span units
+        w = L.HASH_BYTES + k * L.column_width(mode)
+        level_recs = b"".join(top_recs[bits])
+        recs = [level_recs[i:i + w] for i in range(0, len(level_recs), w)]
+        if committed:
+            tv, tg = top_open[bits]
+            cur_v, cur_g = list(tv), list(tg)
+        else:
+            cur_v = [tuple(int.from_bytes(r[32 + 16 * c:48 + 16 * c], "big") for c in range(k)) for r in recs]
+            cur_g = []
+        for level in range(bits + 1, height + 1):
+            recs, cur_v, cur_g = _parent_level(mode, k, recs, cur_v, cur_g)
+            writer.put_nodes(level, 0, len(recs), b"".join(recs))
+            top_recs[level] = [b"".join(recs)]
+            if committed:
+                top_open[level] = (cur_v, cur_g)
+        root_rec = recs[0]
+        root_vals = cur_v[0]
+        root_blinds = cur_g[0] if committed else None
+
+        if prove:
+            block_units = list(_top_block_units(top_recs, top_open, k, w, height, bits, block_size,
+                                                epoch_id, context, seed))
+            for i, (level, block, proof) in enumerate(ex.map(prove_block, block_units)):
+                writer.put_block(level, block, proof)
+                report("top blocks", i + 1, len(block_units))
+    except BaseException:
+        writer.abort()
+        accounts.abort()
+        raise
+    finally:
+        close_executor(ex, owned)
+
+    # 5. metadata, then the private files
+    root_hash = root_rec[:32].hex()
+    if committed:
+        root = tuple(root_rec[32 + 48 * c:80 + 48 * c].hex() for c in range(k))
+    else:
+        root = tuple(str(v) for v in root_vals)
+    meta = {
+        "format": STORE_FORMAT, "protocol": PROTOCOL, "mode": mode, "epoch_id": epoch_id,
+        "columns": [c.to_list() for c in cols], "height": height, "block_size": block_size,
+        "context": context.hex(), "statements": statements, "root_hash": root_hash, "root": list(root),
+        "range_proofs": prove,
+        "prices": {a: str(p) for a, p in (prices or {}).items()} if coeffs is not None else {},
+        "haircuts_bps": {a: int(h) for a, h in (haircuts_bps or {}).items()} if coeffs is not None else {},
+    }
+    writer.set_meta(meta)
+    writer.finish()
+    report("store", 1, 1)
+
+    opening: dict[str, Any] = {
+        "format": OPENING_FORMAT, "epoch_id": epoch_id, "mode": mode,
+        "columns": [c.to_list() for c in cols], "root_hash": root_hash,
+        "values": [str(v) for v in root_vals],
+    }
+    if root_blinds is not None:
+        opening["blindings"] = [g.to_bytes(32, "big").hex() for g in root_blinds]
+    (out / OPENING_NAME).write_text(json.dumps(opening, indent=2, sort_keys=True) + "\n")
+    accounts.finish()
+    report("accounts", 1, 1)
+    return TreeInfo(mode=mode, epoch_id=epoch_id, columns=tuple((c.asset, c.kind) for c in cols),
+                    height=height, leaf_count=n, block_size=block_size, root_hash=root_hash, root=root,
+                    context=context.hex(), statements=statements)
+
+
+def _read_rows(
+    rows: Iterable[tuple[str, Sequence[int]]], cols: tuple[Column, ...], coeffs: tuple[int, ...] | None,
+    shuffle: HmacSha256, report: Progress,
+) -> tuple[list[str], array[int], bytearray, list[int]]:
+    """One pass over the rows (the hot loop of plain mode: validation and the sort key inlined)."""
+    k = len(cols)
+    ids: list[str] = []
+    vals: array[int] = array("Q")
+    keybuf = bytearray()
+    debt = [i for i, c in enumerate(cols) if c.kind == "debt"]
+    check_debt = coeffs is not None
+    top = MAX_VALUE
+    inner, outer = shuffle._inner.copy, shuffle._outer.copy
+    ids_append, vals_extend, vals_append = ids.append, vals.extend, vals.append
+    maxb = L.MAX_ACCOUNT_BYTES
+    for row in rows:
+        try:
+            account, values = row
+        except (TypeError, ValueError):
+            raise TreeError(f"row {len(ids)}: expected (account id, values), got {row!r}") from None
+        if type(account) is not str:
+            raise TreeError(f"row {len(ids)}: account id {account!r} is not a string")
+        acct = account.encode("utf-8")
+        if not 0 < len(acct) <= maxb:
+            raise TreeError(f"account {account!r}: an account id is 1..{maxb} bytes of UTF-8")
+        if k == 1 and type(values) is tuple and len(values) == 1:
+            x = values[0]
+            if type(x) is not int or not 0 <= x < top:
+                check_values(account, values, k)
+            vals_append(x)
+        else:
+            v = check_values(account, values, k)
+            if check_debt and any(v[i] for i in debt):
+                cv = sum(a * b for a, b in zip(coeffs, v, strict=True))  # type: ignore[arg-type]
+                if cv < 0:
+                    raise TreeError(f"account {account!r}: debt not covered by collateral at the given "
+                                    f"prices and haircuts (short by {-cv} price units x 10^4)")
+                if cv >= 1 << COLLATERAL_BITS:
+                    raise TreeError(f"account {account!r}: collateral value exceeds 2^128")
+            vals_extend(v)
+        ids_append(account)
+        h = inner()
+        h.update(b"\x00" + acct)
+        o = outer()
+        o.update(h.digest())
+        keybuf += o.digest()
+        if not len(ids) & 0xFFFF:
+            report("read", len(ids), 0)
+    report("read", len(ids), len(ids))
+    totals = [sum(vals[i::k]) for i in range(k)]
+    return ids, vals, keybuf, totals
+
+
+def _sort_order(keybuf: bytearray, ids: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ascending sort-key order, and the keys so sorted (an (N, 4) big-endian array)."""
+    keys = np.frombuffer(keybuf, dtype=">u8").reshape(-1, 4)
+    first = keys[:, 0].astype(np.uint64)
+    order = np.argsort(first, kind="stable")
+    if np.any(first[order][1:] == first[order][:-1]):  # ties in 64 bits: sort on all 256
+        order = np.lexsort((keys[:, 3], keys[:, 2], keys[:, 1], keys[:, 0]))
+        sk = keys[order]
+        same = np.nonzero(np.all(sk[1:] == sk[:-1], axis=1))[0]
+        for i in same.tolist():
+            a, b = int(order[i]), int(order[i + 1])
+            if a < n and b < n:
+                raise TreeError(f"account {ids[a]!r} appears more than once in the input")
+            raise TreeError("two leaves drew the same shuffle key (SHA-256 collision?)")  # pragma: no cover
+    order = order.astype(np.int64)
+    return order, keys[order]
+
+
+def _parent_level(
+    mode: str, k: int, recs: list[bytes], vals: list[tuple[int, ...]], blinds: list[tuple[int, ...]],
+) -> tuple[list[bytes], list[tuple[int, ...]], list[tuple[int, ...]]]:
+    out_r, out_v, out_g = [], [], []
+    for i in range(0, len(recs), 2):
+        a, b = recs[i], recs[i + 1]
+        v = tuple(x + y for x, y in zip(vals[i], vals[i + 1], strict=True))
+        if mode == "committed":
+            from por.crypto.pedersen import add
+
+            cols = b"".join(add(a[32 + 48 * c:80 + 48 * c], b[32 + 48 * c:80 + 48 * c]) for c in range(k))
+            out_g.append(tuple((x + y) % R for x, y in zip(blinds[i], blinds[i + 1], strict=True)))
+        else:
+            cols = b"".join(x.to_bytes(16, "big") for x in v)
+        out_r.append(L.node_hash(mode, a[:32], b[:32], cols) + cols)
+        out_v.append(v)
+    return out_r, out_v, out_g
+
+
+def _top_block_units(
+    top_recs: dict[int, list[bytes]], top_open: dict[int, tuple[list[tuple[int, ...]], list[tuple[int, ...]]]],
+    k: int, w: int, height: int, bits: int, block_size: int, epoch_id: str, context: bytes,
+    seed: bytes | None,
+) -> Iterable[BlockUnit]:
+    for level in range(height):
+        if not _top_proven(block_size, height, bits, level):
+            continue
+        blob = b"".join(top_recs[level])
+        vs, gs = top_open[level]
+        bl = L.level_block_size(block_size, height, level)
+        for j in range((1 << (height - level)) // bl):
+            idx = range(j * bl, (j + 1) * bl)
+            yield BlockUnit(
+                level, j, height, epoch_id, context,
+                tuple(blob[i * w + 32 + 48 * c:i * w + 80 + 48 * c] for i in idx for c in range(k)),
+                tuple(vs[i][c] for i in idx for c in range(k)),
+                tuple(gs[i][c] for i in idx for c in range(k)), seed)

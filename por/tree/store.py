@@ -1,0 +1,280 @@
+"""The on-disk tree store (public) and the operator's private files (docs/protocol/30-tree.md).
+
+Public store ``tree.sqlite`` (format ``por-tree-store/1``), a SQLite file with four tables:
+
+- ``meta(key TEXT PRIMARY KEY, value TEXT)``: JSON values (format, protocol, mode, epoch id, columns,
+  height, block size, proof context, statements, root, prices and haircuts);
+- ``nodes(level, start, count, data)``: the node records of one level from index ``start``, packed;
+  a record is ``field(32) || col_1 || ... || col_k`` where ``field`` is the leaf id at level 0 and the
+  node hash above, and ``col`` a 48-byte commitment (committed) or a u128be sum (plain);
+- ``range_proofs(level, block, proof)``: the aggregated ``node-range`` proof of an aligned block;
+- ``collateral(position, proof)``: the ``collateral`` proof of the leaf at ``position``.
+
+Private files (never published): ``root-opening.json`` (the root's values and blinding sums) and
+``accounts.sqlite`` (account id -> leaf position and values), so client proofs can be made later.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from por.errors import TreeError
+
+STORE_FORMAT = "por-tree-store/1"
+STORE_NAME = "tree.sqlite"
+OPENING_NAME = "root-opening.json"
+OPENING_FORMAT = "por-root-opening/1"
+ACCOUNTS_NAME = "accounts.sqlite"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE nodes (level INTEGER NOT NULL, start INTEGER NOT NULL, count INTEGER NOT NULL,
+                    data BLOB NOT NULL, PRIMARY KEY (level, start));
+CREATE TABLE range_proofs (level INTEGER NOT NULL, block INTEGER NOT NULL, proof BLOB NOT NULL,
+                           PRIMARY KEY (level, block));
+CREATE TABLE collateral (position INTEGER PRIMARY KEY, proof BLOB NOT NULL);
+"""
+
+
+class StoreWriter:
+    """Writes a fresh store into ``<path>.partial`` and renames it into place on :meth:`finish`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.tmp = self.path.with_name(self.path.name + ".partial")
+        if self.tmp.exists():
+            self.tmp.unlink()
+        self.db = sqlite3.connect(self.tmp)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        self.db.execute("BEGIN")
+
+    def put_nodes(self, level: int, start: int, count: int, data: bytes) -> None:
+        self.db.execute("INSERT INTO nodes VALUES (?,?,?,?)", (level, start, count, data))
+
+    def put_block(self, level: int, block: int, proof: bytes) -> None:
+        self.db.execute("INSERT INTO range_proofs VALUES (?,?,?)", (level, block, proof))
+
+    def put_collateral(self, position: int, proof: bytes) -> None:
+        self.db.execute("INSERT INTO collateral VALUES (?,?)", (position, proof))
+
+    def set_meta(self, meta: dict[str, Any]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)",
+                            [(k, json.dumps(v, sort_keys=True)) for k, v in meta.items()])
+
+    def finish(self) -> None:
+        self.db.commit()
+        self.db.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            if self.tmp.exists():
+                self.tmp.unlink()
+
+
+def resolve_store(path: str | os.PathLike[str]) -> Path:
+    """A tree directory or the store file itself -> the store file."""
+    p = Path(path)
+    return p / STORE_NAME if p.is_dir() else p
+
+
+class TreeStore:
+    """Read-only access to a store. Every damage (missing table, bad JSON, short record) raises
+    :class:`TreeError` naming what is wrong; verifiers turn it into a failed check."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = resolve_store(path)
+        if not self.path.is_file():
+            raise TreeError(f"tree store {self.path} does not exist")
+        try:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            rows = self.db.execute("SELECT key, value FROM meta").fetchall()
+        except sqlite3.Error as exc:
+            raise TreeError(f"tree store {self.path} is not a readable SQLite tree store: {exc}") from None
+        try:
+            self.meta: dict[str, Any] = {k: json.loads(v) for k, v in rows}
+        except (TypeError, ValueError) as exc:
+            raise TreeError(f"tree store meta is not valid JSON: {exc}") from None
+        fmt = self.meta.get("format")
+        if fmt != STORE_FORMAT:
+            raise TreeError(f"tree store format {fmt!r} is not {STORE_FORMAT!r}")
+        try:
+            self.mode: str = self.meta["mode"]
+            self.height: int = int(self.meta["height"])
+            self.block_size: int = int(self.meta["block_size"])
+            self.columns: list[list[str]] = self.meta["columns"]
+            self.epoch_id: str = self.meta["epoch_id"]
+            self.context = bytes.fromhex(self.meta["context"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise TreeError(f"tree store meta is missing or has a bad field: {exc}") from None
+        if self.mode not in ("committed", "plain") or not 0 < self.height <= 40:
+            raise TreeError("tree store meta: bad mode or height")
+        from por.tree.leaf import HASH_BYTES, column_width
+
+        self.k = len(self.columns)
+        self.width = HASH_BYTES + self.k * column_width(self.mode)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> TreeStore:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def level_size(self, level: int) -> int:
+        return 1 << (self.height - level)
+
+    def nodes(self, level: int, start: int, count: int) -> bytes:
+        """``count`` packed records of ``level`` from index ``start``.
+
+        Raises:
+            TreeError: the store lacks some of them.
+        """
+        out: list[bytes] = []
+        want, end = start, start + count
+        try:
+            rows = self.db.execute(
+                "SELECT start, count, data FROM nodes WHERE level = ? AND start <= ? AND start + count > ? "
+                "ORDER BY start", (level, end - 1, start)).fetchall()
+        except sqlite3.Error as exc:
+            raise TreeError(f"tree store: cannot read level {level}: {exc}") from None
+        w = self.width
+        for s, c, data in rows:
+            if not isinstance(data, bytes) or len(data) != c * w or s > want:
+                raise TreeError(f"tree store: damaged node chunk at level {level} index {s}")
+            lo, hi = max(want, s), min(end, s + c)
+            out.append(data[(lo - s) * w:(hi - s) * w])
+            want = hi
+        if want != end:
+            raise TreeError(f"tree store: node {want} of level {level} is missing")
+        return b"".join(out)
+
+    def node(self, level: int, index: int) -> bytes:
+        return self.nodes(level, index, 1)
+
+    def chunks(self, level: int) -> Iterator[tuple[int, int, bytes]]:
+        yield from self.db.execute(
+            "SELECT start, count, data FROM nodes WHERE level = ? ORDER BY start", (level,))
+
+    def block_proof(self, level: int, block: int) -> bytes | None:
+        row = self.db.execute("SELECT proof FROM range_proofs WHERE level = ? AND block = ?",
+                              (level, block)).fetchone()
+        return None if row is None or not isinstance(row[0], bytes) else row[0]
+
+    def block_proofs(self, level: int) -> dict[int, bytes]:
+        return {b: p for b, p in self.db.execute(
+            "SELECT block, proof FROM range_proofs WHERE level = ?", (level,))}
+
+    def collateral_proof(self, position: int) -> bytes | None:
+        row = self.db.execute("SELECT proof FROM collateral WHERE position = ?", (position,)).fetchone()
+        return None if row is None or not isinstance(row[0], bytes) else row[0]
+
+    def collateral_positions(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT position FROM collateral ORDER BY position")]
+
+
+# ---- private files ---------------------------------------------------------------------------
+
+ACCOUNTS_FORMAT = "por-tree-accounts/1"
+
+
+class AccountsWriter:
+    """``accounts.sqlite`` (private): every leaf position in chunks, in position order.
+
+    ``meta(key, value)`` (format, epoch id, k, height) and
+    ``chunks(start INTEGER PRIMARY KEY, count, first_key BLOB, keys BLOB, vals BLOB, ids TEXT)``:
+    ``keys`` the 32-byte shuffle sort keys (ascending, so positions are found by binary search on
+    the account's key), ``vals`` the k values per position as u64be, ``ids`` a JSON array of account
+    ids (``null`` for padding leaves).
+    """
+
+    def __init__(self, path: Path, *, epoch_id: str, k: int, height: int) -> None:
+        self.path = Path(path)
+        self.tmp = self.path.with_name(self.path.name + ".partial")
+        if self.tmp.exists():
+            self.tmp.unlink()
+        self.db = sqlite3.connect(self.tmp)
+        self.db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "CREATE TABLE chunks (start INTEGER PRIMARY KEY, count INTEGER NOT NULL, first_key BLOB NOT NULL,"
+            " keys BLOB NOT NULL, vals BLOB NOT NULL, ids TEXT NOT NULL);")
+        self.db.execute("BEGIN")
+        meta = {"format": ACCOUNTS_FORMAT, "epoch_id": epoch_id, "k": k, "height": height}
+        self.db.executemany("INSERT INTO meta VALUES (?,?)", [(a, json.dumps(b)) for a, b in meta.items()])
+
+    def put(self, start: int, keys: bytes, vals: bytes, ids: list[str | None]) -> None:
+        self.db.execute("INSERT INTO chunks VALUES (?,?,?,?,?,?)",
+                        (start, len(ids), keys[:32], keys, vals, json.dumps(ids)))
+
+    def finish(self) -> None:
+        self.db.execute("CREATE INDEX chunks_by_key ON chunks(first_key)")
+        self.db.commit()
+        self.db.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            if self.tmp.exists():
+                self.tmp.unlink()
+
+
+class Accounts:
+    """Reads ``accounts.sqlite``: find an account's position and values by its sort key."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise TreeError(f"private accounts file {self.path} does not exist")
+        try:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            self.meta = {a: json.loads(b) for a, b in self.db.execute("SELECT key, value FROM meta")}
+        except (sqlite3.Error, ValueError) as exc:
+            raise TreeError(f"private accounts file {self.path} is unreadable: {exc}") from None
+        if self.meta.get("format") != ACCOUNTS_FORMAT:
+            raise TreeError(f"private accounts file format {self.meta.get('format')!r} is not {ACCOUNTS_FORMAT}")
+        self.k = int(self.meta["k"])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def find(self, sort_key: bytes, account_id: str) -> tuple[int, tuple[int, ...]] | None:
+        row = self.db.execute(
+            "SELECT start, count, keys, vals, ids FROM chunks WHERE first_key <= ? "
+            "ORDER BY first_key DESC LIMIT 1", (sort_key,)).fetchone()
+        if row is None:
+            return None
+        start, count, keys, vals, ids = row
+        lo, hi = 0, count
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if keys[mid * 32:(mid + 1) * 32] < sort_key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo >= count or keys[lo * 32:(lo + 1) * 32] != sort_key or json.loads(ids)[lo] != account_id:
+            return None
+        w = 8 * self.k
+        return start + lo, unpack_u64(vals[lo * w:(lo + 1) * w])
+
+    def __iter__(self) -> Iterator[tuple[int, str, tuple[int, ...]]]:
+        w = 8 * self.k
+        for start, vals, ids in self.db.execute("SELECT start, vals, ids FROM chunks ORDER BY start"):
+            for i, acct in enumerate(json.loads(ids)):
+                if acct is not None:
+                    yield start + i, acct, unpack_u64(vals[i * w:(i + 1) * w])
+
+
+def unpack_u64(b: bytes) -> tuple[int, ...]:
+    return tuple(int.from_bytes(b[i:i + 8], "big") for i in range(0, len(b), 8))

@@ -1,0 +1,841 @@
+"""Verifiers of the liabilities tree: the client's inclusion check and the auditor's full check.
+
+Both return a :class:`por.verify.result.Result` and never raise on malformed or damaged input: every
+problem is a failed check with a stable id and a sentence naming the field, level or index.
+
+Client checks (``verify_client_proof``), in order:
+  1. ``client.format``      the file parses (version, every field, types, lengths, ranges);
+  2. ``client.epoch``       the epoch is the one expected;
+  3. ``client.statements``  the statement ids and hashes are the ones this verifier knows;
+  4. ``client.leaf``        the leaf recomputed from s and the values;
+  5. ``client.path``        every sibling decodes (commitment) or is a sum in [0, 2^64) (plain), and
+                            the path folds to a root;
+  6. ``client.root``        the folded root equals the published root hash (and root columns);
+  7. ``client.range_proofs`` each sibling's block holds the sibling and the path node at the right
+                            slots, and all blocks batch-verify (committed mode);
+  8. ``client.collateral``  the client's own collateral proof when it has debt.
+
+Tree checks (``verify_tree``), in order:
+  1. ``tree.store``   the store opens and its metadata parses;
+  2. ``tree.expected`` the store is the tree the manifest (``expected``) describes;
+  3. ``tree.statements`` statement ids and hashes;
+  4. ``tree.leaves``  every leaf commitment decodes, leaf ids are distinct;
+  5. ``tree.nodes``   every inner node recomputed from its children (hash and columns);
+  6. ``tree.sums``    (plain) every non-root sum below 2^64;
+  7. ``tree.root``    the recomputed root equals the stored (and expected) root;
+  8. ``tree.range_proofs`` every block present and valid (one batch, bisection names failures);
+  9. ``tree.collateral`` every collateral proof valid at the given prices.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from por.errors import PorError
+from por.parallel import Executor, close_executor, get_executor
+from por.tree import leaf as L
+from por.tree.columns import MAX_VALUE, Column, collateral_coefficients, parse_columns
+from por.tree.proof import CLIENT_FORMAT
+from por.tree.store import TreeStore, resolve_store
+from por.verify.result import Result
+
+_DEC = re.compile(r"^(0|[1-9][0-9]{0,39})$")
+_HEX = re.compile(r"^[0-9a-f]*$")
+MAX_NAMED = 10  # failures named one by one before "and N more"
+
+
+class _Bad(Exception):
+    """A malformed field (internal: becomes a failed check)."""
+
+
+def _dec(x: Any, what: str) -> int:
+    if isinstance(x, str) and x.startswith("-") and _DEC.match(x[1:]):
+        raise _Bad(f"{what} is negative ({x})")
+    if not isinstance(x, str) or not _DEC.match(x):
+        raise _Bad(f"{what} must be a decimal string, got {x!r:.60}")
+    return int(x)
+
+
+def _hex(x: Any, n: int, what: str) -> bytes:
+    if not isinstance(x, str) or len(x) != 2 * n or not _HEX.match(x):
+        raise _Bad(f"{what} must be {n} bytes of lower-case hex")
+    return bytes.fromhex(x)
+
+
+def _b64(x: Any, what: str) -> bytes:
+    if not isinstance(x, str):
+        raise _Bad(f"{what} must be a base64 string")
+    try:
+        return base64.b64decode(x.encode("ascii"), validate=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        raise _Bad(f"{what} is not valid base64") from None
+
+
+def _int(x: Any, lo: int, hi: int, what: str) -> int:
+    if isinstance(x, bool) or not isinstance(x, int) or not lo <= x < hi:
+        raise _Bad(f"{what} must be an integer in [{lo}, {hi})")
+    return x
+
+
+def _get(d: Any, key: str, what: str = "") -> Any:
+    if not isinstance(d, dict) or key not in d:
+        raise _Bad(f"missing field {what + key!r}")
+    return d[key]
+
+
+def _names(items: Sequence[str]) -> str:
+    head = ", ".join(items[:MAX_NAMED])
+    return head + (f" and {len(items) - MAX_NAMED} more" if len(items) > MAX_NAMED else "")
+
+
+# ---- client verification ---------------------------------------------------------------------
+
+@dataclass
+class _Parsed:
+    mode: str
+    epoch_id: str
+    columns: tuple[Column, ...]
+    height: int
+    block_size: int
+    context: bytes
+    values: tuple[int, ...]
+    s: bytes
+    position: int
+    # (leaf id at level 0 or the sibling's two child hashes above, column values or commitment bytes)
+    siblings: list[tuple[Any, list[Any]]]
+    blocks: list[tuple[int, bytes, bytes | None]]  # (index, packed commitments, proof)
+    statements: dict[str, Any]
+    collateral: dict[str, Any] | None
+    root_hash: bytes
+    root_columns: list[Any]
+
+
+def _parse_client(p: Any) -> _Parsed:
+    try:
+        return _parse_client_fields(p)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        raise _Bad(f"a field has the wrong type ({type(exc).__name__}: {exc})") from None
+
+
+def _parse_client_fields(p: Any) -> _Parsed:
+    if not isinstance(p, dict):
+        raise _Bad("the proof is not a JSON object")
+    fmt = p.get("format")
+    if fmt != CLIENT_FORMAT:
+        raise _Bad(f"format {fmt!r:.60} is not {CLIENT_FORMAT!r}")
+    mode = _get(p, "mode")
+    if mode not in L.MODES:
+        raise _Bad(f"mode {mode!r:.40} is not one of {', '.join(L.MODES)}")
+    epoch = _get(p, "epoch_id")
+    if not isinstance(epoch, str) or not epoch:
+        raise _Bad("epoch_id must be a non-empty string")
+    try:
+        cols = parse_columns(_get(p, "columns"))
+    except PorError as exc:
+        raise _Bad(f"columns: {exc}") from None
+    k = len(cols)
+    height = _int(_get(p, "height"), 1, 41, "height")
+    bsz = _int(_get(p, "block_size"), 1, 1025, "block_size")
+    if bsz & (bsz - 1):
+        raise _Bad("block_size must be a power of two")
+    ctx_hex = _get(p, "context")
+    if not isinstance(ctx_hex, str) or len(ctx_hex) % 2 or not _HEX.match(ctx_hex):
+        raise _Bad("context must be lower-case hex")
+    raw_values = _get(p, "values")
+    if not isinstance(raw_values, list) or len(raw_values) != k:
+        raise _Bad(f"values must be a list of {k} decimal strings")
+    values = tuple(_dec(v, f"values[{i}]") for i, v in enumerate(raw_values))
+    for i, v in enumerate(values):
+        if v >= MAX_VALUE:
+            raise _Bad(f"values[{i}] is >= 2^64")
+    s = _hex(_get(p, "leaf_secret"), 32, "leaf_secret")
+    position = _int(_get(p, "position"), 0, 1 << height, "position")
+    path = _get(p, "path")
+    if not isinstance(path, list) or len(path) != height:
+        raise _Bad(f"path must list {height} levels")
+    width = L.column_width(mode)
+    siblings: list[tuple[Any, list[Any]]] = []
+    blocks: list[tuple[int, bytes, bytes | None]] = []
+    for level, e in enumerate(path):
+        where = f"path[{level}]."
+        if _get(e, "level", where) != level:
+            raise _Bad(f"path[{level}].level must be {level}")
+        sib = _get(e, "sibling", where)
+        sc = _get(sib, "columns", where + "sibling.")
+        if not isinstance(sc, list) or len(sc) != k:
+            raise _Bad(f"{where}sibling.columns must list {k} columns")
+        if level == 0:
+            link: bytes | tuple[bytes, bytes] = _hex(_get(sib, "leaf_id", where + "sibling."), 32,
+                                                     where + "sibling.leaf_id")
+        else:
+            ch = _get(sib, "children", where + "sibling.")
+            if not isinstance(ch, list) or len(ch) != 2:
+                raise _Bad(f"{where}sibling.children must list the sibling's two child hashes")
+            link = (_hex(ch[0], 32, where + "sibling.children[0]"), _hex(ch[1], 32, where + "sibling.children[1]"))
+        if mode == "committed":
+            siblings.append((link, [_hex(c, 48, f"{where}sibling.columns[{i}]") for i, c in enumerate(sc)]))
+            blk = _get(e, "block", where)
+            j = _int(_get(blk, "index", where + "block."), 0, 1 << 62, where + "block.index")
+            comms = _b64(_get(blk, "commitments", where + "block."), where + "block.commitments")
+            raw = _get(blk, "proof", where + "block.")
+            proof = None if raw is None else _b64(raw, where + "block.proof")
+            blocks.append((j, comms, proof))
+        else:
+            siblings.append((link, [_dec(c, f"{where}sibling.columns[{i}]") for i, c in enumerate(sc)]))
+    root = _get(p, "root")
+    root_hash = _hex(_get(root, "hash", "root."), 32, "root.hash")
+    rc = _get(root, "columns", "root.")
+    if not isinstance(rc, list) or len(rc) != k:
+        raise _Bad(f"root.columns must list {k} columns")
+    root_columns: list[Any] = ([_hex(c, 48, f"root.columns[{i}]") for i, c in enumerate(rc)] if mode == "committed"
+                               else [_dec(c, f"root.columns[{i}]") for i, c in enumerate(rc)])
+    stm = p.get("statements", {})
+    if not isinstance(stm, dict):
+        raise _Bad("statements must be an object")
+    coll = p.get("collateral")
+    if coll is not None and not isinstance(coll, dict):
+        raise _Bad("collateral must be an object or null")
+    del width
+    return _Parsed(mode, epoch, cols, height, bsz, bytes.fromhex(ctx_hex), values, s, position, siblings,
+                   blocks, stm, coll, root_hash, root_columns)
+
+
+def _statement_check(res: Result, check_id: str, refs: Any, names: Sequence[str]) -> bool:
+    from por.crypto import statements as st
+
+    problems = []
+    for name in names:
+        ref = refs.get(name) if isinstance(refs, dict) else None
+        if not isinstance(ref, dict):
+            problems.append(f"{name}: not recorded")
+            continue
+        try:
+            local = st.load(name)
+        except PorError as exc:
+            problems.append(f"{name}: cannot load the local specification ({exc})")
+            continue
+        if ref.get("id") != local.id or ref.get("sha256") != local.sha256:
+            problems.append(f"{name}: recorded sha256 {str(ref.get('sha256'))[:16]}... differs from the local "
+                            f"specification {local.sha256[:16]}...")
+    if problems:
+        return res.add(check_id, False, "statements do not match: " + "; ".join(problems))
+    return res.add(check_id, True, f"statements {', '.join(names) or '(none)'} match their specifications")
+
+
+def verify_client_proof(
+    proof: Any,
+    *,
+    root_hash: str | None = None,
+    root_commitments: Sequence[str] | None = None,
+    epoch_id: str | None = None,
+    prices: Mapping[str, int] | None = None,
+    haircuts_bps: Mapping[str, int] | None = None,
+) -> Result:
+    """Check one client inclusion proof; never raises.
+
+    Args:
+        proof: the parsed JSON of a ``por-client-proof/1`` file.
+        root_hash: the published root hash (from the signed manifest). Without it the proof's own
+            root is used and the result says so.
+        root_commitments: the published root columns (commitments hex, or decimal sums in plain mode).
+        epoch_id: the epoch the client expects.
+        prices, haircuts_bps: the published prices; when given they must equal the proof's.
+    """
+    res = Result("client inclusion proof")
+    try:
+        p = _parse_client(proof)
+    except _Bad as exc:
+        res.failed("client.format", f"malformed client proof: {exc}")
+        return res
+    res.passed("client.format", f"{CLIENT_FORMAT}, {p.mode} mode, height {p.height}, {len(p.columns)} column(s)")
+    if epoch_id is not None:
+        res.add("client.epoch", p.epoch_id == epoch_id,
+                f"proof is for epoch {p.epoch_id!r}" + ("" if p.epoch_id == epoch_id else f", expected {epoch_id!r}"))
+    else:
+        res.passed("client.epoch", f"proof is for epoch {p.epoch_id!r}")
+    k = len(p.columns)
+    committed = p.mode == "committed"
+    names = ["node-range"] + (["collateral"] if any(c.kind == "debt" for c in p.columns) else [])
+    if committed:
+        _statement_check(res, "client.statements", p.statements, names)
+
+    # leaf
+    from por.tree._commit import committer
+
+    cm = committer() if committed else None
+    lid = L.leaf_id(p.s)
+    if committed:
+        assert cm is not None
+        gs = L.blindings(p.s, k)
+        pts = [cm.commit(v, g) for v, g in zip(p.values, gs, strict=True)]
+        cols = b"".join(cm.encode(x) for x in pts)
+        leaf_cols: list[Any] = [cols[48 * c:48 * (c + 1)] for c in range(k)]
+    else:
+        cols = b"".join(L.encode_sum(v) for v in p.values)
+        leaf_cols = list(p.values)
+    h = L.leaf_hash(p.mode, lid, cols)
+    res.passed("client.leaf", f"leaf recomputed from the secret and {k} value(s) at position {p.position}")
+
+    # path
+    path_cols: list[list[bytes]] = []  # encoded columns of the path node at each level (committed)
+    problems: list[str] = []
+    cur = pts if committed else leaf_cols
+    cur_enc = leaf_cols if committed else []
+    for level, (link, sc) in enumerate(p.siblings):
+        path_cols.append(list(cur_enc))
+        sib_cols = b"".join(sc) if committed else b"".join(L.encode_sum(v) for v in sc if v < MAX_VALUE)
+        # the sibling's hash is recomputed from its own sums: they are bound into the root (Maxwell)
+        sh = (L.leaf_hash(p.mode, link, sib_cols) if level == 0
+              else L.node_hash(p.mode, link[0], link[1], sib_cols))
+        if committed:
+            assert cm is not None
+            try:
+                sp = [cm.decode(c) for c in sc]
+            except PorError as exc:
+                problems.append(f"level {level}: sibling commitment does not decode ({exc})")
+                break
+            cur = [cm.add(a, b) for a, b in zip(cur, sp, strict=True)]
+            cur_enc = [cm.encode(x) for x in cur]
+            col_bytes = b"".join(cur_enc)
+        else:
+            bad = [i for i, v in enumerate(sc) if v >= MAX_VALUE]
+            if bad:
+                problems.append(f"level {level}: sibling sum of column {bad[0]} is >= 2^64")
+                break
+            cur = [a + b for a, b in zip(cur, sc, strict=True)]
+            if level < p.height - 1 and any(v >= MAX_VALUE for v in cur):
+                problems.append(f"level {level + 1}: path node sum is >= 2^64")
+                break
+            col_bytes = b"".join(L.encode_sum(v) for v in cur)
+        left, right = (h, sh) if (p.position >> level) & 1 == 0 else (sh, h)
+        h = L.node_hash(p.mode, left, right, col_bytes)
+    if problems:
+        res.failed("client.path", "; ".join(problems))
+    else:
+        res.passed("client.path", f"{p.height} sibling(s) folded to a root")
+        root_cols = cur_enc if committed else cur
+        expected_hash = bytes.fromhex(root_hash) if _is_hex32(root_hash) else None
+        msgs = []
+        ok = True
+        if root_hash is not None and expected_hash is None:
+            ok, msgs = False, ["the published root hash given is not 32 bytes of hex"]
+        target = expected_hash or p.root_hash
+        if h != target:
+            ok = False
+            msgs.append(f"recomputed root {h.hex()[:16]}... differs from the "
+                        f"{'published' if expected_hash else 'proof file'} root {target.hex()[:16]}...")
+        if expected_hash and p.root_hash != expected_hash:
+            ok = False
+            msgs.append("the root recorded in the proof file differs from the published root")
+        if root_cols != p.root_columns:
+            ok = False
+            msgs.append("the recomputed root columns differ from those recorded in the proof file")
+        if root_commitments is not None:
+            want = [str(c) for c in root_commitments]
+            have = [c.hex() for c in root_cols] if committed else [str(c) for c in root_cols]
+            if want != have:
+                ok = False
+                msgs.append("the recomputed root columns differ from the published root")
+        if ok:
+            res.passed("client.root", f"path folds to the {'published' if expected_hash else 'recorded'} root "
+                       f"{h.hex()[:16]}..." + ("" if expected_hash else " (compare it with the signed manifest)"))
+        else:
+            res.failed("client.root", "; ".join(msgs))
+
+    # range proofs of the siblings' blocks
+    if committed:
+        _client_blocks(res, p, path_cols, problems)
+    else:
+        res.passed("client.range_proofs", "plain mode: every sibling sum checked in the clear to be in [0, 2^64)"
+                   if not problems else "plain mode: sums checked in the clear (see client.path)")
+
+    _client_collateral(res, p, leaf_cols, prices, haircuts_bps)
+    return res
+
+
+def _is_hex32(x: Any) -> bool:
+    return isinstance(x, str) and len(x) == 64 and bool(_HEX.match(x))
+
+
+def _client_blocks(res: Result, p: _Parsed, path_cols: list[list[bytes]], problems: list[str]) -> None:
+    from por.crypto import statements as st
+
+    k = len(p.columns)
+    issues: list[str] = []
+    items = []
+    levels = []
+    for level, (j, comms, proof) in enumerate(p.blocks):
+        bl = L.level_block_size(p.block_size, p.height, level)
+        idx = p.position >> level
+        if j != idx // bl:
+            issues.append(f"level {level}: block {j} does not cover node {idx} (expected block {idx // bl})")
+            continue
+        if len(comms) != bl * k * 48:
+            issues.append(f"level {level}: block commitments are {len(comms)} bytes, expected {bl * k * 48}")
+            continue
+        if proof is None:
+            issues.append(f"level {level}: the range proof of block {j} is missing")
+            continue
+        cs = [comms[48 * i:48 * (i + 1)] for i in range(bl * k)]
+        sib_slot = (idx ^ 1) - j * bl
+        own_slot = idx - j * bl
+        if cs[sib_slot * k:(sib_slot + 1) * k] != p.siblings[level][1]:
+            issues.append(f"level {level}: the block's commitment at the sibling's slot is not the sibling shown")
+            continue
+        if level < len(path_cols) and not problems and cs[own_slot * k:(own_slot + 1) * k] != path_cols[level]:
+            issues.append(f"level {level}: the block's commitment at the path node's slot is not the path node")
+            continue
+        ctx = L.block_context(p.epoch_id, p.context, p.height, level, j)
+        try:
+            items.append((st.load("node-range"), [st.Claim((c,), (1,)) for c in cs], proof, ctx))
+        except PorError as exc:
+            issues.append(f"cannot load node-range: {exc}")
+            break
+        levels.append(level)
+    if not issues and items:
+        try:
+            ok = st.verify_batch(items)
+            bad = [] if ok else st.find_invalid(items)
+        except Exception as exc:  # noqa: BLE001 - the verifier never raises on hostile input
+            ok, bad = False, []
+            issues.append(f"batch verification failed on malformed input ({type(exc).__name__})")
+        if not ok:
+            issues.append("range proof(s) do not verify at level(s) " + _names([str(levels[i]) for i in bad]))
+    if issues:
+        res.failed("client.range_proofs", "; ".join(issues))
+    else:
+        res.passed("client.range_proofs", f"{len(items)} sibling block(s) prove every sibling column in [0, 2^64)")
+
+
+def _client_collateral(res: Result, p: _Parsed, leaf_cols: list[Any], prices: Mapping[str, int] | None,
+                       haircuts_bps: Mapping[str, int] | None) -> None:
+    has_debt = any(c.kind == "debt" and v for c, v in zip(p.columns, p.values, strict=True))
+    if not has_debt:
+        res.passed("client.collateral", "no debt: no collateral proof needed")
+        return
+    coll = p.collateral
+    if coll is None:
+        res.failed("client.collateral", "the client has debt but the proof carries no collateral section")
+        return
+    try:
+        fp = {str(a): _dec(v, f"collateral.prices.{a}") for a, v in dict(_get(coll, "prices")).items()}
+        fh = {str(a): _int(v, 0, 10_001, f"collateral.haircuts_bps.{a}")
+              for a, v in dict(_get(coll, "haircuts_bps")).items()}
+    except (_Bad, TypeError, ValueError) as exc:
+        res.failed("client.collateral", f"malformed collateral section: {exc}")
+        return
+    if prices is not None and {a: fp.get(a) for a in prices} != dict(prices):
+        res.failed("client.collateral", "the proof's prices differ from the published prices")
+        return
+    if haircuts_bps is not None and {a: fh.get(a) for a in haircuts_bps} != dict(haircuts_bps):
+        res.failed("client.collateral", "the proof's haircuts differ from the published haircuts")
+        return
+    try:
+        coeffs = collateral_coefficients(p.columns, fp, fh)
+    except PorError as exc:
+        res.failed("client.collateral", f"prices or haircuts unusable: {exc}")
+        return
+    assert coeffs is not None
+    if p.mode == "plain":
+        cv = sum(a * b for a, b in zip(coeffs, p.values, strict=True))
+        res.add("client.collateral", cv >= 0,
+                "debt covered by haircut collateral (checked in the clear)" if cv >= 0 else
+                f"debt not covered by collateral: short by {-cv} price units x 10^4")
+        return
+    from por.crypto import statements as st
+
+    try:
+        raw = _get(coll, "proof")
+        proof = None if raw is None else _b64(raw, "collateral.proof")
+    except _Bad as exc:
+        res.failed("client.collateral", str(exc))
+        return
+    if proof is None:
+        res.failed("client.collateral", "the client has debt but no collateral proof")
+        return
+    ctx = L.collateral_context(p.epoch_id, p.context, p.height, p.position)
+    try:
+        ok = st.verify(st.load("collateral"), [st.Claim(tuple(leaf_cols), coeffs, 0)], proof, context=ctx)
+    except Exception as exc:  # noqa: BLE001
+        ok = False
+        res.failed("client.collateral", f"collateral proof unusable ({type(exc).__name__})")
+        return
+    res.add("client.collateral", bool(ok), "collateral proof verifies: debt covered by haircut collateral" if ok
+            else "collateral proof does not verify at the given prices and haircuts")
+
+
+# ---- full tree verification ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SubtreeCheck:
+    """Recompute one aligned subtree of 2^bits leaves from the store (a picklable task)."""
+
+    path: str
+    start: int
+    bits: int
+
+
+@dataclass(slots=True)
+class SubtreeOutcome:
+    start: int
+    root: bytes | None  # the recomputed subtree root record (hash || columns)
+    leaf_ids: bytes
+    problems: list[str]  # "level l index i: ..." (capped)
+    count: int  # number of problems (uncapped)
+
+
+def check_subtree(task: SubtreeCheck) -> SubtreeOutcome:
+    probs: list[str] = []
+    count = 0
+
+    def bad(msg: str) -> None:
+        nonlocal count
+        count += 1
+        if len(probs) < MAX_NAMED:
+            probs.append(msg)
+
+    try:
+        st = TreeStore(task.path)
+    except PorError as exc:
+        return SubtreeOutcome(task.start, None, b"", [str(exc)], 1)
+    try:
+        mode, k, w = st.mode, st.k, st.width
+        cw = L.column_width(mode)
+        n = 1 << task.bits
+        try:
+            blob = st.nodes(0, task.start, n)
+        except PorError as exc:
+            return SubtreeOutcome(task.start, None, b"", [str(exc)], 1)
+        recs = [blob[i * w:(i + 1) * w] for i in range(n)]
+        leaf_ids = b"".join(r[:32] for r in recs)
+        hashes = [L.leaf_hash(mode, r[:32], r[32:]) for r in recs]
+        if mode == "committed":
+            from por.tree._commit import committer
+
+            cm = committer()
+            cur: list[list[Any]] = []
+            for i, r in enumerate(recs):
+                try:
+                    cur.append([cm.decode(r[32 + 48 * c:80 + 48 * c]) for c in range(k)])
+                except PorError:
+                    bad(f"level 0 index {task.start + i}: a commitment does not decode")
+                    cur.append([cm.be.identity()] * k)
+        else:
+            cur = [[int.from_bytes(r[32 + 16 * c:48 + 16 * c], "big") for c in range(k)] for r in recs]
+            for i, vs in enumerate(cur):
+                if any(v >= MAX_VALUE for v in vs):
+                    bad(f"level 0 index {task.start + i}: a sum is >= 2^64")
+        height = st.height
+        rec = recs[0]
+        for level in range(1, task.bits + 1):
+            m = n >> level
+            first = task.start >> level
+            try:
+                blob = st.nodes(level, first, m)
+            except PorError as exc:
+                bad(str(exc))
+                return SubtreeOutcome(task.start, None, leaf_ids, probs, count)
+            nxt, nh = [], []
+            for i in range(m):
+                a, b = cur[2 * i], cur[2 * i + 1]
+                if mode == "committed":
+                    p = [cm.add(x, y) for x, y in zip(a, b, strict=True)]
+                    cols = b"".join(cm.encode(x) for x in p)
+                else:
+                    p = [x + y for x, y in zip(a, b, strict=True)]
+                    if level < height and any(v >= MAX_VALUE for v in p):
+                        bad(f"level {level} index {first + i}: a sum is >= 2^64")
+                    cols = b"".join(L.encode_sum(v) for v in p)
+                h = L.node_hash(mode, hashes[2 * i], hashes[2 * i + 1], cols)
+                rec = h + cols
+                if blob[i * w:(i + 1) * w] != rec:
+                    bad(f"level {level} index {first + i}: stored node differs from the one recomputed "
+                        "from its children")
+                nxt.append(p)
+                nh.append(h)
+            cur, hashes = nxt, nh
+        if task.bits == 0:
+            rec = hashes[0] + recs[0][32:]
+        del cw
+        return SubtreeOutcome(task.start, rec, leaf_ids, probs, count)
+    finally:
+        st.close()
+
+
+@dataclass(frozen=True, slots=True)
+class BlockCheck:
+    """Verify a batch of range-proof blocks (and/or collateral proofs) read from the store (a task)."""
+
+    path: str
+    blocks: tuple[tuple[int, int], ...]  # (level, block)
+    collateral: tuple[int, ...]  # leaf positions
+    coefficients: tuple[int, ...] | None
+
+
+def check_blocks(task: BlockCheck) -> list[str]:
+    """Names of the failing items: ``"block level L index J"`` / ``"collateral at leaf P"``."""
+    from por.crypto import statements as st
+
+    try:
+        store = TreeStore(task.path)
+    except PorError as exc:
+        return [f"store: {exc}"]
+    names: list[str] = []
+    items = []
+    failed: list[str] = []
+    try:
+        k, w, height = store.k, store.width, store.height
+        node_range = st.load("node-range")
+        for level, j in task.blocks:
+            bl = L.level_block_size(store.block_size, height, level)
+            proof = store.block_proof(level, j)
+            if proof is None:
+                failed.append(f"block level {level} index {j} (missing)")
+                continue
+            try:
+                blob = store.nodes(level, j * bl, bl)
+            except PorError:
+                failed.append(f"block level {level} index {j} (nodes missing)")
+                continue
+            cs = [blob[i * w + 32 + 48 * c:i * w + 80 + 48 * c] for i in range(bl) for c in range(k)]
+            items.append((node_range, [st.Claim((c,), (1,)) for c in cs], proof,
+                          L.block_context(store.epoch_id, store.context, height, level, j)))
+            names.append(f"block level {level} index {j}")
+        if task.collateral:
+            coll = st.load("collateral")
+            for pos in task.collateral:
+                proof = store.collateral_proof(pos)
+                try:
+                    rec = store.node(0, pos)
+                except PorError:
+                    failed.append(f"collateral at leaf {pos} (leaf missing)")
+                    continue
+                if proof is None or task.coefficients is None:
+                    failed.append(f"collateral at leaf {pos} (no proof or no prices)")
+                    continue
+                claim = st.Claim(tuple(rec[32 + 48 * c:80 + 48 * c] for c in range(k)), task.coefficients, 0)
+                items.append((coll, [claim], proof, L.collateral_context(store.epoch_id, store.context, height, pos)))
+                names.append(f"collateral at leaf {pos}")
+        if items:
+            try:
+                if not st.verify_batch(items):
+                    failed.extend(names[i] for i in st.find_invalid(items))
+            except Exception as exc:  # noqa: BLE001 - a damaged store is a failed check
+                failed.append(f"batch verification error ({type(exc).__name__})")
+    except PorError as exc:
+        failed.append(str(exc))
+    finally:
+        store.close()
+    return failed
+
+
+def verify_tree(
+    out_dir_or_store: Path | str,
+    *,
+    expected: Any = None,
+    prices: Mapping[str, int] | None = None,
+    haircuts_bps: Mapping[str, int] | None = None,
+    executor: Executor | None = None,
+    unit_bits: int = 12,
+    blocks_per_task: int = 64,
+) -> Result:
+    """The auditor's full check of a tree store; never raises on a damaged store.
+
+    Args:
+        out_dir_or_store: the tree directory or its ``tree.sqlite``.
+        expected: the published description (a :class:`TreeInfo` or its dict, e.g. from the manifest).
+        prices, haircuts_bps: the published prices (default: those recorded in the store).
+        executor: where subtree and proof checks run (default: a local pool for large trees).
+    """
+    res = Result("liabilities tree")
+    path = resolve_store(out_dir_or_store)
+    try:
+        st = TreeStore(path)
+    except PorError as exc:
+        res.failed("tree.store", str(exc))
+        return res
+    try:
+        return _verify_tree(res, st, str(path), expected, prices, haircuts_bps, executor, unit_bits,
+                            blocks_per_task)
+    except PorError as exc:
+        res.failed("tree.store", f"damaged store: {exc}")
+        return res
+    finally:
+        st.close()
+
+
+def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: Mapping[str, int] | None,
+                 haircuts_bps: Mapping[str, int] | None, executor: Executor | None, unit_bits: int,
+                 blocks_per_task: int) -> Result:
+    import numpy as np
+
+    meta = st.meta
+    try:
+        cols = parse_columns(st.columns)
+    except PorError as exc:
+        res.failed("tree.store", f"store columns: {exc}")
+        return res
+    res.passed("tree.store", f"{st.mode} tree, height {st.height}, {len(cols)} column(s), block size {st.block_size}")
+    committed = st.mode == "committed"
+    has_proofs = committed and bool(meta.get("range_proofs", True))
+    stored_root = (str(meta.get("root_hash")), [str(x) for x in meta.get("root", [])])
+
+    # 2. expected
+    if expected is not None:
+        exp = expected.to_dict() if hasattr(expected, "to_dict") else dict(expected)
+        diffs = []
+        for key, have in (("mode", st.mode), ("epoch_id", st.epoch_id), ("height", st.height),
+                          ("block_size", st.block_size), ("root_hash", stored_root[0]),
+                          ("columns", [list(c) for c in st.columns]), ("root", stored_root[1]),
+                          ("context", st.context.hex())):
+            if key in exp and _norm(exp[key]) != _norm(have):
+                diffs.append(key)
+        res.add("tree.expected", not diffs, "store matches the published tree description" if not diffs
+                else f"store differs from the published description in: {', '.join(diffs)}")
+
+    # 3. statements
+    debt = any(c.kind == "debt" for c in cols)
+    if has_proofs:
+        _statement_check(res, "tree.statements", meta.get("statements"),
+                         ["node-range"] + (["collateral"] if debt else []))
+
+    # 4-7. recompute every node
+    height = st.height
+    bits = min(height, unit_bits)
+    tasks = [SubtreeCheck(path, u << bits, bits) for u in range(1 << (height - bits))]
+    ex, owned = get_executor(executor, work=(1 << height) * (40 if committed else 1), threshold=1 << 14)
+    try:
+        outcomes = list(ex.map(check_subtree, tasks))
+        problems: list[str] = []
+        n_problems = 0
+        leaf_probs: list[str] = []
+        ids = b"".join(o.leaf_ids for o in outcomes)
+        for o in outcomes:
+            n_problems += o.count
+            for msg in o.problems:
+                (leaf_probs if msg.startswith("level 0 ") else problems).append(msg)
+        dup = 0
+        if len(ids) == 32 << height:
+            srt = np.sort(np.frombuffer(ids, dtype="S32"))
+            dup = int(np.count_nonzero(srt[1:] == srt[:-1]))
+        else:
+            leaf_probs.append("level 0 is incomplete")
+        if leaf_probs or dup:
+            msg = "; ".join(leaf_probs[:MAX_NAMED])
+            if dup:
+                msg = (msg + "; " if msg else "") + f"{dup} leaf id collision(s): two leaves share a leaf id"
+            res.failed("tree.leaves", msg)
+        else:
+            res.passed("tree.leaves", f"{1 << height} leaves, leaf ids distinct"
+                       + (", commitments decode" if committed else ""))
+        roots = [o.root for o in outcomes]
+        if any(r is None for r in roots):
+            problems.append("a subtree could not be recomputed")
+        else:
+            _top_levels(st, bits, [r for r in roots if r is not None], problems)
+        if problems:
+            extra = n_problems - len(leaf_probs) - MAX_NAMED
+            res.failed("tree.nodes", _names(problems) + (f" (and {extra} more)" if extra > 0 else ""))
+        else:
+            res.passed("tree.nodes", f"every inner node of {height} level(s) recomputed from its children")
+        if not committed:
+            sum_probs = [p for p in problems + leaf_probs if ">= 2^64" in p]
+            res.add("tree.sums", not sum_probs, "every non-root sum is in [0, 2^64)" if not sum_probs
+                    else "sums out of range: " + _names(sum_probs))
+
+        # root
+        try:
+            root = st.node(height, 0)
+            root_hash = root[:32].hex()
+            root_cols = ([root[32 + 48 * c:80 + 48 * c].hex() for c in range(len(cols))] if committed
+                         else [str(int.from_bytes(root[32 + 16 * c:48 + 16 * c], "big")) for c in range(len(cols))])
+            ok = (root_hash, root_cols) == stored_root and not problems
+            if expected is not None:
+                exp = expected.to_dict() if hasattr(expected, "to_dict") else dict(expected)
+                ok = ok and exp.get("root_hash", root_hash) == root_hash
+            res.add("tree.root", ok, f"root {root_hash[:16]}... recomputed and matches the recorded root" if ok
+                    else "the root does not match the recomputed tree or the recorded/published root")
+        except PorError as exc:
+            res.failed("tree.root", str(exc))
+
+        # range proofs and collateral
+        if committed and not has_proofs:
+            res.failed("tree.range_proofs", "the store was built without range proofs")
+        elif has_proofs:
+            blocks = [(level, j) for level in range(height)
+                      for j in range((1 << (height - level)) // L.level_block_size(st.block_size, height, level))]
+            extra_blocks = st.db.execute("SELECT COUNT(*) FROM range_proofs").fetchone()[0] - len(blocks)
+            btasks = [BlockCheck(path, tuple(blocks[i:i + blocks_per_task]), (), None)
+                      for i in range(0, len(blocks), blocks_per_task)]
+            failed = [f for out in ex.map(check_blocks, btasks) for f in out]
+            if extra_blocks:
+                failed.append(f"{extra_blocks} unexpected block row(s)")
+            res.add("tree.range_proofs", not failed,
+                    f"{len(blocks)} block(s) prove every non-root node column in [0, 2^64)" if not failed
+                    else "range proofs fail: " + _names(failed))
+            positions = st.collateral_positions()
+            if debt or positions:
+                try:
+                    use_p = prices if prices is not None else {a: int(v) for a, v in meta.get("prices", {}).items()}
+                    use_h = haircuts_bps if haircuts_bps is not None else dict(meta.get("haircuts_bps", {}))
+                    coeffs = collateral_coefficients(cols, use_p, use_h)
+                except (PorError, TypeError, ValueError) as exc:
+                    res.failed("tree.collateral", f"prices or haircuts unusable: {exc}")
+                else:
+                    bad_pos = [p for p in positions if not 0 <= p < (1 << height)]
+                    ctasks = [BlockCheck(path, (), tuple(positions[i:i + blocks_per_task]), coeffs)
+                              for i in range(0, len(positions), blocks_per_task)]
+                    failed = [f"collateral at bad position {p}" for p in bad_pos]
+                    failed += [f for out in ex.map(check_blocks, ctasks) for f in out]
+                    res.add("tree.collateral", not failed,
+                            f"{len(positions)} collateral proof(s) verify at the given prices" if not failed
+                            else "collateral proofs fail: " + _names(failed))
+    finally:
+        close_executor(ex, owned)
+    return res
+
+
+def _norm(x: Any) -> Any:
+    if isinstance(x, (list, tuple)):
+        return [_norm(y) for y in x]
+    return x
+
+
+def _top_levels(st: TreeStore, bits: int, roots: list[bytes], problems: list[str]) -> None:
+    """Levels above the subtrees, recomputed in-process from the subtree roots."""
+    mode, k, height = st.mode, st.k, st.height
+    cur = roots
+    if mode == "committed":
+        from por.tree._commit import committer
+
+        cm = committer()
+    for level in range(bits + 1, height + 1):
+        try:
+            blob = st.nodes(level, 0, 1 << (height - level))
+        except PorError as exc:
+            problems.append(str(exc))
+            return
+        w = st.width
+        nxt = []
+        for i in range(len(cur) // 2):
+            a, b = cur[2 * i], cur[2 * i + 1]
+            if mode == "committed":
+                cols = b"".join(cm.encode(cm.add(cm.decode(a[32 + 48 * c:80 + 48 * c]),
+                                                 cm.decode(b[32 + 48 * c:80 + 48 * c]))) for c in range(k))
+            else:
+                sums = [int.from_bytes(a[32 + 16 * c:48 + 16 * c], "big") + int.from_bytes(b[32 + 16 * c:48 + 16 * c], "big")
+                        for c in range(k)]
+                if level < height and any(v >= MAX_VALUE for v in sums):
+                    problems.append(f"level {level} index {i}: a sum is >= 2^64")
+                cols = b"".join(L.encode_sum(v) for v in sums)
+            rec = L.node_hash(mode, a[:32], b[:32], cols) + cols
+            if blob[i * w:(i + 1) * w] != rec:
+                problems.append(f"level {level} index {i}: stored node differs from the one recomputed from its children")
+            nxt.append(rec)
+        cur = nxt
