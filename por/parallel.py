@@ -113,3 +113,31 @@ def close_executor(executor: Executor, owned: bool) -> None:
         close = getattr(executor, "close", None)
         if callable(close):
             close()
+
+
+def executor_from_spec(spec: str | None) -> Executor | None:
+    """An executor from its command-line form: ``local`` (None: sized to the work), ``local:N``,
+    ``serial``, or ``dask://HOST:PORT`` (a running Dask scheduler).
+
+    Raises:
+        UsageError: a form not listed above.
+    """
+    from por.errors import UsageError
+
+    if spec is None or spec == "local":
+        return None
+    if spec == "serial":
+        return SerialExecutor()
+    if spec.startswith("local:"):
+        try:
+            n = int(spec.split(":", 1)[1])
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise UsageError(f"executor {spec!r}: local:N needs a worker count N >= 1")
+        return LocalExecutor(n)
+    if spec.startswith("dask://"):
+        from por.parallel_dask import DaskExecutor
+
+        return DaskExecutor(spec[len("dask://"):])
+    raise UsageError(f"unknown executor {spec!r}: use local, local:N, serial or dask://HOST:PORT")

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from por.verify.result import Result
@@ -31,12 +32,12 @@ def print_result(result: Result, as_json: bool) -> int:
         print_json(result.to_dict())
         return result.exit_code()
     con = console()
-    table = Table(title=result.subject, show_lines=False)
+    table = Table(title=escape(result.subject), show_lines=False)
     table.add_column("", no_wrap=True)
     table.add_column("check", no_wrap=True)
     table.add_column("detail")
     for c in result.checks:
-        table.add_row("[green]OK[/]" if c.ok else "[red]FAIL[/]", c.id, c.message)
+        table.add_row("[green]OK[/]" if c.ok else "[red]FAIL[/]", escape(c.id), escape(c.message))
     con.print(table)
     n_fail = len(result.failures)
     if result.ok:

@@ -173,7 +173,7 @@ def _out(as_json: bool, obj: Any, human: str | None = None) -> None:
 def init(directory: str, operator_key: str | None, auditor_key: str | None, db: str | None, schema: str | None,
          passphrase_env: str | None, quorum: int, as_json: bool) -> None:
     """Create a config, a ledger database and its genesis (operator and auditor are the governors)."""
-    from por.ledger import Ledger, Signer, keys
+    from por.ledger import Signer, keys
 
     d = Path(directory).resolve()
     cfg_path = d / CONFIG_NAME

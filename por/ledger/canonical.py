@@ -93,11 +93,11 @@ def check_time(value: Any) -> str:
     if not isinstance(value, str) or not _TIME_RE.match(value):
         raise LedgerError(f"time {value!r} is not of the form YYYY-MM-DDTHH:MM:SS.ffffffZ (UTC)")
     try:
-        datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
+        datetime.fromisoformat(value[:-1])
     except ValueError as exc:
         raise LedgerError(f"time {value!r} is not a valid date and time") from exc
     return value
 
 
 def time_to_epoch(value: str) -> float:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
+    return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC).timestamp()

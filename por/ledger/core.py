@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -73,7 +73,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     },
 }
 PLATFORM_ACCOUNTS = ("house", "insurance", "street")  # opened at genesis; reserve:<custodian> with assets
-CONFIG_KEYS = ("quote_asset", "breaker", "withdraw", "governor_quorum")
+CONFIG_KEYS = ("quote_asset", "breaker", "withdraw", "governor_quorum", "reserves")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +121,11 @@ def upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], keys: Seque
     conn.execute(stmt, rows)
 
 
+_BALANCE_Q = select(balance_t.c.amount).where(balance_t.c.account == bindparam("a"),
+                                              balance_t.c.asset == bindparam("s"), balance_t.c.book == bindparam("b"))
+_ACCOUNT_Q = select(account_t.c.kind).where(account_t.c.id == bindparam("a"))
+
+
 class Tx:
     """One write transaction: the head it extends, the state it reads, the effects it stages."""
 
@@ -147,7 +152,7 @@ class Tx:
     def account_kind(self, account: str) -> str | None:
         k = self._acct.get(account) or self.ledger._acct_cache.get(account)
         if k is None:
-            k = self.conn.execute(select(account_t.c.kind).where(account_t.c.id == account)).scalar()
+            k = self.conn.execute(_ACCOUNT_Q, {"a": account}).scalar()
             if k is not None:
                 self._acct[account] = k
         return k
@@ -172,8 +177,7 @@ class Tx:
         key = (account, asset, book)
         b = self.balances.get(key)
         if b is None:
-            v = self.conn.execute(select(balance_t.c.amount).where(
-                balance_t.c.account == account, balance_t.c.asset == asset, balance_t.c.book == book)).scalar()
+            v = self.conn.execute(_BALANCE_Q, {"a": account, "s": asset, "b": book}).scalar()
             b = [int(v or 0), None]
             self.balances[key] = b
         return int(b[0])
@@ -271,17 +275,19 @@ class Tx:
             raise LedgerError("the ledger has no genesis entry yet (run `por init`)")
         else:
             self.gov.authorise(entry)
-            if self.time and canonical.time_to_epoch(entry.time) < canonical.time_to_epoch(self.time) - MAX_SKEW_S:
+            if self.time and entry.time < self.time and \
+                    canonical.time_to_epoch(entry.time) < canonical.time_to_epoch(self.time) - MAX_SKEW_S:
                 raise LedgerError(f"entry time {entry.time} is more than {MAX_SKEW_S} s before the "
                                   f"last entry's time {self.time}")
         seq = self.seq + 1
         HANDLERS[t](self, entry, seq)
-        record = record_bytes(seq, self.prev, entry.body_bytes, sigs_bytes(entry.sigs))
+        sb = sigs_bytes(entry.sigs)
+        record = record_bytes(seq, self.prev, entry.body_bytes, sb)
         h = chain_hash(record)
         self.journal.append({
             "record": record,
             "row": {"seq": seq, "type": t, "signer": entry.signer, "idem": idem_key, "time": entry.time,
-                    "body": entry.body_bytes.decode("utf-8"), "sigs": sigs_bytes(entry.sigs).decode("utf-8"),
+                    "body": entry.body_bytes.decode("utf-8"), "sigs": sb.decode("utf-8"),
                     "prev_hash": self.prev, "entry_hash": h},
         })
         self.seq, self.prev, self.time = seq, h, entry.time

@@ -156,8 +156,15 @@ def sigs_list(sigs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"by": by, "sig": sig} for by, sig in sigs]
 
 
+_SIG_RE = re.compile(r"^[0-9a-f]{128}$")
+
+
 def sigs_bytes(sigs: Iterable[tuple[str, str]]) -> bytes:
-    return canonical.dumps(sigs_list(sigs))
+    """canonical([{"by", "sig"}, ...]); a fast path for well-formed ids and lowercase hex signatures."""
+    items = list(sigs)
+    if all(_ID_RE.match(by) and _SIG_RE.match(sig) for by, sig in items):
+        return ("[" + ",".join(f'{{"by":"{by}","sig":"{sig}"}}' for by, sig in items) + "]").encode()
+    return canonical.dumps(sigs_list(items))
 
 
 def make_entry(signer: Signer, type_: str, payload: Mapping[str, Any], *, time: str | None = None,

@@ -6,6 +6,7 @@ is given; the file is created with mode 0600 (never world- or group-readable, ev
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -55,10 +56,15 @@ def load_public(public_hex: str) -> Ed25519PublicKey:
         raise SignatureError(f"malformed Ed25519 public key {public_hex!r}") from exc
 
 
+@functools.lru_cache(maxsize=4096)
+def _cached_public(public_hex: str) -> Ed25519PublicKey:
+    return load_public(public_hex)
+
+
 def verify_signature(public: Ed25519PublicKey | str, message: bytes, signature_hex: str) -> bool:
     """True only for a well-formed signature that verifies; never raises."""
     try:
-        pub = load_public(public) if isinstance(public, str) else public
+        pub = _cached_public(public) if isinstance(public, str) else public
         sig = bytes.fromhex(signature_hex)
         if len(sig) != 64:
             return False

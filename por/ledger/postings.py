@@ -33,7 +33,7 @@ def _post(tx: Tx, entry: Entry, seq: int) -> None:
     if kind not in POST_KINDS:
         raise LedgerError(f"post kind {kind!r} must be one of {', '.join(POST_KINDS)}")
     postings = parse_postings(p.get("postings"))
-    for acct, asset, _, amount in postings:
+    for acct, asset, _, _amount in postings:
         tx.require_account(acct)
         tx.asset(asset)
     if kind == "deposit":

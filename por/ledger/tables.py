@@ -9,7 +9,16 @@ positive prices and withdrawal amounts, a closed set of books and account kinds.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 # account ids sort bytewise on both databases (snapshots stream "in account order")
@@ -196,7 +205,7 @@ class ConfigRow(SQLModel, table=True):
 
 
 ALL_TABLES = [
-    m.__table__  # type: ignore[attr-defined]
+    m.__table__  # type: ignore[attr-defined,union-attr,unused-ignore]
     for m in (HeadRow, JournalRow, PostingRow, BalanceRow, MemberRow, AssetRow, AccountRow, MarginRow,
               PriceRow, WithdrawalRow, ApprovalRow, ConfigRow)
 ]

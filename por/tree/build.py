@@ -211,11 +211,11 @@ def _leaf_secrets(u: LeafUnit) -> list[bytes]:
     h = HmacSha256(u.prk)
     inner, outer = h._inner.copy, h._outer.copy
     leaf_info, pad_info = L.LEAF_INFO, L.PAD_INFO
-    out = []
+    out: list[bytes] = []
     append = out.append
     for key in u.keys:
         a = inner()
-        if type(key) is str:
+        if isinstance(key, str):
             a.update(leaf_info + key.encode("utf-8") + b"\x01")
         else:
             a.update(pad_info + key.to_bytes(8, "big") + b"\x01")
@@ -575,7 +575,8 @@ def _read_rows(
         else:
             v = check_values(account, values, k)
             if check_debt and any(v[i] for i in debt):
-                cv = sum(a * b for a, b in zip(coeffs, v, strict=True))  # type: ignore[arg-type]
+                assert coeffs is not None
+                cv = sum(a * b for a, b in zip(coeffs, v, strict=True))
                 if cv < 0:
                     raise TreeError(f"account {account!r}: debt not covered by collateral at the given "
                                     f"prices and haircuts (short by {-cv} price units x 10^4)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from por.errors import TreeError, UsageError
 
@@ -109,7 +109,7 @@ def leaf_has_debt(columns: Sequence[Column], values: Sequence[int]) -> bool:
     return any(c.kind == "debt" and v for c, v in zip(columns, values, strict=True))
 
 
-def _is_int(x: Any) -> bool:
+def _is_int(x: Any) -> TypeGuard[int]:
     return isinstance(x, int) and not isinstance(x, bool)
 
 

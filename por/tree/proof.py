@@ -20,6 +20,7 @@ commitments lower-case hex, proofs and packed block commitments base64 (standard
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -177,9 +178,10 @@ def client_proof(
 
 
 def safe_file_name(account_id: str) -> str:
-    """A file name for an account's proof: the id itself when it is a safe name, else its hex."""
-    ok = all(c.isalnum() or c in "-_.@" for c in account_id) and not account_id.startswith(".")
-    return (account_id if ok and len(account_id) <= 200 else "x-" + account_id.encode().hex()[:200]) + ".json"
+    """A file name for an account's proof: the id itself when it is a safe ASCII name, else
+    ``x-`` and the SHA-256 of the id (hex)."""
+    ok = all(c.isascii() and (c.isalnum() or c in "-_.@") for c in account_id) and not account_id.startswith((".", "x-"))
+    return (account_id if ok and len(account_id) <= 200 else "x-" + hashlib.sha256(account_id.encode()).hexdigest()) + ".json"
 
 
 def iter_client_proofs(

@@ -320,7 +320,7 @@ def verify_client_proof(
     else:
         res.passed("client.path", f"{p.height} sibling(s) folded to a root")
         root_cols = cur_enc if committed else cur
-        expected_hash = bytes.fromhex(root_hash) if _is_hex32(root_hash) else None
+        expected_hash = bytes.fromhex(root_hash) if root_hash is not None and _is_hex32(root_hash) else None
         msgs = []
         ok = True
         if root_hash is not None and expected_hash is None:

@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 
 from por.crypto.pedersen import commit
 from por.parallel import SerialExecutor
-from por.tree import STORE_NAME, build_tree, client_proof, verify_client_proof, verify_tree, write_client_proofs
+from por.tree import (
+    STORE_NAME,
+    build_tree,
+    client_proof,
+    verify_client_proof,
+    verify_tree,
+    write_client_proofs,
+)
 from por.tree import leaf as L
 from por.verify.result import Result
 
@@ -363,3 +370,21 @@ def test_forced_negative_leaf_fails_both_verifiers(tmp_path: Path, monkeypatch: 
         p = client_proof(tmp_path, account, master_secret=MASTER)
         r = verify_client_proof(p, root_hash=info.root_hash, epoch_id=EPOCH)
         assert failed(r).keys() == {"client.range_proofs"}  # every path crosses a block the ghost broke
+
+
+def test_blocks_spanning_work_units_are_proven_at_the_top(tmp_path: Path) -> None:
+    rows = [(f"c{i}", (i + 1, 2 * i)) for i in range(11)]
+    cols = [("USD", "equity"), ("EUR", "equity")]
+    small = build_tree(cols, rows, epoch_id=EPOCH, master_secret=MASTER, out_dir=tmp_path / "a", block_size=8,
+                       executor=SerialExecutor(), unit_bits=2)
+    whole = build_tree(cols, rows, epoch_id=EPOCH, master_secret=MASTER, out_dir=tmp_path / "b", block_size=8,
+                       executor=SerialExecutor(), range_proofs=False)
+    assert small.root == whole.root and small.root_hash == whole.root_hash
+    res = verify_tree(tmp_path / "a", expected=small, executor=SerialExecutor(), unit_bits=1, blocks_per_task=2)
+    assert res.ok, res.failures
+    assert check_one(tmp_path / "a", small, "c3").ok
+
+
+def check_one(out: Path, info: Any, account: str) -> Result:
+    return verify_client_proof(client_proof(out, account, master_secret=MASTER), root_hash=info.root_hash,
+                               root_commitments=info.root, epoch_id=EPOCH)

@@ -1,0 +1,99 @@
+"""``por verify inclusion`` (the client) and ``por audit verify|cosign`` (the auditor)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from por.cli._output import print_result
+
+
+@click.group()
+def verify() -> None:
+    """Checks a client runs: is my balance included in the published liabilities?"""
+
+
+@verify.command("inclusion")
+@click.argument("proof", type=click.Path(dir_okay=False))
+@click.option("--bundle", "bundle", required=True, type=click.Path(), help="The epoch's public bundle directory.")
+@click.option("--operator-key", help="The operator's Ed25519 public key (hex or a .pub/.key file), obtained independently.")
+@click.option("--json", "as_json", is_flag=True)
+def inclusion(proof: str, bundle: str, operator_key: str | None, as_json: bool) -> None:
+    """Verify one client's inclusion PROOF against the bundle (exit 0 included, 1 a check failed)."""
+    from por.verify.client import verify_inclusion
+
+    sys.exit(print_result(verify_inclusion(proof, bundle=bundle, operator_key=operator_key), as_json))
+
+
+@click.group()
+def audit() -> None:
+    """The auditor: verify a whole bundle, co-sign it."""
+
+
+@audit.command("verify")
+@click.argument("bundle", type=click.Path())
+@click.option("--keys", "keyring", type=click.Path(dir_okay=False), help="A keyring (por-keyring/1) you trust.")
+@click.option("--operator-key", help="The operator's Ed25519 public key (hex or file).")
+@click.option("--previous", type=click.Path(file_okay=False), help="The previous epoch's bundle (log consistency).")
+@click.option("--ledger", "ledger_url", help="Ledger URL, for the completeness check (with --master-secret).")
+@click.option("--master-secret", type=click.Path(dir_okay=False), help="The epoch's master secret file.")
+@click.option("--openings", type=click.Path(dir_okay=False), help="The auditor-only openings of the root totals.")
+@click.option("--executor", help="local, local:N or dask://HOST:PORT.")
+@click.option("--json", "as_json", is_flag=True)
+def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, previous: str | None,
+                 ledger_url: str | None, master_secret: str | None, openings: str | None, executor: str | None,
+                 as_json: bool) -> None:
+    """Verify every check of the epoch BUNDLE (exit 0 all passed, 1 a check failed, 2 unusable input)."""
+    from por.cli.epoch import make_executor
+    from por.epoch.audit import verify_bundle
+    from por.errors import UsageError
+
+    if bool(ledger_url) != bool(master_secret):
+        raise UsageError("--ledger and --master-secret go together (the completeness check needs both)")
+    secret = Path(master_secret).read_bytes() if master_secret else None
+    if previous is None:
+        prev = _previous_bundle(Path(bundle))
+        previous = str(prev) if prev else None
+    res = verify_bundle(bundle, keyring_path=keyring, operator_key=operator_key, previous=previous,
+                        ledger_url=ledger_url, master_secret=secret, auditor_openings=openings,
+                        executor=make_executor(executor))
+    sys.exit(print_result(res, as_json))
+
+
+def _previous_bundle(bundle: Path) -> Path | None:
+    """The sibling bundle the manifest names as previous, when it is there."""
+    from por.epoch.bundle import Manifest
+    from por.errors import PorError
+
+    try:
+        prev = Manifest.read(bundle).signed.get("previous")
+    except PorError:
+        return None
+    if prev and (bundle.parent / prev["epoch_id"] / "manifest.json").is_file():
+        return bundle.parent / prev["epoch_id"]
+    return None
+
+
+@audit.command("cosign")
+@click.argument("bundle", type=click.Path(file_okay=False, exists=True))
+@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False, exists=True),
+              help="The auditor's Ed25519 private key file.")
+@click.option("--member", default="auditor", show_default=True, help="The auditor's member id.")
+@click.option("--keys", "keyring", type=click.Path(dir_okay=False), help="A keyring you trust.")
+def cosign(bundle: str, key_path: str, member: str, keyring: str | None) -> None:
+    """Verify BUNDLE, then add the auditor's co-signature to its manifest (refused if a check fails)."""
+    from por.epoch.audit import verify_bundle
+    from por.epoch.bundle import Manifest
+    from por.errors import EpochError
+    from por.ledger import keys
+
+    res = verify_bundle(bundle, keyring_path=keyring)
+    if not res.ok:
+        print_result(res, False)
+        raise EpochError(f"not co-signing: {len(res.failures)} check(s) failed")
+    m = Manifest.read(Path(bundle))
+    m.sign(keys.load(key_path), "auditor", member)
+    m.write(Path(bundle))
+    click.echo(f"OK: {member} co-signed epoch {m.signed['epoch_id']} (manifest {m.sha256[:16]}…)")

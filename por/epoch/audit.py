@@ -1,0 +1,334 @@
+"""The auditor's verifier of a published epoch bundle: every check, from the bundle and public keys.
+
+Steps (each a check id prefix; a step that cannot run is a failed check, never a traceback):
+
+ 1. ``manifest``     manifest.json reads, is canonical, and has a supported major version
+ 2. ``keys``         the trust anchors: the operator key (pinned by the caller or the keyring)
+ 3. ``signature``    the operator's signature, and any auditor co-signature, over the manifest body
+ 4. ``file``         every listed file has its SHA-256 and size; nothing unlisted is present
+ 5. ``statement``    each statement's specification hash equals this verifier's copy
+ 6. ``tree``         the full liabilities tree: nodes, root, range-proof blocks, collateral proofs
+ 7. ``price``        oracle reports: signatures, freshness, dispersion, quorum median = manifest prices
+ 8. ``attestation``  reserve attestations against the policy and keyring; totals = manifest reserves
+ 9. ``solvency``     per asset, the solvency proof over the root commitments and attested reserves
+10. ``ledger-log``   the log root and its consistency proof from the previous epoch's root
+11. ``completeness`` (with ledger access and the master secret) every client account at the cut-off
+                     is in the tree with its balance, and nothing else is
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from por.epoch.bundle import Manifest, check_files
+from por.errors import PorError
+from por.verify.result import Result
+
+_MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexError, json.JSONDecodeError)
+
+
+def _read_json(bundle: Path, name: str) -> Any:
+    try:
+        return json.loads((bundle / name).read_text())
+    except FileNotFoundError:
+        raise PorError(f"{name} is missing from the bundle") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PorError(f"{name} does not read as JSON ({exc.__class__.__name__})") from None
+
+
+def _step(res: Result, check_id: str, fn: Callable[[], None]) -> None:
+    """Run one verification step; any malformed-input error becomes a failed check naming it."""
+    try:
+        fn()
+    except _MALFORMED as exc:
+        msg = exc.diagnostics() if isinstance(exc, PorError) else f"malformed input ({exc.__class__.__name__}: {exc})"
+        res.failed(check_id, msg)
+
+
+def load_keyring(path: str | Path | None, bundle: Path) -> tuple[Any, str]:
+    from por.reserves.keyring import Keyring
+
+    if path is not None:
+        return Keyring.load(path), f"keyring {path} (given by the verifier)"
+    return Keyring.from_dict(_read_json(bundle, "keyring.json")), "keyring.json of the bundle (trust rests on the operator key)"
+
+
+def verify_bundle(
+    bundle: str | Path,
+    *,
+    keyring_path: str | Path | None = None,
+    operator_key: str | None = None,
+    previous: str | Path | None = None,
+    ledger_url: str | None = None,
+    master_secret: bytes | None = None,
+    auditor_openings: str | Path | None = None,
+    executor: Any = None,
+) -> Result:
+    """Check everything a bundle claims. Never raises on a damaged or hostile bundle."""
+    path = Path(bundle)
+    res = Result(f"epoch bundle {path}")
+    if not path.is_dir():
+        res.failed("manifest", f"{path} is not a directory")
+        return res
+    # 1. manifest
+    try:
+        manifest = Manifest.read(path)
+    except PorError as exc:
+        res.failed("manifest", exc.diagnostics())
+        return res
+    m = manifest.signed
+    res.passed("manifest", f"manifest.json of epoch {m['epoch_id']} ({m['format']}, protocol {m['protocol']})")
+
+    # 2. keys
+    keyring: Any = None
+    op_hex = None
+
+    def keys() -> None:
+        nonlocal keyring, op_hex
+        keyring, origin = load_keyring(keyring_path, path)
+        if operator_key:
+            op_hex = _key_hex(operator_key)
+            res.passed("keys", f"operator key pinned by the verifier ({op_hex[:16]}…); members from {origin}")
+            return
+        ops = [mb for mb in keyring.members.values() if mb.has_role("operator") and not mb.revoked
+               and mb.ed25519_public_key]
+        if not ops:
+            res.failed("keys", f"no operator key: pass --operator-key or a keyring with an operator ({origin})")
+            return
+        op_hex = ops[0].ed25519_public_key.hex()
+        res.passed("keys", f"operator key {op_hex[:16]}… from {origin}")
+
+    _step(res, "keys", keys)
+
+    # 3. signatures
+    def signatures() -> None:
+        ops = manifest.signatures_by("operator")
+        good = [s for s in ops if op_hex and manifest.verify_signature(s, op_hex)]
+        if good:
+            res.passed("signature.operator", "the operator's signature over the manifest verifies")
+        else:
+            res.failed("signature.operator", "no valid operator signature over the manifest "
+                       + ("(a signature is present but does not verify with the operator key)" if ops else "(none present)"))
+        for s in manifest.signatures_by("auditor"):
+            member = keyring.get(str(s.get("signer"))) if keyring is not None else None
+            known = member is not None and member.has_role("auditor") and member.ed25519_public_key is not None \
+                and member.ed25519_public_key.hex() == str(s.get("public_key", "")).lower()
+            if known and manifest.verify_signature(s):
+                res.passed(f"signature.auditor.{s.get('signer')}", f"auditor {s.get('signer')} co-signed the manifest")
+            else:
+                res.failed(f"signature.auditor.{s.get('signer')}",
+                           f"auditor co-signature by {s.get('signer')!r} does not verify with a known auditor key")
+
+    _step(res, "signature", signatures)
+
+    # 4. files
+    def files() -> None:
+        for name, ok, msg in check_files(path, manifest):
+            res.add(f"file.{name}", ok, msg)
+
+    _step(res, "file", files)
+
+    # 5. statements
+    def stmts() -> None:
+        from por.crypto import statements
+
+        for sid, ref in sorted(m["statements"].items()):
+            ours = statements.load(sid)
+            if ours.sha256 != ref.get("sha256") or ours.version != ref.get("version"):
+                res.failed(f"statement.{sid}", f"{sid}: the bundle's specification (v{ref.get('version')}, "
+                           f"sha256 {str(ref.get('sha256'))[:16]}…) differs from this verifier's "
+                           f"(v{ours.version}, {ours.sha256[:16]}…)")
+            else:
+                res.passed(f"statement.{sid}", f"{sid} v{ours.version} specification hash matches")
+
+    _step(res, "statement", stmts)
+
+    # 6. tree
+    def tree() -> None:
+        from por.tree import verify_tree
+
+        store = path / m["tree"]["store"]
+        if not store.is_file():
+            res.failed("tree.store", f"{m['tree']['store']} is missing from the bundle")
+            return
+        r = verify_tree(store, expected=m["tree"], prices=_int_map(m.get("collateral_prices")),
+                        haircuts_bps=_int_map(m.get("haircuts_bps")), executor=executor)
+        res.merge(r)
+
+    _step(res, "tree", tree)
+
+    cfg: Any = None
+
+    def config() -> None:
+        nonlocal cfg
+        from por.reserves.policy import ReservesConfig
+
+        cfg = ReservesConfig.from_dict(m["reserves_config"])
+
+    _step(res, "reserves-config", config)
+
+    # 7. prices
+    def prices() -> None:
+        from por.reserves.oracle import SignedReport, aggregate_price
+
+        doc = _read_json(path, "prices.json")
+        reports = []
+        for i, d in enumerate(doc.get("reports", [])):
+            try:
+                reports.append(SignedReport.from_dict(d))
+            except PorError as exc:
+                res.failed(f"price.report.{i}", f"prices.json report {i} is malformed: {exc.diagnostics()}")
+        now = datetime.strptime(doc["cutoff"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        for asset, price in sorted(m["prices"].items()):
+            if asset == cfg.reporting_currency and asset not in cfg.price:
+                ok = int(price) == 10**8
+                res.add(f"price.{asset}", ok, f"{asset} is the reporting currency (price 1)" if ok
+                        else f"{asset}: the reporting currency must have price 10^8, manifest says {price}")
+                continue
+            try:
+                q = aggregate_price(reports, cfg.price[asset], keyring, now)
+            except PorError as exc:
+                res.failed(f"price.{asset}", f"{asset}: no valid quorum price from prices.json: {exc.diagnostics()}")
+                continue
+            if q.price_e8 != int(price):
+                res.failed(f"price.{asset}", f"{asset}: the oracle median is {q.price_e8}, the manifest uses {price}")
+            else:
+                res.passed(f"price.{asset}", f"{asset}: median {q.price_e8} of {len(q.used)} signed report(s) "
+                           f"matches the manifest")
+
+    _step(res, "price", prices)
+
+    # 8. attestations
+    def attestations() -> None:
+        from por.reserves.attestation import Attestation
+        from por.reserves.policy import EpochContext, Malformed, evaluate
+
+        doc = _read_json(path, "attestations.json")
+        items: list[Any] = []
+        for i, d in enumerate(doc["attestations"]):
+            label = str(d.get("label", f"#{i}"))
+            try:
+                items.append((label, Attestation.from_dict(d["attestation"])))
+            except (PorError, KeyError, TypeError, ValueError) as exc:
+                items.append((label, Malformed(label, str(exc))))
+        ctx = EpochContext.from_dict(m["epoch_context"])
+        if ctx.epoch_id != m["epoch_id"] or ctx.nonce != m["nonce"]:
+            res.failed("attestation.context", "the epoch context in the manifest names another epoch or nonce")
+            return
+        ev = evaluate(items, keyring, cfg.reserve, ctx)
+        res.merge(ev.result)
+        totals = ev.totals()
+        for asset, r in sorted(m["reserves"].items()):
+            got = totals.get(asset, 0)
+            res.add(f"reserves.{asset}", got == int(r["amount"]),
+                    f"{asset}: attested reserves {got} {'=' if got == int(r['amount']) else '≠'} manifest {r['amount']}")
+
+    _step(res, "attestation", attestations)
+
+    # 9. solvency
+    def solvency() -> None:
+        from por.reserves.solvency import verify_solvency
+
+        doc = _read_json(path, "solvency.json")
+        openings = json.loads(Path(auditor_openings).read_text())["openings"] if auditor_openings else {}
+        cols = [(c["asset"], c["kind"]) for c in m["columns"]]
+        roots = m["tree"]["root"]
+        for asset in sorted({a for a, _ in cols}):
+            proof = doc["proofs"].get(asset)
+            if proof is None:
+                res.failed(f"solvency.{asset}", f"{asset}: no solvency proof in solvency.json")
+                continue
+            commitments = {k: bytes.fromhex(roots[i]) for i, (a, k) in enumerate(cols) if a == asset}
+            reserves = int(m["reserves"].get(asset, {}).get("amount", 0))
+            r = verify_solvency(proof, epoch_id=m["epoch_id"], nonce=m["nonce"], root_commitments=commitments,
+                                reserves=reserves, opening=openings.get(asset))
+            res.merge(r)
+
+    if m["tree"].get("mode") == "committed":
+        _step(res, "solvency", solvency)
+    else:
+        _step(res, "solvency", lambda: _plain_solvency(res, m))
+
+    # 10. ledger log
+    def ledger_log() -> None:
+        from por.ledger import verify_consistency
+
+        log = _read_json(path, "ledger-log.json")
+        if log != m["ledger_log"]:
+            res.failed("ledger-log.manifest", "ledger-log.json differs from the manifest's ledger_log")
+            return
+        prev = log.get("previous")
+        if previous is not None:
+            pm = Manifest.read(Path(previous)).signed
+            want = {"epoch_id": pm["epoch_id"], "size": pm["ledger_log"]["size"], "root": pm["ledger_log"]["root"]}
+            if prev != want:
+                res.failed("ledger-log.previous", f"the bundle's previous log position {prev} is not that of "
+                           f"the previous bundle given ({want})")
+                return
+        if prev is None:
+            res.passed("ledger-log.consistency", f"first epoch: ledger log root {log['root'][:16]}… at size "
+                       f"{log['size']} (no earlier root to be consistent with)")
+            return
+        ok = verify_consistency(int(prev["size"]), prev["root"], int(log["size"]), log["root"],
+                                log["consistency_proof"])
+        res.add("ledger-log.consistency", ok,
+                f"ledger log grew from {prev['size']} ({prev['epoch_id']}) to {log['size']} entries "
+                + ("consistently: no history rewritten" if ok else "but the consistency proof FAILS"))
+
+    _step(res, "ledger-log", ledger_log)
+
+    # 11. completeness
+    if ledger_url is not None and master_secret is not None:
+        _step(res, "completeness", lambda: _completeness(res, path, m, ledger_url, master_secret))
+    return res
+
+
+def _plain_solvency(res: Result, m: dict[str, Any]) -> None:
+    cols = [(c["asset"], c["kind"]) for c in m["columns"]]
+    sums = [int(x) for x in m["tree"]["root"]]
+    for asset in sorted({a for a, _ in cols}):
+        eq = sum(s for (a, k), s in zip(cols, sums, strict=True) if a == asset and k == "equity")
+        debt = sum(s for (a, k), s in zip(cols, sums, strict=True) if a == asset and k == "debt")
+        reserves = int(m["reserves"].get(asset, {}).get("amount", 0))
+        ok = reserves - (eq - debt) >= 0
+        res.add(f"solvency.{asset}", ok, f"{asset}: reserves {reserves} − (equity {eq} − debt {debt}) = "
+                f"{reserves - eq + debt} (plain tree: sums in clear)")
+
+
+def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, master_secret: bytes) -> None:
+    from por.ledger import Ledger
+    from por.tree import verify_completeness
+
+    with Ledger.open(ledger_url, create=False) as led, led.snapshot(int(m["journal_seq"])) as snap:
+        cols = [list(c) for c in snap.columns]
+        want = [[c["asset"], c["kind"]] for c in m["columns"]]
+        if cols != want:
+            res.failed("completeness.columns", f"the ledger's columns at seq {m['journal_seq']} are {cols}, "
+                       f"the bundle's {want}")
+            return
+        r = verify_completeness(path / m["tree"]["store"], snap.rows(), master_secret=master_secret,
+                                epoch_id=m["epoch_id"])
+    res.merge(r)
+
+
+def _int_map(d: Any) -> dict[str, int] | None:
+    if d is None:
+        return None
+    return {str(k): int(v) for k, v in dict(d).items()}
+
+
+def _key_hex(key: str) -> str:
+    """A hex Ed25519 public key, or the path of a file holding one (``.pub``) or a private PEM key."""
+    p = Path(key)
+    if p.is_file():
+        text = p.read_text().strip()
+        if "PRIVATE KEY" in text:
+            from por.ledger import keys
+
+            return str(keys.public_key_hex(keys.load(p)))
+        return text.lower()
+    return key.lower()

@@ -1,0 +1,479 @@
+"""The epoch pipeline: open → snapshot → build → prove → attest → seal → publish (DESIGN.md section 7).
+
+Each stage reads what earlier stages wrote under ``private/<epoch-id>/`` and writes its own outputs
+atomically; ``state.json`` records finished stages, so ``por epoch run`` after a crash or Ctrl-C
+resumes at the first unfinished stage. Sealing runs the auditor's full verification on the staged
+bundle and refuses to sign when any check fails.
+
+- open: epoch id, nonce, master secret (0600), the previous epoch's log position, settings.
+- snapshot: client liabilities at a journal sequence (streamed to a private file), the ledger log
+  root and its consistency proof from the previous epoch, prices of record (oracle quorum median).
+- build: the liabilities tree (leaves, commitments, inner nodes) in the tree store.
+- prove: node-range proof blocks and collateral proofs.
+- attest: attestation requests, collection and policy evaluation; solvency proofs per asset.
+- seal: assemble and verify the bundle, write and sign ``manifest.json``.
+- publish: move the bundle into ``epochs/``, write every client's inclusion proof.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from por import PROTOCOL
+from por.epoch.bundle import MANIFEST_FORMAT, Manifest, list_files
+from por.epoch.state import STAGES, EpochState, now_iso, write_atomic
+from por.epoch.workspace import Workspace
+from por.tree.build import DEFAULT_BLOCK_SIZE
+from por.errors import EpochError, PorError, UsageError
+
+Progress = Callable[[str, int, int], None]
+SNAPSHOT = "snapshot.jsonl"
+TREE_DIR = "tree"
+PRICE_SCALE = 10**8
+
+
+def _iso_seconds(t: str) -> str:
+    """Ledger times carry microseconds; attestations and price reports use whole seconds."""
+    dt = datetime.strptime(t[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _shift(t: str, seconds: int) -> str:
+    dt = datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) + timedelta(seconds=seconds)
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dump(path: Path, obj: Any, *, mode: int | None = None) -> None:
+    write_atomic(path, json.dumps(obj, indent=2, sort_keys=True).encode() + b"\n", mode)
+
+
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text())
+
+
+class Pipeline:
+    """One epoch's run over a workspace. ``progress(stage, done, total)`` drives the display."""
+
+    def __init__(self, ws: Workspace, *, epoch_id: str | None = None, executor: Any = None,
+                 progress: Progress | None = None, disclosure: str | None = None) -> None:
+        self.ws = ws
+        self.executor = executor
+        self.progress: Progress = progress or (lambda stage, done, total: None)
+        self._ledger: Any = None
+        eid = epoch_id or ws.unfinished()
+        self.epoch_id = eid or ws.next_epoch_id()
+        self.private = ws.private_dir(self.epoch_id)
+        self.state = EpochState(self.private)
+        self._disclosure = disclosure
+
+    # ---- plumbing ---------------------------------------------------------------------------
+    @property
+    def ledger(self) -> Any:
+        if self._ledger is None:
+            self._ledger = self.ws.ledger()
+        return self._ledger
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
+
+    def run(self, until: str = "publish") -> EpochState:
+        """Run every unfinished stage up to ``until`` (inclusive)."""
+        if until not in STAGES:
+            raise UsageError(f"unknown stage {until!r}; stages are {', '.join(STAGES)}")
+        try:
+            for stage in STAGES[: STAGES.index(until) + 1]:
+                self.run_stage(stage)
+        finally:
+            self.close()
+        return self.state
+
+    def run_stage(self, stage: str) -> bool:
+        """Run one stage if it is not done yet; returns whether it ran."""
+        if stage not in STAGES:
+            raise UsageError(f"unknown stage {stage!r}")
+        if self.state.done(stage):
+            return False
+        for earlier in STAGES[: STAGES.index(stage)]:
+            if not self.state.done(earlier):
+                raise UsageError(f"epoch {self.epoch_id}: stage {stage!r} needs {earlier!r} first")
+        getattr(self, f"_stage_{stage}")()
+        return True
+
+    def _master_secret(self) -> bytes:
+        return (self.private / "master.secret").read_bytes()
+
+    # ---- stages -----------------------------------------------------------------------------
+    def _stage_open(self) -> None:
+        self.private.mkdir(parents=True, exist_ok=True)
+        secret_path = self.private / "master.secret"
+        if not secret_path.exists():
+            write_atomic(secret_path, secrets.token_bytes(32), 0o600)
+        previous = None
+        published = self.ws.published()
+        if published:
+            prev = Manifest.read(self.ws.bundle_dir(published[-1])).signed
+            previous = {"epoch_id": prev["epoch_id"], "size": prev["ledger_log"]["size"],
+                        "root": prev["ledger_log"]["root"], "manifest_sha256": None}
+            previous["manifest_sha256"] = Manifest.read(self.ws.bundle_dir(published[-1])).sha256
+        disclosure = self._disclosure or self.ws.epoch_setting("disclosure")
+        if disclosure not in ("hidden", "auditor", "public"):
+            raise UsageError(f"disclosure {disclosure!r} must be hidden, auditor or public")
+        self.state.mark_done(
+            "open", epoch_id=self.epoch_id, nonce=secrets.token_hex(32), opened_at=now_iso(),
+            previous=previous, disclosure=disclosure, mode=self.ws.epoch_setting("mode"),
+            block_size=int(self.ws.epoch_setting("block_size") or DEFAULT_BLOCK_SIZE),
+            min_height=int(self.ws.epoch_setting("min_height")),
+        )
+        self.progress("open", 1, 1)
+
+    def _stage_snapshot(self) -> None:
+        led = self.ledger
+        tmp = self.private / (SNAPSHOT + ".tmp")
+        count = 0
+        with led.snapshot() as snap, tmp.open("w") as f:
+            meta = {"seq": snap.seq, "cutoff_time": snap.cutoff_time,
+                    "columns": [list(c) for c in snap.columns], "asset_decimals": dict(snap.asset_decimals)}
+            for account, values in snap.rows():
+                f.write(json.dumps([account, list(values)]) + "\n")
+                count += 1
+                if count % 5000 == 0:
+                    self.progress("snapshot", count, 0)
+        tmp.replace(self.private / SNAPSHOT)
+        size, root = led.log_root(meta["seq"])
+        prev = self.state.get("previous")
+        log: dict[str, Any] = {"size": size, "root": root, "previous": None, "consistency_proof": None}
+        if prev:
+            log["previous"] = {"epoch_id": prev["epoch_id"], "size": prev["size"], "root": prev["root"]}
+            log["consistency_proof"] = led.consistency_proof(prev["size"], size)
+        _dump(self.private / "ledger-log.json", log)
+        cutoff = _iso_seconds(meta["cutoff_time"])
+        prices = self._collect_prices(cutoff, [a for a, _ in meta["columns"]])
+        self.state.mark_done("snapshot", snapshot=meta, clients=count, cutoff=cutoff, prices=prices)
+        self.progress("snapshot", count, count)
+
+    def _reserves_setup(self) -> tuple[Any, Any]:
+        from por.reserves.ledger_adapter import keyring_from_ledger, reserves_config
+
+        return reserves_config(self.ledger), keyring_from_ledger(self.ledger)
+
+    def _collect_prices(self, cutoff: str, assets: list[str]) -> dict[str, Any]:
+        """Prices of record at the cut-off: the oracle quorum median per asset (reports saved)."""
+        from por.reserves.oracle import SignedReport, aggregate_price
+
+        cfg, keyring = self._reserves_setup()
+        self._simulate_oracles(cutoff, sorted(set(assets)))
+        reports: list[Any] = []
+        inbox = self.ws.price_inbox
+        for p in sorted(inbox.glob("*.json")) if inbox.is_dir() else []:
+            try:
+                reports.append(SignedReport.load(p))
+            except PorError:
+                continue  # a malformed report is not counted (aggregate names what it used)
+        now = datetime.strptime(cutoff, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        quotes: dict[str, Any] = {}
+        used: list[dict[str, Any]] = []
+        for asset in sorted(set(assets)):
+            if asset == cfg.reporting_currency and asset not in cfg.price:
+                quotes[asset] = {"asset": asset, "price_e8": PRICE_SCALE, "time": cutoff, "oracles": [],
+                                 "dropped": [], "reporting_currency": True}
+                continue
+            if asset not in cfg.price:
+                raise EpochError(f"no oracle policy for {asset}: set one in the reserves configuration")
+            q = aggregate_price(reports, cfg.price[asset], keyring, now)  # PriceError stops the epoch
+            quotes[asset] = q.to_dict()
+            used.extend(sr.to_dict() for sr in q.used)
+        _dump(self.private / "prices.json", {"format": "por-prices/1", "cutoff": cutoff,
+                                             "reporting_currency": cfg.reporting_currency,
+                                             "quotes": quotes, "reports": used})
+        return {a: q["price_e8"] for a, q in quotes.items()}
+
+    def _simulate_oracles(self, cutoff: str, assets: list[str]) -> None:
+        """Demo only: configured oracle keys sign the ledger's current prices at the cut-off."""
+        sims = self.ws.simulated("oracles")
+        if not sims:
+            return
+        from por.ledger import keys
+        from por.reserves.oracle import PriceReport, sign_report
+
+        self.ws.price_inbox.mkdir(parents=True, exist_ok=True)
+        for i, (member, path) in enumerate(sorted(sims.items())):
+            key = keys.load(path)
+            for asset in assets:
+                try:
+                    base = self.ledger.current_price(asset)
+                except PorError:
+                    continue
+                # each oracle quotes within a few basis points of the ledger price (a real spread)
+                price = base + (i - 1) * base // 10_000
+                sr = sign_report(PriceReport(member, asset, price, cutoff), ed25519_key=key)
+                out = self.ws.price_inbox / f"{self.epoch_id}-{member}-{asset}.json"
+                out.write_text(json.dumps(sr.to_dict(), indent=2, sort_keys=True))
+
+    def _columns(self) -> list[tuple[str, str]]:
+        return [(a, k) for a, k in self.state.get("snapshot")["columns"]]
+
+    def _rows(self) -> Iterator[tuple[str, tuple[int, ...]]]:
+        with (self.private / SNAPSHOT).open() as f:
+            for line in f:
+                account, values = json.loads(line)
+                yield account, tuple(values)
+
+    def _haircuts(self) -> dict[str, int]:
+        cfg = dict(self.ws.epoch_setting("haircuts_bps"))
+        default = int(self.ws.epoch_setting("default_haircut_bps"))
+        prices = self.state.get("prices")
+        cash = self._reporting_currency()
+        return {a: int(cfg.get(a, 10_000 if a == cash else default)) for a in prices}
+
+    def _reporting_currency(self) -> str:
+        cfg, _ = self._reserves_setup()
+        return str(cfg.reporting_currency)
+
+    def _stage_build(self) -> None:
+        from por.tree import build_tree
+
+        out = self.private / TREE_DIR
+        if out.exists():
+            shutil.rmtree(out)  # a half-written build is redone from the snapshot
+        info = build_tree(
+            self._columns(), self._rows(), epoch_id=self.epoch_id, master_secret=self._master_secret(),
+            out_dir=out, mode=self.state.get("mode"), block_size=self.state.get("block_size"),
+            min_height=self.state.get("min_height"), prices=self._collateral_prices(),
+            haircuts_bps=self._haircuts(), context=bytes.fromhex(self.state.get("nonce")),
+            executor=self.executor, progress=self.progress, range_proofs=False,
+        )
+        self.state.mark_done("build", tree=info.to_dict(), haircuts_bps=self._haircuts(),
+                             collateral_prices=self._collateral_prices())
+
+    def _collateral_prices(self) -> dict[str, int]:
+        """Prices per MINOR unit on one common scale, so that columns of assets with different
+        decimals compare: ``price_e8 * 10^(max_decimals - decimals)`` (docs/protocol.md, collateral)."""
+        decimals = self.state.get("snapshot")["asset_decimals"]
+        top = max(decimals.values(), default=0)
+        return {a: int(p) * 10 ** (top - int(decimals[a])) for a, p in self.state.get("prices").items()}
+
+    def _stage_prove(self) -> None:
+        from por.tree import prove_tree
+
+        info = prove_tree(self.private / TREE_DIR, executor=self.executor, progress=self.progress,
+                          master_secret=self._master_secret())
+        self.state.mark_done("prove", tree=info.to_dict())
+
+    def _stage_attest(self) -> None:
+        from por.reserves import attestation as A
+        from por.reserves.policy import EpochContext, evaluate, load_attestations
+
+        cfg, keyring = self._reserves_setup()
+        cutoff = self.state.get("cutoff")
+        window = int(self.ws.epoch_setting("window_seconds"))
+        ctx = EpochContext(self.epoch_id, self.state.get("nonce"), _shift(cutoff, -window), _shift(cutoff, window))
+        req_dir = self.private / "attest" / "requests"
+        req_dir.mkdir(parents=True, exist_ok=True)
+        inbox = self.ws.attestation_inbox(self.epoch_id)
+        inbox.mkdir(parents=True, exist_ok=True)
+        claimed = self._custodian_holdings(cfg)
+        for (custodian, asset), amount in sorted(claimed.items()):
+            att = A.request(self.epoch_id, custodian, asset, amount, f"{custodian}:{asset}", cutoff,
+                            self.state.get("nonce"))
+            att.dump(req_dir / f"{custodian}-{asset}.json")
+        self._simulate_custodians(req_dir, inbox)
+        files = sorted(inbox.glob("*.json"))
+        if not files:
+            raise EpochError(
+                f"epoch {self.epoch_id}: no signed attestations yet. Requests are in {req_dir}; custodians "
+                f"sign them with `por attest sign`, put the results in {inbox}, then run `por epoch run` again")
+        items = load_attestations(files)
+        ev = evaluate(items, keyring, cfg.reserve, ctx, now=datetime.now(UTC))
+        _dump(self.private / "attestation-evaluation.json", ev.to_dict())
+        totals = ev.totals()
+        # the public attestations file: every collected attestation, counted or not
+        docs = [{"label": label, "attestation": att.to_dict() if not hasattr(att, "error") else None,
+                 "error": getattr(att, "error", None)} for label, att in items]
+        _dump(self.private / "attestations.json", {"format": "por-attestations/1", "epoch": ctx.to_dict(),
+                                                   "attestations": docs})
+        self._prove_solvency(totals)
+        self.state.mark_done("attest", epoch_context=ctx.to_dict(), reserves=totals,
+                             outcomes=[o.to_dict() for o in ev.outcomes])
+        self.progress("attest", 1, 1)
+
+    def _custodian_holdings(self, cfg: Any) -> dict[tuple[str, str], int]:
+        """What the operator asks each custodian to attest: the ledger's view of its holdings.
+
+        A custodian's holding of an asset is minus the balance of its ``reserve:<custodian>`` account
+        plus (for the asset's own custodian) minus the ``street`` balance (settled trades)."""
+        led = self.ledger
+        assets = led.assets()
+        out: dict[tuple[str, str], int] = {}
+        street = led.balance("street") if any(a["id"] == "street" for a in led.accounts()) else {}
+        for acc in led.accounts("reserve"):
+            custodian = acc["id"].split(":", 1)[1]
+            for asset, books in led.balance(acc["id"]).items():
+                if asset not in cfg.reserve or custodian not in cfg.reserve[asset].custodians:
+                    continue
+                amount = -books.get("main", 0)
+                if assets.get(asset) is not None and assets[asset].custodian == custodian:
+                    amount -= street.get(asset, {}).get("main", 0)
+                if amount > 0:
+                    out[(custodian, asset)] = amount
+        return out
+
+    def _simulate_custodians(self, req_dir: Path, inbox: Path) -> None:
+        """Demo only: configured custodian (and co-signer) BLS keys sign the requests they cover."""
+        sims = self.ws.simulated("custodians")
+        if not sims:
+            return
+        from por.reserves import attestation as A
+        from por.reserves.keyring import BLSKeyFile
+
+        cfg, _ = self._reserves_setup()
+        keyfiles = {m: BLSKeyFile.load(p) for m, p in sims.items()}
+        for req in sorted(req_dir.glob("*.json")):
+            att = A.Attestation.load(req)
+            pol = cfg.reserve.get(att.statement.asset)
+            signers = [att.statement.custodian_id] + sorted(
+                m for m in (pol.all_signers if pol else ()) if m != att.statement.custodian_id)
+            for m in signers:
+                if m in keyfiles and m not in att.signer_ids:
+                    att = A.sign(att, m, keyfiles[m].secret_key)
+            A.aggregate(att).dump(inbox / req.name)
+
+    def _prove_solvency(self, reserves: dict[str, int]) -> None:
+        from por.reserves.solvency import prove_solvency
+
+        tree = self.state.get("tree")
+        opening = _load(self.private / TREE_DIR / "root-opening.json")
+        columns = self._columns()
+        disclosure = self.state.get("disclosure")
+        public: dict[str, Any] = {}
+        auditor: dict[str, Any] = {}
+        roots = tree["root"]
+        for asset in sorted({a for a, _ in columns}):
+            commitments = {k: bytes.fromhex(roots[i]) for i, (a, k) in enumerate(columns) if a == asset}
+            openings = {k: _opening(opening, i) for i, (a, k) in enumerate(columns) if a == asset}
+            doc, aud = prove_solvency(asset, reserves.get(asset, 0), commitments, openings, self.epoch_id,
+                                      self.state.get("nonce"), disclosure)
+            public[asset] = doc
+            if aud is not None:
+                auditor[asset] = aud
+        _dump(self.private / "solvency.json", {"format": "por-solvency-set/1", "proofs": public})
+        if auditor:
+            _dump(self.private / "auditor-openings.json", {"format": "por-auditor-openings/1",
+                                                           "epoch_id": self.epoch_id, "openings": auditor},
+                  mode=0o600)
+
+    def _stage_seal(self) -> None:
+        from por.crypto import statements
+        from por.epoch.audit import verify_bundle
+        from por.reserves.ledger_adapter import keyring_from_ledger, reserves_config
+
+        staging = self.ws.epochs_dir / f".{self.epoch_id}.staging"
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        tree = self.state.get("tree")
+        shutil.copy2(self.private / TREE_DIR / tree["store"], staging / tree["store"])
+        for name in ("ledger-log.json", "prices.json", "attestations.json", "solvency.json"):
+            shutil.copy2(self.private / name, staging / name)
+        keyring = keyring_from_ledger(self.ledger)
+        (staging / "keyring.json").write_text(json.dumps(keyring.to_dict(), indent=2, sort_keys=True))
+        spec_dir = staging / "statements"
+        spec_dir.mkdir()
+        stmt_refs: dict[str, Any] = {}
+        for sid in tree.get("statements", {}) or {}:
+            st = statements.load(sid)
+            stmt_refs[sid] = {"version": st.version, "sha256": st.sha256}
+        stmt_refs["solvency"] = {"version": statements.load("solvency").version,
+                                 "sha256": statements.load("solvency").sha256}
+        import importlib.resources as res
+        for sid in stmt_refs:
+            (spec_dir / f"{sid}.toml").write_bytes((res.files("por.circuits") / f"{sid}.toml").read_bytes())
+        cfg = reserves_config(self.ledger)
+        snap = self.state.get("snapshot")
+        public_tree = {k: v for k, v in tree.items() if k not in ("leaf_count", "private")}
+        signed: dict[str, Any] = {
+            "format": MANIFEST_FORMAT,
+            "protocol": PROTOCOL,
+            "epoch_id": self.epoch_id,
+            "cutoff_time": snap["cutoff_time"],
+            "journal_seq": snap["seq"],
+            "nonce": self.state.get("nonce"),
+            "ledger_log": _load(self.private / "ledger-log.json"),
+            "columns": [{"asset": a, "kind": k} for a, k in self._columns()],
+            "assets": {a: {"decimals": d} for a, d in sorted(snap["asset_decimals"].items())},
+            "reporting_currency": cfg.reporting_currency,
+            "reporting_decimals": cfg.reporting_decimals,
+            "tree": public_tree,
+            "statements": stmt_refs,
+            "disclosure": self.state.get("disclosure"),
+            "epoch_context": self.state.get("epoch_context"),
+            "reserves_config": cfg.to_dict(),
+            "reserves": {a: {"amount": v} for a, v in sorted(self.state.get("reserves").items())},
+            "prices": self.state.get("prices"),
+            "haircuts_bps": self.state.get("haircuts_bps"),
+            "collateral_prices": self.state.get("collateral_prices"),
+            "previous": self.state.get("previous"),
+            "created_at": now_iso(),
+        }
+        if self.state.get("disclosure") == "public":
+            signed["liabilities"] = self._liabilities()
+            signed["tree"]["leaf_count"] = tree["leaf_count"]
+        signed["files"] = list_files(staging)
+        manifest = Manifest(signed)
+        operator = self.ws.signer("operator")
+        manifest.sign(operator.key, "operator", operator.member_id)
+        manifest.write(staging)
+        result = verify_bundle(staging, keyring_path=None, operator_key=operator.public_hex,
+                               executor=self.executor)
+        _dump(self.private / "seal-verification.json", result.to_dict())
+        if not result.ok:
+            lines = "; ".join(f"{c.id}: {c.message}" for c in result.failures[:5])
+            raise EpochError(f"epoch {self.epoch_id}: refusing to seal, {len(result.failures)} check(s) "
+                             f"failed: {lines}")
+        self.state.mark_done("seal", manifest_sha256=manifest.sha256)
+        self.progress("seal", 1, 1)
+
+    def _liabilities(self) -> dict[str, Any]:
+        opening = _load(self.private / TREE_DIR / "root-opening.json")
+        out: dict[str, dict[str, int]] = {}
+        for i, (a, k) in enumerate(self._columns()):
+            out.setdefault(a, {})[k] = _opening(opening, i)[0]
+        return out
+
+    def _stage_publish(self) -> None:
+        from por.tree import write_client_proofs
+
+        staging = self.ws.epochs_dir / f".{self.epoch_id}.staging"
+        final = self.ws.bundle_dir(self.epoch_id)
+        if staging.exists():
+            if final.exists():
+                shutil.rmtree(final)
+            staging.replace(final)
+        dest = self.ws.client_proofs_dir(self.epoch_id)
+        tmp = dest.with_name(dest.name + ".partial")
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        n = write_client_proofs(self.private / TREE_DIR, tmp, master_secret=self._master_secret(),
+                                manifest_sha256=self.state.get("manifest_sha256"))
+        if dest.exists():
+            shutil.rmtree(dest)
+        tmp.replace(dest)
+        os.chmod(dest, 0o700)
+        self.state.mark_done("publish", bundle=str(final), client_proofs=str(dest), client_proof_count=n,
+                             published_at=now_iso())
+        self.progress("publish", n, n)
+
+
+def _opening(doc: dict[str, Any], column: int) -> tuple[int, int]:
+    """(value, blinding) of the root's column ``column`` from the tree's private opening file."""
+    value = int(doc["values"][column])
+    blindings = doc.get("blindings")
+    return value, int(blindings[column], 16) if blindings else 0

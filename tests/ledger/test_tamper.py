@@ -1,0 +1,49 @@
+"""A row changed behind the ledger's back is found by verification, which names the entry."""
+
+from __future__ import annotations
+
+from sqlalchemy import text, update
+
+from por.ledger.tables import balance_t, journal_t, posting_t
+
+from .conftest import World
+
+
+def _fail_messages(world: World) -> str:
+    world.led.clear_caches()
+    res = world.led.verify()
+    assert not res.ok
+    return " | ".join(f"{c.id}: {c.message}" for c in res.failures)
+
+
+def test_tampered_posting_amount_names_entry(world: World) -> None:
+    r = world.led.transfer(world.op, "alice:cash", "bob:cash", "USD", 700)
+    with world.led.engine.begin() as c:
+        c.execute(update(posting_t).where(posting_t.c.entry_seq == r.seq, posting_t.c.account == "bob:cash")
+                  .values(amount=70_000))
+    msg = _fail_messages(world)
+    assert f"entry {r.seq} (post by operator)" in msg and "ledger.postings" in msg
+    assert "ledger.double-entry" in msg
+
+
+def test_tampered_balance_names_account_and_entry(world: World) -> None:
+    r = world.led.transfer(world.op, "alice:cash", "bob:cash", "USD", 700)
+    with world.led.engine.begin() as c:
+        c.execute(update(balance_t).where(balance_t.c.account == "bob:cash").values(amount=10**9))
+    msg = _fail_messages(world)
+    assert "ledger.balances" in msg and "bob:cash" in msg and f"entry {r.seq}" in msg
+
+
+def test_tampered_body_breaks_signature_and_chain(world: World) -> None:
+    r = world.led.transfer(world.op, "alice:cash", "bob:cash", "USD", 700)
+    with world.led.engine.begin() as c:
+        body = c.execute(text("SELECT body FROM ledger_journal WHERE seq = :s"), {"s": r.seq}).scalar()
+        c.execute(update(journal_t).where(journal_t.c.seq == r.seq).values(body=body.replace("700", "900")))
+    msg = _fail_messages(world)
+    assert f"entry {r.seq}" in msg and "ledger.signatures" in msg and "ledger.chain" in msg
+
+
+def test_published_root_detects_rewritten_history(world: World) -> None:
+    size, root = world.led.log_root()
+    assert world.led.verify((size, root)).ok
+    assert not world.led.verify((size, "00" * 32)).ok
