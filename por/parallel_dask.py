@@ -108,8 +108,11 @@ class DaskExecutor:
                                     "rerun once the cluster is healthy") from None
             except CancelledError:
                 raise ExecutorError(f"unit {i} of {name} was cancelled (scheduler restarted or lost)") from None
-            except (OSError, TimeoutError) as exc:
-                raise ExecutorError(f"unit {i} of {name}: lost the Dask scheduler ({exc})") from None
+            except Exception as exc:
+                if getattr(fut, "status", None) == "error":
+                    raise  # the task itself raised (after its retries): the caller sees it unchanged
+                raise ExecutorError(f"unit {i} of {name}: lost the Dask scheduler "
+                                    f"({type(exc).__name__}: {exc})") from None
 
         try:
             for unit in units:

@@ -56,10 +56,11 @@ def test_identity_rejected_unless_allowed(backend):
 
 def _off_subgroup_point_bytes() -> bytes:
     """A point on E(Fp) outside the r-order subgroup: map_to_curve without clearing the cofactor."""
+    import hashlib
+
     from py_ecc.bls.hash_to_curve import hash_to_field_FQ, map_to_curve_G1
     from py_ecc.bls.point_compression import compress_G1
     from py_ecc.optimized_bls12_381 import curve_order, is_inf, multiply
-    import hashlib
 
     u = hash_to_field_FQ(b"por-test-off-subgroup", 1, b"TEST", hashlib.sha256)[0]
     p = map_to_curve_G1(u)

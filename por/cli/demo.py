@@ -23,8 +23,8 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
     from por.epoch.audit import verify_bundle
     from por.epoch.demo import setup
     from por.epoch.pipeline import Pipeline
-    from por.report.collect import collect
     from por.report import export
+    from por.report.collect import collect
     from por.verify.client import verify_inclusion
 
     con = Console(highlight=False)
@@ -45,7 +45,7 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
     op_pub = ws.root / "keys" / "operator.pub"
 
     # the client
-    one = next((p for p in proofs if ":margin" in p.name), proofs[0])
+    one = next((p for p in proofs[:50] if '"collateral":{' in p.read_text()), proofs[0])  # one with margin debt
     client = verify_inclusion(one, bundle=bundle, operator_key=str(op_pub))
     # the auditor
     published = ws.published()

@@ -300,18 +300,20 @@ def _plain_solvency(res: Result, m: dict[str, Any]) -> None:
 
 
 def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, master_secret: bytes) -> None:
+    from por.epoch.pipeline import client_rows
     from por.ledger import Ledger
     from por.tree import verify_completeness
 
     with Ledger.open(ledger_url, create=False) as led, led.snapshot(int(m["journal_seq"])) as snap:
         cols = [list(c) for c in snap.columns]
-        want = [[c["asset"], c["kind"]] for c in m["columns"]]
-        if cols != want:
-            res.failed("completeness.columns", f"the ledger's columns at seq {m['journal_seq']} are {cols}, "
-                       f"the bundle's {want}")
-            return
-        r = verify_completeness(path / m["tree"]["store"], snap.rows(), master_secret=master_secret,
-                                epoch_id=m["epoch_id"])
+        owners = {a["id"]: a["owner"] for a in led.accounts()}
+        keep, rows = client_rows(snap.rows(), owners, len(cols))
+    want = [[c["asset"], c["kind"]] for c in m["columns"]]
+    if [cols[i] for i in keep] != want:
+        res.failed("completeness.columns", f"the ledger's non-zero columns at seq {m['journal_seq']} are "
+                   f"{[cols[i] for i in keep]}, the bundle's {want}")
+        return
+    r = verify_completeness(path / m["tree"]["store"], rows, master_secret=master_secret, epoch_id=m["epoch_id"])
     res.merge(r)
 
 

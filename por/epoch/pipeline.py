@@ -21,7 +21,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,8 @@ from por import PROTOCOL
 from por.epoch.bundle import MANIFEST_FORMAT, Manifest, list_files
 from por.epoch.state import STAGES, EpochState, now_iso, write_atomic
 from por.epoch.workspace import Workspace
-from por.tree.build import DEFAULT_BLOCK_SIZE
 from por.errors import EpochError, PorError, UsageError
+from por.tree.build import DEFAULT_BLOCK_SIZE
 
 Progress = Callable[[str, int, int], None]
 SNAPSHOT = "snapshot.jsonl"
@@ -137,16 +137,17 @@ class Pipeline:
 
     def _stage_snapshot(self) -> None:
         led = self.ledger
-        tmp = self.private / (SNAPSHOT + ".tmp")
-        count = 0
-        with led.snapshot() as snap, tmp.open("w") as f:
+        owners = {a["id"]: a["owner"] for a in led.accounts()}
+        with led.snapshot() as snap:
             meta = {"seq": snap.seq, "cutoff_time": snap.cutoff_time,
                     "columns": [list(c) for c in snap.columns], "asset_decimals": dict(snap.asset_decimals)}
-            for account, values in snap.rows():
-                f.write(json.dumps([account, list(values)]) + "\n")
-                count += 1
-                if count % 5000 == 0:
-                    self.progress("snapshot", count, 0)
+            keep, rows = client_rows(snap.rows(), owners, len(meta["columns"]), self.progress)
+        meta["columns"] = [meta["columns"][i] for i in keep]
+        tmp = self.private / (SNAPSHOT + ".tmp")
+        with tmp.open("w") as f:
+            for client, values in rows:
+                f.write(json.dumps([client, list(values)]) + "\n")
+        count = len(rows)
         tmp.replace(self.private / SNAPSHOT)
         size, root = led.log_root(meta["seq"])
         prev = self.state.get("previous")
@@ -301,6 +302,11 @@ class Pipeline:
         _dump(self.private / "attestations.json", {"format": "por-attestations/1", "epoch": ctx.to_dict(),
                                                    "attestations": docs})
         self._prove_solvency(totals)
+        if not self.state.get("collection_recorded"):
+            from por.reserves.ledger_adapter import record_collection
+
+            record_collection(self.ledger, self.ws.signer("operator"), self.epoch_id, ev)
+            self.state.set(collection_recorded=True)
         self.state.mark_done("attest", epoch_context=ctx.to_dict(), reserves=totals,
                              outcomes=[o.to_dict() for o in ev.outcomes])
         self.progress("attest", 1, 1)
@@ -467,9 +473,32 @@ class Pipeline:
             shutil.rmtree(dest)
         tmp.replace(dest)
         os.chmod(dest, 0o700)
+        if not self.state.get("publish_recorded"):
+            m = Manifest.read(final).signed
+            self.ledger.submit(self.ws.signer("operator"), "epoch.publish", {
+                "epoch_id": self.epoch_id, "manifest_sha256": self.state.get("manifest_sha256"),
+                "log_size": m["ledger_log"]["size"], "log_root": m["ledger_log"]["root"]})
+            self.state.set(publish_recorded=True)
         self.state.mark_done("publish", bundle=str(final), client_proofs=str(dest), client_proof_count=n,
                              published_at=now_iso())
         self.progress("publish", n, n)
+
+
+def client_rows(account_rows: Iterable[tuple[str, tuple[int, ...]]], owners: dict[str, str | None], k: int,
+                progress: Progress | None = None) -> tuple[list[int], list[tuple[str, tuple[int, ...]]]]:
+    """One row per CLIENT (the owner of ledger accounts; an account without an owner stands alone):
+    per column the sum over the client's accounts. Returns the kept column indexes (every column
+    with a non-zero value; at least one) and the rows, sorted by client id, restricted to them."""
+    sums: dict[str, list[int]] = {}
+    for n, (account, values) in enumerate(account_rows, 1):
+        client = owners.get(account) or account
+        acc = sums.setdefault(client, [0] * k)
+        for i, v in enumerate(values):
+            acc[i] += v
+        if progress is not None and n % 5000 == 0:
+            progress("snapshot", n, 0)
+    keep = [i for i in range(k) if any(v[i] for v in sums.values())] or [0]
+    return keep, [(c, tuple(sums[c][i] for i in keep)) for c in sorted(sums)]
 
 
 def _opening(doc: dict[str, Any], column: int) -> tuple[int, int]:

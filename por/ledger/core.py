@@ -408,6 +408,15 @@ def _config_set(tx: Tx, entry: Entry, seq: int) -> None:
     tx.mark_governance(seq)
 
 
+@handler("reserves.collect")
+@handler("epoch.publish")
+def _epoch_record(tx: Tx, entry: Entry, seq: int) -> None:
+    """Records only (no balances move): an attestation collection or a published epoch's manifest."""
+    epoch_id = entry.payload.get("epoch_id")
+    if not isinstance(epoch_id, str) or not epoch_id:
+        raise LedgerError(f"{entry.type} needs an epoch_id")
+
+
 @handler("asset.add")
 def _asset_add(tx: Tx, entry: Entry, seq: int) -> None:
     p = entry.payload

@@ -65,6 +65,8 @@ ENTRY_TYPES: dict[str, TypeRule] = {
     "withdraw.approve": TypeRule(frozenset({"approver"})),
     "withdraw.reject": TypeRule(frozenset({"operator", "approver"})),
     "withdraw.settle": TypeRule(frozenset({"operator"})),
+    "reserves.collect": TypeRule(frozenset({"operator"})),
+    "epoch.publish": TypeRule(frozenset({"operator"})),
 }
 
 

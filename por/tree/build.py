@@ -7,10 +7,13 @@ Steps:
    arrays (ids, packed values, 32-byte sort keys);
 2. shuffle: sort real and padding leaves together by their keyed PRF; a repeated account shows as
    two equal sort keys;
-3. build aligned subtrees of 2^c leaves as independent work units through the executor: leaves,
-   inner nodes, the range-proof blocks that fall inside the subtree, collateral proofs;
-4. build the top levels in-process and prove the remaining blocks (again through the executor);
-5. write the public store (temp file renamed at the end) and the private operator files.
+3. build aligned subtrees of 2^c leaves as independent work units through the executor: leaves
+   and inner nodes;
+4. build the top levels in-process;
+5. write the private operator files and the public store (temp file renamed at the end), whose meta
+   says ``proofs: "pending"`` (committed mode);
+6. unless ``range_proofs=False``: :func:`por.tree.prove.prove_tree` adds every range-proof block and
+   collateral proof (the pipeline runs it as its own, resumable, ``prove`` stage).
 """
 
 from __future__ import annotations
@@ -126,8 +129,8 @@ class TreeInfo:
 
 @dataclass(frozen=True, slots=True)
 class LeafUnit:
-    """An aligned subtree of 2^bits leaves from position ``start``: picklable and deterministic
-    (proofs use fresh randomness unless ``seed`` is given, for vectors)."""
+    """An aligned subtree of 2^bits leaves from position ``start``: picklable and deterministic.
+    Building computes leaves and inner nodes only; proofs are :mod:`por.tree.prove`'s work."""
 
     mode: str
     k: int
@@ -136,14 +139,6 @@ class LeafUnit:
     prk: bytes
     keys: tuple[str | int, ...]  # per position: account id (str) or padding index (int)
     values: tuple[int, ...]  # k values per position, flat
-    height: int
-    block_size: int
-    epoch_id: str
-    context: bytes
-    prove: bool
-    coefficients: tuple[int, ...] | None
-    debt_mask: tuple[bool, ...]
-    seed: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -151,63 +146,19 @@ class UnitResult:
     start: int
     bits: int
     levels: list[bytes]
-    # level -> (values per node, blindings per node) for nodes whose blocks are proven at the top
+    # committed: (values, blindings) of the subtree root (level ``bits``), for the root opening
     openings: dict[int, tuple[list[tuple[int, ...]], list[tuple[int, ...]]]]
-    blocks: list[tuple[int, int, bytes]]
-    collateral: list[tuple[int, bytes]]
-
-
-@dataclass(frozen=True, slots=True)
-class BlockUnit:
-    """One aligned range-proof block: ``B_l * k`` claims ``Claim((C,), (1,))`` in node-major order."""
-
-    level: int
-    block: int
-    height: int
-    epoch_id: str
-    context: bytes
-    commitments: tuple[bytes, ...]
-    values: tuple[int, ...]
-    blindings: tuple[int, ...]
-    seed: bytes | None = None
-
-
-def _rng(seed: bytes | None, label: str) -> Any:
-    if seed is None:
-        return None
-    from por.crypto.scalar import SeededRandom
-
-    return SeededRandom(seed + label.encode())
-
-
-def prove_block(unit: BlockUnit) -> tuple[int, int, bytes]:
-    """Prove one block (a module-level task for executors)."""
-    from por.crypto import statements as st
-
-    stmt = st.load(NODE_RANGE)
-    claims = [st.Claim((c,), (1,)) for c in unit.commitments]
-    openings = [st.Opening((v,), (g,)) for v, g in zip(unit.values, unit.blindings, strict=True)]
-    ctx = L.block_context(unit.epoch_id, unit.context, unit.height, unit.level, unit.block)
-    proof = st.prove(stmt, claims, openings, context=ctx,
-                     rng=_rng(unit.seed, f"block/{unit.level}/{unit.block}"))
-    return unit.level, unit.block, proof
-
-
-def _top_proven(block_size: int, height: int, bits: int, level: int) -> bool:
-    """Whether level ``level``'s blocks span several units (then they are proven at the top)."""
-    if level > bits:
-        return True
-    return L.level_block_size(block_size, height, level) > (1 << (bits - level))
 
 
 def build_unit(u: LeafUnit) -> UnitResult:
-    """Leaves, inner nodes, in-unit blocks and collateral proofs of one subtree (a task)."""
+    """Leaves and inner nodes of one subtree (a task)."""
     if u.mode == "plain":
         return _build_unit_plain(u)
     return _build_unit_committed(u)
 
 
-def _leaf_secrets(u: LeafUnit) -> list[bytes]:
+def _leaf_secrets(u: Any) -> list[bytes]:
+    """The secret of every position of a unit (anything with ``prk`` and ``keys``)."""
     h = HmacSha256(u.prk)
     inner, outer = h._inner.copy, h._outer.copy
     leaf_info, pad_info = L.LEAF_INFO, L.PAD_INFO
@@ -249,7 +200,7 @@ def _build_unit_plain(u: LeafUnit) -> UnitResult:
             cols = [b"".join(x.to_bytes(16, "big") for x in t) for t in sums]
         hashes = [sha(npref + a + b + c).digest() for a, b, c in zip(hashes[::2], hashes[1::2], cols, strict=True)]
         levels.append(b"".join([h + c for h, c in zip(hashes, cols, strict=True)]))
-    return UnitResult(u.start, u.bits, levels, {}, [], [])
+    return UnitResult(u.start, u.bits, levels, {})
 
 
 def _build_unit_committed(u: LeafUnit) -> UnitResult:
@@ -266,64 +217,22 @@ def _build_unit_committed(u: LeafUnit) -> UnitResult:
     encs = [b"".join(cm.encode(p) for p in pp) for pp in pts]
     recs = [sha(lid_label + s).digest() + e for s, e in zip(secrets_, encs, strict=True)]
     hashes = [sha(lpref + r).digest() for r in recs]
-    all_vals, all_blinds, all_encs = [vals], [blinds], [encs]
     levels = [b"".join(recs)]
     for _level in range(1, u.bits + 1):
-        npts, nv, ng, ne, nh, recs = [], [], [], [], [], []
+        npts, nv, ng, nh, recs = [], [], [], [], []
         for i in range(0, len(hashes), 2):
             p = [cm.add(a, b) for a, b in zip(pts[i], pts[i + 1], strict=True)]
             e = b"".join(cm.encode(x) for x in p)
             h = sha(npref + hashes[i] + hashes[i + 1] + e).digest()
             npts.append(p)
-            ne.append(e)
             nh.append(h)
             nv.append(tuple(a + b for a, b in zip(vals[i], vals[i + 1], strict=True)))
             ng.append(tuple((a + b) % R for a, b in zip(blinds[i], blinds[i + 1], strict=True)))
             recs.append(h + e)
-        pts, vals, blinds, encs, hashes = npts, nv, ng, ne, nh
-        all_vals.append(vals)
-        all_blinds.append(blinds)
-        all_encs.append(encs)
+        pts, vals, blinds, hashes = npts, nv, ng, nh
         levels.append(b"".join(recs))
 
-    openings: dict[int, tuple[list[tuple[int, ...]], list[tuple[int, ...]]]] = {}
-    blocks: list[tuple[int, int, bytes]] = []
-    collateral: list[tuple[int, bytes]] = []
-    for level in range(u.bits + 1):
-        if _top_proven(u.block_size, u.height, u.bits, level):
-            if level <= u.bits:
-                openings[level] = (all_vals[level], all_blinds[level])
-            continue
-        if not u.prove or level >= u.height:
-            continue
-        bl = L.level_block_size(u.block_size, u.height, level)
-        first = (u.start >> level) // bl
-        encs_l = all_encs[level]
-        for j in range(len(encs_l) // bl):
-            sl = slice(j * bl, (j + 1) * bl)
-            unit = BlockUnit(
-                level, first + j, u.height, u.epoch_id, u.context,
-                tuple(e[c * 48:(c + 1) * 48] for e in encs_l[sl] for c in range(k)),
-                tuple(v for vv in all_vals[level][sl] for v in vv),
-                tuple(g for gg in all_blinds[level][sl] for g in gg), u.seed)
-            blocks.append(prove_block(unit))
-    if u.bits not in openings:
-        openings[u.bits] = (all_vals[u.bits], all_blinds[u.bits])
-    if u.prove and u.coefficients is not None and any(u.debt_mask):
-        from por.crypto import statements as st
-
-        stmt = st.load(COLLATERAL)
-        for i, has in enumerate(u.debt_mask):
-            if not has:
-                continue
-            pos = u.start + i
-            enc = all_encs[0][i]
-            claim = st.Claim(tuple(enc[c * 48:(c + 1) * 48] for c in range(k)), u.coefficients, 0)
-            opening = st.Opening(all_vals[0][i], all_blinds[0][i])
-            ctx = L.collateral_context(u.epoch_id, u.context, u.height, pos)
-            collateral.append((pos, st.prove(stmt, [claim], [opening], context=ctx,
-                                             rng=_rng(u.seed, f"collateral/{pos}"))))
-    return UnitResult(u.start, u.bits, levels, openings, blocks, collateral)
+    return UnitResult(u.start, u.bits, levels, {u.bits: (vals, blinds)})
 
 
 # ---- the builder -----------------------------------------------------------------------------
@@ -363,7 +272,7 @@ def build_tree(
     seed: bytes | None = None,
     unit_bits: int = UNIT_BITS,
 ) -> TreeInfo:
-    """Build, prove and store the liabilities tree of one epoch.
+    """Build (and by default prove) and store the liabilities tree of one epoch.
 
     Args:
         columns: ``(asset, kind)`` pairs, kind ``equity`` or ``debt``.
@@ -379,8 +288,11 @@ def build_tree(
         context: extra bytes bound into every proof context (e.g. the manifest nonce).
         executor: where work units run (default: a local process pool for large trees).
         progress: ``progress(stage, done, total)`` callback.
-        range_proofs: False skips every proof (benchmarks of the commitment layer only).
+        range_proofs: False stops after the build: a complete store whose meta says the proofs are
+            pending (``proofs: "pending"``); :func:`por.tree.prove_tree` adds them later. True (the
+            default) is exactly that build followed by ``prove_tree``.
         seed: deterministic proof randomness (test vectors only).
+        unit_bits: leaves per work unit is 2^unit_bits (tests use small units).
 
     Raises:
         UsageError: bad parameters (mode, block size, columns, master secret, prices).
@@ -425,13 +337,8 @@ def build_tree(
     report("shuffle", 1, 1)
 
     bits = min(height, unit_bits)
-    statements: dict[str, dict[str, Any]] = {}
     committed = mode == "committed"
-    prove = committed and range_proofs
-    if prove:
-        statements = statement_refs([NODE_RANGE] + ([COLLATERAL] if coeffs is not None else []))
     vals_np = np.frombuffer(vals, dtype=np.uint64).reshape(-1, k) if n else np.zeros((1, k), np.uint64)
-    debt_np = (vals_np[:, [i for i, c in enumerate(cols) if c.kind == "debt"]] != 0).any(axis=1)
     ids_np = np.array(ids if n else [""], dtype=object)
     accounts = AccountsWriter(out / ACCOUNTS_NAME, epoch_id=epoch_id, k=k, height=height)
 
@@ -443,103 +350,96 @@ def build_tree(
             idx = np.where(real, chunk, 0)
             v = np.where(real[:, None], vals_np[idx], 0)
             names = ids_np[idx]
-            names[~real] = None
-            accounts.put(u * per, sorted_keys[u * per:(u + 1) * per].tobytes(),
-                         v.astype(">u8").tobytes(), names.tolist())
-            names[~real] = (chunk[~real] - n).tolist()
+            names[~real] = (chunk[~real] - n).tolist()  # padding leaves: their index i
             keys = names.tolist()
-            mask = (real & debt_np[idx]).tolist() if coeffs is not None else [False] * per
-            yield LeafUnit(mode, k, u * per, bits, prk, tuple(keys), tuple(v.reshape(-1).tolist()), height,
-                           block_size, epoch_id, context, prove, coeffs, tuple(mask), seed)
+            accounts.put(u * per, sorted_keys[u * per:(u + 1) * per].tobytes(), v.astype(">u8").tobytes(), keys)
+            yield LeafUnit(mode, k, u * per, bits, prk, tuple(keys), tuple(v.reshape(-1).tolist()))
 
     # 3. subtrees through the executor
     writer = StoreWriter(out / STORE_NAME)
     ex, owned = get_executor(executor, work=size * (20 if committed else 1), threshold=1 << 16)
     try:
         n_units = size >> bits
-        top_recs: dict[int, list[bytes]] = {}
-        top_open: dict[int, tuple[list[tuple[int, ...]], list[tuple[int, ...]]]] = {}
+        top: list[bytes] = []
+        top_v: list[tuple[int, ...]] = []
+        top_g: list[tuple[int, ...]] = []
         done = 0
         for res in ex.map(build_unit, units()):
             for level, blob in enumerate(res.levels):
                 writer.put_nodes(level, res.start >> level, 1 << (res.bits - level), blob)
-                if level in res.openings or level == bits:
-                    top_recs.setdefault(level, []).append(blob)
-            for level, (v, g) in res.openings.items():
-                tv, tg = top_open.setdefault(level, ([], []))
-                tv.extend(v)
-                tg.extend(g)
-            for level, block, proof in res.blocks:
-                writer.put_block(level, block, proof)
-            for pos, proof in res.collateral:
-                writer.put_collateral(pos, proof)
+            top.append(res.levels[bits])
+            if committed:
+                v, g = res.openings[bits]
+                top_v.extend(v)
+                top_g.extend(g)
             done += 1
             report("subtrees", done, n_units)
 
-        # 4. top levels and the blocks that span units
+        # 4. the levels above the units, in-process
         w = L.HASH_BYTES + k * L.column_width(mode)
-        level_recs = b"".join(top_recs[bits])
+        level_recs = b"".join(top)
+        del top
         recs = [level_recs[i:i + w] for i in range(0, len(level_recs), w)]
         if committed:
-            tv, tg = top_open[bits]
-            cur_v, cur_g = list(tv), list(tg)
+            cur_v, cur_g = top_v, top_g
         else:
             cur_v = [tuple(int.from_bytes(r[32 + 16 * c:48 + 16 * c], "big") for c in range(k)) for r in recs]
             cur_g = []
         for level in range(bits + 1, height + 1):
             recs, cur_v, cur_g = _parent_level(mode, k, recs, cur_v, cur_g)
             writer.put_nodes(level, 0, len(recs), b"".join(recs))
-            top_recs[level] = [b"".join(recs)]
-            if committed:
-                top_open[level] = (cur_v, cur_g)
         root_rec = recs[0]
         root_vals = cur_v[0]
         root_blinds = cur_g[0] if committed else None
 
-        if prove:
-            block_units = list(_top_block_units(top_recs, top_open, k, w, height, bits, block_size,
-                                                epoch_id, context, seed))
-            for i, (level, block, proof) in enumerate(ex.map(prove_block, block_units)):
-                writer.put_block(level, block, proof)
-                report("top blocks", i + 1, len(block_units))
+        # 5. metadata, then the private files
+        root_hash = root_rec[:32].hex()
+        if committed:
+            root = tuple(root_rec[32 + 48 * c:80 + 48 * c].hex() for c in range(k))
+        else:
+            root = tuple(str(v) for v in root_vals)
+        meta = {
+            "format": STORE_FORMAT, "protocol": PROTOCOL, "mode": mode, "epoch_id": epoch_id,
+            "columns": [c.to_list() for c in cols], "height": height, "block_size": block_size,
+            "context": context.hex(), "statements": {}, "root_hash": root_hash, "root": list(root),
+            "range_proofs": False, "proofs": "pending" if committed else "none",
+            "prices": {a: str(p) for a, p in (prices or {}).items()} if coeffs is not None else {},
+            "haircuts_bps": {a: int(h) for a, h in (haircuts_bps or {}).items()} if coeffs is not None else {},
+        }
+        opening: dict[str, Any] = {
+            "format": OPENING_FORMAT, "epoch_id": epoch_id, "mode": mode,
+            "columns": [c.to_list() for c in cols], "root_hash": root_hash,
+            "values": [str(v) for v in root_vals],
+        }
+        if root_blinds is not None:
+            opening["blindings"] = [g.to_bytes(32, "big").hex() for g in root_blinds]
+        # the private files first: a store on disk means the build is whole
+        tmp = out / (OPENING_NAME + ".partial")
+        tmp.write_text(json.dumps(opening, indent=2, sort_keys=True) + "\n")
+        tmp.replace(out / OPENING_NAME)
+        accounts.finish(leaf_count=n)
+        report("accounts", 1, 1)
+        from por.tree.prove import discard_work
+
+        discard_work(out)  # an interrupted prove of an earlier build of this directory
+        writer.set_meta(meta)
+        writer.finish()
+        report("store", 1, 1)
+        info = TreeInfo(mode=mode, epoch_id=epoch_id, columns=tuple((c.asset, c.kind) for c in cols),
+                        height=height, leaf_count=n, block_size=block_size, root_hash=root_hash, root=root,
+                        context=context.hex(), statements={})
+        if committed and range_proofs:
+            from por.tree.prove import prove_tree
+
+            info = prove_tree(out, master_secret=master_secret, executor=ex, progress=progress, seed=seed,
+                              unit_bits=unit_bits)
     except BaseException:
         writer.abort()
         accounts.abort()
         raise
     finally:
         close_executor(ex, owned)
-
-    # 5. metadata, then the private files
-    root_hash = root_rec[:32].hex()
-    if committed:
-        root = tuple(root_rec[32 + 48 * c:80 + 48 * c].hex() for c in range(k))
-    else:
-        root = tuple(str(v) for v in root_vals)
-    meta = {
-        "format": STORE_FORMAT, "protocol": PROTOCOL, "mode": mode, "epoch_id": epoch_id,
-        "columns": [c.to_list() for c in cols], "height": height, "block_size": block_size,
-        "context": context.hex(), "statements": statements, "root_hash": root_hash, "root": list(root),
-        "range_proofs": prove,
-        "prices": {a: str(p) for a, p in (prices or {}).items()} if coeffs is not None else {},
-        "haircuts_bps": {a: int(h) for a, h in (haircuts_bps or {}).items()} if coeffs is not None else {},
-    }
-    writer.set_meta(meta)
-    writer.finish()
-    report("store", 1, 1)
-
-    opening: dict[str, Any] = {
-        "format": OPENING_FORMAT, "epoch_id": epoch_id, "mode": mode,
-        "columns": [c.to_list() for c in cols], "root_hash": root_hash,
-        "values": [str(v) for v in root_vals],
-    }
-    if root_blinds is not None:
-        opening["blindings"] = [g.to_bytes(32, "big").hex() for g in root_blinds]
-    (out / OPENING_NAME).write_text(json.dumps(opening, indent=2, sort_keys=True) + "\n")
-    accounts.finish()
-    report("accounts", 1, 1)
-    return TreeInfo(mode=mode, epoch_id=epoch_id, columns=tuple((c.asset, c.kind) for c in cols),
-                    height=height, leaf_count=n, block_size=block_size, root_hash=root_hash, root=root,
-                    context=context.hex(), statements=statements)
+    return info
 
 
 def _read_rows(
@@ -631,23 +531,3 @@ def _parent_level(
         out_r.append(L.node_hash(mode, a[:32], b[:32], cols) + cols)
         out_v.append(v)
     return out_r, out_v, out_g
-
-
-def _top_block_units(
-    top_recs: dict[int, list[bytes]], top_open: dict[int, tuple[list[tuple[int, ...]], list[tuple[int, ...]]]],
-    k: int, w: int, height: int, bits: int, block_size: int, epoch_id: str, context: bytes,
-    seed: bytes | None,
-) -> Iterable[BlockUnit]:
-    for level in range(height):
-        if not _top_proven(block_size, height, bits, level):
-            continue
-        blob = b"".join(top_recs[level])
-        vs, gs = top_open[level]
-        bl = L.level_block_size(block_size, height, level)
-        for j in range((1 << (height - level)) // bl):
-            idx = range(j * bl, (j + 1) * bl)
-            yield BlockUnit(
-                level, j, height, epoch_id, context,
-                tuple(blob[i * w + 32 + 48 * c:i * w + 80 + 48 * c] for i in idx for c in range(k)),
-                tuple(vs[i][c] for i in idx for c in range(k)),
-                tuple(gs[i][c] for i in idx for c in range(k)), seed)

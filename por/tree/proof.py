@@ -139,6 +139,12 @@ def _make_proof(reader: _Reader, position: int, account_id: str, values: Sequenc
     return out
 
 
+def _check_proven(st: TreeStore) -> None:
+    if st.proofs == "pending":
+        raise UsageError("proofs pending: the tree was built without its range proofs; run prove_tree "
+                         "(the epoch's prove stage) before making client proofs")
+
+
 def client_proof(
     out_dir: Path | str,
     account_id: str,
@@ -153,11 +159,13 @@ def client_proof(
     ``values``, when given, must equal what the tree holds for the account.
 
     Raises:
-        UsageError: the account is not in the tree, or ``values``/``epoch_id`` disagree with it.
+        UsageError: the account is not in the tree, or ``values``/``epoch_id`` disagree with it, or
+            the tree's proofs are pending (committed tree not yet proven).
         TreeError: the store or the private accounts file is missing or damaged.
     """
     out = Path(out_dir)
     with TreeStore(resolve_store(out)) as st:
+        _check_proven(st)
         if epoch_id is not None and epoch_id != st.epoch_id:
             raise UsageError(f"the tree is for epoch {st.epoch_id!r}, not {epoch_id!r}")
         L.check_master(master_secret, st.epoch_id)
@@ -192,6 +200,7 @@ def iter_client_proofs(
     out = Path(out_dir)
     wanted = set(accounts) if accounts is not None else None
     with TreeStore(resolve_store(out)) as st:
+        _check_proven(st)
         L.check_master(master_secret, st.epoch_id)
         prk = L.prk(master_secret, st.epoch_id)
         reader = _Reader(st)

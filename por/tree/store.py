@@ -3,7 +3,8 @@
 Public store ``tree.sqlite`` (format ``por-tree-store/1``), a SQLite file with four tables:
 
 - ``meta(key TEXT PRIMARY KEY, value TEXT)``: JSON values (format, protocol, mode, epoch id, columns,
-  height, block size, proof context, statements, root, prices and haircuts);
+  height, block size, proof context, statements, root, prices and haircuts, ``range_proofs`` and
+  ``proofs``: ``pending`` after a build without proofs, ``complete`` once proven, ``none`` in plain mode);
 - ``nodes(level, start, count, data)``: the node records of one level from index ``start``, packed;
   a record is ``field(32) || col_1 || ... || col_k`` where ``field`` is the leaf id at level 0 and the
   node hash above, and ``col`` a 48-byte commitment (committed) or a u128be sum (plain);
@@ -121,6 +122,17 @@ class TreeStore:
         self.k = len(self.columns)
         self.width = HASH_BYTES + self.k * column_width(self.mode)
 
+    @property
+    def proofs(self) -> str:
+        """``none`` (plain mode), ``complete`` (every range-proof block and collateral proof stored)
+        or ``pending`` (committed tree built with ``range_proofs=False``: run :func:`prove_tree`)."""
+        if self.mode == "plain":
+            return "none"
+        state = self.meta.get("proofs")
+        if state is None:  # stores written before the "proofs" key: range_proofs alone says it
+            return "complete" if self.meta.get("range_proofs", True) is True else "pending"
+        return "complete" if state == "complete" and self.meta.get("range_proofs") is True else "pending"
+
     def close(self) -> None:
         self.db.close()
 
@@ -193,8 +205,10 @@ class AccountsWriter:
     ``meta(key, value)`` (format, epoch id, k, height) and
     ``chunks(start INTEGER PRIMARY KEY, count, first_key BLOB, keys BLOB, vals BLOB, ids TEXT)``:
     ``keys`` the 32-byte shuffle sort keys (ascending, so positions are found by binary search on
-    the account's key), ``vals`` the k values per position as u64be, ``ids`` a JSON array of account
-    ids (``null`` for padding leaves).
+    the account's key), ``vals`` the k values per position as u64be, ``ids`` a JSON array with the
+    account id (a string) of each real leaf and the padding index i (an integer) of each padding
+    leaf, which is what the prover needs to re-derive every leaf's blindings from the master secret.
+    ``meta`` also holds ``leaf_count`` (the number of real accounts) once the file is complete.
     """
 
     def __init__(self, path: Path, *, epoch_id: str, k: int, height: int) -> None:
@@ -212,11 +226,13 @@ class AccountsWriter:
         meta = {"format": ACCOUNTS_FORMAT, "epoch_id": epoch_id, "k": k, "height": height}
         self.db.executemany("INSERT INTO meta VALUES (?,?)", [(a, json.dumps(b)) for a, b in meta.items()])
 
-    def put(self, start: int, keys: bytes, vals: bytes, ids: list[str | None]) -> None:
+    def put(self, start: int, keys: bytes, vals: bytes, ids: list[str | int]) -> None:
         self.db.execute("INSERT INTO chunks VALUES (?,?,?,?,?,?)",
                         (start, len(ids), keys[:32], keys, vals, json.dumps(ids)))
 
-    def finish(self) -> None:
+    def finish(self, **meta: Any) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)",
+                            [(a, json.dumps(b)) for a, b in meta.items()])
         self.db.execute("CREATE INDEX chunks_by_key ON chunks(first_key)")
         self.db.commit()
         self.db.close()
@@ -269,11 +285,52 @@ class Accounts:
         return start + lo, unpack_u64(vals[lo * w:(lo + 1) * w])
 
     def __iter__(self) -> Iterator[tuple[int, str, tuple[int, ...]]]:
+        """Every real account (position, account id, values), in position order."""
         w = 8 * self.k
         for start, vals, ids in self.db.execute("SELECT start, vals, ids FROM chunks ORDER BY start"):
             for i, acct in enumerate(json.loads(ids)):
-                if acct is not None:
+                if isinstance(acct, str):
                     yield start + i, acct, unpack_u64(vals[i * w:(i + 1) * w])
+
+    def leaf_count(self) -> int:
+        """The number of real accounts (from the meta, or counted in files without it)."""
+        n = self.meta.get("leaf_count")
+        if isinstance(n, int) and not isinstance(n, bool):
+            return n
+        return sum(1 for _ in self)
+
+    def range(self, start: int, count: int) -> tuple[list[str | int], bytes]:
+        """Positions ``start .. start+count-1``: per position the account id (str) or padding index
+        (int), and the values packed as u64be (k per position).
+
+        Raises:
+            TreeError: the file lacks some of the positions, or holds no padding index (a file
+                written before padding indices were recorded).
+        """
+        w = 8 * self.k
+        keys: list[str | int] = []
+        vals: list[bytes] = []
+        want, end = start, start + count
+        try:
+            rows = self.db.execute(
+                "SELECT start, count, vals, ids FROM chunks WHERE start < ? AND start + count > ? ORDER BY start",
+                (end, start)).fetchall()
+        except sqlite3.Error as exc:
+            raise TreeError(f"private accounts file: cannot read positions {start}..{end - 1}: {exc}") from None
+        for s, c, v, ids in rows:
+            names = json.loads(ids)
+            if s > want or len(names) != c or not isinstance(v, bytes) or len(v) != c * w:
+                raise TreeError(f"private accounts file: damaged chunk at position {s}")
+            lo, hi = max(want, s), min(end, s + c)
+            keys.extend(names[lo - s:hi - s])
+            vals.append(v[(lo - s) * w:(hi - s) * w])
+            want = hi
+        if want != end:
+            raise TreeError(f"private accounts file: position {want} is missing")
+        if any(not isinstance(x, (str, int)) or isinstance(x, bool) for x in keys):
+            raise TreeError("private accounts file: a padding leaf has no recorded padding index "
+                            "(written by an older builder: rebuild the tree)")
+        return keys, b"".join(vals)
 
 
 def unpack_u64(b: bytes) -> tuple[int, ...]:

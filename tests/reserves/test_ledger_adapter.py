@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from por.crypto import bls
-from por.errors import LedgerError, PriceUnavailableError, UsageError
+from por.errors import PriceUnavailableError, UsageError
 from por.reserves import ledger_adapter as LA
 from por.reserves.oracle import OraclePolicy, PriceReport, sign_report
 from por.reserves.policy import ReservePolicy, ReservesConfig
@@ -38,16 +38,10 @@ def test_ledger_round_trip(tmp_path: Path) -> None:
     cfg = ReservesConfig("USD", 2, {"BTC": 8, "USD": 2},
                          {"BTC": ReservePolicy("BTC", frozenset({"bank-a"}), frozenset({"auditor"}), 1)},
                          {"BTC": OraclePolicy("BTC", frozenset({"oracle-1"}), 1, 600, 100)})
-    from por.ledger.core import CONFIG_KEYS
-
-    if LA.CONFIG_KEY in CONFIG_KEYS:
-        LA.set_reserves_config(led, [op, aud], cfg)
-        assert LA.reserves_config(led) == cfg
-    else:  # the ledger does not accept the governed "reserves" key yet: it refuses clearly
-        with pytest.raises(LedgerError, match="reserves"):
-            LA.set_reserves_config(led, [op, aud], cfg)
-        with pytest.raises(UsageError):
-            LA.reserves_config(led)
+    with pytest.raises(UsageError):  # nothing governed yet: a clear refusal
+        LA.reserves_config(led)
+    LA.set_reserves_config(led, [op, aud], cfg)
+    assert LA.reserves_config(led) == cfg
 
     rep = sign_report(PriceReport("oracle-1", "BTC", 6_000_000_000_000, "2024-06-30T11:59:00Z"), bls_secret_key=osk)
     price = LA.install_price_source(led, lambda: [rep], config=cfg, clock=lambda: NOW)

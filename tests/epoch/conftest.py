@@ -1,0 +1,267 @@
+"""Shared, built-once epoch workspaces for the epoch pipeline, bundle and verifier tests.
+
+Building (the range proofs) is the cost, so every tree here is built once per session:
+
+- ``demo``: ``por demo --dir D --clients 12 --quiet`` run TWICE as a subprocess from a fresh
+  directory (two published epochs: ``epoch-0001`` and ``epoch-0002``). The end-to-end test asserts
+  on these runs; every bad-input test copies a bundle or a proof out of D before damaging it.
+- ``third_epoch``: a copy of D whose third epoch was interrupted in ``build`` (a half-written tree
+  left behind), then resumed up to ``prove``. Resume and refuse-to-seal tests copy it.
+
+A test that mutates a workspace or a bundle always works on a copy (see :func:`clone_workspace`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CLIENTS = 12
+SEED = 3
+#: a subprocess `por` that takes longer than this is a hang, not a slow machine
+SUBPROCESS_TIMEOUT = 300
+
+
+# ---- helpers --------------------------------------------------------------------------------------
+def por_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("POR_CONFIG", None)
+    env["COLUMNS"] = "200"  # rich tables: one line per check, so messages are not wrapped
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def run_por(*args: str | os.PathLike[str], cwd: Path | None = None,
+            timeout: float = SUBPROCESS_TIMEOUT) -> subprocess.CompletedProcess[str]:
+    """``por ARGS`` in a subprocess (``python -m por.cli.main``, the same interpreter as the tests)."""
+    return subprocess.run([sys.executable, "-m", "por.cli.main", *map(str, args)], cwd=cwd, env=por_env(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def no_traceback(cp: subprocess.CompletedProcess[str]) -> None:
+    out = cp.stdout + cp.stderr
+    assert "Traceback" not in out, f"a traceback was printed:\n{out[-4000:]}"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def clone_workspace(src: Path, dst: Path) -> Path:
+    """Copy a demo workspace; its config names the SQLite ledger by absolute URL, so repoint it."""
+    shutil.copytree(src, dst, symlinks=True)
+    cfg_path = dst / "por.json"
+    cfg = json.loads(cfg_path.read_text())
+    cfg["db"] = f"sqlite:///{dst.resolve() / 'ledger.db'}"
+    cfg_path.write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n")
+    return dst
+
+
+def copy_bundle(src: Path, parent: Path) -> Path:
+    """Copy one bundle directory to ``parent/<same name>`` (verifiers read nothing else)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    dst = parent / src.name
+    shutil.copytree(src, dst)
+    return dst
+
+
+def proof_summary(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+# ---- the demo, run twice as a subprocess ------------------------------------------------------------
+@dataclass
+class Demo:
+    cwd: Path
+    root: Path  # D
+    runs: list[subprocess.CompletedProcess[str]] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def operator_pub(self) -> Path:
+        return self.root / "keys" / "operator.pub"
+
+    def bundle(self, epoch: str) -> Path:
+        return self.root / "epochs" / epoch
+
+    def proofs(self, epoch: str) -> list[Path]:
+        return sorted((self.root / "client-proofs" / epoch).glob("*.json"))
+
+    def require(self, n_runs: int) -> None:
+        """Fail (not error obscurely) when a demo run the test depends on did not succeed."""
+        for i, cp in enumerate(self.runs[:n_runs]):
+            if cp.returncode != 0:
+                pytest.fail(f"`por demo` run {i + 1} exited {cp.returncode}:\n"
+                            f"{cp.stdout[-3000:]}\n{cp.stderr[-3000:]}")
+        if len(self.runs) < n_runs:
+            pytest.fail(f"`por demo` ran only {len(self.runs)} time(s)")
+
+
+@pytest.fixture(scope="session")
+def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """``por demo`` twice, from a fresh directory, as a user would run it. Asserted in test_end_to_end."""
+    cwd = tmp_path_factory.mktemp("fresh")
+    demo = Demo(cwd=cwd, root=cwd / "D")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        cp = run_por("demo", "--dir", "D", "--clients", str(CLIENTS), "--seed", str(SEED), "--quiet", cwd=cwd)
+        demo.seconds.append(time.perf_counter() - t0)
+        demo.runs.append(cp)
+        if cp.returncode != 0:
+            break
+    return demo
+
+
+@pytest.fixture(scope="session")
+def demo(demo_runs: Demo) -> Demo:
+    """The demo directory after two successful runs (two published epochs)."""
+    demo_runs.require(2)
+    return demo_runs
+
+
+# ---- proofs to damage: one with a collateral proof (debt), one with a non-zero balance --------------
+@pytest.fixture(scope="session")
+def sample_proofs(demo: Demo) -> dict[str, Path]:
+    proofs = demo.proofs("epoch-0001")
+    assert len(proofs) >= CLIENTS, proofs
+    docs = {p: json.loads(p.read_text()) for p in proofs}
+    with_debt = [p for p, d in docs.items() if d.get("collateral")]
+    nonzero = [p for p, d in docs.items() if any(int(v) for v in d["values"]) and not d.get("collateral")]
+    assert with_debt, "the demo should have at least one margin account with debt (a collateral proof)"
+    assert nonzero
+    return {"debt": with_debt[0], "plain": nonzero[0]}
+
+
+# ---- verify_tree memo: a pure function of (store bytes, expected, prices, haircuts) -----------------
+@pytest.fixture
+def memo_verify_tree(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Memoise ``por.tree.verify_tree`` on ALL its inputs (the store's bytes and the manifest's claims).
+
+    Sound: the same inputs give the same result; a damaged store or manifest is a cache miss and is
+    verified in full. It spares re-verifying every range proof for damage to e.g. prices.json.
+    """
+    import por.tree as T
+
+    real = T.verify_tree
+    cache = _VERIFY_TREE_CACHE
+    stats = {"hits": 0, "misses": 0}
+
+    def verify_tree(store: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            data = Path(store).read_bytes()
+        except OSError:
+            return real(store, *args, **kwargs)
+        key = hashlib.sha256(data).hexdigest() + json.dumps(
+            [args, {k: v for k, v in kwargs.items() if k != "executor"}], sort_keys=True, default=repr)
+        if key not in cache:
+            stats["misses"] += 1
+            cache[key] = real(store, *args, **kwargs)
+        else:
+            stats["hits"] += 1
+        return cache[key]
+
+    monkeypatch.setattr(T, "verify_tree", verify_tree)
+    return stats
+
+
+_VERIFY_TREE_CACHE: dict[str, Any] = {}
+
+
+# ---- a third epoch: interrupted in build, resumed up to prove ----------------------------------------
+@dataclass
+class ThirdEpoch:
+    root: Path
+    epoch_id: str
+    interrupted: BaseException | None
+    state_after_interrupt: dict[str, Any]
+    junk_left: list[str]
+    ran_on_resume: list[str]
+    skipped_on_resume: list[str]
+    state_after_resume: dict[str, Any]
+    files_before: dict[str, tuple[str, int]]  # name -> (sha256, mtime_ns) after the interrupt
+    files_after: dict[str, tuple[str, int]]
+    junk_after: list[str]
+
+
+def file_marks(private: Path, names: list[str]) -> dict[str, tuple[str, int]]:
+    return {n: (sha256(private / n), (private / n).stat().st_mtime_ns) for n in names if (private / n).is_file()}
+
+
+class Interrupted(KeyboardInterrupt):
+    """A Ctrl-C raised by a test in the middle of a stage."""
+
+
+def spy_stages(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """Record which stages a Pipeline actually ran and which it skipped as already done."""
+    from por.epoch.pipeline import Pipeline
+
+    ran: list[str] = []
+    skipped: list[str] = []
+    real = Pipeline.run_stage
+
+    def run_stage(self: Any, stage: str) -> bool:
+        did = real(self, stage)
+        (ran if did else skipped).append(stage)
+        return did
+
+    monkeypatch.setattr(Pipeline, "run_stage", run_stage)
+    return ran, skipped
+
+
+@pytest.fixture(scope="session")
+def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEpoch:
+    from por.epoch.pipeline import Pipeline
+    from por.epoch.workspace import Workspace
+
+    root = clone_workspace(demo.root, tmp_path_factory.mktemp("third") / "ws")
+    ws = Workspace.load(root)
+    assert ws.published() == ["epoch-0001", "epoch-0002"]
+    mp = pytest.MonkeyPatch()
+    try:
+        # 1. Ctrl-C in the middle of build: the tree directory holds a half-written store
+        def half_build(self: Any) -> None:
+            out = self.private / "tree"
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "tree.sqlite.partial").write_bytes(b"half a store")
+            (out / "tree.sqlite").write_bytes(b"SQLite format 3\x00 but cut short")
+            raise Interrupted()
+
+        mp.setattr(Pipeline, "_stage_build", half_build)
+        pipe = Pipeline(ws)
+        epoch_id = pipe.epoch_id
+        interrupted: BaseException | None = None
+        try:
+            pipe.run()
+        except Interrupted as exc:
+            interrupted = exc
+        mp.undo()
+        private = ws.private_dir(epoch_id)
+        state1 = json.loads((private / "state.json").read_text())
+        junk = sorted(p.name for p in (private / "tree").iterdir())
+        marks = ["snapshot.jsonl", "master.secret", "ledger-log.json", "prices.json"]
+        before = file_marks(private, marks)
+
+        # 2. resume up to prove: open and snapshot are not redone, build is redone from scratch
+        mp = pytest.MonkeyPatch()
+        ran, skipped = spy_stages(mp)
+        ws2 = Workspace.load(root)
+        pipe2 = Pipeline(ws2)
+        assert pipe2.epoch_id == epoch_id, "the resumed run must pick up the unfinished epoch"
+        pipe2.run(until="prove")
+        state2 = json.loads((private / "state.json").read_text())
+        after = file_marks(private, marks)
+        junk_after = sorted(p.name for p in (private / "tree").iterdir())
+    finally:
+        mp.undo()
+    return ThirdEpoch(root, epoch_id, interrupted, state1, junk, list(ran), list(skipped), state2, before,
+                      after, junk_after)

@@ -1,0 +1,95 @@
+"""End to end (issue 6, "what must be shown"): `por demo` from a fresh directory, then both verifiers,
+as subprocesses, on what it wrote; a second `por demo` adds an epoch whose ledger-log consistency
+proof from the first the auditor checks."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import Demo, no_traceback, run_por
+
+
+def test_demo_runs_twice_from_a_fresh_directory(demo_runs: Demo) -> None:
+    assert not (demo_runs.cwd / "por-demo").exists()
+    demo_runs.require(2)
+    for cp in demo_runs.runs:
+        no_traceback(cp)
+    first, second = demo_runs.runs
+    assert "created" in first.stdout and "reusing" in second.stdout
+    for cp, eid in ((first, "epoch-0001"), (second, "epoch-0002")):
+        assert f"epoch {eid}" in cp.stdout
+        assert "FAIL" not in cp.stdout, cp.stdout
+    root = demo_runs.root
+    assert sorted(p.name for p in (root / "epochs").iterdir()) == ["epoch-0001", "epoch-0002"]
+    for eid in ("epoch-0001", "epoch-0002"):
+        assert (root / "epochs" / eid / "manifest.json").is_file()
+        assert len(demo_runs.proofs(eid)) >= 12
+    print(f"por demo --clients 12: {demo_runs.seconds[0]:.1f} s, then {demo_runs.seconds[1]:.1f} s")
+
+
+def test_client_verifier_subprocess(demo: Demo, sample_proofs: dict[str, str]) -> None:
+    for proof in sample_proofs.values():
+        cp = run_por("verify", "inclusion", proof, "--bundle", demo.bundle("epoch-0001"),
+                     "--operator-key", demo.operator_pub)
+        no_traceback(cp)
+        assert cp.returncode == 0, cp.stdout + cp.stderr
+    # --json, and a proof of the second epoch against its own bundle
+    proof2 = demo.proofs("epoch-0002")[0]
+    cp = run_por("verify", "inclusion", proof2, "--bundle", demo.bundle("epoch-0002"),
+                 "--operator-key", demo.operator_pub, "--json")
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    doc = json.loads(cp.stdout)
+    assert doc["ok"] is True and doc["checks"] and all(c["ok"] for c in doc["checks"])
+    assert any(c["id"] == "client.included" for c in doc["checks"])
+
+
+def test_auditor_verifier_subprocess(demo: Demo) -> None:
+    bundle = demo.bundle("epoch-0001")
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub)
+    no_traceback(cp)
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    assert "OK: all" in cp.stdout
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--json")
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    doc = json.loads(cp.stdout)
+    assert doc["ok"] is True
+    bad = [c for c in doc["checks"] if not c["ok"]]
+    assert not bad, bad
+    ids = {c["id"] for c in doc["checks"]}
+    # every step of the auditor ran (section 8: a list of checks with stable ids)
+    for prefix in ("manifest", "keys", "signature.operator", "file.", "statement.", "tree.", "price.",
+                   "attestation.", "reserves.", "solvency.", "ledger-log.consistency"):
+        assert any(i == prefix or i.startswith(prefix) for i in ids), (prefix, sorted(ids))
+    m = json.loads((bundle / "manifest.json").read_text())
+    for name in m["signed"]["files"]:
+        assert f"file.{name}" in ids, name
+
+
+def test_auditor_checks_log_consistency_between_the_two_epochs(demo: Demo) -> None:
+    for extra in ([], ["--previous", str(demo.bundle("epoch-0001"))]):
+        cp = run_por("audit", "verify", demo.bundle("epoch-0002"), "--operator-key", demo.operator_pub,
+                     "--json", *extra)
+        no_traceback(cp)
+        assert cp.returncode == 0, cp.stdout + cp.stderr
+        doc = json.loads(cp.stdout)
+        assert all(c["ok"] for c in doc["checks"]), [c for c in doc["checks"] if not c["ok"]]
+        cons = [c for c in doc["checks"] if c["id"] == "ledger-log.consistency"]
+        assert len(cons) == 1 and cons[0]["ok"], cons
+        assert "epoch-0001" in cons[0]["message"] and "first epoch" not in cons[0]["message"]
+    m1 = json.loads((demo.bundle("epoch-0001") / "manifest.json").read_text())["signed"]
+    m2 = json.loads((demo.bundle("epoch-0002") / "manifest.json").read_text())["signed"]
+    assert m1["ledger_log"]["previous"] is None
+    assert m2["ledger_log"]["previous"]["epoch_id"] == "epoch-0001"
+    assert m2["ledger_log"]["previous"]["root"] == m1["ledger_log"]["root"]
+    assert m2["ledger_log"]["size"] > m1["ledger_log"]["size"]  # the second run added activity
+    assert m2["previous"]["epoch_id"] == "epoch-0001"
+
+
+def test_auditor_rejects_a_wrong_previous_bundle(demo: Demo) -> None:
+    """Given the wrong previous bundle (itself), the consistency step fails with a check, exit 1."""
+    cp = run_por("audit", "verify", demo.bundle("epoch-0002"), "--operator-key", demo.operator_pub,
+                 "--previous", demo.bundle("epoch-0002"), "--json")
+    no_traceback(cp)
+    assert cp.returncode == 1, cp.stdout + cp.stderr
+    failed = [c["id"] for c in json.loads(cp.stdout)["checks"] if not c["ok"]]
+    assert failed == ["ledger-log.previous"], failed
