@@ -23,12 +23,32 @@ from por.errors import PorError, StressError, UsageError
 
 
 def _open_ledger(url: str) -> Any:
+    """Open an existing ledger read-only in intent: a URL naming no ledger is an error, never a new file.
+
+    Raises:
+        UsageError: a missing SQLite file, a malformed URL, or a database without a ledger journal.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from por.ledger.api import Ledger
+
     try:
-        from por.ledger import Ledger  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as exc:
-        raise UsageError(f"--ledger {url}: the ledger package is not available ({exc})") from None
-    opener = getattr(Ledger, "open", None)
-    return opener(url) if callable(opener) else Ledger(url)
+        u = make_url(url)
+    except Exception:  # noqa: BLE001 - sqlalchemy raises several types for a bad URL
+        raise UsageError(f"--ledger {url!r}: not a database URL") from None
+    if u.get_backend_name() == "sqlite" and (not u.database or not Path(u.database).is_file()):
+        raise UsageError(f"--ledger {url}: no SQLite ledger file at {u.database!r}")
+    led = Ledger.open(url, create=False)
+    try:
+        empty = led.head()["seq"] == 0
+    except SQLAlchemyError as exc:
+        led.close()
+        raise UsageError(f"--ledger {url}: cannot read a por ledger there ({type(exc).__name__})") from None
+    if empty:
+        led.close()
+        raise UsageError(f"--ledger {url}: the ledger has no journal entries")
+    return led
 
 
 @click.group()
@@ -55,10 +75,15 @@ def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | No
     from por.report.stress import Impact, MarginBook
 
     key = signing.load_private_key(key_file) if key_file else None
-    ledger = _open_ledger(ledger_url) if ledger_url else None
+    model = Impact.parse(impact)
     book = MarginBook.load(book_file) if book_file else None
-    data = collect(list(dirs), ledger, book=book, impact=Impact.parse(impact),
-                   generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ledger = _open_ledger(ledger_url) if ledger_url else None
+    try:
+        data = collect(list(dirs), ledger, book=book, impact=model,
+                       generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    finally:
+        if ledger is not None:
+            ledger.close()
     written = export.write(data, fmt, out)
     sig = signing.sign_file(out, key) if key is not None else None
     outcome = {"out": str(out), "format": fmt, "bytes": len(written), "sha256": hashlib.sha256(written).hexdigest(),
@@ -120,7 +145,11 @@ def _load_book(book_file: Path | None, ledger_url: str | None, bundle: Path | No
     if book_file is not None:
         book = MarginBook.load(book_file)
     elif ledger_url is not None:
-        book = book_from_ledger(_open_ledger(ledger_url), prices or None)
+        led = _open_ledger(ledger_url)
+        try:
+            book = book_from_ledger(led, prices or None)
+        finally:
+            led.close()
     elif synthetic is not None:
         book = synthetic_book(synthetic, seed)
     else:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from por import PROTOCOL
 from por.crypto import rangeproof
 from por.crypto.backend import IDENTITY_BYTES, POINT_BYTES, GroupBackend, get_backend
 from por.crypto.generators import pedersen_gens
@@ -29,7 +30,7 @@ from por.crypto.scalar import R, RandomSource
 from por.errors import EncodingError, RangeError, SpecError, UsageError
 
 FORMAT = "por-statement/1"
-PROTOCOL = "por-v1"
+
 CONTEXT_LABEL = b"por/v1/statement"
 _ID_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 _TOP_KEYS = {"format", "protocol", "id", "version", "bits", "title", "summary", "math",

@@ -67,6 +67,7 @@ class Pipeline:
         self.executor = executor
         self.progress: Progress = progress or (lambda stage, done, total: None)
         self._ledger: Any = None
+        self._reserves: tuple[Any, Any] | None = None
         eid = epoch_id or ws.unfinished()
         self.epoch_id = eid or ws.next_epoch_id()
         self.private = ws.private_dir(self.epoch_id)
@@ -162,9 +163,12 @@ class Pipeline:
         self.progress("snapshot", count, count)
 
     def _reserves_setup(self) -> tuple[Any, Any]:
-        from por.reserves.ledger_adapter import keyring_from_ledger, reserves_config
+        """The governed reserves configuration and the members' keyring (read once per run)."""
+        if self._reserves is None:
+            from por.reserves.ledger_adapter import keyring_from_ledger, reserves_config
 
-        return reserves_config(self.ledger), keyring_from_ledger(self.ledger)
+            self._reserves = (reserves_config(self.ledger), keyring_from_ledger(self.ledger))
+        return self._reserves
 
     def _collect_prices(self, cutoff: str, assets: list[str]) -> dict[str, Any]:
         """Prices of record at the cut-off: the oracle quorum median per asset (reports saved)."""
@@ -379,8 +383,6 @@ class Pipeline:
     def _stage_seal(self) -> None:
         from por.crypto import statements
         from por.epoch.audit import verify_bundle
-        from por.reserves.ledger_adapter import keyring_from_ledger, reserves_config
-
         staging = self.ws.epochs_dir / f".{self.epoch_id}.staging"
         if staging.exists():
             shutil.rmtree(staging)
@@ -389,7 +391,7 @@ class Pipeline:
         shutil.copy2(self.private / TREE_DIR / tree["store"], staging / tree["store"])
         for name in ("ledger-log.json", "prices.json", "attestations.json", "solvency.json"):
             shutil.copy2(self.private / name, staging / name)
-        keyring = keyring_from_ledger(self.ledger)
+        cfg, keyring = self._reserves_setup()
         (staging / "keyring.json").write_text(json.dumps(keyring.to_dict(), indent=2, sort_keys=True))
         spec_dir = staging / "statements"
         spec_dir.mkdir()
@@ -402,7 +404,6 @@ class Pipeline:
         import importlib.resources as res
         for sid in stmt_refs:
             (spec_dir / f"{sid}.toml").write_bytes((res.files("por.circuits") / f"{sid}.toml").read_bytes())
-        cfg = reserves_config(self.ledger)
         snap = self.state.get("snapshot")
         public_tree = {k: v for k, v in tree.items() if k not in ("leaf_count", "private")}
         signed: dict[str, Any] = {

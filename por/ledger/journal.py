@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from por import PROTOCOL
 from por.errors import EncodingError, LedgerError, PermissionDeniedError, SignatureError
 from por.ledger import canonical
 from por.ledger.keys import Signer, load_public, verify_signature
 
-PROTOCOL = "por-v1"
 ENTRY_VERSION = 1
 SIGN_DOMAIN = b"por/v1/ledger/entry\x00"
 CHAIN_DOMAIN = b"por/v1/ledger/chain\x00"

@@ -76,7 +76,9 @@ def coverage_chart(report: ReportData) -> bytes | None:
     else:
         ax.set_ylabel(f"reserves value, {report.reporting_currency}")
         ax.set_title("Reserves value by epoch (liabilities not disclosed; solvency shown by proofs)")
-        ax.ticklabel_format(axis="y", style="plain")
+        from matplotlib.ticker import FuncFormatter
+
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
     ax.set_xticks(x)
     ax.set_xticklabels(epochs, rotation=20 if len(epochs) > 4 else 0, ha="right" if len(epochs) > 4 else "center")
     ax.set_xlabel("epoch")
@@ -103,7 +105,12 @@ def leverage_chart(report: ReportData) -> bytes | None:
     ax.set_xticklabels(labels, rotation=15, ha="right")
     ax.set_xlabel("leverage = position value / equity")
     ax.set_ylabel("margin accounts")
-    ax.set_title("Leverage distribution of margin accounts")
+    title = "Leverage distribution of margin accounts"
+    if report.has("margin_summary"):
+        m = report.table("margin_summary").records()[0]
+        if isinstance(m["active"], int) and isinstance(m["accounts"], int) and m["active"] != m["accounts"]:
+            title += f" ({m['active']:,} active of {m['accounts']:,}; accounts with no position nor debt not shown)"
+    ax.set_title(title)
     ax.set_ylim(0, max(counts + [1]) * 1.15)
     return _png(fig)
 
@@ -144,6 +151,10 @@ def stress_chart(report: ReportData) -> bytes | None:
     ax1.plot(shock, [u / scale for u in unc], color="#6A1B9A", lw=1.5, ls="--", label="uncovered by insurance fund")
     if fund is not None:
         ax1.axhline(fund / scale, color="#2E7D32", lw=1.2, ls=":", label="insurance fund")
+    if peak <= 0:
+        ax1.set_ylim(-0.05, 1)
+        ax1.text(0.5, 0.5, "no bad debt at any shock of the grid", transform=ax1.transAxes, ha="center",
+                 va="center", fontsize=9, color="#2E7D32")
     ax1.set_xlabel("price fall of every non-cash asset, %")
     ax1.set_ylabel(unit)
     ax1.set_title("Bad debt after liquidation cascade")

@@ -15,8 +15,10 @@ Steps, in order (each section that cannot be produced is listed in ``unavailable
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from por.report.stress import (
     Engine,
     Impact,
     MarginBook,
+    _matrix,
     book_metrics,
     fixed,
 )
@@ -307,62 +310,32 @@ def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tup
 # 4. ledger sections
 
 
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    for n in names:
-        if isinstance(obj, dict) and n in obj:
-            return obj[n]
-        if not isinstance(obj, dict) and hasattr(obj, n):
-            return getattr(obj, n)
-    return default
-
-
 def book_from_ledger(ledger: Any, prices: dict[str, int] | None = None, currency: str | None = None) -> MarginBook:
-    """A :class:`MarginBook` from ``ledger.margin_accounts()`` at ``prices`` (else the ledger's prices).
+    """A :class:`MarginBook` from :meth:`por.ledger.Ledger.margin_accounts` at ``prices`` (else the
+    ledger's current prices); the currency is the ledger's quote asset unless given.
 
     Raises:
-        ReportError: the ledger does not expose what the stress engine needs.
+        ReportError: an asset without decimals or without a price.
     """
-    try:
-        accounts = list(ledger.margin_accounts())
-    except PorError:
-        raise
-    except Exception as exc:  # a ledger adapter that lacks the method is a report problem, not a bug here
-        raise ReportError(f"ledger: cannot list margin accounts ({exc})") from exc
-    cur = currency or _get(ledger, "reporting_currency", "currency", default=None)
-    if callable(cur):
-        cur = cur()
-    codes: set[str] = set()
+    accounts = list(ledger.margin_accounts())
+    cur = str(currency or ledger.config().get("quote_asset") or "USD")
+    assets = ledger.assets()
+    codes: set[str] = {cur}
     for acc in accounts:
-        codes |= set((_get(acc, "positions", default={}) or {}).keys())
-        d = _get(acc, "debt", "debts", default={})
-        if isinstance(d, dict):
-            codes |= set(d.keys())
-    if cur is None:
-        raise ReportError("ledger: reporting currency unknown")
-    codes.add(str(cur))
-    order = [str(cur)] + sorted(c for c in codes if c != cur)
+        codes |= set(acc["positions"]) | set(acc["debt"])
+    order = [cur] + sorted(c for c in codes if c != cur)
 
     def decimals(code: str) -> int:
-        for name in ("asset_decimals", "decimals"):
-            fn = getattr(ledger, name, None)
-            if callable(fn):
-                try:
-                    return int(fn(code))
-                except (PorError, KeyError, TypeError):
-                    pass
-        raise ReportError(f"ledger: decimals of asset {code} unknown")
+        if code not in assets:
+            raise ReportError(f"ledger: asset {code} is not in the ledger's asset table")
+        return int(assets[code].decimals)
 
     def price(code: str) -> int:
         if code == cur:
             return 10**8
         if prices and code in prices:
             return int(prices[code])
-        try:
-            return int(ledger.current_price(code))
-        except PorError:
-            raise
-        except Exception as exc:
-            raise ReportError(f"ledger: no price for {code} ({exc})") from exc
+        return int(ledger.current_price(code))
 
     specs = [AssetSpec(c, decimals(c), price(c)) for c in order]
     idx = {c: j for j, c in enumerate(order)}
@@ -371,28 +344,15 @@ def book_from_ledger(ledger: Any, prices: dict[str, int] | None = None, currency
     deb = [[0] * len(order) for _ in range(n)]
     ids, mm, lev = [], [], []
     for i, acc in enumerate(accounts):
-        ids.append(str(_get(acc, "account_id", "id", default=i)))
-        for c, q in (_get(acc, "positions", default={}) or {}).items():
+        ids.append(str(acc["account"]))
+        for c, q in acc["positions"].items():
             pos[i][idx[c]] = int(q)
-        d = _get(acc, "debt", "debts", default={})
-        if isinstance(d, dict):
-            for c, q in d.items():
-                deb[i][idx[c]] = int(q)
-        elif d:
-            deb[i][idx[str(cur)]] = int(d)
-        mm.append(int(_get(acc, "maintenance_bps", "maintenance_margin_bps", default=0)))
-        limit = _get(acc, "leverage_limit_bps", default=None)
-        if limit is None:
-            raw = _get(acc, "leverage_limit", default=0)
-            limit = int(Fraction(str(raw)) * 10_000) if raw else 0
-        lev.append(int(limit))
-    fund = 0
-    try:
-        fund = int(ledger.insurance_fund_balance(str(cur)))
-    except (PorError, AttributeError):
-        fund = 0
-    from por.report.stress import _matrix
-    return MarginBook(str(cur), specs, ids, _matrix(pos, len(order)), _matrix(deb, len(order)),
+        for c, q in acc["debt"].items():
+            deb[i][idx[c]] = int(q)
+        mm.append(int(acc["maintenance_bps"]))
+        lev.append(int(acc["max_leverage_bps"]))
+    fund = int(ledger.insurance_fund_balance(cur))
+    return MarginBook(cur, specs, ids, _matrix(pos, len(order)), _matrix(deb, len(order)),
                       np.array(mm, dtype=np.int64), np.array(lev, dtype=np.int64), fund, source="ledger")
 
 
@@ -412,7 +372,17 @@ def _margin_tables(book: MarginBook, ccy: str) -> list[Table]:
         Column("leverage"), Column("accounts", "int"), Column("position_value", "int", ccy),
         Column("equity", "int", ccy)), tuple(tuple(b) for b in m.leverage_buckets),
         "Leverage = position value / equity, exact; buckets include their lower edge.")
-    return [summary, lev]
+    limits = Table("leverage_limits", "Margin accounts by leverage limit", (
+        Column("max_leverage"), Column("max_leverage_bps", "int", "basis points (10000 = 1x)"),
+        Column("accounts", "int"), Column("active", "int", "accounts"), Column("position_value", "int", ccy),
+        Column("equity", "int", ccy), Column("average_leverage", "ratio", "position value / equity"),
+        Column("over_limit", "int", "accounts")),
+        tuple((f"{fixed(Fraction(b, 10_000), 2)}x", b, n, act, v, e, ratio(v, e), over)
+              for b, n, act, v, e, over in m.limit_rows),
+        "The leverage limit is each margin account's max_leverage_bps in the ledger (a purchase may not take "
+        "position value / equity above it). Over limit: at the report's prices the account's leverage exceeds "
+        "its limit (prices moved since it bought), or its equity is not positive.")
+    return [summary, lev, limits]
 
 
 def _stress_tables(book: MarginBook, impact: Impact, ccy: str) -> tuple[list[Table], dict[str, str]]:
@@ -448,37 +418,71 @@ def _stress_tables(book: MarginBook, impact: Impact, ccy: str) -> tuple[list[Tab
     return [table, ptable], params
 
 
-def _insurance_table(ledger: Any, book: MarginBook | None, ccy_code: str) -> Table:
+def _insurance_table(ledger: Any, book: MarginBook | None, currency: str) -> Table:
+    """The insurance fund per asset: the reporting currency always, other assets where non-zero.
+
+    With a ledger the balances are ``Ledger.insurance_fund_balance(asset)`` (the ``insurance``
+    account's ``main`` book); with only a margin book, the book's fund (reporting currency).
+    """
     rows: list[tuple[Cell, ...]] = []
-    assets = [ccy_code] if book is None else [book.currency]
-    for a in assets:
-        bal = ledger.insurance_fund_balance(a) if ledger is not None else (book.insurance_fund if book else None)
-        rows.append((a, _int(int(bal)) if bal is not None else None))
-    return Table("insurance_fund", "Insurance fund", (Column("asset"), Column("balance", "int", "asset minor units")),
-                 tuple(rows))
+    if ledger is not None:
+        assets = ledger.assets()
+        for code in [currency] + sorted(c for c in assets if c != currency):
+            bal = int(ledger.insurance_fund_balance(code))
+            if bal or code == currency:
+                dec = assets[code].decimals if code in assets else None
+                rows.append((code, dec, bal))
+    elif book is not None:
+        rows.append((book.currency, book.currency_decimals, book.insurance_fund))
+    return Table("insurance_fund", "Insurance fund", (
+        Column("asset"), Column("decimals", "int"), Column("balance", "int", "asset minor units")), tuple(rows),
+        "The insurance fund covers the bad debt of liquidations first (see the stress test).")
 
 
-def _withdrawal_tables(ledger: Any) -> list[Table]:
-    stats = ledger.withdrawal_stats()
-    counts: list[tuple[Cell, ...]] = []
-    for status in ("requested", "flagged", "approved", "settled", "rejected"):
-        counts.append((status, _int(_get(stats, status, f"{status}_count", default=None))))
-    ages = _get(stats, "queue_ages", "queues", default={}) or {}
-    age_rows: list[tuple[Cell, ...]] = []
-    if isinstance(ages, dict):
-        for q, v in sorted(ages.items()):
-            if isinstance(v, dict):
-                age_rows.append((str(q), _int(v.get("count")), _int(v.get("oldest_seconds", v.get("oldest"))),
-                                 _int(v.get("median_seconds", v.get("median")))))
-            else:
-                age_rows.append((str(q), None, _int(v), None))
+WITHDRAWAL_COUNTS = (
+    ("requested", "every withdrawal request ever made"),
+    ("ever_flagged", "flagged by the rules screen when requested (whatever happened next)"),
+    ("flagged", "now in the manual review queue"),
+    ("pending", "now waiting for approver signatures"),
+    ("approved", "approved, in the cooling period or waiting for a settlement batch"),
+    ("settled", "paid out"),
+    ("rejected", "rejected (on review or by an approver); the held amount went back to the client"),
+)
+WITHDRAWAL_QUEUES = (
+    ("flagged", "manual review"),
+    ("pending", "approver signatures"),
+    ("approved", "cooling / settlement"),
+)
+
+
+def _withdrawal_tables(ledger: Any, now: str) -> list[Table]:
+    """From ``Ledger.withdrawal_stats(now)``: counts per status, and the age of each open queue at ``now``."""
+    stats = ledger.withdrawal_stats(now=now)
+    counts = tuple((status, int(stats[status]), meaning) for status, meaning in WITHDRAWAL_COUNTS)
+    ages = stats["queue_ages"]
+    age_rows = tuple((q, what, int(ages[q]["count"]), math.floor(ages[q]["oldest_s"]), math.floor(ages[q]["mean_s"]))
+                     for q, what in WITHDRAWAL_QUEUES)
     return [
-        Table("withdrawals", "Withdrawal activity", (Column("status"), Column("count", "int", "requests")),
-              tuple(counts)),
+        Table("withdrawals", "Withdrawal activity", (
+            Column("status"), Column("count", "int", "requests"), Column("meaning")), counts,
+            "Counts of the whole withdrawal history in the ledger at the report's generation time. A request "
+            "goes: rules screen (flagged ones wait for review) -> approvals above the threshold -> cooling -> "
+            "settlement in capped batches."),
         Table("withdrawal_queues", "Withdrawal queue ages", (
-            Column("queue"), Column("waiting", "int", "requests"), Column("oldest_age", "int", "seconds"),
-            Column("median_age", "int", "seconds")), tuple(age_rows)),
+            Column("queue"), Column("waiting_for"), Column("waiting", "int", "requests"),
+            Column("oldest_age", "int", "seconds"), Column("mean_age", "int", "seconds")), age_rows,
+            f"Age = time since the request, at {now} (the report's generation time), whole seconds rounded down."),
     ]
+
+
+def _ledger_parameters(ledger: Any) -> dict[str, str]:
+    head = ledger.head()
+    size, root = ledger.log_root()
+    return {"ledger.head": f"journal seq {head['seq']} at {head['time']}",
+            "ledger.log_root": f"{root} (size {size})",
+            "ledger.read": "margin accounts, insurance fund and withdrawals are read from the ledger at the "
+                           "report's generation time (not at the epochs' cut-off); the margin book is valued at "
+                           "the latest epoch's prices where it has them"}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -496,7 +500,8 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
         book: a margin book to stress instead of the ledger's (its prices are replaced by the latest
             epoch's where the epoch has them).
         verifier: ``path -> Result``; default the auditor's verifier (:func:`default_verifier`).
-        generated_at: the timestamp to print (the CLI passes the current UTC time; tests fix it).
+        generated_at: when the report is generated (UTC, ``YYYY-MM-DDTHH:MM:SSZ``); default now. The
+            withdrawal queue ages are measured at this time; tests fix it.
         impact: the price-impact model of the stress curve (default linear, k = 0.1).
 
     Raises:
@@ -505,6 +510,8 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
     paths = expand_epoch_dirs(epoch_dirs)
     if not paths:
         raise ReportError("no epoch directory given")
+    if generated_at is None:
+        generated_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     verify = verifier or default_verifier()
     impact = impact or DEFAULT_IMPACT
     # 1-2. read and verify every epoch
@@ -539,13 +546,18 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
             stress_book = book_from_ledger(ledger, epoch_prices or None, currency)
         except PorError as exc:
             book_reason = f"ledger: {exc.diagnostics()}"
+        else:
+            params["stress.price_source"] = ", ".join(
+                f"{a.code}: {'latest epoch' if a.code in epoch_prices else 'ledger current price'}"
+                for a in stress_book.assets if a.code != stress_book.currency)
     if stress_book is not None and latest is not None and stress_book.reserves is None:
         res = latest.get("reserves") if isinstance(latest.get("reserves"), dict) else {}
         liab = latest.get("liabilities") if isinstance(latest.get("liabilities"), dict) else None
         if liab is not None and all(c in stress_book.codes for c in set(res) | set(liab)):
             stress_book.reserves = {c: int(v["amount"]) for c, v in res.items()}
             stress_book.liabilities = {c: (int(v["equity"]), int(v["debt"])) for c, v in liab.items()}
-    margin_names = ("margin_summary", "leverage_distribution", "stress_curve", "stress_parameters")
+    margin_names = ("margin_summary", "leverage_distribution", "leverage_limits", "stress_curve",
+                    "stress_parameters")
     if stress_book is not None:
         tables += _margin_tables(stress_book, ccy)
         st, _ = _stress_tables(stress_book, impact, ccy)
@@ -557,14 +569,20 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
         for name in margin_names:
             unavailable[name] = book_reason
     if ledger is not None:
-        for name, build in (("insurance_fund", lambda: [_insurance_table(ledger, stress_book, currency)]),
-                            ("withdrawals", lambda: _withdrawal_tables(ledger))):
+        sections: tuple[tuple[tuple[str, ...], Callable[[], list[Table]]], ...] = (
+            (("insurance_fund",), lambda: [_insurance_table(ledger, stress_book, currency)]),
+            (("withdrawals", "withdrawal_queues"), lambda: _withdrawal_tables(ledger, generated_at)),
+        )
+        for names, build in sections:
             try:
                 tables += build()
             except PorError as exc:
-                unavailable[name] = f"ledger: {exc.diagnostics()}"
-            except AttributeError as exc:
-                unavailable[name] = f"ledger does not provide this section ({exc})"
+                for name in names:
+                    unavailable[name] = f"ledger: {exc.diagnostics()}"
+        try:
+            params.update(_ledger_parameters(ledger))
+        except PorError as exc:
+            params["ledger.head"] = f"not available: {exc.diagnostics()}"
     else:
         if book is not None:
             tables.append(_insurance_table(None, book, currency))

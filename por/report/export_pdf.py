@@ -68,8 +68,6 @@ def _fmt(t: Table, col: Column, row: tuple[Cell, ...], report: ReportData) -> st
             return major(v, d) if isinstance(d, int) else f"{v:,}"
         if col.unit.startswith(f"{report.reporting_currency} minor units"):
             return major(v, report.currency_decimals)
-        if t.name == "insurance_fund" and col.name == "balance":
-            return major(v, report.currency_decimals)
         if col.name in ("journal_seq",):
             return str(v)
         if col.name == "price_e8":
@@ -81,12 +79,21 @@ def _fmt(t: Table, col: Column, row: tuple[Cell, ...], report: ReportData) -> st
     return s
 
 
+def _duration(seconds: int) -> str:
+    """``93784`` → ``"1 d 2 h 3 min"`` (whole minutes, rounded down)."""
+    d, rest = divmod(seconds, 86400)
+    h, rest = divmod(rest, 3600)
+    m = rest // 60
+    parts = [f"{d:,} d" if d else "", f"{h} h" if h else "", f"{m} min" if m or not (d or h) else ""]
+    return " ".join(p for p in parts if p)
+
+
 def _unit_label(t: Table, col: Column, report: ReportData) -> str:
     if col.type == "ratio":
         return "%"
     if "asset minor units" in col.unit and any(c.name == "decimals" for c in t.columns):
         return "asset units"
-    if col.unit.startswith(f"{report.reporting_currency} minor units") or (t.name == "insurance_fund" and col.name == "balance"):
+    if col.unit.startswith(f"{report.reporting_currency} minor units"):
         return report.reporting_currency
     if col.name == "price_e8":
         return f"{report.reporting_currency} per unit"
@@ -189,15 +196,29 @@ def _key_figures(report: ReportData) -> list[list[str]]:
                      f"(debt {major(int(m['within_10pct_debt'] or 0), report.currency_decimals)} "
                      f"{report.reporting_currency}); in breach now: {m['in_breach']:,}"])
     if report.has("insurance_fund"):
-        for r in report.table("insurance_fund").rows:
-            if isinstance(r[1], int):
-                rows.append([f"Insurance fund ({r[0]})", major(r[1], report.currency_decimals)])
+        for rec in report.table("insurance_fund").records():
+            bal, dec = rec["balance"], rec["decimals"]
+            if isinstance(bal, int):
+                rows.append([f"Insurance fund ({rec['asset']})",
+                             major(bal, dec if isinstance(dec, int) else report.currency_decimals)])
+    if report.has("withdrawals"):
+        w = {str(r[0]): r[1] for r in report.table("withdrawals").rows}
+        line = (f"{w.get('requested', 0):,} requested ({w.get('ever_flagged', 0):,} flagged by the screen): "
+                f"{w.get('settled', 0):,} settled, {w.get('rejected', 0):,} rejected; open: "
+                f"{w.get('flagged', 0):,} in review, {w.get('pending', 0):,} awaiting approvals, "
+                f"{w.get('approved', 0):,} approved and cooling")
+        if report.has("withdrawal_queues"):
+            oldest = max((int(r["oldest_age"] or 0) for r in report.table("withdrawal_queues").records()), default=0)
+            line += f"; oldest open request {_duration(oldest)}"
+        rows.append(["Withdrawals", line])
     if report.has("stress_curve"):
         t = report.table("stress_curve")
         for r in t.records():
             if r["shock"] == "-0.3000":
                 rows.append(["Stress: all prices -30%",
-                             f"{int(r['liquidated'] or 0):,} accounts liquidated in {r['cascade_rounds']} rounds, bad debt "
+                             f"{int(r['liquidated'] or 0):,} accounts liquidated in {r['cascade_rounds']} rounds, "
+                             + (f"client equity lost {pct(str(r['equity_lost']))}, " if r["equity_lost"] else "")
+                             + "bad debt "
                              f"{major(int(r['bad_debt'] or 0), report.currency_decimals)} {report.reporting_currency}, "
                              f"uncovered {major(int(r['uncovered'] or 0), report.currency_decimals)}"
                              + (f", reserves coverage after {pct(str(r['reserves_coverage_after']))}"
@@ -218,6 +239,8 @@ def to_pdf_bytes(report: ReportData) -> bytes:
     styles = getSampleStyleSheet()
     for name in ("Normal", "Title", "Heading1", "Heading2", "Heading3"):
         styles[name].fontName = bold if name != "Normal" else font
+    for name in ("Heading1", "Heading2", "Heading3"):
+        styles[name].keepWithNext = 1  # a table's title never ends a page alone
     buf = io.BytesIO()
     page_w, page_h = landscape(A4)
     margin = 14 * mm

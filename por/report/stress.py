@@ -761,6 +761,8 @@ class BookMetrics:
     near_liquidation_debt: int
     over_leverage_limit: int
     leverage_buckets: list[tuple[str, int, int, int]]  # label, accounts, value, equity
+    # per configured leverage limit (max_leverage_bps): limit bps, accounts, active, value, equity, over limit
+    limit_rows: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -769,6 +771,7 @@ class BookMetrics:
             "near_liquidation_debt": self.near_liquidation_debt,
             "over_leverage_limit": self.over_leverage_limit,
             "leverage_buckets": [list(b) for b in self.leverage_buckets],
+            "limit_rows": [list(r) for r in self.limit_rows],
         }
 
 
@@ -818,11 +821,16 @@ def book_metrics(book: MarginBook, within: Fraction = NEAR_LIQUIDATION) -> BookM
         buckets.append((_bucket_label(lo, hi), int(m.sum()), _sum(value[m]), _sum(equity[m])))
     neg = active & (equity <= 0)
     buckets.append(("equity <= 0", int(neg.sum()), _sum(value[neg]), _sum(equity[neg])))
+    limit_rows = []
+    for lim_bps in sorted({int(x) for x in book.leverage_limit_bps.tolist()}):
+        m = book.leverage_limit_bps == lim_bps
+        limit_rows.append((lim_bps, int(m.sum()), int((m & active).sum()), _sum(value[m]), _sum(equity[m]),
+                           int((m & over).sum())))
     return BookMetrics(
         accounts=book.n, active=int(active.sum()), value=_sum(value), debt=_sum(debt), equity=_sum(equity),
         in_breach=int(breach.sum()), near_liquidation=int(near.sum()),
         near_liquidation_debt=_sum(debt[near]), over_leverage_limit=int(over.sum()),
-        leverage_buckets=buckets)
+        leverage_buckets=buckets, limit_rows=limit_rows)
 
 
 def margin_roe(leverage: Fraction, asset_return: Fraction, borrow_rate: Fraction) -> Fraction:

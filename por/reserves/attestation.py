@@ -29,10 +29,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from por import PROTOCOL
 from por.crypto import bls
 from por.errors import EncodingError, UsageError
 
-PROTOCOL = "por-v1"
 FORMAT = "por-attestation/1"
 STATEMENT_DOMAIN = b"por/v1/reserve-attestation"
 MAX_FIELD_BYTES = 256

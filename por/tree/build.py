@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from por import PROTOCOL
 from por.crypto.scalar import R
 from por.errors import TreeError, UsageError
 from por.parallel import Executor, close_executor, get_executor
@@ -52,7 +53,6 @@ from por.tree.store import (
     StoreWriter,
 )
 
-PROTOCOL = "por-v1"
 #: Default nodes per range-proof block (chosen by ``por bench tree``: see BENCHMARKS.md).
 DEFAULT_BLOCK_SIZE = 8
 MAX_HEIGHT = 40
@@ -336,7 +336,7 @@ def build_tree(
     del keybuf
     report("shuffle", 1, 1)
 
-    bits = min(height, unit_bits)
+    bits = L.unit_bits_for(height, unit_bits)
     committed = mode == "committed"
     vals_np = np.frombuffer(vals, dtype=np.uint64).reshape(-1, k) if n else np.zeros((1, k), np.uint64)
     ids_np = np.array(ids if n else [""], dtype=object)
@@ -431,8 +431,10 @@ def build_tree(
         if committed and range_proofs:
             from por.tree.prove import prove_tree
 
-            info = prove_tree(out, master_secret=master_secret, executor=ex, progress=progress, seed=seed,
-                              unit_bits=unit_bits)
+            # the caller's executor, or the pool made here; else prove_tree sizes its own (proving
+            # is ~1000x the work of building, so a tree too small for a pool here may want one)
+            info = prove_tree(out, master_secret=master_secret, executor=executor or (ex if owned else None),
+                              progress=progress, seed=seed, unit_bits=unit_bits)
     except BaseException:
         writer.abort()
         accounts.abort()

@@ -179,7 +179,7 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
 
     # 1. the ledger rows: compact arrays, malformed rows named
     count_probs: list[str] = []
-    acc_probs: list[str] = []  # malformed rows (all named), then the failures of step 4-5
+    acc = _Failures("account(s)")  # malformed rows, then the failures of steps 4-5
     n_bad_rows = 0
     ids: list[str] = []
     vals: array[int] = array("Q")
@@ -206,8 +206,7 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
                         problem = f"ledger {exc}"
             if problem is not None:
                 n_bad_rows += 1
-                if n_bad_rows <= MAX_NAMED:
-                    acc_probs.append(problem)
+                acc.add(problem)
                 continue
             ids.append(account)
             vals.extend(v)
@@ -253,7 +252,7 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
         vals_np = np.zeros((1, k), np.uint64)
 
     # 4. every leaf, unit by unit
-    bits = min(height, unit_bits)
+    bits = L.unit_bits_for(height, unit_bits)
     per = 1 << bits
     unreadable: list[str] = []
 
@@ -276,20 +275,7 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
     ex, owned = get_executor(executor, work=size * (40 if mode == "committed" else 1), threshold=1 << 14)
     id_miss: list[Mismatch] = []
     n_id_miss = 0
-    pad_probs: list[str] = []
-    n_acc_bad = n_pad_bad = 0  # failures beyond the malformed rows (named up to MAX_NAMED)
-
-    def acc(msg: str) -> None:
-        nonlocal n_acc_bad
-        n_acc_bad += 1
-        if n_acc_bad <= MAX_NAMED:
-            acc_probs.append(msg)
-
-    def pad(msg: str) -> None:
-        nonlocal n_pad_bad
-        n_pad_bad += 1
-        if n_pad_bad <= MAX_NAMED:
-            pad_probs.append(msg)
+    pad = _Failures("padding leaf(s)")
 
     try:
         for out in ex.map(check_leaves, units()):
@@ -302,22 +288,22 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
                 label = cols[m.column].label
                 detail = f" (the tree has {m.have}, the ledger {m.want})" if mode == "plain" else ""
                 if isinstance(m.key, str):
-                    acc(f"account {m.key!r}: its leaf at position {m.position} does not hold its value in "
+                    acc.add(f"account {m.key!r}: its leaf at position {m.position} does not hold its value in "
                         f"column {label}{detail}")
                 else:
                     verb = "commit to" if mode == "committed" else "hold"
-                    pad(f"position {m.position}: padding leaf {m.key} does not {verb} zero in column {label}"
+                    pad.add(f"position {m.position}: padding leaf {m.key} does not {verb} zero in column {label}"
                         + (f" (it holds {m.have})" if mode == "plain" else ""))
     finally:
         close_executor(ex, owned)
 
     # 5. leaves not where expected: missing, misplaced, or unknown
     missing_acc = missing_pad = unknown_acc = extra_pad = 0
-    if n_id_miss > MAX_MATCHED:
+    if n_id_miss > MAX_MATCHED or (n_id_miss == size and not unreadable):
         msg = (f"{n_id_miss} of {size} positions do not hold the leaf the ledger and the master secret give "
                "(wrong master secret, or a tree of other data)")
-        acc(msg)
-        pad(msg)
+        acc.add(msg)
+        pad.add(msg)
         count_probs.append(msg)
     elif id_miss:
         stored_at = {m.stored_id: m.position for m in id_miss}
@@ -325,30 +311,33 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
         for m in id_miss:
             q = stored_at.get(m.expected_id)
             if isinstance(m.key, str):
-                missing_acc += q is None
-                acc(f"account {m.key!r} is at position {q}, not at position {m.position} where its shuffle key "
-                    "puts it" if q is not None else
-                    f"account {m.key!r} is missing from the tree (expected at position {m.position})")
+                if q is None:
+                    missing_acc += 1
+                    acc.add(f"account {m.key!r} is missing from the tree (expected at position {m.position})")
+                else:
+                    acc.moved(f"{m.key!r} at {q} instead of {m.position}")
             else:
-                missing_pad += q is None
-                pad(f"padding leaf {m.key} is at position {q}, not at position {m.position}" if q is not None
-                    else f"padding leaf {m.key} is missing (expected at position {m.position})")
+                if q is None:
+                    missing_pad += 1
+                    pad.add(f"padding leaf {m.key} is missing (expected at position {m.position})")
+                else:
+                    pad.moved(f"{m.key} at {q} instead of {m.position}")
         unknown = [m for m in id_miss if m.stored_id not in expected_ids]
         beyond = _pad_ids(prk, pads, size) if unknown else {}
         for m in unknown:
             pi = beyond.get(m.stored_id)
             if pi is not None:
                 extra_pad += 1
-                pad(f"position {m.position} holds padding leaf {pi}, beyond the {pads} padding leaves the ledger's "
+                pad.first(f"position {m.position} holds padding leaf {pi}, beyond the {pads} padding leaves the ledger's "
                     f"{n} accounts leave (the tree lacks ledger accounts)")
             else:
                 unknown_acc += 1
-                pad(f"position {m.position} holds a leaf that is neither a ledger account nor a padding leaf "
+                pad.first(f"position {m.position} holds a leaf that is neither a ledger account nor a padding leaf "
                     "(an account missing from the ledger rows?)")
     if unreadable:
         count_probs.extend(f"tree store: {u} unreadable" for u in unreadable)
-        acc("accounts at unreadable positions not checked: " + "; ".join(unreadable[:3]))
-        pad("unreadable positions not checked: " + "; ".join(unreadable[:3]))
+        acc.add("accounts at unreadable positions not checked: " + "; ".join(unreadable[:3]))
+        pad.add("unreadable positions not checked: " + "; ".join(unreadable[:3]))
 
     # 6. the three checks
     if missing_acc or unknown_acc or missing_pad or extra_pad:
@@ -360,14 +349,53 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
     res.add("completeness.count", not count_probs,
             f"the tree holds the ledger's {n} account(s) and {pads} padding leaf(s) in its {size} positions"
             if not count_probs else _names(count_probs))
-    res.add("completeness.accounts", not acc_probs,
+    res.add("completeness.accounts", not acc,
             f"every one of the {n} ledger account(s) is at its shuffle position with exactly its values"
-            if not acc_probs else _names(acc_probs, len(acc_probs) + max(0, n_acc_bad - MAX_NAMED)
-                                         + max(0, n_bad_rows - MAX_NAMED)))
-    res.add("completeness.padding", not pad_probs,
+            if not acc else acc.message())
+    res.add("completeness.padding", not pad,
             f"every other position ({pads}) holds its padding leaf "
             f"({'commitments to zero' if mode == 'committed' else 'zero sums'}): nothing else is in the tree"
-            if not pad_probs else _names(pad_probs, len(pad_probs) + max(0, n_pad_bad - MAX_NAMED)))
+            if not pad else pad.message())
+
+
+class _Failures:
+    """Failures of one check: named up to MAX_NAMED (root causes first), leaves found at another
+    position summarised (one leaf added or missing shifts every leaf up to the next padding leaf)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.items: list[str] = []
+        self.count = 0
+        self.moved_items: list[str] = []
+        self.moved_count = 0
+
+    def add(self, msg: str) -> None:
+        self.count += 1
+        if len(self.items) < MAX_NAMED:
+            self.items.append(msg)
+
+    def first(self, msg: str) -> None:
+        self.count += 1
+        self.items.insert(0, msg)
+        del self.items[MAX_NAMED:]
+
+    def moved(self, msg: str) -> None:
+        self.moved_count += 1
+        if len(self.moved_items) < 3:
+            self.moved_items.append(msg)
+
+    def __bool__(self) -> bool:
+        return bool(self.count or self.moved_count)
+
+    def message(self) -> str:
+        parts = list(self.items)
+        if self.count > len(self.items):
+            parts.append(f"and {self.count - len(self.items)} more")
+        if self.moved_count:
+            parts.append(f"{self.moved_count} {self.what} in the tree but not at the position the shuffle gives "
+                         "(the order differs, e.g. shifted by a leaf added or missing): "
+                         + ", ".join(self.moved_items) + (", ..." if self.moved_count > 3 else ""))
+        return "; ".join(parts)
 
 
 def _pad_ids(prk: bytes, start: int, size: int) -> dict[bytes, int]:

@@ -157,3 +157,12 @@ def collateral_context(epoch_id: str, context: bytes, height: int, position: int
 def level_block_size(block_size: int, height: int, level: int) -> int:
     """Nodes per range-proof block at ``level``: B, or the whole level when it is smaller."""
     return min(block_size, 1 << (height - level))
+
+
+def unit_bits_for(height: int, unit_bits: int) -> int:
+    """Leaves per work unit (log2): at most ``unit_bits``, and small enough that a tree of more than
+    64 leaves splits into at least 8 units, so that every core has work even on a small tree."""
+    if height <= 6:
+        return min(height, unit_bits)
+    return min(unit_bits, height - 3)
+

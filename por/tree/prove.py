@@ -1,5 +1,5 @@
 """Prove a built liabilities tree: every ``node-range`` block and ``collateral`` proof
-(docs/protocol/30-tree.md §3.5, §3.8, §3.9).
+(docs/protocol/30-tree.md §3.5, §3.8, §3.9, §3.12).
 
 :func:`prove_tree` is the pipeline's ``prove`` stage, separate from the ``build`` stage
 (:func:`por.tree.build_tree` with ``range_proofs=False``). It reads what the build left:
@@ -385,7 +385,7 @@ def _prove_into(
             raise TreeError("the private accounts file is not of this tree (epoch, height or columns differ)")
         prk = L.prk(master_secret, epoch_id)
         size = 1 << height
-        bits = min(height, unit_bits)
+        bits = L.unit_bits_for(height, unit_bits)
         per = 1 << bits
         n_units = size >> bits
         w = st.width

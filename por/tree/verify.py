@@ -707,7 +707,7 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
 
     # 4-7. recompute every node
     height = st.height
-    bits = min(height, unit_bits)
+    bits = L.unit_bits_for(height, unit_bits)
     tasks = [SubtreeCheck(path, u << bits, bits) for u in range(1 << (height - bits))]
     ex, owned = get_executor(executor, work=(1 << height) * (40 if committed else 1), threshold=1 << 14)
     try:

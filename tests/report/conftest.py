@@ -1,4 +1,4 @@
-"""Fixtures for the report and stress tests: constructed epoch bundles, a ledger stub, small books.
+"""Fixtures for the report and stress tests: constructed epoch bundles, a real SQLite ledger, small books.
 
 The bundles are built here (not by the epoch pipeline) so that the report's figures are known by
 hand; they are signed like real manifests but carry no proofs, so the tests pass a verifier that
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -129,34 +130,95 @@ def small_book() -> MarginBook:
                       source="small_book")
 
 
-class LedgerStub:
-    """What the report needs from ``por.ledger.Ledger`` (the real one is tested by its own suite)."""
+# ----------------------------------------------------------------------------------------------------
+# a real ledger (SQLite file) whose margin book is small_book() and whose figures are known by hand
 
-    reporting_currency = "USD"
+LEDGER_T0 = "2024-06-01T00:00:00.000000Z"
 
-    def __init__(self) -> None:
-        b = small_book()
-        self._accounts = [
-            {"account_id": aid, "positions": {"AAA": int(b.positions[i, 1])},
-             "debt": {"USD": int(b.debts[i, 0])}, "leverage_limit": 3, "maintenance_bps": 2500}
-            for i, aid in enumerate(b.account_ids)]
 
-    def margin_accounts(self) -> list[dict[str, Any]]:
-        return self._accounts
+def _t(day: int, hh: int = 0, mm: int = 0) -> str:
+    return f"2024-06-{day:02d}T{hh:02d}:{mm:02d}:00.000000Z"
 
-    def asset_decimals(self, asset: str) -> int:
-        return {"USD": 2, "AAA": 0}[asset]
 
-    def current_price(self, asset: str) -> int:
-        return {"USD": 10**8, "AAA": 150 * 10**8}[asset]
+def build_ledger(url: str) -> dict[str, Any]:
+    """Build, through the public ``Ledger`` API only, a ledger whose report figures are hand-computable.
 
-    def insurance_fund_balance(self, asset: str) -> int:
-        return 100_000 if asset == "USD" else 0
+    * USD (2 decimals, custodian ``bank-a``) and AAA (0 decimals, custodian ``depository-b``), AAA at 150.
+    * Four margin accounts, bought at 150 on margin so that the book equals :func:`small_book`:
+      a0 deposits 5,000.00 and buys 100 AAA (debt 10,000.00, leverage 3, the limit);
+      a1 deposits 15,000.00 and buys 100 (no debt); a2 deposits 10,000.00 and buys 100 (debt 5,000.00);
+      a3 deposits 1,500.00 and buys 10. Maintenance 25% everywhere; limits 3x, 3x, 2x, 1.5x.
+    * The insurance fund: 1,000.00 USD deposited to the ``insurance`` account.
+    * Withdrawals (approval threshold 5,000.00, review limit 20,000.00, cooling 1 h), at the report
+      time 2024-07-01T00:00:00Z: W1, W2 settled; W3 approved by two approvers, cooling (requested 1 h
+      earlier); W4 pending with one approval (2 h); W5 flagged, in review (6 h); W6 flagged and
+      rejected on review. Requested 6, ever flagged 2.
+    """
+    from por.ledger.api import Ledger
+    from por.ledger.keys import Signer, from_seed
 
-    def withdrawal_stats(self) -> dict[str, Any]:
-        return {"requested": 12, "flagged": 2, "approved": 7, "settled": 6, "rejected": 1,
-                "queue_ages": {"manual_review": {"count": 2, "oldest_seconds": 7200, "median_seconds": 3600},
-                               "cooling": {"count": 3, "oldest_seconds": 1800, "median_seconds": 600}}}
+    def signer(name: str) -> Signer:
+        return Signer(name, from_seed(f"report-tests/{name}"))
 
-    def log_root(self) -> str:
-        return "00" * 32
+    op, au = signer("operator"), signer("auditor")
+    bank, dep, oracle = signer("bank-a"), signer("depository-b"), signer("oracle-1")
+    ap1, ap2 = signer("approver-1"), signer("approver-2")
+    withdraw = {"cooling_s": 3600, "approvals_required": 2, "approval_threshold": {"USD": 500_000},
+                "flag_amount": {"USD": 2_000_000}, "velocity_count_24h": 10, "velocity_amount_24h": {},
+                "deviation_factor": 10, "batch_cap": {}, "daily_cap": {}}
+    led = Ledger.open(url)
+    try:
+        led.genesis(op, au, config={"quote_asset": "USD", "withdraw": withdraw}, time=LEDGER_T0)
+        for s, role in ((bank, "custodian"), (dep, "custodian"), (oracle, "oracle"), (ap1, "approver"),
+                        (ap2, "approver")):
+            led.add_member([op, au], s.member_id, [role], s.public_hex, time=_t(1, 1))
+        led.add_asset(op, "USD", 2, "bank-a", kind="cash", time=_t(1, 2))
+        led.add_asset(op, "AAA", 0, "depository-b", time=_t(1, 2))
+        led.post_price(oracle, "AAA", 150 * 10**8, time=_t(1, 3))
+        led.deposit(op, "insurance", "USD", 100_000, time=_t(1, 4))
+        # the margin book
+        book = [("a0", 500_000, 100, 30_000), ("a1", 1_500_000, 100, 30_000), ("a2", 1_000_000, 100, 20_000),
+                ("a3", 150_000, 10, 15_000)]
+        for acct, cash, qty, lev in book:
+            led.open_margin_account(op, acct, f"client-{acct}", max_leverage_bps=lev, maintenance_bps=2500,
+                                    time=_t(2))
+            led.deposit(op, acct, "USD", cash, time=_t(2, 1))
+            led.margin_trade(op, acct, "AAA", qty, "buy", time=_t(2, 2))
+        # withdrawals from cash accounts
+        led.open_accounts(op, [("c1", "cash", "client-c1"), ("c2", "cash", "client-c2"),
+                               ("c3", "cash", "client-c3")], time=_t(3))
+        for acct in ("c1", "c2", "c3"):
+            led.deposit(op, acct, "USD", 5_000_000, time=_t(3, 1))
+        led.request_withdrawal(op, "c1", "USD", 10_000, "iban:c1", wid="W1", time=_t(30, 10))
+        led.request_withdrawal(op, "c1", "USD", 20_000, "iban:c1", wid="W2", time=_t(30, 10, 5))
+        led.settle_withdrawals(op, batch="B1", time=_t(30, 12))
+        led.request_withdrawal(op, "c3", "USD", 3_000_000, "iban:c3", wid="W6", time=_t(30, 13))
+        led.review_withdrawal(ap1, "W6", "reject", "destination not verified", time=_t(30, 14))
+        led.request_withdrawal(op, "c2", "USD", 2_500_000, "iban:c2", wid="W5", time=_t(30, 18))
+        led.request_withdrawal(op, "c3", "USD", 500_000, "iban:c3", wid="W4", time=_t(30, 22))
+        led.approve_withdrawal(ap1, "W4", time=_t(30, 22, 30))
+        led.request_withdrawal(op, "c2", "USD", 600_000, "iban:c2", wid="W3", time=_t(30, 23))
+        led.approve_withdrawal(ap1, "W3", time=_t(30, 23, 10))
+        led.approve_withdrawal(ap2, "W3", time=_t(30, 23, 20))
+        head = led.head()
+    finally:
+        led.close()
+    return {"url": url, "head": head}
+
+
+@pytest.fixture(scope="session")
+def ledger_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of the hand-computable ledger (built once per session; tests only read it)."""
+    path = tmp_path_factory.mktemp("ledger") / "ledger.db"
+    return str(build_ledger(f"sqlite:///{path}")["url"])
+
+
+@pytest.fixture
+def ledger(ledger_url: str) -> Iterator[Any]:
+    from por.ledger.api import Ledger
+
+    led = Ledger.open(ledger_url, create=False)
+    try:
+        yield led
+    finally:
+        led.close()

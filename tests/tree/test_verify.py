@@ -335,15 +335,16 @@ def test_collateral_fails_at_other_prices(committed_tree) -> None:
 
 def test_forced_negative_leaf_fails_both_verifiers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A test double forces a negative balance past the builder's checks (it rewrites the value
-    inside the work unit); the prover cannot prove its block, so the double stores a proof made for
-    other commitments. Both verifiers name the failure."""
+    inside the build and prove work units); the prover cannot prove its block, so the double stores
+    a proof made for other commitments. Both verifiers name the failure."""
     import dataclasses
 
     import por.tree.build as B
+    import por.tree.prove as P
     from por.crypto import statements as S
     from por.errors import RangeError
 
-    real_prove, real_unit = S.prove, B.build_unit
+    real_prove, real_unit, real_prove_unit = S.prove, B.build_unit, P.prove_unit
 
     def forging_prove(stmt: Any, claims: list, openings: list, **kw: Any) -> bytes:
         try:
@@ -352,12 +353,13 @@ def test_forced_negative_leaf_fails_both_verifiers(tmp_path: Path, monkeypatch: 
             fake = [S.Claim((commit(0, 1),), (1,))] * len(claims)
             return real_prove(stmt, fake, [S.Opening((0,), (1,))] * len(claims), **kw)
 
-    def negative_ghost(u: Any) -> Any:
-        values = tuple(-90 if key == "ghost" else v for key, v in zip(u.keys, u.values, strict=True))
-        return real_unit(dataclasses.replace(u, values=values))
+    def ghost(u: Any) -> Any:
+        return dataclasses.replace(u, values=tuple(-90 if key == "ghost" else v
+                                                   for key, v in zip(u.keys, u.values, strict=True)))
 
     monkeypatch.setattr(S, "prove", forging_prove)
-    monkeypatch.setattr(B, "build_unit", negative_ghost)
+    monkeypatch.setattr(B, "build_unit", lambda u: real_unit(ghost(u)))
+    monkeypatch.setattr(P, "prove_unit", lambda u: real_prove_unit(ghost(u)))
     rows = [("honest", (200,)), ("ghost", (90,)), ("other", (5,))]
     info = build_tree([("USD", "equity")], rows, epoch_id=EPOCH, master_secret=MASTER, out_dir=tmp_path,
                       block_size=2, executor=SerialExecutor())

@@ -1,0 +1,42 @@
+"""docs/protocol.md is normative: every constant that fixes bytes on the wire must appear in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from por import PROTOCOL
+from por.crypto import backend, generators, rangeproof, statements, transcript
+from por.epoch import bundle
+from por.ledger import journal
+from por.reserves import attestation, keyring, oracle, solvency
+from por.tree import leaf, proof, store
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode().rstrip("\x00") if isinstance(value, bytes) else value
+
+
+CONSTANTS = [
+    PROTOCOL, backend.H2C_DST, generators.PEDERSEN_H_LABEL, generators.BP_G_LABEL, generators.BP_H_LABEL,
+    transcript.PROTOCOL_LABEL, rangeproof.DOMAIN, statements.CONTEXT_LABEL,
+    leaf.LEAF_INFO, leaf.LEAF_ID_LABEL, leaf.BLINDING_DST, leaf.NODE_RANGE_CONTEXT, leaf.COLLATERAL_CONTEXT,
+    store.STORE_FORMAT, proof.CLIENT_FORMAT, bundle.MANIFEST_FORMAT, "por/v1/manifest",
+    attestation.STATEMENT_DOMAIN, attestation.FORMAT, oracle.REPORT_DOMAIN, oracle.REPORT_FORMAT,
+    solvency.CONTEXT_DOMAIN, solvency.FORMAT, keyring.FORMAT, journal.SIGN_DOMAIN, journal.CHAIN_DOMAIN,
+]
+
+
+@pytest.mark.parametrize("constant", CONSTANTS, ids=_text)
+def test_constant_is_specified(constant: bytes | str) -> None:
+    assert _text(constant) in DOC.read_text(), f"{_text(constant)!r} is not in docs/protocol.md"
+
+
+@pytest.mark.parametrize("name", statements.statement_ids())
+def test_statement_bit_widths_are_specified(name: str) -> None:
+    st = statements.load(name)
+    text = DOC.read_text()
+    assert f"`{name}`" in text and str(st.bits) in text
