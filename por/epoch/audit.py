@@ -221,11 +221,20 @@ def verify_bundle(
             return
         ev = evaluate(items, keyring, cfg.reserve, ctx)
         res.merge(ev.result)
-        totals = ev.totals()
-        for asset, r in sorted(m["reserves"].items()):
-            got = totals.get(asset, 0)
-            res.add(f"reserves.{asset}", got == int(r["amount"]),
-                    f"{asset}: attested reserves {got} {'=' if got == int(r['amount']) else '≠'} manifest {r['amount']}")
+        from por.epoch.pipeline import reserves_section
+
+        ours = reserves_section(ev.totals(), [o.to_dict() for o in ev.outcomes])
+        for asset in sorted(set(m["reserves"]) | set(ours)):
+            claimed = m["reserves"].get(asset, {})
+            got = ours.get(asset, {"amount": 0, "custodians": []})
+            if claimed.get("amount") != got["amount"]:
+                res.failed(f"reserves.{asset}", f"{asset}: attested reserves {got['amount']} ≠ manifest {claimed.get('amount')}")
+            elif claimed.get("custodians") != got["custodians"]:
+                res.failed(f"reserves.{asset}", f"{asset}: the manifest's per-custodian outcomes differ from the "
+                           f"re-evaluated attestations")
+            else:
+                res.passed(f"reserves.{asset}", f"{asset}: attested reserves {got['amount']} = manifest "
+                           f"({sum(c['counted'] for c in got['custodians'])} statement(s) counted)")
 
     _step(res, "attestation", attestations)
 

@@ -423,7 +423,7 @@ class Pipeline:
             "disclosure": self.state.get("disclosure"),
             "epoch_context": self.state.get("epoch_context"),
             "reserves_config": cfg.to_dict(),
-            "reserves": {a: {"amount": v} for a, v in sorted(self.state.get("reserves").items())},
+            "reserves": reserves_section(self.state.get("reserves"), self.state.get("outcomes")),
             "prices": self.state.get("prices"),
             "haircuts_bps": self.state.get("haircuts_bps"),
             "collateral_prices": self.state.get("collateral_prices"),
@@ -483,6 +483,19 @@ class Pipeline:
         self.state.mark_done("publish", bundle=str(final), client_proofs=str(dest), client_proof_count=n,
                              published_at=now_iso())
         self.progress("publish", n, n)
+
+
+def reserves_section(totals: dict[str, int], outcomes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The manifest's reserves per asset: the counted total and every attestation's outcome."""
+    out: dict[str, Any] = {}
+    for o in outcomes:
+        if o.get("asset"):
+            out.setdefault(o["asset"], {"amount": 0, "custodians": []})["custodians"].append({
+                "custodian_id": o["custodian_id"], "amount": o["amount"], "counted": o["counted"],
+                "reason": o["reason"], "signers": sorted(o["signers"])})
+    for asset, total in totals.items():
+        out.setdefault(asset, {"amount": 0, "custodians": []})["amount"] = total
+    return {a: out[a] for a in sorted(out)}
 
 
 def client_rows(account_rows: Iterable[tuple[str, tuple[int, ...]]], owners: dict[str, str | None], k: int,

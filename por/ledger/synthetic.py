@@ -134,6 +134,8 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
     reqs = []
     usd_cash: dict[str, int] = {}
     m_cash: dict[str, int] = {}
+    # the platform's insurance fund: its own capital (USD 100.00 per client) held at the bank
+    reqs.append(_deposit(op, "insurance", "USD", 10_000 * clients, clock))
     for n in names:
         amt = rng.randint(10_000, 5_000_000)  # 100.00 .. 50,000.00 USD
         usd_cash[n] = amt

@@ -238,19 +238,11 @@ def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tup
                         continue
                     cid = str(cust.get("custodian_id", "?"))
                     counted = cust.get("counted")
-                    signers = cust.get("signers", []) or []
-                    names = []
-                    for sg in signers:
-                        if isinstance(sg, dict):
-                            name = str(sg.get("signer_id") or sg.get("signer") or sg.get("id") or sg.get("key_id") or "?")
-                            st = sg.get("status")
-                            if st is None and "ok" in sg:
-                                st = "valid" if sg.get("ok") else "invalid"
-                            status = str(st) if st is not None else ("counted" if counted else "not counted")
-                        else:
-                            name, status = str(sg), ("counted" if counted else "not counted")
-                        names.append(name)
-                        sig_rows.append((ep.epoch_id, a, cid, name, status))
+                    signers = [str(sg) for sg in cust.get("signers", []) or []]
+                    for name in signers:
+                        sig_rows.append((ep.epoch_id, a, cid, name, "counted" if counted else
+                                         f"not counted ({cust.get('reason') or 'no reason given'})"))
+                    names = signers
                     res_rows.append((ep.epoch_id, a, dec, cid, _int(cust.get("amount")),
                                      "yes" if counted else "no", str(cust.get("reason") or ""),
                                      len(signers), "; ".join(names)))

@@ -213,16 +213,16 @@ def _key_figures(report: ReportData) -> list[list[str]]:
         rows.append(["Withdrawals", line])
     if report.has("stress_curve"):
         t = report.table("stress_curve")
-        for r in t.records():
-            if r["shock"] == "-0.3000":
+        for sr in t.records():
+            if sr["shock"] == "-0.3000":
                 rows.append(["Stress: all prices -30%",
-                             f"{int(r['liquidated'] or 0):,} accounts liquidated in {r['cascade_rounds']} rounds, "
-                             + (f"client equity lost {pct(str(r['equity_lost']))}, " if r["equity_lost"] else "")
+                             f"{int(sr['liquidated'] or 0):,} accounts liquidated in {sr['cascade_rounds']} rounds, "
+                             + (f"client equity lost {pct(str(sr['equity_lost']))}, " if sr["equity_lost"] else "")
                              + "bad debt "
-                             f"{major(int(r['bad_debt'] or 0), report.currency_decimals)} {report.reporting_currency}, "
-                             f"uncovered {major(int(r['uncovered'] or 0), report.currency_decimals)}"
-                             + (f", reserves coverage after {pct(str(r['reserves_coverage_after']))}"
-                                if r["reserves_coverage_after"] else "")])
+                             f"{major(int(sr['bad_debt'] or 0), report.currency_decimals)} {report.reporting_currency}, "
+                             f"uncovered {major(int(sr['uncovered'] or 0), report.currency_decimals)}"
+                             + (f", reserves coverage after {pct(str(sr['reserves_coverage_after']))}"
+                                if sr["reserves_coverage_after"] else "")])
     return rows
 
 

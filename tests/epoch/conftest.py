@@ -75,8 +75,16 @@ def copy_bundle(src: Path, parent: Path) -> Path:
     return dst
 
 
-def proof_summary(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text())
+def resign(bundle: Path, key_path: Path) -> None:
+    """A hostile (or careless) operator: list the files as they are now and sign the manifest again."""
+    from por.epoch.bundle import Manifest, list_files
+    from por.ledger import keys
+
+    m = Manifest.read(bundle)
+    m.signed["files"] = list_files(bundle)
+    m.signatures = []
+    m.sign(keys.load(key_path), "operator", "operator")
+    m.write(bundle)
 
 
 # ---- the demo, run twice as a subprocess ------------------------------------------------------------

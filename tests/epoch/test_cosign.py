@@ -39,34 +39,38 @@ def test_auditor_cosignature_passes(demo: Demo, sample_proofs: dict[str, Path], 
     assert res.ok, [(c.id, c.message) for c in res.failures]
 
     # co-signing twice with the same key replaces, not duplicates, the signature
-    cp = run_por("audit", "cosign", bundle, "--key", demo.root / "keys" / "auditor.key")
-    assert cp.returncode == 0, cp.stdout[-3000:] + cp.stderr[-3000:]
-    assert [s["role"] for s in Manifest.read(bundle).signatures] == ["operator", "auditor"]
+    from por.ledger import keys
+
+    m.sign(keys.load(demo.root / "keys" / "auditor.key"), "auditor", "auditor")
+    assert [s["role"] for s in m.signatures] == ["operator", "auditor"]
 
 
-def test_cosignature_by_unknown_key_fails(demo: Demo, tmp_path: Path) -> None:
+def test_cosignature_by_unknown_key_fails(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
     from por.epoch.audit import verify_bundle
-
-    # an oracle's key, presented as the auditor, and as itself
-    for i, member in enumerate(["auditor", "oracle-1"]):
-        bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / str(i))
-        cp = run_por("audit", "cosign", bundle, "--key", demo.root / "keys" / "oracle-1.key", "--member", member)
-        no_traceback(cp)
-        if cp.returncode == 0:  # accepted by cosign: then the verifier must reject it
-            cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--json")
-            no_traceback(cp)
-            assert cp.returncode == 1, cp.stdout[-3000:]
-            checks = _checks(cp.stdout)
-            assert checks[f"signature.auditor.{member}"]["ok"] is False
-            assert [k for k, c in checks.items() if not c["ok"]] == [f"signature.auditor.{member}"]
-        else:  # refused up front: nothing written
-            assert cp.returncode in (1, 2)
-            assert (bundle / "manifest.json").read_bytes() == (demo.bundle("epoch-0001") / "manifest.json").read_bytes()
-
-    # a co-signature whose bytes do not verify (the auditor's key, signature altered)
     from por.epoch.bundle import Manifest
     from por.ledger import keys
 
+    # CLI: an oracle's key presented as the auditor's
+    bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / "cli")
+    cp = run_por("audit", "cosign", bundle, "--key", demo.root / "keys" / "oracle-1.key", "--member", "auditor")
+    no_traceback(cp)
+    if cp.returncode == 0:  # cosign accepted it: the verifier must reject it
+        res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+        assert [c.id for c in res.failures] == ["signature.auditor.auditor"], res.failures
+    else:  # refused up front: nothing written
+        assert cp.returncode in (1, 2)
+        assert (bundle / "manifest.json").read_bytes() == (demo.bundle("epoch-0001") / "manifest.json").read_bytes()
+
+    # API: the oracle's key under its own name; the operator's key as an auditor; a member that does not exist
+    for i, (key, member) in enumerate([("oracle-1", "oracle-1"), ("operator", "operator"), ("auditor", "nobody")]):
+        bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / f"api{i}")
+        m = Manifest.read(bundle)
+        m.sign(keys.load(demo.root / "keys" / f"{key}.key"), "auditor", member)
+        m.write(bundle)
+        res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+        assert [c.id for c in res.failures] == [f"signature.auditor.{member}"], (key, member, res.failures)
+
+    # a co-signature whose bytes do not verify (the auditor's key, signature altered)
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / "forged")
     m = Manifest.read(bundle)
     m.sign(keys.load(demo.root / "keys" / "auditor.key"), "auditor", "auditor")

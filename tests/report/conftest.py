@@ -64,7 +64,7 @@ def make_epoch(root: Path, epoch_id: str, cutoff: str, *, disclosure: str = "pub
                  "reason": "stale challenge"}]},
             "AAA": {"amount": aaa_reserves, "custodians": [
                 {"custodian_id": "depository-b", "amount": aaa_reserves,
-                 "signers": [{"signer_id": "depository-b", "status": "valid"}], "counted": True, "reason": ""}]},
+                 "signers": ["depository-b"], "counted": True, "reason": ""}]},
         },
         "prices": {"AAA": 150 * 10**8},
         "files": {},

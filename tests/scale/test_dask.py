@@ -112,8 +112,9 @@ def test_worker_killed_mid_run_still_same_bytes(dask_client: Any, serial_tree: A
             return
         busy = [w for w, keys in dask_client.processing().items() if keys]
         if busy:  # a unit is running there right now
-            killed.append(busy[0])
+            killed.append(f"{stage} {done}/{total} on {busy[0]}")
             os.kill(pids[busy[0]], signal.SIGKILL)
+            print("killed during", killed[0])
 
     build(tmp_path, DaskExecutor(client=dask_client), progress=progress)
     assert killed, "no unit was ever in flight at a progress report"
