@@ -68,20 +68,21 @@ class DaskExecutor:
 
             addr = address if "://" in address else f"tcp://{address}"
             try:
-                client = Client(addr, timeout=timeout, set_as_default=False)
+                client = Client(addr, timeout=timeout, set_as_default=False)  # type: ignore[no-untyped-call]
             except (OSError, TimeoutError) as exc:
                 raise UsageError(f"cannot reach the Dask scheduler at {addr}: {exc}") from None
         self._client: Any = client
+        #: the cluster's worker threads (refreshed at every :meth:`map`)
+        self.workers = self._threads()
 
     @property
     def client(self) -> Any:
         return self._client
 
-    @property
-    def workers(self) -> int:
+    def _threads(self) -> int:
         """The cluster's worker threads now (at least 1: a cluster may be scaling up)."""
         try:
-            return max(1, sum(self._client.nthreads().values()))
+            return max(1, int(sum(self._client.nthreads().values())))
         except Exception:  # noqa: BLE001 - a lost scheduler is reported by map(), not here
             return 1
 
@@ -94,6 +95,9 @@ class DaskExecutor:
         """
         from distributed import CancelledError, KilledWorker
 
+        if self._client is None:
+            raise UsageError("the DaskExecutor is closed")
+        self.workers = self._threads()
         window = self._window or 2 * self.workers
         client = self._client
         pending: deque[tuple[int, Any]] = deque()

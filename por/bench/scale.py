@@ -70,9 +70,10 @@ def dask_build(n: int, workers: int, unit_bits: int) -> dict[str, float]:
     from por.parallel_dask import DaskExecutor
     from por.tree import build_tree
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                      memory_limit=0, silence_logs=50) as cluster, \
-            Client(cluster, set_as_default=False) as client, tempfile.TemporaryDirectory() as d:
+    cluster_ = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                            dashboard_address=None, memory_limit=0, silence_logs=50)
+    client_ = Client(cluster_, set_as_default=False)  # type: ignore[no-untyped-call]
+    with cluster_, client_ as client, tempfile.TemporaryDirectory() as d:
         client.wait_for_workers(workers, timeout=120)
         client.run(_warm)
         cpu0 = client.run(time.process_time)

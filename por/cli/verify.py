@@ -17,7 +17,7 @@ def verify() -> None:
 
 @verify.command("inclusion")
 @click.argument("proof", type=click.Path(dir_okay=False))
-@click.option("--bundle", "bundle", required=True, type=click.Path(), help="The epoch's public bundle directory.")
+@click.option("--bundle", "bundle", required=True, type=click.Path(exists=True, file_okay=False), help="The epoch's public bundle directory.")
 @click.option("--operator-key", help="The operator's Ed25519 public key (hex or a .pub/.key file), obtained independently.")
 @click.option("--json", "as_json", is_flag=True)
 def inclusion(proof: str, bundle: str, operator_key: str | None, as_json: bool) -> None:
@@ -33,7 +33,7 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@click.argument("bundle", type=click.Path())
+@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
 @click.option("--keys", "keyring", type=click.Path(dir_okay=False), help="A keyring (por-keyring/1) you trust.")
 @click.option("--operator-key", help="The operator's Ed25519 public key (hex or file).")
 @click.option("--previous", type=click.Path(file_okay=False), help="The previous epoch's bundle (log consistency).")
@@ -71,8 +71,9 @@ def _previous_bundle(bundle: Path) -> Path | None:
         prev = Manifest.read(bundle).signed.get("previous")
     except PorError:
         return None
-    if prev and (bundle.parent / prev["epoch_id"] / "manifest.json").is_file():
-        return bundle.parent / prev["epoch_id"]
+    eid = prev.get("epoch_id") if isinstance(prev, dict) else None  # a hostile manifest: any shape
+    if isinstance(eid, str) and Path(eid).name == eid and (bundle.parent / eid / "manifest.json").is_file():
+        return bundle.parent / eid
     return None
 
 
@@ -93,7 +94,16 @@ def cosign(bundle: str, key_path: str, member: str, keyring: str | None) -> None
     if not res.ok:
         print_result(res, False)
         raise EpochError(f"not co-signing: {len(res.failures)} check(s) failed")
+    from por.epoch.audit import load_keyring
+    from por.errors import UsageError
+
+    key = keys.load(key_path)
+    kr, _ = load_keyring(keyring, Path(bundle))
+    known = kr.get(member)
+    if known is None or not known.has_role("auditor") or known.ed25519_public_key is None \
+            or known.ed25519_public_key.hex() != keys.public_key_hex(key):
+        raise UsageError(f"{member!r} with this key is not an auditor in the keyring: not co-signing")
     m = Manifest.read(Path(bundle))
-    m.sign(keys.load(key_path), "auditor", member)
+    m.sign(key, "auditor", member)
     m.write(Path(bundle))
     click.echo(f"OK: {member} co-signed epoch {m.signed['epoch_id']} (manifest {m.sha256[:16]}…)")

@@ -18,6 +18,7 @@ Steps (each a check id prefix; a step that cannot run is a failed check, never a
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from por.epoch.bundle import Manifest, check_files
 from por.errors import PorError
 from por.verify.result import Result
 
-_MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexError, json.JSONDecodeError)
+_MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexError, OSError, json.JSONDecodeError)
 
 
 def _read_json(bundle: Path, name: str) -> Any:
@@ -89,9 +90,9 @@ def verify_bundle(
 
     def keys() -> None:
         nonlocal keyring, op_hex
+        op_hex = _key_hex(operator_key) if operator_key else None  # a pinned key holds even if the keyring is bad
         keyring, origin = load_keyring(keyring_path, path)
-        if operator_key:
-            op_hex = _key_hex(operator_key)
+        if op_hex:
             res.passed("keys", f"operator key pinned by the verifier ({op_hex[:16]}…); members from {origin}")
             return
         ops = [mb for mb in keyring.members.values() if mb.has_role("operator") and not mb.revoked
@@ -107,17 +108,14 @@ def verify_bundle(
     # 3. signatures
     def signatures() -> None:
         ops = manifest.signatures_by("operator")
-        good = [s for s in ops if op_hex and manifest.verify_signature(s, op_hex)]
+        good = [s for s in ops if op_hex and manifest.verify_signature(s, op_hex) and _is_member(keyring, s, "operator")]
         if good:
             res.passed("signature.operator", "the operator's signature over the manifest verifies")
         else:
             res.failed("signature.operator", "no valid operator signature over the manifest "
                        + ("(a signature is present but does not verify with the operator key)" if ops else "(none present)"))
         for s in manifest.signatures_by("auditor"):
-            member = keyring.get(str(s.get("signer"))) if keyring is not None else None
-            known = member is not None and member.has_role("auditor") and member.ed25519_public_key is not None \
-                and member.ed25519_public_key.hex() == str(s.get("public_key", "")).lower()
-            if known and manifest.verify_signature(s):
+            if _is_member(keyring, s, "auditor", required=True) and manifest.verify_signature(s):
                 res.passed(f"signature.auditor.{s.get('signer')}", f"auditor {s.get('signer')} co-signed the manifest")
             else:
                 res.failed(f"signature.auditor.{s.get('signer')}",
@@ -137,6 +135,10 @@ def verify_bundle(
         from por.crypto import statements
 
         for sid, ref in sorted(m["statements"].items()):
+            copy = path / "statements" / f"{sid}.toml"
+            if not copy.is_file() or hashlib.sha256(copy.read_bytes()).hexdigest() != ref.get("sha256"):
+                res.failed(f"statement.{sid}.file", f"statements/{sid}.toml is missing or does not hash to the "
+                           f"manifest's sha256 for {sid}")
             ours = statements.load(sid)
             if ours.sha256 != ref.get("sha256") or ours.version != ref.get("version"):
                 res.failed(f"statement.{sid}", f"{sid}: the bundle's specification (v{ref.get('version')}, "
@@ -182,7 +184,7 @@ def verify_bundle(
                 reports.append(SignedReport.from_dict(d))
             except PorError as exc:
                 res.failed(f"price.report.{i}", f"prices.json report {i} is malformed: {exc.diagnostics()}")
-        now = datetime.strptime(doc["cutoff"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        now = datetime.strptime(m["cutoff_time"][:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)  # the signed cut-off
         for asset, price in sorted(m["prices"].items()):
             if asset == cfg.reporting_currency and asset not in cfg.price:
                 ok = int(price) == 10**8
@@ -324,6 +326,18 @@ def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, m
         return
     r = verify_completeness(path / m["tree"]["store"], rows, master_secret=master_secret, epoch_id=m["epoch_id"])
     res.merge(r)
+
+
+def _is_member(keyring: Any, sig: dict[str, Any], role: str, *, required: bool = False) -> bool:
+    """The signature's ``signer`` is a keyring member with ``role`` whose key is the signing key.
+
+    Without a keyring an operator signature rests on the pinned key alone (``required=False``)."""
+    if keyring is None:
+        return not required
+    member = keyring.get(str(sig.get("signer")))
+    return (member is not None and member.has_role(role) and not member.revoked
+            and member.ed25519_public_key is not None
+            and member.ed25519_public_key.hex() == str(sig.get("public_key", "")).lower())
 
 
 def _int_map(d: Any) -> dict[str, int] | None:

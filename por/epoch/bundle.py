@@ -77,7 +77,7 @@ class Manifest:
 
     def sign(self, key: Ed25519PrivateKey, role: str, signer_id: str) -> None:
         pub = public_key_hex(key)
-        self.signatures = [s for s in self.signatures if s.get("public_key") != pub]
+        self.signatures = [s for s in self.signatures if (s.get("role"), s.get("public_key")) != (role, pub)]
         self.signatures.append({
             "role": role,
             "signer": signer_id,
@@ -95,7 +95,7 @@ class Manifest:
             return False
         if expected_public_hex is not None and pub.lower() != expected_public_hex.lower():
             return False
-        return verify_ed25519(pub, self.signing_message(), sig["signature"])
+        return verify_ed25519(pub, self.signing_message(), sig["signature"]) and sig.get("key_id") == key_id(pub.lower())
 
     def to_bytes(self) -> bytes:
         return canonical.dumps({"signed": self.signed, "signatures": self.signatures})

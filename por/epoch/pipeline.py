@@ -318,23 +318,21 @@ class Pipeline:
     def _custodian_holdings(self, cfg: Any) -> dict[tuple[str, str], int]:
         """What the operator asks each custodian to attest: the ledger's view of its holdings.
 
-        A custodian's holding of an asset is minus the balance of its ``reserve:<custodian>`` account
-        plus (for the asset's own custodian) minus the ``street`` balance (settled trades)."""
+        A custodian's holding of an asset is minus the balance of its ``reserve:<custodian>`` account;
+        the asset's own custodian also holds what settled trades brought in (minus the ``street``
+        balance)."""
         led = self.ledger
-        assets = led.assets()
         out: dict[tuple[str, str], int] = {}
-        street = led.balance("street") if any(a["id"] == "street" for a in led.accounts()) else {}
         for acc in led.accounts("reserve"):
             custodian = acc["id"].split(":", 1)[1]
             for asset, books in led.balance(acc["id"]).items():
-                if asset not in cfg.reserve or custodian not in cfg.reserve[asset].custodians:
-                    continue
-                amount = -books.get("main", 0)
-                if assets.get(asset) is not None and assets[asset].custodian == custodian:
-                    amount -= street.get(asset, {}).get("main", 0)
-                if amount > 0:
-                    out[(custodian, asset)] = amount
-        return out
+                out[(custodian, asset)] = out.get((custodian, asset), 0) - books.get("main", 0)
+        street = led.balance("street") if any(a["id"] == "street" for a in led.accounts()) else {}
+        for asset, info in led.assets().items():
+            key = (info.custodian, asset)
+            out[key] = out.get(key, 0) - street.get(asset, {}).get("main", 0)
+        return {(c, a): v for (c, a), v in out.items()
+                if v > 0 and a in cfg.reserve and c in cfg.reserve[a].custodians}
 
     def _simulate_custodians(self, req_dir: Path, inbox: Path) -> None:
         """Demo only: configured custodian (and co-signer) BLS keys sign the requests they cover."""
@@ -383,7 +381,7 @@ class Pipeline:
     def _stage_seal(self) -> None:
         from por.crypto import statements
         from por.epoch.audit import verify_bundle
-        staging = self.ws.epochs_dir / f".{self.epoch_id}.staging"
+        staging = self.private / "staging"  # operator-only until published (a refused seal leaves nothing public)
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
@@ -458,11 +456,12 @@ class Pipeline:
     def _stage_publish(self) -> None:
         from por.tree import write_client_proofs
 
-        staging = self.ws.epochs_dir / f".{self.epoch_id}.staging"
+        staging = self.private / "staging"  # operator-only until published (a refused seal leaves nothing public)
         final = self.ws.bundle_dir(self.epoch_id)
         if staging.exists():
             if final.exists():
                 shutil.rmtree(final)
+            final.parent.mkdir(parents=True, exist_ok=True)
             staging.replace(final)
         dest = self.ws.client_proofs_dir(self.epoch_id)
         tmp = dest.with_name(dest.name + ".partial")

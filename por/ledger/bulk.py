@@ -232,7 +232,9 @@ def snapshot_queries(engine: Engine, chunk: int = 5000) -> list[tuple[str, dict[
             for _ in range(chunk + 1):  # into the second chunk: its account query has ``id > last``
                 if next(rows, None) is None:
                     break
-            rows.close()
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
     finally:
         event.remove(engine, "before_cursor_execute", capture)
     return seen[-2:]

@@ -452,3 +452,19 @@ def test_verify_inclusion_cli_damaged(demo: Demo, sample_proofs: dict[str, Path]
     assert doc["ok"] is False and any(not c["ok"] for c in doc["checks"])
     if kind in ("truncated", "missing"):
         assert any(c["id"] == "client.file" and src.name in c["message"] for c in doc["checks"]), doc
+
+
+@pytest.mark.parametrize("previous", ["epoch-0001", {"epoch_id": 7}], ids=["string", "int-epoch-id"])
+def test_audit_cli_hostile_previous_field(demo: Demo, tmp_path: Path, previous: Any) -> None:
+    """A (re-signed) manifest whose ``previous`` is not the expected object: the CLI, which looks for
+    the previous bundle next to this one, must report failed checks, not crash."""
+    from por.epoch.bundle import Manifest
+
+    bundle = copy_bundle(demo.bundle("epoch-0002"), tmp_path / "epochs")
+    m = Manifest.read(bundle)
+    m.signed["previous"] = previous
+    m.write(bundle)
+    resign(bundle, demo.root / "keys" / "operator.key")
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--json")
+    no_traceback(cp)
+    assert cp.returncode in (0, 1), (cp.returncode, cp.stderr[-2000:])

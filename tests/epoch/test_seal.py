@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+
 import pytest
 
 from .conftest import ThirdEpoch, clone_workspace

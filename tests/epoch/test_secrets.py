@@ -16,7 +16,7 @@ def test_client_proofs_are_separate_from_the_bundle(demo: Demo) -> None:
         proofs_dir = (demo.root / "client-proofs" / eid).resolve()
         assert proofs_dir.is_dir()
         assert bundle not in proofs_dir.parents and proofs_dir not in bundle.parents
-        assert not (demo.root / "epochs").resolve() in proofs_dir.parents
+        assert (demo.root / "epochs").resolve() not in proofs_dir.parents
         # private: only the operator can read the directory of proofs
         assert stat.S_IMODE(proofs_dir.stat().st_mode) & 0o077 == 0, oct(proofs_dir.stat().st_mode)
         names = {p.name for p in bundle.rglob("*")}

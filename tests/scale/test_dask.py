@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import sqlite3
-import threading
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -114,7 +113,6 @@ def test_worker_killed_mid_run_still_same_bytes(dask_client: Any, serial_tree: A
         if busy:  # a unit is running there right now
             killed.append(f"{stage} {done}/{total} on {busy[0]}")
             os.kill(pids[busy[0]], signal.SIGKILL)
-            print("killed during", killed[0])
 
     build(tmp_path, DaskExecutor(client=dask_client), progress=progress)
     assert killed, "no unit was ever in flight at a progress report"

@@ -7,13 +7,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from por.errors import LedgerError, UsageError
-from por.ledger import Ledger, Signer, keys
-from por.ledger import bulk
+from por.ledger import Ledger, Signer, bulk, keys
 from por.ledger.snapshot import Snapshot
 
 N = 20_000
@@ -143,3 +141,14 @@ def test_snapshot_does_not_block_writers_and_does_not_see_them(ledger: tuple[Led
         now = dict(after.rows())
     assert now["alice:cash"] == (0, 5_007) and now["zed:cash"] == (0, 99)
     assert now[late][1] == seen[late][1] + 1_000_000
+
+
+def test_estimate_arithmetic() -> None:
+    from por.bench import AREAS
+    from por.bench.scale import estimate_hours
+
+    assert "scale" in AREAS
+    e = estimate_hours(10**6, 2, {"prove_node": 0.02, "commit": 0.0, "verify_node": 0.002})
+    assert e["height"] == 20 and e["nodes"] == 2**21 - 2
+    assert abs(e["build_h"] - (2**21 - 2) * 0.02 / 2 / 3600) < 1e-9
+    assert estimate_hours(10**8, 64, {"prove_node": 1.0, "commit": 0.0, "verify_node": 0.0})["height"] == 27
