@@ -70,8 +70,10 @@ def dask_build(n: int, workers: int, unit_bits: int) -> dict[str, float]:
     from por.parallel_dask import DaskExecutor
     from por.tree import build_tree
 
+    # POR_THREADS=1: the prover's own MSM threads would otherwise let ONE worker use both cores,
+    # and the 1-vs-2-worker comparison would measure nothing
     cluster_ = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
-                            dashboard_address=None, memory_limit=0, silence_logs=50)
+                            dashboard_address=None, memory_limit=0, silence_logs=50, env={"POR_THREADS": "1"})
     client_ = Client(cluster_, set_as_default=False)  # type: ignore[no-untyped-call]
     with cluster_, client_ as client, tempfile.TemporaryDirectory() as d:
         client.wait_for_workers(workers, timeout=120)

@@ -21,7 +21,7 @@ Encoding: A ‖ S ‖ T1 ‖ T2 (48 B each) ‖ tau_x ‖ mu ‖ t_hat (32 B eac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -363,12 +363,16 @@ def find_invalid(items: list[Item], *, rng: RandomSource | None = None,
     """Indexes of the items that do not verify, found by bisection (whole halves that pass are
     cleared with one batch check)."""
     be = backend or get_backend()
+    return bisect_failures(len(items), lambda lo, hi: verify_batch(list(items[lo:hi]), rng=rng, backend=be))
+
+
+def bisect_failures(count: int, batch_ok: Callable[[int, int], bool]) -> list[int]:
+    """Indexes in [0, count) of the items that fail, given ``batch_ok(lo, hi)`` for the batch
+    [lo, hi): a failing batch is split in halves until each failure is alone (log-many checks)."""
     bad: list[int] = []
 
     def walk(lo: int, hi: int) -> None:
-        if lo >= hi:
-            return
-        if verify_batch(list(items[lo:hi]), rng=rng, backend=be):
+        if lo >= hi or batch_ok(lo, hi):
             return
         if hi - lo == 1:
             bad.append(lo)
@@ -377,5 +381,5 @@ def find_invalid(items: list[Item], *, rng: RandomSource | None = None,
         walk(lo, mid)
         walk(mid, hi)
 
-    walk(0, len(items))
+    walk(0, count)
     return bad

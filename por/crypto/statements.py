@@ -345,17 +345,4 @@ def find_invalid(items: list[tuple[Statement, list[Claim], bytes, bytes]], *, rn
                  backend: GroupBackend | None = None) -> list[int]:
     """Indexes of the items that fail, by bisection over :func:`verify_batch`."""
     be = backend or get_backend()
-    bad: list[int] = []
-
-    def walk(lo: int, hi: int) -> None:
-        if lo >= hi or verify_batch(list(items[lo:hi]), rng=rng, backend=be):
-            return
-        if hi - lo == 1:
-            bad.append(lo)
-            return
-        mid = (lo + hi) // 2
-        walk(lo, mid)
-        walk(mid, hi)
-
-    walk(0, len(items))
-    return bad
+    return rangeproof.bisect_failures(len(items), lambda lo, hi: verify_batch(list(items[lo:hi]), rng=rng, backend=be))
