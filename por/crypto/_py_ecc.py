@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from py_ecc.bls.hash_to_curve import hash_to_G1
 from py_ecc.bls.point_compression import compress_G1, decompress_G1
+from py_ecc.bls.typing import G1Compressed
 from py_ecc.optimized_bls12_381 import (
     G1,
     Z1,
@@ -74,7 +75,7 @@ class PyEccBackend:
                 raise EncodingError("the identity point is not allowed here")
             return Z1
         try:
-            p = decompress_G1(int.from_bytes(data, "big"))
+            p = decompress_G1(G1Compressed(int.from_bytes(data, "big")))
         except Exception as exc:  # py_ecc raises ValueError with varied texts
             raise EncodingError("not a valid compressed G1 point (flags, field element or curve)") from exc
         if is_inf(p):
@@ -88,7 +89,8 @@ class PyEccBackend:
         return normalize_point(p)
 
     def hash_to_g1(self, msg: bytes, dst: bytes = H2C_DST) -> P:
-        return hash_to_G1(msg, dst, hashlib.sha256)
+        # py_ecc annotates ``hash_function`` as a hash object, but calls it as the constructor it is
+        return hash_to_G1(msg, dst, cast(Any, hashlib.sha256))
 
 
 def normalize_point(p: P) -> P:

@@ -23,7 +23,7 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import cache
+from functools import cache, partial
 from typing import TypeVar
 
 from por.crypto.backend import GroupBackend, Point
@@ -71,7 +71,7 @@ def msm_parallel(be: GroupBackend, points: list[Point], scalars: list[int], part
         return be.msm(points, scalars)
     step = -(-len(points) // parts)
     chunks = [(points[i:i + step], scalars[i:i + step]) for i in range(0, len(points), step)]
-    results = run_parallel([(lambda p=p, s=s: be.msm(p, s)) for p, s in chunks])
+    results = run_parallel([partial(be.msm, p, s) for p, s in chunks])
     acc = results[0]
     for r in results[1:]:
         acc = be.add(acc, r)
@@ -132,7 +132,7 @@ def _materialise(be: GroupBackend, pts: list[Point], coef: list[int], n_new: int
 
     parts = _workers()
     step = -(-n_new // parts)
-    pieces = run_parallel([(lambda lo=lo: chunk(lo, min(n_new, lo + step))) for lo in range(0, n_new, step)])
+    pieces = run_parallel([partial(chunk, lo, min(n_new, lo + step)) for lo in range(0, n_new, step)])
     return [p for piece in pieces for p in piece]
 
 
@@ -183,7 +183,7 @@ def prove(
         ls.append(c_l)
         rp.append(Q)
         rs.append(c_r)
-        L, Rpt = run_parallel([lambda lp=lp, ls=ls: be.msm(lp, ls), lambda rp=rp, rs=rs: be.msm(rp, rs)])
+        L, Rpt = run_parallel([partial(be.msm, lp, ls), partial(be.msm, rp, rs)])
         l_enc = transcript.validate_and_append_point(be, b"L", L)
         r_enc = transcript.validate_and_append_point(be, b"R", Rpt)
         rounds.append((l_enc, r_enc))

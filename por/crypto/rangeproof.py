@@ -10,7 +10,7 @@ Public API (third-party verifiers rely on these names):
 - :func:`verify_batch` ``(items, *, rng=None) -> bool``: one MSM for all items, random weights
 - :func:`find_invalid` ``(items) -> list[int]``: bisection naming the failing items
 
-Transcript (docs/protocol/20-rangeproof-statements.md is normative): ``Transcript(b"por/v1/rangeproof")``,
+Transcript (docs/protocol.md is normative): ``Transcript(b"por/v1/rangeproof")``,
 then ``context``, ``n`` (u64), ``m`` (u64), every ``V`` (48 B, identity allowed), ``A``, ``S`` →
 challenges ``y``, ``z``; ``T1``, ``T2`` → ``x``; ``tau_x``, ``mu``, ``t_hat`` → ``w``; then the inner
 product argument (``ipa-n``, per round ``L``, ``R`` → ``u``). The verifier recomputes every challenge.

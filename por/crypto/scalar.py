@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from py_ecc.bls.hash_to_curve import expand_message_xmd
 
@@ -79,7 +79,8 @@ def decode_scalar(data: bytes) -> int:
 
 def hash_to_scalar(msg: bytes, dst: bytes) -> int:
     """RFC 9380 hash_to_field style: expand_message_xmd(SHA-256) to 48 bytes, reduced mod r."""
-    uniform = expand_message_xmd(msg, dst, HASH_TO_SCALAR_BYTES, hashlib.sha256)
+    # py_ecc annotates ``hash_function`` as a hash object, but calls it as the constructor it is
+    uniform = expand_message_xmd(msg, dst, HASH_TO_SCALAR_BYTES, cast(Any, hashlib.sha256))
     return int.from_bytes(uniform, "big") % R
 
 

@@ -6,7 +6,7 @@ One prover and one verifier serve every statement: combine each claim's commitme
 coefficients (plus constant·G), pad the claims to a power of two with the zero claim, and prove all
 combined values in range with one aggregated Bulletproofs proof whose transcript context binds the
 statement (id, version, spec hash, bits), the claims (count, commitments, coefficients, constants)
-and the caller's context. docs/protocol/20-rangeproof-statements.md is normative.
+and the caller's context. docs/protocol.md is normative.
 """
 
 from __future__ import annotations
@@ -335,7 +335,7 @@ def verify_batch(items: list[tuple[Statement, list[Claim], bytes, bytes]], *, rn
     """All (stmt, claims, proof, context) items in one folded multi-scalar multiplication."""
     be = backend or get_backend()
     try:
-        rp_items = [_rp_item(s, list(c), p, x, be) for s, c, p, x in items]
+        rp_items: list[rangeproof.Item] = [_rp_item(s, list(c), p, x, be) for s, c, p, x in items]
     except _BAD:
         return False
     return rangeproof.verify_batch(rp_items, rng=rng, backend=be)

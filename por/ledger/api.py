@@ -6,10 +6,11 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, func, select
 
+from por import PROTOCOL
 from por.errors import LedgerError, PriceUnavailableError, UsageError
 from por.ledger import canonical
 from por.ledger import margin as _margin
@@ -17,7 +18,7 @@ from por.ledger import postings as _postings  # noqa: F401 - registers handlers
 from por.ledger import withdrawals as _withdrawals
 from por.ledger.core import DEFAULT_CONFIG, AssetInfo, Receipt, Tx, write_transaction
 from por.ledger.db import is_sqlite, make_engine
-from por.ledger.journal import PROTOCOL, Entry, Governance, Member, make_entry
+from por.ledger.journal import Entry, Governance, Member, make_entry
 from por.ledger.keys import Signer
 from por.ledger.log import JournalLog
 from por.ledger.snapshot import Snapshot
@@ -446,8 +447,8 @@ class Ledger:
             return _withdrawals.request_payload(tx, w, account, asset, amount, destination, t)
         r = self.submit(operator, "withdraw.request", build, idem=idem, time=time)
         if r.replayed:
-            w = self._read(lambda c: json.loads(c.execute(select(journal_t.c.body).where(
-                journal_t.c.seq == r.seq)).scalar())["payload"]["request"]["id"])
+            w = self._read(lambda c: json.loads(cast(str, c.execute(select(journal_t.c.body).where(
+                journal_t.c.seq == r.seq)).scalar()))["payload"]["request"]["id"])
         return r, w
 
     def review_withdrawal(self, approver: Signer, wid: str, decision: str, reason: str = "", *,

@@ -10,7 +10,7 @@ submitter gave an idempotency key. Every signature is Ed25519 over
 sequence ``n`` after an entry whose chain hash is ``prev``, the entry's *record* is
 ``canonical({"body": BODY, "prev": prev, "seq": n, "sigs": SIGS})``; its chain hash is
 ``SHA-256(b"por/v1/ledger/chain\\x00" || record)`` and its transparency-log leaf is the record itself
-(leaf hash ``SHA-256(0x00 || record)``, RFC 9162 section 2.1.1). See docs/protocol/60-ledger.md.
+(leaf hash ``SHA-256(0x00 || record)``, RFC 9162 section 2.1.1). See docs/protocol.md.
 """
 
 from __future__ import annotations
@@ -354,10 +354,10 @@ class Governance:
             mid = check_id(p.get("id"), "member id")
             if mid in self.members:
                 raise LedgerError(f"member {mid} already exists")
-            m = Member(mid, _check_roles(p.get("roles")), _check_key(p.get("ed25519")),
-                       added_seq=seq, updated_seq=seq)
-            self.members[mid] = m
-            return m
+            added = Member(mid, _check_roles(p.get("roles")), _check_key(p.get("ed25519")),
+                           added_seq=seq, updated_seq=seq)
+            self.members[mid] = added
+            return added
         if t in ("member.roles", "member.revoke", "member.rotate", "member.bls"):
             mid = check_id(p.get("id"), "member id")
             m = self.members.get(mid)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from por.errors import UsageError
 from por.ledger import canonical
@@ -19,6 +19,9 @@ from por.ledger.api import Ledger, Request
 from por.ledger.keys import Signer, from_seed
 from por.ledger.margin import trade_payload
 from por.ledger.withdrawals import request_payload, settle_payload
+
+if TYPE_CHECKING:
+    from por.ledger.core import Tx
 
 START = 1_704_067_200  # 2024-01-01T00:00:00Z
 ASSETS = {"USD": (2, "cash", "bank"), "AAPL": (4, "security", "depository"), "MSFT": (0, "security", "depository")}
@@ -207,7 +210,11 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
             break
         k += 1
         bid = f"B-{tag}-{k:04d}"
-        ledger.submit(op, "withdraw.settle", lambda tx, t, b=bid: settle_payload(tx, b, t, 200), time=clock.tick())
+
+        def settle(tx: Tx, t: str, b: str = bid) -> dict[str, Any]:
+            return settle_payload(tx, b, t, 200)
+
+        ledger.submit(op, "withdraw.settle", settle, time=clock.tick())
         if k > 10_000:  # pragma: no cover - caps would stop a runaway loop
             break
 

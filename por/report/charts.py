@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import io
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from por.report.model import ReportData
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DPI = 150
 
 
-def _plt():  # type: ignore[no-untyped-def]
+def _plt() -> Any:  # the matplotlib.pyplot module, imported lazily
     import matplotlib
 
     matplotlib.use("Agg")
@@ -22,7 +26,7 @@ def _plt():  # type: ignore[no-untyped-def]
     return plt
 
 
-def _png(fig) -> bytes:  # type: ignore[no-untyped-def]
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     import matplotlib.pyplot as plt
@@ -94,7 +98,7 @@ def leverage_chart(report: ReportData) -> bytes | None:
         return None
     t = report.table("leverage_distribution")
     labels = [str(x) for x in t.column("leverage")]
-    counts = [int(x or 0) for x in t.column("accounts")]  # type: ignore[arg-type]
+    counts = [int(x or 0) for x in t.column("accounts")]
     plt = _plt()
     fig, ax = plt.subplots(figsize=(9.5, 3.4))
     colors = ["#C62828" if lab.startswith("equity") else "#1565C0" for lab in labels]
@@ -126,13 +130,13 @@ def stress_chart(report: ReportData) -> bytes | None:
         return None
     cd = report.currency_decimals
     ccy = report.reporting_currency
-    shock = [-(_f(r["shock"]) or 0.0) * 100 for r in recs]  # type: ignore[arg-type]
+    shock = [-(_f(r["shock"]) or 0.0) * 100 for r in recs]
     bad = [_major(r["bad_debt"], cd) or 0.0 for r in recs]  # type: ignore[arg-type]
     unc = [_major(r["uncovered"], cd) or 0.0 for r in recs]  # type: ignore[arg-type]
     fund = None
     if report.has("insurance_fund"):
         bal = report.table("insurance_fund").column("balance")
-        fund = _major(bal[0], cd) if bal and isinstance(bal[0], int) else None  # type: ignore[arg-type]
+        fund = _major(bal[0], cd) if bal and isinstance(bal[0], int) else None
     accounts = None
     if report.has("margin_summary"):
         a = report.table("margin_summary").column("accounts")
@@ -159,10 +163,10 @@ def stress_chart(report: ReportData) -> bytes | None:
     ax1.set_ylabel(unit)
     ax1.set_title("Bad debt after liquidation cascade")
     ax1.legend(fontsize=8, loc="upper left")
-    eq = [(_f(r["equity_lost"]) or 0.0) * 100 for r in recs]  # type: ignore[arg-type]
+    eq = [(_f(r["equity_lost"]) or 0.0) * 100 for r in recs]
     ax2.plot(shock, eq, color="#EF6C00", lw=2, label="client equity lost, %")
     if accounts:
-        liq = [100.0 * int(r["liquidated"] or 0) / accounts for r in recs]  # type: ignore[call-overload]
+        liq = [100.0 * int(r["liquidated"] or 0) / accounts for r in recs]
         ax2.plot(shock, liq, color="#1565C0", lw=1.5, label="accounts liquidated, %")
     cov = [r["reserves_coverage_after"] for r in recs]
     if any(c is not None for c in cov):

@@ -146,8 +146,8 @@ def to_xlsx_bytes(report: ReportData) -> bytes:
         ["epochs", ", ".join(report.epochs)],
         ["verification", "PASSED" if report.verified else "FAILED"],
     ]
-    for r in rows:
-        ws.append(r)
+    for summary_row in rows:
+        ws.append(summary_row)
     status = ws.cell(row=ws.max_row, column=2)
     status.font = Font(bold=True, color="FFFFFF")
     status.fill = PatternFill("solid", fgColor="2E7D32" if report.verified else "C62828")

@@ -1,6 +1,6 @@
 """Stress tests of the margin book: price shocks, liquidations, price impact, cascades, bad debt.
 
-The model is normative and written out in ``docs/protocol/70-report-stress.md``; in short:
+The model is normative and written out in ``docs/protocol.md``; in short:
 
 1. **Units.** Quantities are integers in each asset's minor units; prices are integers ×10^8 in the
    reporting currency (major unit); values are integers in the reporting currency's minor units.

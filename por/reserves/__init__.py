@@ -12,5 +12,5 @@ Modules (pure code over plain data; ``ledger_adapter`` is the only one that know
 - ``solvency``: the per-asset solvency proof and its verification;
 - ``ledger_adapter``: keyring, settings and price hook from and into ``por.ledger``.
 
-The normative description is ``docs/protocol/40-reserves.md``.
+The normative description is ``docs/protocol.md``.
 """

@@ -1,7 +1,7 @@
 """Reserve attestations: the canonical statement a custodian signs with BLS, co-signing, aggregation.
 
 The statement (DESIGN.md section 5) is encoded into a fixed byte string (:meth:`Statement.encode`,
-specified byte by byte in ``docs/protocol/40-reserves.md``); that string, and nothing else, is the
+specified byte by byte in ``docs/protocol.md``); that string, and nothing else, is the
 BLS message. An attestation file (``por-attestation/1``, portable JSON) carries the statement's
 fields, its id (SHA-256 of the encoding) and a list of signature entries; each entry is one BLS
 signature by one or more signers (more than one after aggregation)::
@@ -104,7 +104,7 @@ class Statement:
             raise EncodingError("challenge must be the epoch nonce in lowercase hex")
 
     def encode(self) -> bytes:
-        """The canonical bytes (the BLS message); see docs/protocol/40-reserves.md.
+        """The canonical bytes (the BLS message); see docs/protocol.md.
 
         ``lp(DOMAIN) || lp(protocol) || lp(epoch_id) || lp(custodian_id) || lp(asset) ||
         u128be(amount) || lp(account_ref) || lp(as_of) || lp(challenge bytes)``.

@@ -2,7 +2,7 @@
 
 A :class:`PriceReport` says: oracle ``oracle_id`` saw one whole unit of ``asset`` worth
 ``price_e8 / 10^8`` units of the reporting currency at ``time``. It is signed over a fixed byte
-encoding (:meth:`PriceReport.encode`, in docs/protocol/40-reserves.md) with BLS or Ed25519, whichever
+encoding (:meth:`PriceReport.encode`, in docs/protocol.md) with BLS or Ed25519, whichever
 key the oracle member holds (``scheme`` says which). A report file (``por-price-report/1``)::
 
     {"format": "por-price-report/1",

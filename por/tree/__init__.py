@@ -1,6 +1,6 @@
 """The liabilities tree: Merkle sum tree of Pedersen commitments (DESIGN.md section 4).
 
-Public API (docs/protocol/30-tree.md is normative for every byte):
+Public API (docs/protocol.md is normative for every byte):
 
 - :func:`build_tree` -> :class:`TreeInfo`: build (and by default prove) and store one epoch's tree;
 - :func:`prove_tree` -> :class:`TreeInfo`: add the proofs to a tree built with ``range_proofs=False``

@@ -1,4 +1,4 @@
-"""Completeness: the tree holds exactly the ledger's accounts, and nothing else (docs/protocol/30-tree.md §3.13).
+"""Completeness: the tree holds exactly the ledger's accounts, and nothing else (docs/protocol.md §3.13).
 
 The auditor with ledger access gets the ledger's snapshot rows at the cut-off and the epoch master
 secret. From them alone (never from the operator's private files) every leaf of the tree is

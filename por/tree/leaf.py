@@ -1,4 +1,4 @@
-"""Leaf secrets, leaf ids, blindings, shuffle keys and the leaf/node hashes (docs/protocol/30-tree.md).
+"""Leaf secrets, leaf ids, blindings, shuffle keys and the leaf/node hashes (docs/protocol.md).
 
 Byte layouts (``||`` is concatenation, ``u32be``/``u64be``/``u128be`` fixed-width big-endian):
 

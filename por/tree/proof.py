@@ -1,6 +1,6 @@
 """Client inclusion proofs: one self-describing JSON file per client (``por-client-proof/1``).
 
-Layout (docs/protocol/30-tree.md, "Client proof file"); amounts are decimal strings, hashes and
+Layout (docs/protocol.md, "Client proof file"); amounts are decimal strings, hashes and
 commitments lower-case hex, proofs and packed block commitments base64 (standard, padded):
 
 .. code-block:: text

@@ -1,4 +1,4 @@
-"""The on-disk tree store (public) and the operator's private files (docs/protocol/30-tree.md).
+"""The on-disk tree store (public) and the operator's private files (docs/protocol.md).
 
 Public store ``tree.sqlite`` (format ``por-tree-store/1``), a SQLite file with four tables:
 

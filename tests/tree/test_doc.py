@@ -1,4 +1,4 @@
-"""docs/protocol/30-tree.md §3.14: the test vector in the normative text is what the code computes."""
+"""docs/protocol.md §3.14: the test vector in the normative text is what the code computes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from por.crypto.pedersen import commit
 from por.tree import leaf as L
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol" / "30-tree.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 
 
 def _vector() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Byte layouts of docs/protocol/30-tree.md: derivations, hashes, contexts, fixed-base commitments."""
+"""Byte layouts of docs/protocol.md: derivations, hashes, contexts, fixed-base commitments."""
 
 from __future__ import annotations
 
