@@ -22,12 +22,16 @@ batched figure's floor is one multi-pairing of the same size on pre-decoded poin
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, cast
 
 from por.bench import Figure, best_of
 from por.crypto import bls
 from por.reserves.attestation import Attestation, aggregate, request, sign
 from por.reserves.keyring import Keyring, Member
 from por.reserves.policy import EpochContext, ReservePolicy, evaluate
+
+if TYPE_CHECKING:
+    from eth_typing import BLSPubkey, BLSSignature
 
 FULL = 1000
 SIGNERS = 3
@@ -87,11 +91,11 @@ def run(quick: bool = False) -> list[Figure]:
 
     # py_ecc only, on a sample, scaled to the set
     t0 = time.perf_counter()
-    for pk_, m_, s_ in singles[:sample]:
+    for pk_, m_, s_ in cast("list[tuple[BLSPubkey, bytes, BLSSignature]]", singles[:sample]):
         P.Verify(pk_, m_, s_)
     t_py_ind = (time.perf_counter() - t0) / sample * SIGNERS * FULL
     t0 = time.perf_counter()
-    for pks_, m_, s_ in agg_items[:sample]:
+    for pks_, m_, s_ in cast("list[tuple[list[BLSPubkey], bytes, BLSSignature]]", agg_items[:sample]):
         P.FastAggregateVerify(pks_, m_, s_)
     t_py_agg = (time.perf_counter() - t0) / sample * FULL
 

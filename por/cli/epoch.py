@@ -125,7 +125,7 @@ def status(directory: str, as_json: bool) -> None:
     from por.epoch.workspace import Workspace
 
     ws = Workspace.load(directory)
-    out = {"published": ws.published(), "unfinished": ws.unfinished()}
+    out: dict[str, Any] = {"published": ws.published(), "unfinished": ws.unfinished()}
     if as_json:
         print_json(out)
     else:

@@ -133,7 +133,7 @@ def common(f: F) -> F:
 def _obj() -> dict[str, Any]:
     ctx = click.get_current_context()
     ctx.ensure_object(dict)
-    o = ctx.obj
+    o: dict[str, Any] = ctx.obj
     o["config"] = _load_config(o.get("config_path"))
     return o
 

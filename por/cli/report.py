@@ -86,9 +86,10 @@ def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | No
             ledger.close()
     written = export.write(data, fmt, out)
     sig = signing.sign_file(out, key) if key is not None else None
-    outcome = {"out": str(out), "format": fmt, "bytes": len(written), "sha256": hashlib.sha256(written).hexdigest(),
-               "signature": str(sig) if sig else None, "verified": data.verified,
-               "failures": data.failure_lines(), "unavailable": data.unavailable}
+    outcome: dict[str, Any] = {
+        "out": str(out), "format": fmt, "bytes": len(written), "sha256": hashlib.sha256(written).hexdigest(),
+        "signature": str(sig) if sig else None, "verified": data.verified,
+        "failures": data.failure_lines(), "unavailable": data.unavailable}
     if as_json:
         print_json(outcome)
     else:

@@ -74,7 +74,12 @@ def _previous_bundle(bundle: Path) -> Path | None:
     eid = prev.get("epoch_id") if isinstance(prev, dict) else None  # a hostile manifest: any shape
     if isinstance(eid, str) and Path(eid).name == eid and (bundle.parent / eid / "manifest.json").is_file():
         return bundle.parent / eid
-    return None
+    # a manifest that names no previous epoch while an earlier bundle sits beside it: check against
+    # that one, so that dropping "previous" cannot skip the consistency check
+    here = bundle.resolve().name
+    earlier = sorted(p for p in bundle.resolve().parent.iterdir()
+                     if p.name < here and not p.name.startswith(".") and (p / "manifest.json").is_file())
+    return earlier[-1] if earlier else None
 
 
 @audit.command("cosign")

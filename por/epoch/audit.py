@@ -204,6 +204,17 @@ def verify_bundle(
 
     _step(res, "price", prices)
 
+    def collateral_prices() -> None:
+        decimals = {a: int(v["decimals"]) for a, v in m["assets"].items()}
+        top = max(decimals.values(), default=0)
+        want = {a: int(p) * 10 ** (top - decimals[a]) for a, p in m["prices"].items()}
+        got = _int_map(m.get("collateral_prices")) or {}
+        res.add("price.collateral", got == want,
+                "collateral prices are the prices of record per minor unit (price_e8 · 10^(D − decimals))"
+                if got == want else f"collateral prices {got} are not the prices of record per minor unit {want}")
+
+    _step(res, "price.collateral", collateral_prices)
+
     # 8. attestations
     def attestations() -> None:
         from por.reserves.attestation import Attestation

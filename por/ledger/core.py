@@ -353,7 +353,7 @@ def _write_config(tx: Tx, key: str, value: Any, seq: int) -> None:
 def merge_config(base: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     if key not in CONFIG_KEYS:
         raise LedgerError(f"unknown config key {key!r}; keys are {', '.join(CONFIG_KEYS)}")
-    out = json.loads(json.dumps(base))
+    out: dict[str, Any] = json.loads(json.dumps(base))
     if isinstance(value, dict) and isinstance(out.get(key), dict):
         out[key].update(value)
     else:

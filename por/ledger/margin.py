@@ -35,8 +35,8 @@ BPS = 10_000
 
 def value(qty: int, asset_decimals: int, price_e8: int, quote_decimals: int, *, round_up: bool = False) -> int:
     """Quote-asset minor units of ``qty`` minor units of an asset at ``price_e8`` (floor, or ceiling)."""
-    num = qty * price_e8 * 10**quote_decimals
-    den = E8 * 10**asset_decimals
+    num: int = qty * price_e8 * 10**quote_decimals
+    den: int = E8 * 10**asset_decimals
     return -((-num) // den) if round_up else num // den
 
 
@@ -214,6 +214,7 @@ def _margin_trade(tx: Tx, entry: Entry, seq: int) -> None:
         raise LedgerError("margin.trade needs its request {account, asset, qty, side}")
     acct = req.get("account")
     tx.require_account(acct, ("margin",))
+    assert isinstance(acct, str)  # require_account raised otherwise
     expected = trade_payload(tx, acct, req.get("asset"), req.get("qty"), req.get("side"))  # type: ignore[arg-type]
     if p != expected:
         raise LedgerError(f"margin.trade payload does not match the trade at the current price "
@@ -265,6 +266,7 @@ def _margin_liquidate(tx: Tx, entry: Entry, seq: int) -> None:
         raise LedgerError("margin.liquidate needs its request {account}")
     acct = req.get("account")
     tx.require_account(acct, ("margin",))
+    assert isinstance(acct, str)  # require_account raised otherwise
     if not req.get("override"):
         for asset in margin_state(tx, acct).prices:
             ok, reason = breaker_status(tx.ledger, tx.conn, asset, entry.time, tx.config)

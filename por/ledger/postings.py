@@ -9,7 +9,7 @@ through margin trades and liquidations.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from por.errors import LedgerError
 from por.ledger import canonical
@@ -40,10 +40,13 @@ def _post(tx: Tx, entry: Entry, seq: int) -> None:
         req = p.get("request")
         if not isinstance(req, dict):
             raise LedgerError("a deposit needs its request {account, asset, amount}")
-        acct = req.get("account")
-        tx.require_account(acct)
+        account = req.get("account")
+        tx.require_account(account)
+        assert isinstance(account, str)  # require_account raised otherwise
         amount = canonical.check_int(req.get("amount"), "deposit amount", minimum=1)
-        if parse_postings(deposit_postings(tx, acct, req.get("asset"), amount)) != postings:
+        # not narrowed here: deposit_postings -> tx.asset raises LedgerError for a missing or non-string asset
+        asset_code = cast(str, req.get("asset"))
+        if parse_postings(deposit_postings(tx, account, asset_code, amount)) != postings:
             raise LedgerError("deposit postings must move the amount from the asset's custodian reserve "
                               "account to the depositing account")
     elif kind == "adjust":

@@ -34,7 +34,10 @@ def screen(tx: Tx, account: str, asset: str, amount: int, time: str) -> dict[str
     """The explainable rules screen of a request (deterministic given the ledger state and time)."""
     cfg = tx.config.get("withdraw", {})
     dec = tx.asset(asset).decimals
-    fmt = lambda v: f"{canonical.format_amount(v, dec)} {asset}"  # noqa: E731
+
+    def fmt(v: int) -> str:
+        return f"{canonical.format_amount(v, dec)} {asset}"
+
     reasons: list[str] = []
     score = 0
     flag_amount = cfg.get("flag_amount", {}).get(asset)
@@ -98,6 +101,7 @@ def _request(tx: Tx, entry: Entry, seq: int) -> None:
         raise LedgerError(f"withdrawal {wid} already exists")
     acct = req.get("account")
     kind = tx.require_account(acct, CLIENT_KINDS)
+    assert isinstance(acct, str)  # require_account raised otherwise
     asset = tx.asset(req.get("asset")).code
     amount = canonical.check_int(req.get("amount"), "withdrawal amount", minimum=1)
     dest = req.get("destination")

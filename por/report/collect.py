@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -255,7 +255,7 @@ def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tup
             if r_all and liabilities is None:
                 cov_rows.append((ep.epoch_id, f"TOTAL ({currency})", cd, None, None, None, None, None, None,
                                  None, tot_r.__floor__(), None))
-        log = s.get("ledger_log") if isinstance(s.get("ledger_log"), dict) else {}
+        log = cast("dict[str, Any]", s.get("ledger_log")) if isinstance(s.get("ledger_log"), dict) else {}
         prev = log.get("previous") if isinstance(log.get("previous"), dict) else None
         status = _check_status(ep.result, "consisten")
         if prev is None:
@@ -543,8 +543,9 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
                 f"{a.code}: {'latest epoch' if a.code in epoch_prices else 'ledger current price'}"
                 for a in stress_book.assets if a.code != stress_book.currency)
     if stress_book is not None and latest is not None and stress_book.reserves is None:
-        res = latest.get("reserves") if isinstance(latest.get("reserves"), dict) else {}
-        liab = latest.get("liabilities") if isinstance(latest.get("liabilities"), dict) else None
+        res = cast("dict[str, Any]", latest.get("reserves")) if isinstance(latest.get("reserves"), dict) else {}
+        liab = (cast("dict[str, Any]", latest.get("liabilities")) if isinstance(latest.get("liabilities"), dict)
+                else None)
         if liab is not None and all(c in stress_book.codes for c in set(res) | set(liab)):
             stress_book.reserves = {c: int(v["amount"]) for c, v in res.items()}
             stress_book.liabilities = {c: (int(v["equity"]), int(v["debt"])) for c, v in liab.items()}

@@ -257,8 +257,8 @@ class MarginBook:
         """Value in reporting minor units of ``qty`` minor units of ``code`` (floor, or ceil if ``up``)."""
         a = self.asset(code)
         p = a.price_e8 if price_e8 is None else price_e8
-        num = qty * p * 10**self.currency_decimals
-        den = 10 ** (a.decimals + 8)
+        num: int = qty * p * 10**self.currency_decimals
+        den: int = 10 ** (a.decimals + 8)
         return -((-num) // den) if up else num // den
 
     def value_exact(self, code: str, qty: int, price_e8: int) -> Fraction:

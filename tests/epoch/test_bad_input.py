@@ -468,3 +468,43 @@ def test_audit_cli_hostile_previous_field(demo: Demo, tmp_path: Path, previous: 
     cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--json")
     no_traceback(cp)
     assert cp.returncode in (0, 1), (cp.returncode, cp.stderr[-2000:])
+
+
+def test_resigned_collateral_prices_fail(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
+    """An operator that publishes collateral prices other than its prices of record (to pass an
+    under-collateralised margin leaf) is caught by ``price.collateral``."""
+    from por.epoch.audit import verify_bundle
+    from por.epoch.bundle import Manifest
+
+    bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
+    m = Manifest.read(bundle)
+    asset = sorted(m.signed["collateral_prices"])[0]
+    m.signed["collateral_prices"][asset] *= 2
+    m.write(bundle)
+    resign(bundle, demo.root / "keys" / "operator.key")
+    res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+    assert "price.collateral" in [c.id for c in res.failures], _failures(res)
+
+
+def test_dropping_previous_does_not_skip_the_consistency_check(demo: Demo, tmp_path: Path) -> None:
+    """epoch-0002 re-signed with ``previous`` and its log's previous position removed, next to
+    epoch-0001: the CLI finds the earlier bundle beside it and the ledger-log check fails."""
+    from por.epoch.bundle import Manifest
+
+    epochs = tmp_path / "epochs"
+    copy_bundle(demo.bundle("epoch-0001"), epochs)
+    bundle = copy_bundle(demo.bundle("epoch-0002"), epochs)
+    m = Manifest.read(bundle)
+    m.signed["previous"] = None
+    m.signed["ledger_log"]["previous"] = None
+    m.signed["ledger_log"]["consistency_proof"] = None
+    log = json.loads((bundle / "ledger-log.json").read_text())
+    log.update(previous=None, consistency_proof=None)
+    (bundle / "ledger-log.json").write_text(json.dumps(log))
+    m.write(bundle)
+    resign(bundle, demo.root / "keys" / "operator.key")
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--json")
+    no_traceback(cp)
+    assert cp.returncode == 1
+    failed = [c["id"] for c in json.loads(cp.stdout)["checks"] if not c["ok"]]
+    assert "ledger-log.previous" in failed, failed
