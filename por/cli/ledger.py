@@ -404,6 +404,28 @@ def ledger_balance(account: str | None, as_json: bool) -> None:
     _out(as_json, {"account": account, "balances": bal}, "\n".join(lines) or "(no balances)")
 
 
+@ledger.command("config-set")
+@click.argument("key", type=click.Choice(["quote_asset", "breaker", "withdraw", "governor_quorum", "reserves"]))
+@click.argument("value_file", type=click.Path(dir_okay=False, exists=True))
+@_sign_opt
+@common
+def config_set(key: str, value_file: str, sign: tuple[str, ...], as_json: bool) -> None:
+    """Set a governed setting from a JSON file (a quorum of governors signs), e.g. the reserve
+    policies and oracle settings: ``por ledger config-set reserves reserves.json``."""
+    o = _obj()
+    try:
+        value = json.loads(Path(value_file).read_text())
+    except ValueError as exc:
+        raise UsageError(f"{value_file} is not JSON: {exc}") from exc
+    if key == "reserves":  # validate before it is signed into the journal
+        from por.reserves.policy import ReservesConfig
+
+        ReservesConfig.from_dict(value)
+    with _ledger(o) as led:
+        r = led.set_config(_governors(o, sign), key, value)
+    _out(as_json, r.to_dict(), f"OK: {key} set (entry {r.seq})")
+
+
 @ledger.command("verify")
 @click.option("--root", help="A published log root SIZE:HEX that the journal must extend.")
 @common

@@ -1,0 +1,31 @@
+"""``por ledger config-set``: governed settings (the reserve policies) from the CLI, quorum-signed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from por.ledger import Ledger
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "por.cli.main", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_reserves_config_is_set_by_the_governors(tmp_path: Path) -> None:
+    assert run("init", "--dir", str(tmp_path), cwd=tmp_path).returncode == 0
+    cfg = {"format": "por-reserves-config/1", "reporting_currency": "USD", "reporting_decimals": 2,
+           "assets": {"USD": {"decimals": 2, "reserve": {"custodians": ["bank"], "signers": ["bank"], "quorum": 1}}}}
+    (tmp_path / "reserves.json").write_text(json.dumps(cfg))
+    cp = run("ledger", "config-set", "reserves", "reserves.json", "--json", cwd=tmp_path)
+    assert cp.returncode == 0, cp.stderr
+    with Ledger.open(json.loads((tmp_path / "por.json").read_text())["db"]) as led:
+        assert led.config()["reserves"]["assets"]["USD"]["reserve"]["custodians"] == ["bank"]
+        assert led.verify().ok
+
+    (tmp_path / "bad.json").write_text(json.dumps({"format": "something-else"}))
+    cp = run("ledger", "config-set", "reserves", "bad.json", cwd=tmp_path)
+    assert cp.returncode == 2 and "Traceback" not in cp.stderr and "reserves configuration" in cp.stderr
