@@ -248,7 +248,7 @@ def aggregate_price(reports: Iterable[SignedReport], policy: OraclePolicy, keyri
         for sr in fresh:
             dev_bps = Fraction(abs(sr.report.price_e8 - med) * 10_000, med)
             if dev_bps > policy.max_dispersion_bps:
-                dropped.append((sr.report.oracle_id, f"outlier: {sr.report.price_e8} is {float(dev_bps):.0f} bps from "
+                dropped.append((sr.report.oracle_id, f"outlier: {sr.report.price_e8} is {round(dev_bps)} bps from "
                                 f"the median {med} (limit {policy.max_dispersion_bps} bps)"))
                 kinds.add("dispersed")
             else:
