@@ -17,7 +17,8 @@ def verify() -> None:
 
 @verify.command("inclusion")
 @click.argument("proof", type=click.Path(dir_okay=False))
-@click.option("--bundle", "bundle", required=True, type=click.Path(exists=True, file_okay=False), help="The epoch's public bundle directory.")
+@click.option("--bundle", "bundle", required=True, type=click.Path(exists=True),
+              help="The epoch's public bundle directory, or just its manifest.json.")
 @click.option("--operator-key", help="The operator's Ed25519 public key (hex or a .pub/.key file), obtained independently.")
 @click.option("--json", "as_json", is_flag=True)
 def inclusion(proof: str, bundle: str, operator_key: str | None, as_json: bool) -> None:

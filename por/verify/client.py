@@ -19,7 +19,9 @@ from por.verify.result import Result
 
 
 def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key: str | None = None) -> Result:
-    """Check a client's inclusion proof against a bundle directory (only its manifest and keyring are read)."""
+    """Check a client's inclusion proof against a bundle directory, or just its ``manifest.json`` (the
+    proof carries the path and the range-proof blocks; only the manifest and, without a pinned
+    operator key, the bundle's keyring are read)."""
     res = Result(f"inclusion proof {Path(proof_path).name}")
     try:
         proof: Any = json.loads(Path(proof_path).read_bytes())
@@ -35,7 +37,11 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
     res.passed("client.file", f"{Path(proof_path).name} reads as JSON ({proof.get('format', 'no format')})")
     bdir = Path(bundle)
     try:
-        manifest = Manifest.read(bdir)
+        if bdir.is_file():  # only the manifest: enough with a pinned operator key
+            manifest = Manifest.from_bytes(bdir.read_bytes())
+            bdir = bdir.parent
+        else:
+            manifest = Manifest.read(bdir)
     except PorError as exc:
         res.failed("manifest", exc.diagnostics())
         return res

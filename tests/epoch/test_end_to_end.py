@@ -105,3 +105,22 @@ def test_consistency_proof_that_does_not_fit_fails(demo: Demo, tmp_path: Path,
     resign(bundle, demo.root / "keys" / "operator.key")
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub), previous=demo.bundle("epoch-0001"))
     assert [c.id for c in res.failures] == ["ledger-log.consistency"], [(c.id, c.message) for c in res.failures]
+
+
+def test_client_needs_only_the_manifest(demo: Demo, sample_proofs: dict[str, Path], tmp_path: Path) -> None:
+    """The client's check with nothing but manifest.json (copied alone) and the operator's key; a
+    proof checked against another epoch's manifest fails."""
+    import shutil
+
+    only = tmp_path / "manifest.json"
+    shutil.copy(demo.bundle("epoch-0001") / "manifest.json", only)
+    proof = next(iter(sample_proofs.values()))
+    cp = run_por("verify", "inclusion", proof, "--bundle", only, "--operator-key", demo.operator_pub)
+    no_traceback(cp)
+    assert cp.returncode == 0, cp.stdout[-2000:]
+    other = tmp_path / "other" / "manifest.json"
+    other.parent.mkdir()
+    shutil.copy(demo.bundle("epoch-0002") / "manifest.json", other)
+    cp = run_por("verify", "inclusion", proof, "--bundle", other, "--operator-key", demo.operator_pub)
+    no_traceback(cp)
+    assert cp.returncode == 1
