@@ -42,17 +42,37 @@ CREATE TABLE collateral (position INTEGER PRIMARY KEY, proof BLOB NOT NULL);
 """
 
 
-class StoreWriter:
-    """Writes a fresh store into ``<path>.partial`` and renames it into place on :meth:`finish`."""
+class _PartialSqlite:
+    """A SQLite file written as ``<path>.partial`` and renamed into place only when complete, so a
+    crash never leaves a half-written file under the real name."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, schema: str) -> None:
         self.path = Path(path)
         self.tmp = self.path.with_name(self.path.name + ".partial")
         if self.tmp.exists():
             self.tmp.unlink()
         self.db = sqlite3.connect(self.tmp)
-        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + schema)
         self.db.execute("BEGIN")
+
+    def _complete(self) -> None:
+        self.db.commit()
+        self.db.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            if self.tmp.exists():
+                self.tmp.unlink()
+
+
+class StoreWriter(_PartialSqlite):
+    """Writes a fresh store into ``<path>.partial`` and renames it into place on :meth:`finish`."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, _SCHEMA)
 
     def put_nodes(self, level: int, start: int, count: int, data: bytes) -> None:
         self.db.execute("INSERT INTO nodes VALUES (?,?,?,?)", (level, start, count, data))
@@ -68,16 +88,7 @@ class StoreWriter:
                             [(k, json.dumps(v, sort_keys=True)) for k, v in meta.items()])
 
     def finish(self) -> None:
-        self.db.commit()
-        self.db.close()
-        os.replace(self.tmp, self.path)
-
-    def abort(self) -> None:
-        try:
-            self.db.close()
-        finally:
-            if self.tmp.exists():
-                self.tmp.unlink()
+        self._complete()
 
 
 def resolve_store(path: str | os.PathLike[str]) -> Path:
@@ -199,7 +210,7 @@ class TreeStore:
 ACCOUNTS_FORMAT = "por-tree-accounts/1"
 
 
-class AccountsWriter:
+class AccountsWriter(_PartialSqlite):
     """``accounts.sqlite`` (private): every leaf position in chunks, in position order.
 
     ``meta(key, value)`` (format, epoch id, k, height) and
@@ -212,17 +223,10 @@ class AccountsWriter:
     """
 
     def __init__(self, path: Path, *, epoch_id: str, k: int, height: int) -> None:
-        self.path = Path(path)
-        self.tmp = self.path.with_name(self.path.name + ".partial")
-        if self.tmp.exists():
-            self.tmp.unlink()
-        self.db = sqlite3.connect(self.tmp)
-        self.db.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-            "CREATE TABLE chunks (start INTEGER PRIMARY KEY, count INTEGER NOT NULL, first_key BLOB NOT NULL,"
-            " keys BLOB NOT NULL, vals BLOB NOT NULL, ids TEXT NOT NULL);")
-        self.db.execute("BEGIN")
+        super().__init__(path,
+                         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                         "CREATE TABLE chunks (start INTEGER PRIMARY KEY, count INTEGER NOT NULL,"
+                         " first_key BLOB NOT NULL, keys BLOB NOT NULL, vals BLOB NOT NULL, ids TEXT NOT NULL);")
         meta = {"format": ACCOUNTS_FORMAT, "epoch_id": epoch_id, "k": k, "height": height}
         self.db.executemany("INSERT INTO meta VALUES (?,?)", [(a, json.dumps(b)) for a, b in meta.items()])
 
@@ -234,16 +238,7 @@ class AccountsWriter:
         self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)",
                             [(a, json.dumps(b)) for a, b in meta.items()])
         self.db.execute("CREATE INDEX chunks_by_key ON chunks(first_key)")
-        self.db.commit()
-        self.db.close()
-        os.replace(self.tmp, self.path)
-
-    def abort(self) -> None:
-        try:
-            self.db.close()
-        finally:
-            if self.tmp.exists():
-                self.tmp.unlink()
+        self._complete()
 
 
 class Accounts:
