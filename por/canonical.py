@@ -5,9 +5,10 @@ canonical, so the signature covers exactly the bytes on disk (no re-serializatio
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
-from por.errors import EncodingError
+from por.errors import EncodingError, UsageError
 
 
 def _reject_floats(obj: Any, path: str = "$") -> None:
@@ -48,3 +49,11 @@ def loads(data: bytes, *, require_canonical: bool = False) -> Any:
     if require_canonical and dumps(obj) != data:
         raise EncodingError("JSON is not in canonical form (sorted keys, no whitespace)")
     return obj
+
+
+def read_json_file(path: str | Path, what: str) -> Any:
+    """A JSON document from a file, or a UsageError naming ``what`` and the file (exit status 2)."""
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read {what} {path}: {exc}") from exc

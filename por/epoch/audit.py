@@ -58,6 +58,12 @@ def load_keyring(path: str | Path | None, bundle: Path) -> tuple[Any, str]:
     return Keyring.from_dict(_read_json(bundle, "keyring.json")), "keyring.json of the bundle (trust rests on the operator key)"
 
 
+def operator_key_of(keyring: Any) -> str | None:
+    """The Ed25519 key (hex) of the keyring's active operator, if it has one."""
+    ops = [mb for mb in keyring if mb.has_role("operator") and not mb.revoked and mb.ed25519_public_key]
+    return ops[0].ed25519_public_key.hex() if ops else None
+
+
 def verify_bundle(
     bundle: str | Path,
     *,
@@ -95,12 +101,10 @@ def verify_bundle(
         if op_hex:
             res.passed("keys", f"operator key pinned by the verifier ({op_hex[:16]}…); members from {origin}")
             return
-        ops = [mb for mb in keyring.members.values() if mb.has_role("operator") and not mb.revoked
-               and mb.ed25519_public_key]
-        if not ops:
+        op_hex = operator_key_of(keyring)
+        if not op_hex:
             res.failed("keys", f"no operator key: pass --operator-key or a keyring with an operator ({origin})")
             return
-        op_hex = ops[0].ed25519_public_key.hex()
         res.passed("keys", f"operator key {op_hex[:16]}… from {origin}")
 
     _step(res, "keys", keys)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from por.canonical import read_json_file
 from por.crypto import bls
 from por.errors import UsageError
 
@@ -146,11 +147,7 @@ class Keyring:
 
     @classmethod
     def load(cls, path: str | Path) -> Keyring:
-        try:
-            data = json.loads(Path(path).read_text())
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"cannot read keyring {path}: {exc}") from exc
-        return cls.from_dict(data)
+        return cls.from_dict(read_json_file(path, "keyring"))
 
     def dump(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
@@ -199,11 +196,7 @@ class BLSKeyFile:
 
     @classmethod
     def load(cls, path: str | Path) -> BLSKeyFile:
-        try:
-            data = json.loads(Path(path).read_text())
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"cannot read key file {path}: {exc}") from exc
-        return cls.from_dict(data)
+        return cls.from_dict(read_json_file(path, "key file"))
 
     def dump(self, path: str | Path) -> None:
         p = Path(path)

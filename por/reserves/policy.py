@@ -36,6 +36,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from por.canonical import read_json_file
 from por.crypto import bls
 from por.errors import EncodingError, PorError, UsageError
 from por.reserves.attestation import Attestation, parse_time
@@ -443,8 +444,4 @@ class ReservesConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> ReservesConfig:
-        try:
-            data = json.loads(Path(path).read_text())
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"cannot read reserves configuration {path}: {exc}") from exc
-        return cls.from_dict(data)
+        return cls.from_dict(read_json_file(path, "reserves configuration"))

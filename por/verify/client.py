@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from por.epoch.audit import _int_map, _key_hex, load_keyring
+from por.epoch.audit import _int_map, _key_hex, load_keyring, operator_key_of
 from por.epoch.bundle import Manifest
 from por.errors import PorError
 from por.verify.result import Result
@@ -51,8 +51,7 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
             op_hex, origin = _key_hex(operator_key), "the operator key given"
         else:
             keyring, origin = load_keyring(None, bdir)
-            ops = [mb for mb in keyring if mb.has_role("operator") and mb.ed25519_public_key and not mb.revoked]
-            op_hex = ops[0].ed25519_public_key.hex() if ops else ""
+            op_hex = operator_key_of(keyring) or ""
         ok = any(manifest.verify_signature(s, op_hex) for s in manifest.signatures_by("operator"))
         res.add("manifest.signature", ok, f"operator signature over the manifest {'verifies' if ok else 'does NOT verify'} "
                 f"with {origin}")
