@@ -17,8 +17,10 @@ from por.bench import AREAS, Figure, machine
 @click.argument("areas", nargs=-1, type=click.Choice(AREAS))
 @click.option("--quick", is_flag=True, help="Smaller sizes; the whole report in under 2 minutes.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--clients", type=int, default=None, help="Client count for the epoch benchmark.")
-def bench(areas: tuple[str, ...], quick: bool, as_json: bool, clients: int | None) -> None:
+@click.option("--clients", type=click.IntRange(min=1), default=None, help="Client count for the epoch benchmark.")
+@click.option("--assets", type=click.Choice(["1", "3"]), default=None,
+              help="Epoch benchmark: only the one-column (1) or the three-asset (3) workload.")
+def bench(areas: tuple[str, ...], quick: bool, as_json: bool, clients: int | None, assets: str | None) -> None:
     """Run the benchmarks of AREAS (all when none is named)."""
     chosen = areas or AREAS
     figures: list[Figure] = []
@@ -27,7 +29,9 @@ def bench(areas: tuple[str, ...], quick: bool, as_json: bool, clients: int | Non
         if importlib.util.find_spec(name) is None:
             continue
         mod = importlib.import_module(name)
-        kwargs = {"clients": clients} if (area == "epoch" and clients) else {}
+        kwargs: dict[str, int] = {}
+        if area == "epoch":
+            kwargs = {k: int(v) for k, v in (("clients", clients), ("assets", assets)) if v is not None}
         figures.extend(mod.run(quick, **kwargs))
     if as_json:
         click.echo(json.dumps({"machine": machine(), "figures": [f.to_dict() for f in figures]}, indent=2))

@@ -37,8 +37,11 @@ def _save_key(key: Any, path: Path) -> str:
     return str(path.relative_to(path.parent.parent))
 
 
-def setup(directory: Path, clients: int, seed: int) -> DemoSetup:
-    """Create the demo workspace (first run) or add activity to it (later runs)."""
+def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False) -> DemoSetup:
+    """Create the demo workspace (first run) or add activity to it (later runs).
+
+    ``cash_only``: USD cash accounts only (one liability column), for the single-column benchmark.
+    """
     directory = directory.resolve()
     if (directory / CONFIG_NAME).exists():
         ws = Workspace.load(directory)
@@ -58,7 +61,7 @@ def setup(directory: Path, clients: int, seed: int) -> DemoSetup:
     kdir = directory / "keys"
     kdir.mkdir(mode=0o700)
     with Ledger.open(url) as led:
-        syn = populate(led, clients, seed)
+        syn = populate(led, clients, seed, cash_only=cash_only)
         govs = syn.governors
         # two more oracles, so prices are a real quorum median
         extra = {o: Signer(o, keys.from_seed(f"demo{seed}/{o}")) for o in ORACLES[1:]}

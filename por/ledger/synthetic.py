@@ -3,7 +3,9 @@
 ``populate(ledger, clients, seed)`` gives N clients a cash and a margin account in USD (2 decimals),
 AAPL (4 decimals) and MSFT (0 decimals); deposits, margin purchases (so debt exists), oracle prices,
 and withdrawals through the whole flow (some flagged and reviewed, some approved by 2 of 3 approvers,
-settled in batches after the cooling period). Same seed, same journal bodies. Entries are appended in
+settled in batches after the cooling period). ``cash_only=True`` keeps only the USD cash accounts
+(deposits and withdrawals; one liability column: the single-column benchmark). Same seed, same
+journal bodies. Entries are appended in
 batched transactions, so 1,000 clients take a few seconds on SQLite.
 """
 
@@ -67,7 +69,7 @@ def _chunks(items: list[Any], n: int) -> list[list[Any]]:
 
 def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int = 500,
              operator: Signer | None = None, governors: list[Signer] | None = None,
-             start: float = START) -> SyntheticLedger:
+             start: float = START, cash_only: bool = False) -> SyntheticLedger:
     """Fill ``ledger`` with deterministic activity for ``clients`` clients (see the module docstring).
 
     On an empty ledger the genesis and every member come from keys derived from ``seed``; on a ledger
@@ -111,11 +113,13 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
     reqs.append(Request(govs[0], "config.set", {"key": "withdraw", "value": withdraw_cfg}, time=clock.tick(),
                         cosigners=govs[1:]))
     known_assets = ledger.assets()
-    for code, (dec, kind, cust) in ASSETS.items():
+    assets = {"USD": ASSETS["USD"]} if cash_only else ASSETS
+    prices = {} if cash_only else PRICES_E8
+    for code, (dec, kind, cust) in assets.items():
         if code not in known_assets:
             reqs.append(Request(op, "asset.add", {"code": code, "decimals": dec, "kind": kind, "custodian": cust},
                                 time=clock.tick()))
-    for asset, p in PRICES_E8.items():
+    for asset, p in prices.items():
         reqs.append(Request(oracle, "price", {"asset": asset, "price_e8": p}, time=clock.tick()))
     ledger.submit_many(reqs)
 
@@ -126,7 +130,7 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
     reqs = [Request(op, "account.open", {"accounts": [{"id": cash[n], "kind": "cash", "owner": n} for n in chunk]},
                     time=clock.tick()) for chunk in _chunks(names, 250)]
     levs: dict[str, int] = {}
-    for n in names:
+    for n in ([] if cash_only else names):
         lev = levs[n] = rng.choice([15000, 20000, 30000])
         reqs.append(Request(op, "margin.open", {"account": marg[n], "owner": n, "max_leverage_bps": lev,
                                                 "maintenance_bps": 2500, "quote": "USD"}, time=clock.tick()))
@@ -143,6 +147,8 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
         amt = rng.randint(10_000, 5_000_000)  # 100.00 .. 50,000.00 USD
         usd_cash[n] = amt
         reqs.append(_deposit(op, cash[n], "USD", amt, clock))
+        if cash_only:
+            continue
         if rng.random() < 0.4:
             reqs.append(_deposit(op, cash[n], "AAPL", rng.randint(1, 200) * 10_000 + rng.randint(0, 9999), clock))
         if rng.random() < 0.3:
@@ -224,13 +230,15 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
             break
 
     # a later price print
-    ledger.submit_many([Request(oracle, "price", {"asset": a, "price_e8": p * rng.randint(95, 105) // 100},
-                                time=clock.tick()) for a, p in PRICES_E8.items()])
+    if prices:
+        ledger.submit_many([Request(oracle, "price", {"asset": a, "price_e8": p * rng.randint(95, 105) // 100},
+                                    time=clock.tick()) for a, p in prices.items()])
     head = ledger.head()["seq"]
     stats = ledger.withdrawal_stats(now=clock.tick())
     return SyntheticLedger(operator=op, auditor=au, custodians=custodians, oracle=oracle, approvers=approvers,
-                           clients=names, accounts=sorted(list(cash.values()) + list(marg.values())),
-                           assets={a: d for a, (d, _, _) in ASSETS.items()}, head_seq=head, entries=head,
+                           clients=names,
+                           accounts=sorted(list(cash.values()) + ([] if cash_only else list(marg.values()))),
+                           assets={a: d for a, (d, _, _) in assets.items()}, head_seq=head, entries=head,
                            withdrawals={k: v for k, v in stats.items() if isinstance(v, int)})
 
 
