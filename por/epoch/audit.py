@@ -13,7 +13,8 @@ Steps (each a check id prefix; a step that cannot run is a failed check, never a
  9. ``solvency``     per asset, the solvency proof over the root commitments and attested reserves
 10. ``ledger-log``   the log root and its consistency proof from the previous epoch's root
 11. ``completeness`` (with ledger access and the master secret) every client account at the cut-off
-                     is in the tree with its balance, and nothing else is
+                     is in the tree with its balance, and nothing else is; the manifest's reserves
+                     configuration is the ledger's governed one at the cut-off entry
 """
 
 from __future__ import annotations
@@ -334,6 +335,7 @@ def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, m
         cols = [list(c) for c in snap.columns]
         owners = {a["id"]: a["owner"] for a in led.accounts()}
         keep, rows = client_rows(snap.rows(), owners, len(cols))
+        _governed_config(res, led, m)
     want = [[c["asset"], c["kind"]] for c in m["columns"]]
     if [cols[i] for i in keep] != want:
         res.failed("completeness.columns", f"the ledger's non-zero columns at seq {m['journal_seq']} are "
@@ -341,6 +343,31 @@ def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, m
         return
     r = verify_completeness(path / m["tree"]["store"], rows, master_secret=master_secret, epoch_id=m["epoch_id"])
     res.merge(r)
+
+
+def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
+    """The manifest's reserve and price policies are the ledger's governed ones at the cut-off entry
+    (without this, an operator could publish a weaker quorum than its governors agreed)."""
+    from por.reserves.ledger_adapter import reserves_config
+    from por.reserves.policy import ReservesConfig
+
+    seq = int(m["journal_seq"])
+    try:
+        governed = reserves_config(led, at_seq=seq).to_dict()
+    except PorError as exc:
+        res.failed("completeness.reserves-config", f"the ledger has no usable reserves configuration at entry "
+                   f"{seq}: {exc}")
+        return
+    published = ReservesConfig.from_dict(m["reserves_config"]).to_dict()
+    if published == governed:
+        res.passed("completeness.reserves-config", f"the manifest's reserve and price policies are the ledger's "
+                   f"governed configuration at entry {seq}")
+        return
+    differ = sorted(k for k in set(published) | set(governed) if published.get(k) != governed.get(k))
+    assets = published.get("assets", {}), governed.get("assets", {})
+    which = sorted(a for a in set(assets[0]) | set(assets[1]) if assets[0].get(a) != assets[1].get(a))
+    res.failed("completeness.reserves-config", f"the manifest's reserves_config differs from the ledger's governed "
+               f"configuration at entry {seq} (fields {differ}" + (f", assets {which}" if which else "") + ")")
 
 
 def _is_member(keyring: Any, sig: dict[str, Any], role: str, *, required: bool = False) -> bool:

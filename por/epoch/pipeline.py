@@ -158,16 +158,21 @@ class Pipeline:
             log["consistency_proof"] = led.consistency_proof(prev["size"], size)
         _dump(self.private / "ledger-log.json", log)
         cutoff = _iso_seconds(meta["cutoff_time"])
+        self._reserves = None
+        self._reserves_setup(int(meta["seq"]))
         prices = self._collect_prices(cutoff, [a for a, _ in meta["columns"]])
         self.state.mark_done("snapshot", snapshot=meta, clients=count, cutoff=cutoff, prices=prices)
         self.progress("snapshot", count, count)
 
-    def _reserves_setup(self) -> tuple[Any, Any]:
-        """The governed reserves configuration and the members' keyring (read once per run)."""
+    def _reserves_setup(self, seq: int | None = None) -> tuple[Any, Any]:
+        """The reserves configuration in force at the snapshot's journal entry (the auditor checks the
+        same) and the members' keyring; read once per run."""
         if self._reserves is None:
             from por.reserves.ledger_adapter import keyring_from_ledger, reserves_config
 
-            self._reserves = (reserves_config(self.ledger), keyring_from_ledger(self.ledger))
+            if seq is None:
+                seq = int(self.state.get("snapshot")["seq"])
+            self._reserves = (reserves_config(self.ledger, at_seq=seq), keyring_from_ledger(self.ledger))
         return self._reserves
 
     def _collect_prices(self, cutoff: str, assets: list[str]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from por.ledger import canonical
 from por.ledger import margin as _margin
 from por.ledger import postings as _postings  # noqa: F401 - registers handlers
 from por.ledger import withdrawals as _withdrawals
-from por.ledger.core import DEFAULT_CONFIG, AssetInfo, Receipt, Tx, write_transaction
+from por.ledger.core import DEFAULT_CONFIG, AssetInfo, Receipt, Tx, merge_config, write_transaction
 from por.ledger.db import is_sqlite, make_engine
 from por.ledger.journal import Entry, Governance, Member, make_entry
 from por.ledger.keys import Signer
@@ -244,6 +244,25 @@ class Ledger:
     def config(self) -> dict[str, Any]:
         def q(conn: Connection) -> dict[str, Any]:
             return {r.key: json.loads(r.value) for r in conn.execute(select(config_t))}
+        return self._read(q)
+
+    def config_at(self, seq: int) -> dict[str, Any]:
+        """The governed settings in force after journal entry ``seq`` (replayed from the journal).
+
+        Why: an epoch is judged by the rules of its cut-off, not by a later ``config.set``.
+        """
+        def q(conn: Connection) -> dict[str, Any]:
+            out: dict[str, Any] = json.loads(json.dumps(DEFAULT_CONFIG))
+            rows = conn.execute(select(journal_t.c.type, journal_t.c.body)
+                                .where(journal_t.c.type.in_(("genesis", "config.set")), journal_t.c.seq <= seq)
+                                .order_by(journal_t.c.seq))
+            for r in rows:
+                p = json.loads(r.body).get("payload", {})
+                changes = p.get("config", {}) if r.type == "genesis" else {p.get("key"): p.get("value")}
+                for k, v in changes.items():
+                    if k != "governor_quorum":
+                        out = merge_config(out, k, v)
+            return out
         return self._read(q)
 
     # ------------------------------------------------------------------ assets and accounts

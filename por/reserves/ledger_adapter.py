@@ -43,13 +43,14 @@ def keyring_from_ledger(ledger: Any) -> Keyring:
     return Keyring.of(out)
 
 
-def reserves_config(ledger: Any) -> ReservesConfig:
-    """The governed reserves configuration; asset decimals default to the ledger's asset table.
+def reserves_config(ledger: Any, at_seq: int | None = None) -> ReservesConfig:
+    """The governed reserves configuration (now, or in force after journal entry ``at_seq``); asset
+    decimals default to the ledger's asset table.
 
     Raises:
         UsageError: the ledger holds no ``reserves`` configuration.
     """
-    cfg = ledger.config().get(CONFIG_KEY)
+    cfg = (ledger.config() if at_seq is None else ledger.config_at(at_seq)).get(CONFIG_KEY)
     if cfg is None:
         raise UsageError(f"the ledger has no {CONFIG_KEY!r} configuration (set it with config.set)")
     cfg = dict(cfg)

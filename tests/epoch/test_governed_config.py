@@ -1,0 +1,85 @@
+"""With ledger access, the auditor checks that the manifest's reserve and price policies are the
+ones the ledger's governors set, as of the epoch's cut-off entry (``completeness.reserves-config``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .conftest import Demo, clone_workspace, copy_bundle
+
+EPOCH = "epoch-0001"
+
+
+def _audit(root: Path, bundle: Path, demo: Demo) -> Any:
+    from por.epoch.audit import verify_bundle
+    from por.epoch.workspace import Workspace
+
+    ws = Workspace.load(root)
+    return verify_bundle(bundle, operator_key=str(demo.operator_pub), ledger_url=ws.db_url,
+                         master_secret=(ws.private_dir(EPOCH) / "master.secret").read_bytes())
+
+
+def _check(res: Any, check_id: str) -> Any:
+    found = [c for c in res.checks if c.id == check_id]
+    assert len(found) == 1, [c.id for c in res.checks]
+    return found[0]
+
+
+def test_published_policy_matches_the_governed_one(demo: Demo, memo_verify_tree: dict[str, int]) -> None:
+    res = _audit(demo.root, demo.bundle(EPOCH), demo)
+    assert res.ok, [str(c) for c in res.failures]
+    assert _check(res, "completeness.reserves-config").ok
+
+
+def test_weaker_published_quorum_fails_against_the_ledger(demo: Demo, tmp_path: Path,
+                                                         memo_verify_tree: dict[str, int]) -> None:
+    """An operator signs a manifest whose USD reserve quorum is 1 where the governors set 2: the
+    bundle alone is consistent (the attestations meet the weaker policy), the ledger shows the lie."""
+    from por.epoch.audit import verify_bundle
+    from por.epoch.bundle import Manifest, list_files
+    from por.ledger import keys
+
+    bundle = copy_bundle(demo.bundle(EPOCH), tmp_path)
+    m = Manifest.read(bundle)
+    usd = m.signed["reserves_config"]["assets"]["USD"]["reserve"]
+    assert usd["quorum"] == 2
+    usd["quorum"] = 1
+    m.signed["files"] = list_files(bundle)
+    m.signatures = []
+    m.sign(keys.load(demo.root / "keys" / "operator.key"), "operator", "operator")
+    m.write(bundle)
+
+    alone = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+    assert alone.ok, "without the ledger the weaker (but self-consistent) policy is all the auditor can see"
+    res = _audit(demo.root, bundle, demo)
+    assert not res.ok
+    check = _check(res, "completeness.reserves-config")
+    assert not check.ok and "USD" in check.message and "governed" in check.message
+    assert [c.id for c in res.failures] == ["completeness.reserves-config"]
+
+
+def test_a_later_config_change_does_not_fail_an_earlier_epoch(demo: Demo, tmp_path: Path,
+                                                              memo_verify_tree: dict[str, int]) -> None:
+    """The governors tighten the AAPL price freshness after epoch-0001: that epoch is still judged by
+    the rules of its cut-off (``Ledger.config_at``), while the current configuration has changed."""
+    from por.epoch.bundle import Manifest
+    from por.epoch.workspace import Workspace
+    from por.reserves.ledger_adapter import reserves_config, set_reserves_config
+
+    root = clone_workspace(demo.root, tmp_path / "D")
+    ws = Workspace.load(root)
+    seq = int(Manifest.read(demo.bundle(EPOCH)).signed["journal_seq"])
+    led = ws.ledger()
+    try:
+        before = reserves_config(led)
+        aapl = before.price["AAPL"]
+        tighter = replace(before, price={**before.price, "AAPL": replace(aapl, max_age_seconds=60)})
+        set_reserves_config(led, [ws.signer("operator"), ws.signer("auditor")], tighter)
+        assert reserves_config(led).to_dict() != reserves_config(led, at_seq=seq).to_dict()
+        assert reserves_config(led, at_seq=seq).to_dict() == before.to_dict()
+    finally:
+        led.close()
+    res = _audit(root, demo.bundle(EPOCH), demo)
+    assert _check(res, "completeness.reserves-config").ok, [str(c) for c in res.failures]
