@@ -7,7 +7,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from por.cli._output import print_json
 from por.epoch.state import STAGES
@@ -20,7 +27,7 @@ def progress_display(enabled: bool = True) -> Iterator[Any]:
         yield lambda stage, done, total: None
         return
     with Progress(TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=False) as prog:
+                  TimeRemainingColumn(), transient=False) as prog:
         tasks: dict[str, Any] = {}
 
         def report(stage: str, done: int, total: int) -> None:
