@@ -13,7 +13,7 @@ from por.ledger import Signer, keys, verify_consistency, verify_inclusion
 from por.ledger.canonical import format_amount, parse_amount
 from por.ledger.log import EMPTY_ROOT, root_of_leaves
 
-from .conftest import World, signer
+from .conftest import World, build_world, signer
 
 
 def test_deposit_transfer_and_idempotency(world: World) -> None:
@@ -133,3 +133,28 @@ def test_parse_amount_refuses(value) -> None:  # type: ignore[no-untyped-def]
 
 def test_format_amount() -> None:
     assert format_amount(5, 2) == "0.05" and format_amount(-1234, 2) == "-12.34" and format_amount(7, 0) == "7"
+
+
+def test_config_at_replays_the_governed_settings_at_a_sequence(db) -> None:  # type: ignore[no-untyped-def]
+    """``config_at(seq)`` is what was in force after entry ``seq``: genesis settings, then every
+    ``config.set`` up to it (dict settings merged key by key), whatever was set later."""
+    led = db.open()
+    try:
+        w = build_world(led, config={"breaker": {"move_bps": 1500}})
+        govs = [w.op, w.au]
+        s0 = led.head()["seq"]
+        r1 = led.set_config(govs, "withdraw", {"cooling_s": 60})
+        r2 = led.set_config(govs, "breaker", {"window_s": 10})
+        r3 = led.set_config(govs, "withdraw", {"cooling_s": 7200, "approvals_required": 3})
+        at0, at1, at2, at3 = (led.config_at(s) for s in (s0, r1.seq, r2.seq, r3.seq))
+        assert at0["breaker"] == {"move_bps": 1500, "window_s": 3600, "max_age_s": 86400}
+        assert at0["withdraw"]["cooling_s"] == 3600
+        assert at1["withdraw"]["cooling_s"] == 60 and at1["breaker"]["window_s"] == 3600
+        assert at2["breaker"] == {"move_bps": 1500, "window_s": 10, "max_age_s": 86400}
+        assert at2["withdraw"]["approvals_required"] == 2
+        assert at3["withdraw"]["cooling_s"] == 7200 and at3["withdraw"]["approvals_required"] == 3
+        now = led.config()
+        assert {k: now[k] for k in at3 if k in now} == {k: at3[k] for k in at3 if k in now}
+        assert "reserves" not in led.config_at(r3.seq)
+    finally:
+        led.close()
