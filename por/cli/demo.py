@@ -58,7 +58,7 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
     # the regulator
     with _status(con, quiet, "regulator: collecting and exporting the report (JSON, CSV, XLSX, PDF)…"):
         verified, written = _regulator_report(ws, eid, published, bundle, auditor)
-    reports = ws.root / "reports"
+    reports = written[0].parent
 
     table = Table(title=f"epoch {eid}: who verified what")
     table.add_column("party")

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from por.canonical import read_json_file
 from por.cli._output import print_json, print_result
 from por.errors import PorError, UsageError
 
@@ -413,10 +414,7 @@ def config_set(key: str, value_file: str, sign: tuple[str, ...], as_json: bool) 
     """Set a governed setting from a JSON file (a quorum of governors signs), e.g. the reserve
     policies and oracle settings: ``por ledger config-set reserves reserves.json``."""
     o = _obj()
-    try:
-        value = json.loads(Path(value_file).read_text())
-    except ValueError as exc:
-        raise UsageError(f"{value_file} is not JSON: {exc}") from exc
+    value = read_json_file(value_file, f"the {key} setting")
     if key == "reserves":  # validate before it is signed into the journal
         from por.reserves.policy import ReservesConfig
 

@@ -358,7 +358,12 @@ def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
         res.failed("completeness.reserves-config", f"the ledger has no usable reserves configuration at entry "
                    f"{seq}: {exc}")
         return
-    published = ReservesConfig.from_dict(m["reserves_config"]).to_dict()
+    try:
+        published = ReservesConfig.from_dict(m["reserves_config"]).to_dict()
+    except _MALFORMED as exc:
+        res.failed("completeness.reserves-config", f"the manifest's reserves_config is not a reserves "
+                   f"configuration ({exc.__class__.__name__}: {exc}), so it cannot be the governed one")
+        return
     if published == governed:
         res.passed("completeness.reserves-config", f"the manifest's reserve and price policies are the ledger's "
                    f"governed configuration at entry {seq}")

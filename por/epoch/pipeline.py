@@ -67,7 +67,7 @@ class Pipeline:
         self.executor = executor
         self.progress: Progress = progress or (lambda stage, done, total: None)
         self._ledger: Any = None
-        self._reserves: tuple[Any, Any] | None = None
+        self._reserves: tuple[int, Any, Any] | None = None  # (journal seq, config, keyring)
         eid = epoch_id or ws.unfinished()
         self.epoch_id = eid or ws.next_epoch_id()
         self.private = ws.private_dir(self.epoch_id)
@@ -158,28 +158,27 @@ class Pipeline:
             log["consistency_proof"] = led.consistency_proof(prev["size"], size)
         _dump(self.private / "ledger-log.json", log)
         cutoff = _iso_seconds(meta["cutoff_time"])
-        self._reserves = None
-        self._reserves_setup(int(meta["seq"]))
-        prices = self._collect_prices(cutoff, [a for a, _ in meta["columns"]])
+        prices = self._collect_prices(cutoff, [a for a, _ in meta["columns"]], int(meta["seq"]))
         self.state.mark_done("snapshot", snapshot=meta, clients=count, cutoff=cutoff, prices=prices)
         self.progress("snapshot", count, count)
 
     def _reserves_setup(self, seq: int | None = None) -> tuple[Any, Any]:
         """The reserves configuration in force at the snapshot's journal entry (the auditor checks the
-        same) and the members' keyring; read once per run."""
-        if self._reserves is None:
+        same) and the members' keyring; read once per run and entry."""
+        if seq is None:
+            seq = int(self.state.get("snapshot")["seq"])
+        if self._reserves is None or self._reserves[0] != seq:
             from por.reserves.ledger_adapter import keyring_from_ledger, reserves_config
 
-            if seq is None:
-                seq = int(self.state.get("snapshot")["seq"])
-            self._reserves = (reserves_config(self.ledger, at_seq=seq), keyring_from_ledger(self.ledger))
-        return self._reserves
+            self._reserves = (seq, reserves_config(self.ledger, at_seq=seq), keyring_from_ledger(self.ledger))
+        return self._reserves[1], self._reserves[2]
 
-    def _collect_prices(self, cutoff: str, assets: list[str]) -> dict[str, Any]:
-        """Prices of record at the cut-off: the oracle quorum median per asset (reports saved)."""
+    def _collect_prices(self, cutoff: str, assets: list[str], seq: int) -> dict[str, Any]:
+        """Prices of record at the cut-off (journal entry ``seq``): the oracle quorum median per asset
+        (reports saved)."""
         from por.reserves.oracle import SignedReport, aggregate_price
 
-        cfg, keyring = self._reserves_setup()
+        cfg, keyring = self._reserves_setup(seq)
         self._simulate_oracles(cutoff, sorted(set(assets)))
         reports: list[Any] = []
         inbox = self.ws.price_inbox

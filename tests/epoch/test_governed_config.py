@@ -83,3 +83,21 @@ def test_a_later_config_change_does_not_fail_an_earlier_epoch(demo: Demo, tmp_pa
         led.close()
     res = _audit(root, demo.bundle(EPOCH), demo)
     assert _check(res, "completeness.reserves-config").ok, [str(c) for c in res.failures]
+
+
+def test_malformed_published_policy_fails_that_check_and_completeness_still_runs(
+        demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
+    from por.epoch.bundle import Manifest, list_files
+    from por.ledger import keys
+
+    bundle = copy_bundle(demo.bundle(EPOCH), tmp_path)
+    m = Manifest.read(bundle)
+    m.signed["reserves_config"] = {"format": "not-a-config"}
+    m.signed["files"] = list_files(bundle)
+    m.signatures = []
+    m.sign(keys.load(demo.root / "keys" / "operator.key"), "operator", "operator")
+    m.write(bundle)
+    res = _audit(demo.root, bundle, demo)
+    check = _check(res, "completeness.reserves-config")
+    assert not check.ok and "not a reserves configuration" in check.message
+    assert any(c.id.startswith("completeness.accounts") and c.ok for c in res.checks), [c.id for c in res.checks]
