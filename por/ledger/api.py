@@ -503,8 +503,8 @@ class Ledger:
         return self._read(q)
 
     def withdrawal_stats(self, now: str | None = None) -> dict[str, Any]:
-        """Counts per status (and ever flagged), and the age in seconds of the open queues."""
-        t_now = canonical.time_to_epoch(now or canonical.utc_now())
+        """Counts per status (and ever flagged), and the age of the open queues in whole seconds (floor)."""
+        t_now = canonical.time_to_us(now or canonical.utc_now())
 
         def q(conn: Connection) -> dict[str, Any]:
             w = withdrawal_t.c
@@ -513,13 +513,13 @@ class Ledger:
                 counts[s] = int(n)
             requested = int(conn.execute(select(func.count()).select_from(withdrawal_t)).scalar() or 0)
             ever_flagged = int(conn.execute(select(func.count()).where(w.flagged == 1)).scalar() or 0)
-            ages: dict[str, dict[str, float | int]] = {}
+            ages: dict[str, dict[str, int]] = {}
+            us = canonical.US_PER_S
             for status in ("flagged", "pending", "approved"):
-                times = [canonical.time_to_epoch(x) for x in conn.execute(
+                a = [max(0, t_now - canonical.time_to_us(x)) for x in conn.execute(
                     select(w.requested_time).where(w.status == status)).scalars()]
-                a = [max(0.0, t_now - x) for x in times]
-                ages[status] = {"count": len(a), "oldest_s": round(max(a), 3) if a else 0,
-                                "mean_s": round(sum(a) / len(a), 3) if a else 0}
+                ages[status] = {"count": len(a), "oldest_s": max(a) // us if a else 0,
+                                "mean_s": sum(a) // (len(a) * us) if a else 0}
             return {"requested": requested, "ever_flagged": ever_flagged, **counts, "queue_ages": ages}
         return self._read(q)
 

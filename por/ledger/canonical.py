@@ -8,7 +8,7 @@ are integers in the asset's minor units everywhere; a human amount ("12.34") is 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,7 +16,7 @@ from por.canonical import dumps, loads
 from por.errors import LedgerError
 
 __all__ = ["dumps", "loads", "parse_amount", "check_int", "format_amount", "utc_now", "check_time",
-           "time_to_epoch", "epoch_to_time", "MAX_AMOUNT"]
+           "time_to_us", "us_to_time", "add_seconds", "US_PER_S", "MAX_AMOUNT"]
 
 MAX_AMOUNT = (1 << 63) - 1
 _AMOUNT_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
@@ -79,13 +79,32 @@ def format_amount(minor: int, decimals: int) -> str:
     return f"{sign}{s[:-decimals]}.{s[-decimals:]}"
 
 
+US_PER_S = 1_000_000
+_UNIX = datetime(1970, 1, 1, tzinfo=UTC)
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def utc_now() -> str:
-    return epoch_to_time(datetime.now(UTC).timestamp())
+    return datetime.now(UTC).strftime(_TIME_FORMAT)
 
 
-def epoch_to_time(ts: float | int) -> str:
-    dt = datetime.fromtimestamp(ts, UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def time_to_us(value: str) -> int:
+    """Whole microseconds since 1970 of an entry time (``YYYY-MM-DDTHH:MM:SS.ffffffZ``).
+
+    Why integers: entry times are signed, and windows (cooling, 24 h velocity, breaker, clock skew)
+    computed from them must land on the exact microsecond, which float seconds only approximate.
+    """
+    return (datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC) - _UNIX) // timedelta(microseconds=1)
+
+
+def us_to_time(us: int) -> str:
+    """The entry-time string of ``us`` whole microseconds since 1970 (inverse of :func:`time_to_us`)."""
+    return (_UNIX + timedelta(microseconds=us)).strftime(_TIME_FORMAT)
+
+
+def add_seconds(value: str, seconds: int) -> str:
+    """The entry time ``seconds`` (an integer, may be negative) after ``value``."""
+    return us_to_time(time_to_us(value) + seconds * US_PER_S)
 
 
 def check_time(value: Any) -> str:
@@ -99,5 +118,3 @@ def check_time(value: Any) -> str:
     return value
 
 
-def time_to_epoch(value: str) -> float:
-    return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC).timestamp()

@@ -276,7 +276,7 @@ class Tx:
         else:
             self.gov.authorise(entry)
             if self.time and entry.time < self.time and \
-                    canonical.time_to_epoch(entry.time) < canonical.time_to_epoch(self.time) - MAX_SKEW_S:
+                    canonical.time_to_us(entry.time) < canonical.time_to_us(self.time) - MAX_SKEW_S * canonical.US_PER_S:
                 raise LedgerError(f"entry time {entry.time} is more than {MAX_SKEW_S} s before the "
                                   f"last entry's time {self.time}")
         seq = self.seq + 1

@@ -141,12 +141,11 @@ def breaker_status(ledger: Any, conn: Connection, asset: str, now: str,
         ledger.current_price(asset)
     except PriceUnavailableError as exc:
         return False, f"oracle quorum failed for {asset}: {exc}"
-    t_now = canonical.time_to_epoch(now)
     last = conn.execute(select(price_t.c.time).where(price_t.c.asset == asset)
                         .order_by(price_t.c.seq.desc()).limit(1)).scalar()
-    if last is not None and t_now - canonical.time_to_epoch(last) > max_age:
+    if last is not None and canonical.time_to_us(now) - canonical.time_to_us(last) > max_age * canonical.US_PER_S:
         return False, f"the last {asset} price ({last}) is older than {max_age} s"
-    since = canonical.epoch_to_time(t_now - window_s)
+    since = canonical.add_seconds(now, -window_s)
     prices = [int(p) for p in conn.execute(select(price_t.c.price_e8).where(
         price_t.c.asset == asset, price_t.c.time >= since)).scalars()]
     if len(prices) >= 2:

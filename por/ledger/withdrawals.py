@@ -44,7 +44,7 @@ def screen(tx: Tx, account: str, asset: str, amount: int, time: str) -> dict[str
     if flag_amount is not None and amount >= flag_amount:
         score += 50
         reasons.append(f"amount {fmt(amount)} is at or above the single-request review limit {fmt(flag_amount)}")
-    since = canonical.epoch_to_time(canonical.time_to_epoch(time) - DAY)
+    since = canonical.add_seconds(time, -DAY)
     w = withdrawal_t.c
     count, total = tx.conn.execute(select(func.count(), func.coalesce(func.sum(w.amount), 0)).where(
         w.account == account, w.requested_time >= since, w.status != "rejected")).one()
@@ -70,7 +70,7 @@ def screen(tx: Tx, account: str, asset: str, amount: int, time: str) -> dict[str
                            f"settled withdrawal {fmt(med)}")
     threshold = cfg.get("approval_threshold", {}).get(asset)
     needed = int(cfg.get("approvals_required", 2)) if threshold is not None and amount >= threshold else 0
-    available = canonical.epoch_to_time(canonical.time_to_epoch(time) + int(cfg.get("cooling_s", 0)))
+    available = canonical.add_seconds(time, int(cfg.get("cooling_s", 0)))
     return {"flagged": bool(reasons), "score": score, "reasons": reasons, "approvals_needed": needed,
             "available_time": available}
 

@@ -15,7 +15,6 @@ Steps, in order (each section that cannot be produced is listed in ``unavailable
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -452,7 +451,7 @@ def _withdrawal_tables(ledger: Any, now: str) -> list[Table]:
     stats = ledger.withdrawal_stats(now=now)
     counts = tuple((status, int(stats[status]), meaning) for status, meaning in WITHDRAWAL_COUNTS)
     ages = stats["queue_ages"]
-    age_rows = tuple((q, what, int(ages[q]["count"]), math.floor(ages[q]["oldest_s"]), math.floor(ages[q]["mean_s"]))
+    age_rows = tuple((q, what, int(ages[q]["count"]), int(ages[q]["oldest_s"]), int(ages[q]["mean_s"]))
                      for q, what in WITHDRAWAL_QUEUES)
     return [
         Table("withdrawals", "Withdrawal activity", (

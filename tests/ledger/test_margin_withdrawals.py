@@ -7,15 +7,15 @@ import time
 import pytest
 
 from por.errors import CircuitBreakerError, InsufficientFundsError, LedgerError, PermissionDeniedError
-from por.ledger.canonical import epoch_to_time
+from por.ledger.canonical import US_PER_S, us_to_time
 
 from .conftest import World
 
-T0 = time.time() + 3600  # later than every entry the world fixture writes (at the current time)
+T0 = (int(time.time()) + 3600) * US_PER_S  # later than every entry the world fixture writes (at the current time)
 
 
-def t(s: float) -> str:
-    return epoch_to_time(T0 + s)
+def t(s: int) -> str:
+    return us_to_time(T0 + s * US_PER_S)
 
 
 def _margin(world: World) -> None:
@@ -76,6 +76,7 @@ def test_withdrawal_flow(world: World) -> None:
     _, flagged = led.request_withdrawal(op, "bob:cash", "USD", 45_000, "iban:b", time=t(2))
     _ws = {w["id"]: w for w in led.withdrawals()}
     assert _ws[small]["status"] == "approved" and _ws[big]["status"] == "pending"
+    assert _ws[small]["available_time"] == t(3600)  # cooling ends on the exact microsecond
     assert _ws[flagged]["status"] == "pending"  # under the flag limit
     _, flagged = led.request_withdrawal(op, "alice:cash", "USD", 60_000, "iban:a", time=t(3))
     w = {x["id"]: x for x in led.withdrawals()}[flagged]
@@ -96,6 +97,20 @@ def test_withdrawal_flow(world: World) -> None:
     assert paid == [small, big]  # within the 50,000 batch cap, first come first served
     stats = led.withdrawal_stats(now=t(5000))
     assert stats["settled"] == 2 and stats["rejected"] == 1 and stats["ever_flagged"] == 1
-    assert stats["pending"] == 1 and stats["queue_ages"]["pending"]["oldest_s"] == pytest.approx(4998)
+    assert stats["pending"] == 1 and stats["queue_ages"]["pending"]["oldest_s"] == 4998
     assert led.balance("alice:cash")["USD"] == {"main": 70_000, "held": 0}
     assert led.verify().ok
+
+
+def test_entry_times_are_whole_microseconds() -> None:
+    """Windows computed from signed entry times land on the exact microsecond (no float seconds)."""
+    from por.ledger.canonical import add_seconds, time_to_us
+
+    for s in ("1970-01-01T00:00:00.000000Z", "2026-11-25T23:59:59.999999Z", "9999-12-31T23:59:59.999999Z",
+              "2000-02-29T12:00:00.000001Z"):
+        assert us_to_time(time_to_us(s)) == s
+    late = "2262-04-11T23:47:16.854775Z"  # float seconds here carry ~0.5 µs of error
+    assert time_to_us(late) == 9_223_372_036_854_775
+    assert add_seconds(late, 86_400) == "2262-04-12T23:47:16.854775Z"
+    assert add_seconds("2026-03-01T00:00:00.000000Z", -86_400) == "2026-02-28T00:00:00.000000Z"
+    assert time_to_us(add_seconds(late, -3600)) == time_to_us(late) - 3600 * US_PER_S
