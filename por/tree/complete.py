@@ -1,9 +1,9 @@
-"""Completeness: the tree holds exactly the ledger's accounts, and nothing else (docs/protocol.md §3.13).
+"""Completeness: the tree holds exactly the ledger's accounts, and nothing else (docs/protocol.md §7.13).
 
 The auditor with ledger access gets the ledger's snapshot rows at the cut-off and the epoch master
 secret. From them alone (never from the operator's private files) every leaf of the tree is
 predictable: the shuffle places the N accounts and the 2^H − N padding leaves at their positions
-(§3.3), and each leaf's id and columns follow from its secret and its values (zero for padding).
+(§7.3), and each leaf's id and columns follow from its secret and its values (zero for padding).
 :func:`verify_completeness` recomputes every leaf and compares it with the store's level 0:
 
 - ``completeness.count``    the rows are usable (well-formed, no account twice), N ≤ 2^H, and the

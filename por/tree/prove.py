@@ -1,5 +1,5 @@
 """Prove a built liabilities tree: every ``node-range`` block and ``collateral`` proof
-(docs/protocol.md §3.5, §3.8, §3.9, §3.12).
+(docs/protocol.md §7.5, §7.8, §7.9, §7.12).
 
 :func:`prove_tree` is the pipeline's ``prove`` stage, separate from the ``build`` stage
 (:func:`por.tree.build_tree` with ``range_proofs=False``). It reads what the build left:

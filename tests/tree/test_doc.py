@@ -1,4 +1,4 @@
-"""docs/protocol.md §3.14: the test vector in the normative text is what the code computes."""
+"""docs/protocol.md §7.14: the test vector in the normative text is what the code computes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 
 
 def _vector() -> dict[str, str]:
-    text = DOC.read_text().split("### 3.14", 1)[1]
+    text = DOC.read_text().split("### 7.14", 1)[1]
     return {m.group(1).strip(): m.group(2) for m in re.finditer(r"^\| ([^|]+) \| `([0-9a-f]+)` \|$", text, re.M)}
 
 
