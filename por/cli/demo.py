@@ -30,8 +30,18 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
     t0 = time.perf_counter()
     d = Path(directory)
     con.print(f"[bold]por demo[/] in {d.resolve()}")
+    phases: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        phases[name] = now - mark
+        mark = now
+
     with _status(con, quiet, "ledger: writing the synthetic clients' activity (signed journal entries)…"):
         s = setup(d, clients, seed)
+    lap("ledger")
     ws = s.workspace
     con.print(("created" if s.created else "reusing") + f" a SQLite ledger with {s.clients} synthetic clients "
               f"(cash and margin accounts in USD, AAPL, MSFT; trades on margin; withdrawals)")
@@ -39,6 +49,7 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
     with progress_display(not quiet) as report:
         pipe = Pipeline(ws, executor=ex, progress=report)
         pipe.run()
+    lap("epoch")
     eid = pipe.epoch_id
     bundle = ws.bundle_dir(eid)
     proofs = sorted(ws.client_proofs_dir(eid).glob("*.json"))
@@ -47,6 +58,7 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
     # the client
     one = next((p for p in proofs[:50] if '"collateral":{' in p.read_text()), proofs[0])  # one with margin debt
     client = verify_inclusion(one, bundle=bundle, operator_key=str(op_pub))
+    lap("client")
     # the auditor
     published = ws.published()
     previous = ws.bundle_dir(published[-2]) if len(published) > 1 else None
@@ -55,9 +67,11 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
         auditor = verify_bundle(bundle, operator_key=str(op_pub), previous=previous, ledger_url=ws.db_url,
                                 master_secret=(ws.private_dir(eid) / "master.secret").read_bytes(),
                                 auditor_openings=openings if openings.exists() else None, executor=ex)
+    lap("auditor")
     # the regulator
     with _status(con, quiet, "regulator: collecting and exporting the report (JSON, CSV, XLSX, PDF)…"):
         verified, written = _regulator_report(ws, eid, published, bundle, auditor)
+    lap("regulator")
     reports = written[0].parent
 
     table = Table(title=f"epoch {eid}: who verified what")
@@ -79,7 +93,8 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
     con.print(f"public bundle:     {bundle}\nclient proofs:     {ws.client_proofs_dir(eid)} ({len(proofs)} files, private)\n"
               f"regulator report:  {reports}\nverify yourself:   por verify inclusion {one} --bundle {bundle} "
               f"--operator-key {op_pub}\n                   por audit verify {bundle} --operator-key {op_pub}")
-    con.print(f"done in {time.perf_counter() - t0:.1f} s")
+    con.print(f"done in {time.perf_counter() - t0:.1f} s ("
+              + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()) + ")")
     if not (client.ok and auditor.ok):
         raise SystemExit(1)
 

@@ -14,7 +14,8 @@ Steps (each a check id prefix; a step that cannot run is a failed check, never a
 10. ``ledger-log``   the log root and its consistency proof from the previous epoch's root
 11. ``completeness`` (with ledger access and the master secret) every client account at the cut-off
                      is in the tree with its balance, and nothing else is; the manifest's reserves
-                     configuration is the ledger's governed one at the cut-off entry
+                     configuration is the ledger's governed one at the cut-off entry, and the
+                     bundle's keyring is the ledger's members at or after it
 """
 
 from __future__ import annotations
@@ -336,6 +337,7 @@ def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, m
         owners = {a["id"]: a["owner"] for a in led.accounts()}
         keep, rows = client_rows(snap.rows(), owners, len(cols))
         _governed_config(res, led, m)
+        _governed_keyring(res, led, m, path)
     want = [[c["asset"], c["kind"]] for c in m["columns"]]
     if [cols[i] for i in keep] != want:
         res.failed("completeness.columns", f"the ledger's non-zero columns at seq {m['journal_seq']} are "
@@ -373,6 +375,45 @@ def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
     which = sorted(a for a in set(assets[0]) | set(assets[1]) if assets[0].get(a) != assets[1].get(a))
     res.failed("completeness.reserves-config", f"the manifest's reserves_config differs from the ledger's governed "
                f"configuration at entry {seq} (fields {differ}" + (f", assets {which}" if which else "") + ")")
+
+
+def _governed_keyring(res: Result, led: Any, m: dict[str, Any], path: Path) -> None:
+    """The bundle's ``keyring.json`` is the ledger's members as they stood at the cut-off entry or
+    after a later membership entry (the pipeline reads it between snapshot and seal).
+
+    Why: without this the trust in custodian and oracle keys rests on the operator's word alone; an
+    operator could list a BLS key of its own for a custodian and sign the reserves itself.
+    """
+    from por.reserves.keyring import Keyring
+    from por.reserves.ledger_adapter import keyring_from_members
+
+    check = "completeness.keyring"
+    seq = int(m["journal_seq"])
+    try:
+        published = Keyring.from_dict(_read_json(path, "keyring.json")).to_dict()
+    except _MALFORMED as exc:
+        res.failed(check, f"keyring.json is not a keyring ({exc.__class__.__name__}: {exc}), so it cannot be "
+                   "the ledger's members")
+        return
+    history = led.member_history()
+    before = [h for h in history if h[0] <= seq]
+    states = before[-1:] + [h for h in history if h[0] > seq]
+    if not states:
+        res.failed(check, f"the ledger has no membership entries up to entry {seq}")
+        return
+    for at, members in states:
+        if keyring_from_members(members).to_dict() == published:
+            res.passed(check, f"keyring.json is the ledger's members as of entry {at} "
+                       f"(cut-off entry {seq}; {len(members)} members)")
+            return
+    mine = {d["id"]: d for d in published.get("members", [])}
+    theirs = {d["id"]: d for d in keyring_from_members(states[0][1]).to_dict().get("members", [])}
+    extra = sorted(set(mine) - set(theirs))
+    missing = sorted(set(theirs) - set(mine))
+    changed = sorted(k for k in set(mine) & set(theirs) if mine[k] != theirs[k])
+    res.failed(check, f"keyring.json is not the ledger's members at entry {seq} or after any later "
+               f"membership entry (against entry {states[0][0]}: not in the ledger {extra}, missing "
+               f"{missing}, roles or keys differ {changed})")
 
 
 def _is_member(keyring: Any, sig: dict[str, Any], role: str, *, required: bool = False) -> bool:

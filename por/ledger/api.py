@@ -241,6 +241,31 @@ class Ledger:
                     for r in conn.execute(select(member_t).order_by(member_t.c.id))]
         return self._read(q)
 
+    def member_history(self) -> list[tuple[int, list[dict[str, Any]]]]:
+        """The members (as :meth:`members` lists them) after each membership entry, oldest first:
+        ``[(seq, members), ...]`` from the genesis entry on, replayed from the journal.
+
+        Why: a bundle's keyring is judged against the members the governors had admitted at or
+        after the epoch's cut-off, not against whatever the member table holds today.
+        """
+        types = ("genesis", "member.add", "member.roles", "member.revoke", "member.rotate", "member.bls")
+
+        def q(conn: Connection) -> list[tuple[int, list[dict[str, Any]]]]:
+            gov = Governance()
+            out: list[tuple[int, list[dict[str, Any]]]] = []
+            rows = conn.execute(select(journal_t.c.seq, journal_t.c.type, journal_t.c.body, journal_t.c.sigs)
+                                .where(journal_t.c.type.in_(types)).order_by(journal_t.c.seq))
+            for r in rows:
+                sigs = [(str(x["by"]), str(x["sig"])) for x in canonical.loads(r.sigs.encode("utf-8"))]
+                entry = Entry.from_bytes(r.body.encode("utf-8"), sigs)
+                if r.type == "genesis":
+                    gov.apply_genesis(entry)
+                else:
+                    gov.apply(entry, int(r.seq))
+                out.append((int(r.seq), [gov.members[k].to_dict() for k in sorted(gov.members)]))
+            return out
+        return self._read(q)
+
     def config(self) -> dict[str, Any]:
         def q(conn: Connection) -> dict[str, Any]:
             return {r.key: json.loads(r.value) for r in conn.execute(select(config_t))}

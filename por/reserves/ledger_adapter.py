@@ -3,8 +3,8 @@
 Everything in ``por.reserves`` works on plain data (keyrings, configurations, files); this module
 reads that data out of a :class:`por.ledger.api.Ledger` and plugs the oracle quorum into the ledger:
 
-- :func:`keyring_from_ledger`: members, roles, Ed25519 keys, BLS keys with proofs of possession and
-  revocation status, as a :class:`Keyring` (the PoP is re-verified by the keyring, not trusted);
+- :func:`keyring_from_ledger` / :func:`keyring_from_members`: members, roles, Ed25519 keys, BLS keys
+  with proofs of possession and revocation status, as a :class:`Keyring` (the PoP is re-verified by the keyring, not trusted);
 - :func:`reserves_config` / :func:`set_reserves_config`: the reserve policy and oracle settings per
   asset, held as the governed configuration entry ``reserves`` (``config.set``, governor quorum);
 - :func:`install_price_source`: the quorum median of signed price reports as the ledger's
@@ -34,8 +34,14 @@ COLLECT_ENTRY = "reserves.collect"
 
 def keyring_from_ledger(ledger: Any) -> Keyring:
     """The ledger's members as a keyring (revoked members keep their entry, marked revoked)."""
+    return keyring_from_members(ledger.members())
+
+
+def keyring_from_members(members: Iterable[dict[str, Any]]) -> Keyring:
+    """Member records as :meth:`Ledger.members` gives them (or one state of
+    :meth:`Ledger.member_history`) as a keyring."""
     out = []
-    for m in ledger.members():
+    for m in members:
         d = {"id": m["id"], "roles": list(m.get("roles") or []), "bls_public_key": m.get("bls_public_key"),
              "bls_pop": m.get("bls_pop"), "ed25519_public_key": m.get("ed25519"),
              "revoked_at": None if m.get("status", "active") == "active" else f"ledger seq {m.get('updated_seq')}"}

@@ -404,6 +404,7 @@ def _prove_into(
         ex, owned = get_executor(executor, work=size, threshold=1 << 8)
         try:
             top_open: dict[int, tuple[list[tuple[int, ...]], list[tuple[int, ...]]]] = {}
+            report("proofs", len(done), n_units)  # the bar shows from the start, not after the first unit
             for i, res in enumerate(ex.map(prove_unit, units())):
                 u = res.start >> bits
                 if u not in done:

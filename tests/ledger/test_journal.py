@@ -158,3 +158,31 @@ def test_config_at_replays_the_governed_settings_at_a_sequence(db) -> None:  # t
         assert "reserves" not in led.config_at(r3.seq)
     finally:
         led.close()
+
+
+def test_member_history_replays_membership_at_each_entry(db) -> None:  # type: ignore[no-untyped-def]
+    """``member_history()``: the members after every membership entry, equal to the member table at
+    that point; later roles, rotations and revocations do not rewrite earlier states."""
+    led = db.open()
+    try:
+        w = build_world(led)
+        govs = [w.op, w.au]
+        before = led.members()
+        r1 = led.set_roles(govs, "clerk", ["regulator", "approver"])
+        r2 = led.rotate_key(govs, "bank", keys.public_key_hex(keys.from_seed("test/bank-2")))
+        after_rotate = led.members()
+        led.deposit(w.op, "alice:cash", "USD", 5)  # not a membership entry: no new state
+        r3 = led.revoke_member(govs, "clerk")
+        history = led.member_history()
+        seqs = [s for s, _ in history]
+        assert seqs == sorted(seqs) and seqs[0] == 1 and seqs[-3:] == [r1.seq, r2.seq, r3.seq]
+        states = dict(history)
+        assert states[seqs[-4]] == before
+        clerk = {s: next(m for m in ms if m["id"] == "clerk") for s, ms in history[-3:]}
+        assert clerk[r1.seq]["roles"] == ["approver", "regulator"] and clerk[r1.seq]["status"] == "active"
+        assert states[r2.seq] == after_rotate
+        assert clerk[r3.seq]["status"] == "revoked" and states[r3.seq] == led.members()
+        bank = {s: next(m for m in ms if m["id"] == "bank")["ed25519"] for s, ms in history[-4:]}
+        assert bank[seqs[-4]] != bank[r2.seq] == keys.public_key_hex(keys.from_seed("test/bank-2"))
+    finally:
+        led.close()
