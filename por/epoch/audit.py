@@ -15,7 +15,8 @@ Steps (each a check id prefix; a step that cannot run is a failed check, never a
 11. ``completeness`` (with ledger access and the master secret) every client account at the cut-off
                      is in the tree with its balance, and nothing else is; the manifest's reserves
                      configuration is the ledger's governed one at the cut-off entry, and the
-                     bundle's keyring is the ledger's members at or after it
+                     bundle's keyring is the ledger's members at or after it, and the published log
+                     root is the ledger's at that entry
 """
 
 from __future__ import annotations
@@ -338,6 +339,7 @@ def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, m
         keep, rows = client_rows(snap.rows(), owners, len(cols))
         _governed_config(res, led, m)
         _governed_keyring(res, led, m, path)
+        _ledger_log_root(res, led, m)
     want = [[c["asset"], c["kind"]] for c in m["columns"]]
     if [cols[i] for i in keep] != want:
         res.failed("completeness.columns", f"the ledger's non-zero columns at seq {m['journal_seq']} are "
@@ -375,6 +377,20 @@ def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
     which = sorted(a for a in set(assets[0]) | set(assets[1]) if assets[0].get(a) != assets[1].get(a))
     res.failed("completeness.reserves-config", f"the manifest's reserves_config differs from the ledger's governed "
                f"configuration at entry {seq} (fields {differ}" + (f", assets {which}" if which else "") + ")")
+
+
+def _ledger_log_root(res: Result, led: Any, m: dict[str, Any]) -> None:
+    """The published ledger-log position is the ledger's own transparency-log root at the cut-off
+    entry (the bundle's consistency proof only links published roots to each other)."""
+    seq = int(m["journal_seq"])
+    log = m.get("ledger_log")
+    size, root = led.log_root(seq)
+    if isinstance(log, dict) and log.get("size") == seq == size and log.get("root") == root:
+        res.passed("completeness.ledger-log", f"the published log root at size {size} is the ledger's ({root[:16]}…)")
+        return
+    got = (log.get("size"), log.get("root")) if isinstance(log, dict) else log
+    res.failed("completeness.ledger-log", f"the published ledger log position {got} is not the ledger's at entry "
+               f"{seq} (size {size}, root {root})")
 
 
 def _governed_keyring(res: Result, led: Any, m: dict[str, Any], path: Path) -> None:

@@ -1,6 +1,7 @@
 """With ledger access, the auditor checks that the bundle's keyring is the ledger's governed members
-(as of the cut-off entry or a later membership entry): ``completeness.keyring``. Without it the
-custodian and oracle keys would rest on the operator's word alone."""
+(as of the cut-off entry or a later membership entry): ``completeness.keyring``; without it the
+custodian and oracle keys would rest on the operator's word alone. And that the published ledger-log
+root is the ledger's own at the cut-off: ``completeness.ledger-log``."""
 
 from __future__ import annotations
 
@@ -109,3 +110,29 @@ def test_a_member_admitted_after_the_epoch_does_not_fail_it(demo: Demo, tmp_path
     res = _audit(root, demo.bundle(EPOCH), demo)
     check = _check(res, "completeness.keyring")
     assert check.ok, [str(c) for c in res.failures]
+
+
+def test_published_log_root_is_the_ledgers(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
+    """``completeness.ledger-log``: a re-signed manifest whose log root is another history's fails
+    against the ledger (alone, a first epoch has nothing to be inconsistent with)."""
+    from por.epoch.audit import verify_bundle
+    from por.epoch.bundle import Manifest
+
+    res = _audit(demo.root, demo.bundle(EPOCH), demo)
+    assert _check(res, "completeness.ledger-log").ok
+
+    bundle = copy_bundle(demo.bundle(EPOCH), tmp_path)
+    m = Manifest.read(bundle)
+    fake = "ab" * 32
+    m.signed["ledger_log"]["root"] = fake
+    doc = json.loads((bundle / "ledger-log.json").read_text())
+    doc["root"] = fake
+    (bundle / "ledger-log.json").write_text(json.dumps(doc))
+    m.write(bundle)
+    resign(bundle, demo.root / "keys" / "operator.key")
+    alone = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+    assert alone.ok, [str(c) for c in alone.failures]
+    res = _audit(demo.root, bundle, demo)
+    check = _check(res, "completeness.ledger-log")
+    assert not check.ok and fake in check.message
+    assert [c.id for c in res.failures] == ["completeness.ledger-log"]
