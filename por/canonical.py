@@ -31,6 +31,24 @@ def dumps(obj: Any) -> bytes:
                       allow_nan=False).encode("utf-8")
 
 
+def parse_json(data: bytes | str) -> Any:
+    """Any JSON document from untrusted input; every way it can be unusable is an
+    :class:`EncodingError` (a ``ValueError``): not UTF-8, not JSON, an integer of more than 4,300
+    digits, nesting deeper than the interpreter's recursion limit. Floats parse (use :func:`loads`
+    for signed documents)."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        return json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise EncodingError("not UTF-8") from exc
+    except json.JSONDecodeError as exc:
+        raise EncodingError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except ValueError as exc:  # e.g. an integer beyond int_max_str_digits
+        raise EncodingError(f"unusable JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise EncodingError("JSON nested too deeply") from exc
+
+
 def loads(data: bytes, *, require_canonical: bool = False) -> Any:
     """Parse JSON; floats are refused (parse_float raises) and, if asked, non-canonical bytes too."""
     def no_float(s: str) -> Any:
@@ -46,7 +64,17 @@ def loads(data: bytes, *, require_canonical: bool = False) -> Any:
         raise EncodingError("not UTF-8") from exc
     except json.JSONDecodeError as exc:
         raise EncodingError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
-    if require_canonical and dumps(obj) != data:
+    except EncodingError:
+        raise
+    except ValueError as exc:  # e.g. an integer beyond int_max_str_digits
+        raise EncodingError(f"unusable JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise EncodingError("JSON nested too deeply") from exc
+    try:
+        canonical = not require_canonical or dumps(obj) == data
+    except RecursionError as exc:
+        raise EncodingError("JSON nested too deeply") from exc
+    if not canonical:
         raise EncodingError("JSON is not in canonical form (sorted keys, no whitespace)")
     return obj
 
@@ -54,6 +82,6 @@ def loads(data: bytes, *, require_canonical: bool = False) -> Any:
 def read_json_file(path: str | Path, what: str) -> Any:
     """A JSON document from a file, or a UsageError naming ``what`` and the file (exit status 2)."""
     try:
-        return json.loads(Path(path).read_text())
+        return parse_json(Path(path).read_bytes())
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read {what} {path}: {exc}") from exc

@@ -73,6 +73,11 @@ def main(argv: list[str] | None = None) -> Any:
             raise
         click.echo(f"error: {exc.diagnostics()}", err=True)
         sys.exit(2 if isinstance(exc, UsageError) else 1)
+    except RecursionError:  # a last guard: readers turn deep nesting into EncodingError themselves
+        if verbose:
+            raise
+        click.echo("error: the input is nested too deeply to be read", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,6 +19,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from por.canonical import parse_json
 from por.cli._output import console, print_json, print_result
 from por.errors import EncodingError, PorError, PriceError, UsageError
 from por.reserves import attestation as A
@@ -62,7 +63,7 @@ def _epoch(ctx_file: str | None, epoch_id: str | None, nonce: str | None, start:
            end: str | None) -> EpochContext | None:
     if ctx_file:
         try:
-            return EpochContext.from_dict(json.loads(Path(ctx_file).read_text()))
+            return EpochContext.from_dict(parse_json(Path(ctx_file).read_bytes()))
         except ValueError as exc:
             raise UsageError(f"cannot read epoch context {ctx_file}: {exc}") from exc
     if epoch_id or nonce:
@@ -341,7 +342,7 @@ def reserves_coverage(config: str, keys: str, liabilities: str, att_files: tuple
     if ctx is None:
         raise UsageError("coverage needs the epoch: --epoch-context, or --epoch/--nonce/--window-*")
     try:
-        raw = json.loads(Path(liabilities).read_text())
+        raw = parse_json(Path(liabilities).read_bytes())
         liab = {a: (int(v["equity"]), int(v.get("debt", 0))) for a, v in raw.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"cannot read liabilities {liabilities}: {exc}") from exc

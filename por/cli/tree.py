@@ -19,6 +19,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from por.canonical import parse_json
 from por.cli._output import print_json, print_result
 from por.errors import TreeError, UsageError
 from por.tree import (
@@ -51,7 +52,7 @@ def _json_arg(value: str | None, what: str) -> dict[str, int] | None:
         return None
     try:
         text = Path(value).read_text() if Path(value).is_file() else value
-        data = json.loads(text)
+        data = parse_json(text)
         return {str(k): int(v) for k, v in data.items()}
     except (ValueError, AttributeError, TypeError) as exc:
         raise UsageError(f"{what}: expected a JSON object of integers (or a file holding one): {exc}") from None
@@ -172,7 +173,7 @@ def verify(store: str, expected: str | None, prices: str | None, haircuts: str |
     exp: Any = None
     if expected:
         try:
-            exp = json.loads(Path(expected).read_text())
+            exp = parse_json(Path(expected).read_bytes())
         except ValueError as exc:
             raise UsageError(f"{expected}: not JSON ({exc})") from None
     ex: Any = SerialExecutor() if workers == 1 else (LocalExecutor(workers) if workers else None)
@@ -218,14 +219,14 @@ def verify_proof(proof_file: str, root_hash: str | None, expected: str | None, e
     root_cols = None
     if expected:
         try:
-            info = TreeInfo.from_dict(json.loads(Path(expected).read_text()))
+            info = TreeInfo.from_dict(parse_json(Path(expected).read_bytes()))
         except ValueError as exc:
             raise UsageError(f"{expected}: not JSON ({exc})") from None
         root_hash = root_hash or info.root_hash
         root_cols = list(info.root)
         epoch_id = epoch_id or info.epoch_id
     try:
-        data: Any = json.loads(Path(proof_file).read_text())
+        data: Any = parse_json(Path(proof_file).read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
         res = Result("client inclusion proof")
         res.failed("client.format", f"{proof_file} is not valid JSON ({exc})")

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from por.canonical import parse_json
 from por.epoch.bundle import Manifest, check_files
 from por.errors import PorError
 from por.verify.result import Result
@@ -37,7 +38,7 @@ _MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexEr
 
 def _read_json(bundle: Path, name: str) -> Any:
     try:
-        return json.loads((bundle / name).read_text())
+        return parse_json((bundle / name).read_bytes())
     except FileNotFoundError:
         raise PorError(f"{name} is missing from the bundle") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -263,7 +264,7 @@ def verify_bundle(
         from por.reserves.solvency import verify_solvency
 
         doc = _read_json(path, "solvency.json")
-        openings = json.loads(Path(auditor_openings).read_text())["openings"] if auditor_openings else {}
+        openings = parse_json(Path(auditor_openings).read_bytes())["openings"] if auditor_openings else {}
         cols = [(c["asset"], c["kind"]) for c in m["columns"]]
         roots = m["tree"]["root"]
         for asset in sorted({a for a, _ in cols}):

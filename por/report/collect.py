@@ -14,7 +14,6 @@ Steps, in order (each section that cannot be produced is listed in ``unavailable
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from por.canonical import parse_json
 from por.errors import PorError, ReportError
 from por.report.model import RATIO_DIGITS, Cell, Column, EpochVerification, ReportData, Table
 from por.report.stress import (
@@ -146,7 +146,7 @@ class _Epoch:
 def _read_signed(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     mpath = path / "manifest.json"
     try:
-        doc = json.loads(mpath.read_bytes())
+        doc = parse_json(mpath.read_bytes())
     except OSError as exc:
         return None, f"{mpath}: {exc.strerror or exc}"
     except (ValueError, UnicodeDecodeError) as exc:

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from por.canonical import parse_json
 from por.errors import ReportError
 from por.report.model import Cell, ReportData, Table
 
@@ -25,7 +26,7 @@ EXCEL_EXACT = 2**53  # integers at or beyond this are written as text (Excel kee
 def schema() -> dict[str, Any]:
     """The published JSON Schema of ``por-report/1`` (``por/report/report-v1.schema.json``)."""
     text = resources.files("por.report").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return parse_json(text)  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------------------------------

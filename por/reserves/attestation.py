@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from por import PROTOCOL
+from por.canonical import parse_json
 from por.crypto import bls
 from por.errors import EncodingError, UsageError
 
@@ -225,7 +226,7 @@ class Attestation:
     @classmethod
     def from_json(cls, text: str | bytes) -> Attestation:
         try:
-            return cls.from_dict(json.loads(text))
+            return cls.from_dict(parse_json(text))
         except ValueError as exc:
             if isinstance(exc, EncodingError):
                 raise

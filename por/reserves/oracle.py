@@ -24,7 +24,6 @@ key the oracle member holds (``scheme`` says which). A report file (``por-price-
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +34,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from por.canonical import parse_json
 from por.crypto import bls
 from por.errors import EncodingError, PorError, PriceError, UsageError
 from por.reserves.attestation import AMOUNT_BYTES, _text, format_time, lp, parse_time
@@ -103,7 +103,7 @@ class SignedReport:
     @classmethod
     def load(cls, path: str | Path) -> SignedReport:
         try:
-            return cls.from_dict(json.loads(Path(path).read_text()))
+            return cls.from_dict(parse_json(Path(path).read_bytes()))
         except (OSError, ValueError) as exc:
             if isinstance(exc, PorError):
                 raise

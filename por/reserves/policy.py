@@ -29,14 +29,13 @@ structured :class:`por.verify.result.Result`. Its steps, in order (the first tha
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from por.canonical import read_json_file
+from por.canonical import parse_json, read_json_file
 from por.crypto import bls
 from por.errors import EncodingError, PorError, UsageError
 from por.reserves.attestation import Attestation, parse_time
@@ -102,7 +101,7 @@ def policies_from_dict(d: Any) -> dict[str, ReservePolicy]:
 
 def load_policies(path: str | Path) -> dict[str, ReservePolicy]:
     try:
-        return policies_from_dict(json.loads(Path(path).read_text()))
+        return policies_from_dict(parse_json(Path(path).read_bytes()))
     except (OSError, ValueError) as exc:
         if isinstance(exc, PorError):
             raise

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from por.canonical import parse_json
 from por.crypto.scalar import R
 from por.errors import PorError, TreeError, UsageError
 from por.parallel import Executor, close_executor, get_executor
@@ -253,7 +254,7 @@ def discard_work(out: Path | str) -> None:
 
 
 def _read_meta(db: sqlite3.Connection) -> dict[str, Any]:
-    return {key: json.loads(v) for key, v in db.execute("SELECT key, value FROM meta")}
+    return {key: parse_json(v) for key, v in db.execute("SELECT key, value FROM meta")}
 
 
 def _same_build(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from por.canonical import parse_json
 from por.errors import TreeError
 
 STORE_FORMAT = "por-tree-store/1"
@@ -111,7 +112,7 @@ class TreeStore:
         except sqlite3.Error as exc:
             raise TreeError(f"tree store {self.path} is not a readable SQLite tree store: {exc}") from None
         try:
-            self.meta: dict[str, Any] = {k: json.loads(v) for k, v in rows}
+            self.meta: dict[str, Any] = {k: parse_json(v) for k, v in rows}
         except (TypeError, ValueError) as exc:
             raise TreeError(f"tree store meta is not valid JSON: {exc}") from None
         fmt = self.meta.get("format")
@@ -250,7 +251,7 @@ class Accounts:
             raise TreeError(f"private accounts file {self.path} does not exist")
         try:
             self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            self.meta = {a: json.loads(b) for a, b in self.db.execute("SELECT key, value FROM meta")}
+            self.meta = {a: parse_json(b) for a, b in self.db.execute("SELECT key, value FROM meta")}
         except (sqlite3.Error, ValueError) as exc:
             raise TreeError(f"private accounts file {self.path} is unreadable: {exc}") from None
         if self.meta.get("format") != ACCOUNTS_FORMAT:
@@ -274,7 +275,7 @@ class Accounts:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo >= count or keys[lo * 32:(lo + 1) * 32] != sort_key or json.loads(ids)[lo] != account_id:
+        if lo >= count or keys[lo * 32:(lo + 1) * 32] != sort_key or parse_json(ids)[lo] != account_id:
             return None
         w = 8 * self.k
         return start + lo, unpack_u64(vals[lo * w:(lo + 1) * w])
@@ -283,7 +284,7 @@ class Accounts:
         """Every real account (position, account id, values), in position order."""
         w = 8 * self.k
         for start, vals, ids in self.db.execute("SELECT start, vals, ids FROM chunks ORDER BY start"):
-            for i, acct in enumerate(json.loads(ids)):
+            for i, acct in enumerate(parse_json(ids)):
                 if isinstance(acct, str):
                     yield start + i, acct, unpack_u64(vals[i * w:(i + 1) * w])
 
@@ -313,7 +314,7 @@ class Accounts:
         except sqlite3.Error as exc:
             raise TreeError(f"private accounts file: cannot read positions {start}..{end - 1}: {exc}") from None
         for s, c, v, ids in rows:
-            names = json.loads(ids)
+            names = parse_json(ids)
             if s > want or len(names) != c or not isinstance(v, bytes) or len(v) != c * w:
                 raise TreeError(f"private accounts file: damaged chunk at position {s}")
             lo, hi = max(want, s), min(end, s + c)

@@ -8,10 +8,10 @@ proof (``por.tree.verify_client_proof``). Never raises on malformed input.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from por.canonical import parse_json
 from por.epoch.audit import _int_map, _key_hex, load_keyring, operator_key_of
 from por.epoch.bundle import Manifest
 from por.errors import PorError
@@ -24,7 +24,7 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
     operator key, the bundle's keyring are read)."""
     res = Result(f"inclusion proof {Path(proof_path).name}")
     try:
-        proof: Any = json.loads(Path(proof_path).read_bytes())
+        proof: Any = parse_json(Path(proof_path).read_bytes())
     except FileNotFoundError:
         res.failed("client.file", f"{proof_path}: no such file")
         return res

@@ -508,3 +508,47 @@ def test_dropping_previous_does_not_skip_the_consistency_check(demo: Demo, tmp_p
     assert cp.returncode == 1
     failed = [c["id"] for c in json.loads(cp.stdout)["checks"] if not c["ok"]]
     assert "ledger-log.previous" in failed, failed
+
+
+# ---- hostile JSON: nesting and integers beyond what the parser takes -------------------------------
+HOSTILE = {
+    "deep": b"[" * 100_000 + b"]" * 100_000,  # segfaulted the CLI while py_ecc's 100,000 recursion limit held
+    "deep-object": b'{"a":' * 5_000 + b"1" + b"}" * 5_000,
+    "bigint": b'{"format":' + b"9" * 5_000 + b"}",  # beyond int_max_str_digits
+}
+
+
+@pytest.mark.parametrize("name", ["attestations.json", MANIFEST, "keyring.json"])
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_audit_cli_hostile_json(demo: Demo, tmp_path: Path, name: str, kind: str) -> None:
+    bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
+    (bundle / name).write_bytes(HOSTILE[kind])
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--json")
+    no_traceback(cp)
+    assert cp.returncode in ({1, 2} if name == MANIFEST else {1}), (cp.returncode, cp.stderr[-2000:])
+    if cp.returncode == 1:
+        doc = json.loads(cp.stdout)
+        assert any(name in c["message"] for c in doc["checks"] if not c["ok"]), doc
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_inclusion_cli_hostile_json(demo: Demo, sample_proofs: dict[str, Path], tmp_path: Path, kind: str) -> None:
+    p = tmp_path / "proof.json"
+    p.write_bytes(HOSTILE[kind])
+    cp = run_por("verify", "inclusion", p, "--bundle", demo.bundle("epoch-0001"),
+                 "--operator-key", demo.operator_pub, "--json")
+    no_traceback(cp)
+    assert cp.returncode == 1, (cp.returncode, cp.stderr[-2000:])
+    doc = json.loads(cp.stdout)
+    assert [c["id"] for c in doc["checks"] if not c["ok"]] == ["client.file"], doc
+
+
+def test_importing_the_crypto_layer_keeps_the_recursion_limit() -> None:
+    """py_ecc raises the limit to 100,000 on import; por.crypto puts it back (see its __init__)."""
+    import subprocess
+    import sys
+
+    code = "import sys; before = sys.getrecursionlimit(); import por.crypto.bls, por.epoch.audit; " \
+           "print(before, sys.getrecursionlimit())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == out[1] == "1000", out
