@@ -31,6 +31,28 @@ def dumps(obj: Any) -> bytes:
                       allow_nan=False).encode("utf-8")
 
 
+MAX_DOCUMENT_BYTES = 256 << 20  # no JSON document por reads is near this (a client proof is ~50 KB)
+
+
+def read_document(path: str | Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Why: a verifier must not hang or run out of memory on a bundle whose "file" is a device, a
+    FIFO or a huge file. Raises FileNotFoundError when missing, EncodingError (a ValueError) when
+    not a regular file or too large, OSError when unreadable.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(2, "No such file or directory", str(p))
+    if not p.is_file():
+        raise EncodingError(f"{p.name} is not a regular file")
+    with p.open("rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise EncodingError(f"{p.name} is larger than {limit} bytes")
+    return data
+
+
 def parse_json(data: bytes | str) -> Any:
     """Any JSON document from untrusted input; every way it can be unusable is an
     :class:`EncodingError` (a ``ValueError``): not UTF-8, not JSON, an integer of more than 4,300

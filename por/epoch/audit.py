@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from por.canonical import parse_json
+from por.canonical import parse_json, read_document
 from por.epoch.bundle import Manifest, check_files
 from por.errors import PorError
 from por.verify.result import Result
@@ -38,11 +38,11 @@ _MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexEr
 
 def _read_json(bundle: Path, name: str) -> Any:
     try:
-        return parse_json((bundle / name).read_bytes())
+        return parse_json(read_document(bundle / name))
     except FileNotFoundError:
         raise PorError(f"{name} is missing from the bundle") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PorError(f"{name} does not read as JSON ({exc.__class__.__name__})") from None
+    except (OSError, ValueError) as exc:  # EncodingError, UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise PorError(f"{name} does not read as JSON ({exc})") from None
 
 
 def _step(res: Result, check_id: str, fn: Callable[[], None]) -> None:
@@ -264,7 +264,7 @@ def verify_bundle(
         from por.reserves.solvency import verify_solvency
 
         doc = _read_json(path, "solvency.json")
-        openings = parse_json(Path(auditor_openings).read_bytes())["openings"] if auditor_openings else {}
+        openings = parse_json(read_document(auditor_openings))["openings"] if auditor_openings else {}
         cols = [(c["asset"], c["kind"]) for c in m["columns"]]
         roots = m["tree"]["root"]
         for asset in sorted({a for a, _ in cols}):

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from por import canonical
+from por.canonical import read_document
 from por.errors import BundleError, EncodingError
 
 MANIFEST = "manifest.json"
@@ -138,7 +139,7 @@ class Manifest:
         path = Path(directory) / MANIFEST
         if not path.is_file():
             raise BundleError(f"{path}: no manifest.json in the bundle directory")
-        return cls.from_bytes(path.read_bytes())
+        return cls.from_bytes(read_document(path))
 
 
 def list_files(directory: Path) -> dict[str, dict[str, Any]]:

@@ -202,7 +202,10 @@ def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None) 
             # 8. log root
             replayed_root = root_of_leaves(leaves)
             log = JournalLog(lambda: conn, cache=False)
-            stored_root = log.root_hex(last_seq)
+            try:
+                stored_root = log.root_hex(last_seq)
+            except (IndexError, ValueError, KeyError) as exc:  # rows missing under the log: no root to compare
+                stored_root = f"unavailable ({exc.__class__.__name__}: the stored leaves do not form a log of size {last_seq})"
             if stored_root != replayed_root:
                 f.add("ledger.log-root", f"log root over stored leaves {stored_root[:16]}... differs from the "
                                          f"root over recomputed leaves {replayed_root[:16]}...")

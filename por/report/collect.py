@@ -23,7 +23,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from por.canonical import parse_json
+from por.canonical import parse_json, read_document
 from por.errors import PorError, ReportError
 from por.report.model import RATIO_DIGITS, Cell, Column, EpochVerification, ReportData, Table
 from por.report.stress import (
@@ -146,7 +146,7 @@ class _Epoch:
 def _read_signed(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     mpath = path / "manifest.json"
     try:
-        doc = parse_json(mpath.read_bytes())
+        doc = parse_json(read_document(mpath))
     except OSError as exc:
         return None, f"{mpath}: {exc.strerror or exc}"
     except (ValueError, UnicodeDecodeError) as exc:

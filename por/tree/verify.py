@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -666,6 +667,10 @@ def verify_tree(
     except PorError as exc:
         res.failed("tree.store", f"damaged store: {exc}")
         return res
+    except (sqlite3.Error, TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        # a table dropped, a meta value of the wrong type...: still a failed check, never a crash
+        res.failed("tree.store", f"damaged store: {exc.__class__.__name__}: {exc}")
+        return res
     finally:
         st.close()
 
@@ -786,7 +791,7 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
                     use_p = prices if prices is not None else {a: int(v) for a, v in meta.get("prices", {}).items()}
                     use_h = haircuts_bps if haircuts_bps is not None else dict(meta.get("haircuts_bps", {}))
                     coeffs = collateral_coefficients(cols, use_p, use_h)
-                except (PorError, TypeError, ValueError) as exc:
+                except (PorError, TypeError, ValueError, AttributeError) as exc:
                     res.failed("tree.collateral", f"prices or haircuts unusable: {exc}")
                 else:
                     bad_pos = [p for p in positions if not 0 <= p < (1 << height)]

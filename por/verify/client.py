@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from por.canonical import parse_json
+from por.canonical import parse_json, read_document
 from por.epoch.audit import _int_map, _key_hex, load_keyring, operator_key_of
 from por.epoch.bundle import Manifest
 from por.errors import PorError
@@ -24,7 +24,7 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
     operator key, the bundle's keyring are read)."""
     res = Result(f"inclusion proof {Path(proof_path).name}")
     try:
-        proof: Any = parse_json(Path(proof_path).read_bytes())
+        proof: Any = parse_json(read_document(proof_path))
     except FileNotFoundError:
         res.failed("client.file", f"{proof_path}: no such file")
         return res
@@ -38,7 +38,7 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
     bdir = Path(bundle)
     try:
         if bdir.is_file():  # only the manifest: enough with a pinned operator key
-            manifest = Manifest.from_bytes(bdir.read_bytes())
+            manifest = Manifest.from_bytes(read_document(bdir))
             bdir = bdir.parent
         else:
             manifest = Manifest.read(bdir)

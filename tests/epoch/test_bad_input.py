@@ -552,3 +552,40 @@ def test_importing_the_crypto_layer_keeps_the_recursion_limit() -> None:
            "print(before, sys.getrecursionlimit())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == out[1] == "1000", out
+
+
+@pytest.mark.parametrize("name", ["solvency.json", MANIFEST])
+def test_audit_cli_device_or_fifo_instead_of_a_file(demo: Demo, tmp_path: Path, name: str) -> None:
+    """A bundle "file" that is /dev/zero (endless) or a FIFO (blocks on open) must fail, not hang or
+    exhaust memory."""
+    import os
+
+    for kind in ("devzero", "fifo"):
+        bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / kind)
+        (bundle / name).unlink()
+        if kind == "devzero":
+            (bundle / name).symlink_to("/dev/zero")
+        else:
+            os.mkfifo(bundle / name)
+        cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--json", timeout=120)
+        no_traceback(cp)
+        assert cp.returncode in ({1, 2} if name == MANIFEST else {1}), (kind, cp.returncode, cp.stderr[-2000:])
+        assert name in cp.stdout + cp.stderr
+
+
+def test_damaged_tree_store_tables_and_meta_are_failed_checks(demo: Demo, tmp_path: Path) -> None:
+    """A store without its range_proofs table, or with a meta value of the wrong JSON type: a failed
+    tree check from ``por tree verify`` and the auditor, never a traceback."""
+    import sqlite3
+
+    for what, sql in (("no-table", "DROP TABLE range_proofs"),
+                      ("meta-type", "UPDATE meta SET value = 'null' WHERE key = 'prices'")):
+        bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / what)
+        db = sqlite3.connect(bundle / "tree.sqlite")
+        db.execute(sql)
+        db.commit()
+        db.close()
+        cp = run_por("tree", "verify", bundle / "tree.sqlite", "--json")
+        no_traceback(cp)
+        assert cp.returncode == 1, (what, cp.returncode, cp.stderr[-2000:])
+        assert not json.loads(cp.stdout)["ok"]
