@@ -112,6 +112,14 @@ def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None) 
                     if seq != expect:
                         f.add("ledger.sequence", f"entry {expect} is missing (next is {seq})")
                     expect, last_seq = seq + 1, seq
+                    if not (isinstance(row.body, str) and isinstance(row.sigs, str) and isinstance(row.prev_hash, str)
+                            and isinstance(row.leaf_hash, (bytes, memoryview))):
+                        f.add("ledger.canonical", f"{name}: body, signatures, prev hash or leaf hash is missing "
+                                                  "or of the wrong type")
+                        stored_leaves.append(b"")
+                        leaves.append(b"\x00" * 32)
+                        prev = row.entry_hash
+                        continue
                     stored_leaves.append(bytes(row.leaf_hash))
                     body_b = row.body.encode("utf-8")
                     sigs_b = row.sigs.encode("utf-8")

@@ -123,13 +123,16 @@ def verify_file(path: str | Path, public: Ed25519PublicKey, signature: str | Pat
     sp = Path(signature) if signature is not None else sig_path(p)
     res = Result(f"report {p}")
     try:
-        data = p.read_bytes()
+        data = canonical.read_document(p)
     except OSError as exc:
         res.failed("report.read", f"{p}: {exc.strerror}")
         return res
+    except EncodingError as exc:
+        res.failed("report.read", f"{p}: {exc}")
+        return res
     res.passed("report.read", f"{p}: {len(data)} bytes")
     try:
-        raw = sp.read_bytes()
+        raw = canonical.read_document(sp)
         doc: Any = canonical.loads(raw.rstrip(b"\n"))
         if not isinstance(doc, dict):
             raise EncodingError("not a JSON object")

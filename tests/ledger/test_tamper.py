@@ -6,7 +6,7 @@ from sqlalchemy import text, update
 
 from por.ledger.tables import balance_t, journal_t, posting_t
 
-from .conftest import World
+from .conftest import World, build_world
 
 
 def _fail_messages(world: World) -> str:
@@ -58,3 +58,30 @@ def test_deleted_entry_row_is_named_not_a_crash(world: World) -> None:
         c.execute(journal_t.delete().where(journal_t.c.seq == r.seq))
     msg = _fail_messages(world)
     assert f"entry {r.seq} is missing" in msg and "ledger.log-root" in msg
+
+
+def test_null_body_is_a_failed_check_not_a_crash(sqlite_db) -> None:  # type: ignore[no-untyped-def]
+    """A journal row whose body was nulled behind the ledger's back (SQLite lets a rewritten schema
+    drop the NOT NULL; PostgreSQL would refuse): ``ledger.canonical`` names the entry."""
+    import sqlite3
+
+    led = sqlite_db.open()
+    try:
+        world = build_world(led)
+        r = led.transfer(world.op, "alice:cash", "bob:cash", "USD", 700)
+        path = led.engine.url.database
+        led.engine.dispose()
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute("UPDATE sqlite_master SET sql = replace(sql, 'body TEXT NOT NULL', 'body TEXT') "
+                   "WHERE name = 'ledger_journal'")
+        db.commit()
+        db.close()
+        db = sqlite3.connect(path)
+        db.execute("UPDATE ledger_journal SET body = NULL WHERE seq = ?", (r.seq,))
+        db.commit()
+        db.close()
+        msg = _fail_messages(world)
+        assert f"entry {r.seq}" in msg and "ledger.canonical" in msg and "missing or of the wrong type" in msg
+    finally:
+        led.close()

@@ -43,6 +43,23 @@ def test_sign_and_verify(tmp_path: Path) -> None:
     assert not signing.verify_file(f, pub).ok
 
 
+def test_verify_a_device_or_fifo_fails_without_hanging(tmp_path: Path) -> None:
+    """A "report" that is /dev/zero (endless) or a FIFO (blocks on open), or such a signature file:
+    a failed read check, not a hang or an exhausted memory."""
+    import os
+
+    pub = operator_key().public_key()
+    zero, fifo = tmp_path / "zero.json", tmp_path / "fifo.json"
+    zero.symlink_to("/dev/zero")
+    os.mkfifo(fifo)
+    for p in (zero, fifo):
+        assert [c.id for c in signing.verify_file(p, pub).failures] == ["report.read"]
+    f = tmp_path / "r.json"
+    f.write_bytes(b'{"x": 1}\n')
+    (tmp_path / "r.json.sig").symlink_to("/dev/zero")
+    assert [c.id for c in signing.verify_file(f, pub).failures] == ["signature.read"]
+
+
 def test_cli_export_sign_verify(epochs: Path, tmp_path: Path) -> None:
     key_file, pub = _keys(tmp_path)
     runner = CliRunner()
