@@ -129,6 +129,9 @@ class TreeStore:
             raise TreeError(f"tree store meta is missing or has a bad field: {exc}") from None
         if self.mode not in ("committed", "plain") or not 0 < self.height <= 40:
             raise TreeError("tree store meta: bad mode or height")
+        if not isinstance(self.epoch_id, str) or not isinstance(self.columns, list) or not all(
+                isinstance(c, list) and len(c) == 2 and all(isinstance(x, str) for x in c) for c in self.columns):
+            raise TreeError("tree store meta: epoch_id must be a string and columns a list of [asset, kind] pairs")
         from por.tree.leaf import HASH_BYTES, column_width
 
         self.k = len(self.columns)
