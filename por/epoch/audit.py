@@ -291,13 +291,30 @@ def verify_bundle(
         if log != m["ledger_log"]:
             res.failed("ledger-log.manifest", "ledger-log.json differs from the manifest's ledger_log")
             return
+        if log.get("size") != m["journal_seq"]:
+            res.failed("ledger-log.manifest", f"the published log size {log.get('size')!r} is not the cut-off "
+                       f"entry journal_seq {m['journal_seq']} (the tree is a snapshot at that entry)")
+            return
         prev = log.get("previous")
+        named = m.get("previous")
+        if (named is None) != (prev is None) or (named is not None and (
+                not isinstance(named, dict) or not isinstance(prev, dict)
+                or {k: named.get(k) for k in ("epoch_id", "size", "root")} != prev)):
+            res.failed("ledger-log.previous", f"the manifest's previous epoch {named} and the log's previous "
+                       f"position {prev} disagree")
+            return
         if previous is not None:
-            pm = Manifest.read(Path(previous)).signed
+            pman = Manifest.read(Path(previous))
+            pm = pman.signed
             want = {"epoch_id": pm["epoch_id"], "size": pm["ledger_log"]["size"], "root": pm["ledger_log"]["root"]}
             if prev != want:
                 res.failed("ledger-log.previous", f"the bundle's previous log position {prev} is not that of "
                            f"the previous bundle given ({want})")
+                return
+            named_hash = named.get("manifest_sha256") if isinstance(named, dict) else None
+            if named_hash != pman.sha256:
+                res.failed("ledger-log.previous", f"the manifest names previous manifest hash {named_hash!r}, "
+                           f"the previous bundle's is {pman.sha256}")
                 return
         if prev is None:
             res.passed("ledger-log.consistency", f"first epoch: ledger log root {log['root'][:16]}… at size "

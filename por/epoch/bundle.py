@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from por import canonical
+from por import PROTOCOL, canonical
 from por.canonical import read_document
 from por.errors import BundleError, EncodingError
 
@@ -128,6 +128,13 @@ class Manifest:
         for name in ("epoch_id", "protocol", "files", "tree", "nonce"):
             if name not in signed:
                 raise BundleError(f"manifest.json: missing field {name!r}")
+        if signed["protocol"] != PROTOCOL:
+            raise BundleError(f"manifest.json: protocol {signed['protocol']!r} is not {PROTOCOL!r} (this reader's)")
+        if not isinstance(signed["epoch_id"], str):
+            raise BundleError("manifest.json: 'epoch_id' must be a string")
+        seq = signed.get("journal_seq", 1)
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+            raise BundleError("manifest.json: 'journal_seq' must be an integer >= 1")
         if not isinstance(signed["files"], dict):
             raise BundleError("manifest.json: 'files' must be an object")
         if not all(isinstance(s, dict) for s in sigs):

@@ -698,7 +698,7 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
         for key, have in (("mode", st.mode), ("epoch_id", st.epoch_id), ("height", st.height),
                           ("block_size", st.block_size), ("root_hash", stored_root[0]),
                           ("columns", [list(c) for c in st.columns]), ("root", stored_root[1]),
-                          ("context", st.context.hex())):
+                          ("context", st.context.hex()), ("statements", meta.get("statements"))):
             if key in exp and _norm(exp[key]) != _norm(have):
                 diffs.append(key)
         res.add("tree.expected", not diffs, "store matches the published tree description" if not diffs

@@ -591,3 +591,43 @@ def test_damaged_tree_store_tables_and_meta_are_failed_checks(demo: Demo, tmp_pa
         no_traceback(cp)
         assert cp.returncode == 1, (what, cp.returncode, cp.stderr[-2000:])
         assert not json.loads(cp.stdout)["ok"]
+
+
+def _hexflip(h: str) -> str:
+    return ("0" if h[0] != "0" else "1") + h[1:]
+
+
+# a re-signed manifest whose own fields contradict each other or the previous bundle
+RESIGNED_LIES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "protocol": (lambda m: m.__setitem__("protocol", "por-v2"), "manifest"),
+    "journal_seq-type": (lambda m: m.__setitem__("journal_seq", str(m["journal_seq"])), "manifest"),
+    "journal_seq-off-by-one": (lambda m: m.__setitem__("journal_seq", m["journal_seq"] - 1), "ledger-log.manifest"),
+    "previous-manifest-hash": (lambda m: m["previous"].__setitem__(
+        "manifest_sha256", _hexflip(m["previous"]["manifest_sha256"])), "ledger-log.previous"),
+    "previous-root": (lambda m: m["previous"].__setitem__("root", _hexflip(m["previous"]["root"])),
+                      "ledger-log.previous"),
+    "previous-epoch": (lambda m: m["previous"].__setitem__("epoch_id", "epoch-0000"), "ledger-log.previous"),
+    "tree-statement-bits": (lambda m: m["tree"]["statements"]["node-range"].__setitem__("bits", 32),
+                            "tree.expected"),
+}
+
+
+@pytest.mark.parametrize("lie", sorted(RESIGNED_LIES))
+def test_resigned_manifest_lies_fail(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int], lie: str) -> None:
+    """The operator signs a manifest that contradicts itself (its log size vs. cut-off entry, its
+    ``previous`` vs. the log's) or the previous bundle (its manifest hash, root, epoch id), or claims
+    another protocol or another bit width for the node proofs: the check named fails."""
+    from por.epoch.audit import verify_bundle
+    from por.epoch.bundle import Manifest
+    from por.ledger import keys
+
+    bundle = copy_bundle(demo.bundle("epoch-0002"), tmp_path)
+    m = Manifest.read(bundle)
+    edit, check = RESIGNED_LIES[lie]
+    edit(m.signed)
+    m.signatures = []
+    m.sign(keys.load(demo.root / "keys" / "operator.key"), "operator", "operator")
+    m.write(bundle)
+    res = verify_bundle(bundle, operator_key=str(demo.operator_pub), previous=demo.bundle("epoch-0001"))
+    assert not res.ok
+    assert check in [c.id for c in res.failures], [str(c) for c in res.failures]
