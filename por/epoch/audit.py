@@ -277,6 +277,7 @@ def verify_bundle(
             r = verify_solvency(proof, epoch_id=m["epoch_id"], nonce=m["nonce"], root_commitments=commitments,
                                 reserves=reserves, opening=openings.get(asset))
             res.merge(r)
+        _disclosure(res, m, doc, sorted({a for a, _ in cols}))
 
     if m["tree"].get("mode") == "committed":
         _step(res, "solvency", solvency)
@@ -395,6 +396,31 @@ def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
     which = sorted(a for a in set(assets[0]) | set(assets[1]) if assets[0].get(a) != assets[1].get(a))
     res.failed("completeness.reserves-config", f"the manifest's reserves_config differs from the ledger's governed "
                f"configuration at entry {seq} (fields {differ}" + (f", assets {which}" if which else "") + ")")
+
+
+def _disclosure(res: Result, m: dict[str, Any], doc: dict[str, Any], assets: list[str]) -> None:
+    """The manifest's disclosure mode is the solvency proofs' and, when ``public``, its liabilities are
+    the values the proofs open (a reader of the manifest alone must not be told another figure)."""
+    mode = m.get("disclosure")
+    modes = {a: (doc["proofs"].get(a) or {}).get("disclosure") for a in assets}
+    other = {a: d for a, d in modes.items() if d != mode}
+    if other:
+        res.failed("solvency.disclosure", f"the manifest's disclosure is {mode!r} but the solvency proofs say {other}")
+        return
+    if mode != "public":
+        if "liabilities" in m:
+            res.failed("solvency.disclosure", f"the manifest publishes liabilities with disclosure {mode!r}")
+        else:
+            res.passed("solvency.disclosure", f"disclosure {mode!r}: no liabilities in the manifest")
+        return
+    published = m.get("liabilities")
+    opened = {a: {k: int(o["value"]) for k, o in dict(doc["proofs"][a].get("openings") or {}).items()}
+              for a in assets}
+    if published != opened:
+        res.failed("solvency.disclosure", f"the manifest's liabilities {published} are not the values the solvency "
+                   f"proofs open {opened}")
+        return
+    res.passed("solvency.disclosure", "public disclosure: the manifest's liabilities are the opened root values")
 
 
 def _ledger_log_root(res: Result, led: Any, m: dict[str, Any]) -> None:

@@ -1,0 +1,80 @@
+"""Public disclosure end to end: the manifest carries the liabilities per asset and column (and the
+leaf count), the solvency proofs open the root commitments, and the auditor checks that the
+manifest's figures are the opened values (``solvency.disclosure``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import copy_bundle, resign
+
+
+@pytest.fixture(scope="module")
+def public_epoch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    from por.epoch.demo import setup
+    from por.epoch.pipeline import Pipeline
+
+    root = tmp_path_factory.mktemp("public") / "w"
+    s = setup(root, 12, 5)
+    pipe = Pipeline(s.workspace, disclosure="public")
+    pipe.run()
+    return root, s.workspace.bundle_dir(pipe.epoch_id)
+
+
+def _audit(root: Path, bundle: Path) -> Any:
+    from por.epoch.audit import verify_bundle
+
+    return verify_bundle(bundle, operator_key=str(root / "keys" / "operator.pub"))
+
+
+def _check(res: Any, check_id: str) -> Any:
+    found = [c for c in res.checks if c.id == check_id]
+    assert len(found) == 1, [c.id for c in res.checks]
+    return found[0]
+
+
+def test_public_bundle_publishes_and_proves_its_liabilities(public_epoch: tuple[Path, Any]) -> None:
+    from por.epoch.bundle import Manifest
+
+    root, bundle = public_epoch
+    m = Manifest.read(bundle).signed
+    assert m["disclosure"] == "public" and m["tree"]["leaf_count"] == 12
+    assert set(m["liabilities"]) == {c["asset"] for c in m["columns"]}
+    assert m["liabilities"]["USD"]["equity"] > 0 and m["liabilities"]["USD"]["debt"] > 0
+    res = _audit(root, bundle)
+    assert res.ok, [str(c) for c in res.failures]
+    assert _check(res, "solvency.disclosure").ok
+
+
+def test_a_published_liability_that_is_not_the_opened_value_fails(public_epoch: tuple[Path, Any],
+                                                                  tmp_path: Path) -> None:
+    from por.epoch.bundle import Manifest
+    from por.ledger import keys
+
+    root, src = public_epoch
+    bundle = copy_bundle(src, tmp_path)
+    m = Manifest.read(bundle)
+    m.signed["liabilities"]["USD"]["equity"] -= 1  # a smaller figure of what is owed
+    m.signatures = []
+    m.sign(keys.load(root / "keys" / "operator.key"), "operator", "operator")
+    m.write(bundle)
+    res = _audit(root, bundle)
+    check = _check(res, "solvency.disclosure")
+    assert not check.ok and "not the values the solvency proofs open" in check.message
+    assert [c.id for c in res.failures] == ["solvency.disclosure"]
+
+
+def test_a_disclosure_mode_the_proofs_do_not_have_fails(public_epoch: tuple[Path, Any], tmp_path: Path) -> None:
+    from por.epoch.bundle import Manifest
+
+    root, src = public_epoch
+    bundle = copy_bundle(src, tmp_path)
+    m = Manifest.read(bundle)
+    m.signed["disclosure"] = "hidden"
+    m.write(bundle)
+    resign(bundle, root / "keys" / "operator.key")
+    check = _check(_audit(root, bundle), "solvency.disclosure")
+    assert not check.ok and "'hidden'" in check.message
