@@ -28,12 +28,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from por.canonical import parse_json, read_document
 from por.epoch.bundle import Manifest, check_files
 from por.errors import PorError
 from por.verify.result import Result
 
-_MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexError, OSError, json.JSONDecodeError)
+_MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexError, OSError, json.JSONDecodeError,
+              SQLAlchemyError)  # a damaged ledger database (--ledger) is a failed completeness check
 
 
 def _read_json(bundle: Path, name: str) -> Any:

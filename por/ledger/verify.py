@@ -21,6 +21,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from por.errors import EncodingError, LedgerError, PorError
 from por.ledger import canonical
@@ -75,7 +76,18 @@ def _stated_postings(entry: Entry, requests: dict[str, tuple[str, str, int]]) ->
 
 
 def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None) -> Result:
-    """Replay and check every entry; the result names each failing entry by sequence and type."""
+    """Replay and check every entry; the result names each failing entry by sequence and type.
+    A database that cannot be read through is a failed ``ledger.readable`` check, never an exception."""
+    try:
+        return _verify_ledger(engine, expected_root)
+    except SQLAlchemyError as exc:
+        result = Result("ledger")
+        result.failed("ledger.readable", f"the ledger database cannot be read through: {exc.__class__.__name__}: "
+                      f"{str(exc).splitlines()[0][:200]}")
+        return result
+
+
+def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None) -> Result:
     result = Result("ledger")
     f = _Failures()
     with engine.connect() as conn:
@@ -105,7 +117,12 @@ def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None) 
                 posted: dict[int, list[tuple[str, str, str, int]]] = defaultdict(list)
                 for r in conn.execute(select(posting_t).where(posting_t.c.entry_seq >= lo, posting_t.c.entry_seq <= hi)
                                       .order_by(posting_t.c.entry_seq, posting_t.c.idx)):
-                    posted[int(r.entry_seq)].append((r.account, r.asset, r.book, int(r.amount)))
+                    try:
+                        amount = int(r.amount)
+                    except (TypeError, ValueError):
+                        f.add("ledger.postings", f"entry {r.entry_seq}: a posting amount {r.amount!r:.40} is not an integer")
+                        continue
+                    posted[int(r.entry_seq)].append((r.account, r.asset, r.book, amount))
                 for row in rows:
                     seq = int(row.seq)
                     name = f"entry {seq} ({row.type} by {row.signer})"

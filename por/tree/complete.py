@@ -27,6 +27,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +40,7 @@ from por.tree.columns import check_values, parse_columns
 from por.tree.store import TreeStore, resolve_store
 from por.verify.result import Result
 
-CHECKS = ("completeness.count", "completeness.accounts", "completeness.padding")
+CHECKS = ("completeness.count", "completeness.accounts", "completeness.padding", "completeness.collateral")
 MAX_NAMED = 10
 #: beyond this many leaves in the wrong place, failures are counted, not matched one by one
 MAX_MATCHED = 1 << 17
@@ -356,6 +357,36 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
             f"every other position ({pads}) holds its padding leaf "
             f"({'commitments to zero' if mode == 'committed' else 'zero sums'}): nothing else is in the tree"
             if not pad else pad.message())
+    if count_probs:
+        res.failed("completeness.collateral", "not checked, the tree's leaves are not the ledger's accounts: "
+                   + _names(count_probs))
+    else:
+        _collateral(res, st, cols, order, vals_np, ids, n)
+
+
+def _collateral(res: Result, st: TreeStore, cols: Any, order: Any, vals_np: Any, ids: list[str], n: int) -> None:
+    """Exactly the leaves of accounts with debt carry a collateral proof. Why: the full-tree check can
+    only verify the proofs that are there; without the ledger nobody but the client concerned can
+    tell that one is missing, and a leaf whose debt exceeds its collateral would go unproven."""
+    if st.mode != "committed":
+        res.passed("completeness.collateral", "plain mode: no collateral proofs")
+        return
+    debt = [i for i, c in enumerate(cols) if c.kind == "debt"]
+    want: dict[int, str] = {}
+    if debt and n:
+        has_debt = np.any(vals_np[:, debt] != 0, axis=1)
+        positions = np.nonzero(order < n)[0]
+        accounts = order[positions]
+        for p, a in zip(positions[has_debt[accounts]].tolist(), accounts[has_debt[accounts]].tolist(), strict=True):
+            want[int(p)] = ids[int(a)]
+    have = set(st.collateral_positions())
+    problems = [f"account {want[p]!r} at position {p} has debt but no collateral proof"
+                for p in sorted(set(want) - have)]
+    problems += [f"position {p} carries a collateral proof but no account with debt is there"
+                 for p in sorted(have - set(want))]
+    res.add("completeness.collateral", not problems,
+            f"exactly the {len(want)} leaf(s) with debt carry a collateral proof" if not problems
+            else _names(problems))
 
 
 class _Failures:

@@ -85,3 +85,45 @@ def test_null_body_is_a_failed_check_not_a_crash(sqlite_db) -> None:  # type: ig
         assert f"entry {r.seq}" in msg and "ledger.canonical" in msg and "missing or of the wrong type" in msg
     finally:
         led.close()
+
+
+def test_text_posting_amount_is_named_not_a_crash(sqlite_db) -> None:  # type: ignore[no-untyped-def]
+    """SQLite keeps a TEXT value in an INTEGER column: the posting is named, the replay goes on."""
+    import sqlite3
+
+    led = sqlite_db.open()
+    try:
+        world = build_world(led)
+        r = led.transfer(world.op, "alice:cash", "bob:cash", "USD", 700)
+        path = led.engine.url.database
+        db = sqlite3.connect(path)
+        db.execute("UPDATE ledger_posting SET amount = 'lots' WHERE entry_seq = ? AND account = 'bob:cash'", (r.seq,))
+        db.commit()
+        db.close()
+        msg = _fail_messages(world)
+        assert f"entry {r.seq}: a posting amount 'lots' is not an integer" in msg
+    finally:
+        led.close()
+
+
+def test_unreadable_database_is_a_failed_check(sqlite_db) -> None:  # type: ignore[no-untyped-def]
+    """Half a database file: ``ledger.readable`` fails; no exception reaches the caller."""
+    from sqlalchemy import create_engine
+
+    from por.ledger.verify import verify_ledger
+
+    led = sqlite_db.open()
+    try:
+        build_world(led)
+        path = led.engine.url.database
+    finally:
+        led.close()
+    data = open(path, "rb").read()
+    with open(path, "wb") as fh:
+        fh.write(data[: len(data) // 2])
+    eng = create_engine(f"sqlite:///{path}")
+    try:
+        res = verify_ledger(eng)
+    finally:
+        eng.dispose()
+    assert not res.ok and [c.id for c in res.failures] == ["ledger.readable"]

@@ -21,7 +21,7 @@ from .conftest import EPOCH, MASTER, ROWS
 
 COLS = [("USD", "equity"), ("BTC", "equity")]
 LEDGER = [(f"client-{i:02d}", (100 * i + 1, i % 3)) for i in range(21)]  # height 5 with min_height: 11 pads
-IDS = ("completeness.count", "completeness.accounts", "completeness.padding")
+IDS = ("completeness.count", "completeness.accounts", "completeness.padding", "completeness.collateral")
 
 
 def check(out: Path, rows: Any, **kw: Any) -> Result:
@@ -135,3 +135,33 @@ def test_bad_input_never_raises(tree: Path, tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_bytes(b"not a database" * 20)
     assert failed(check(garbage, LEDGER)).keys() == set(IDS)
+
+
+def test_a_missing_or_extra_collateral_proof_is_named(committed_tree: Any, tmp_path: Path) -> None:
+    """alice has debt: deleting her collateral proof passes the full-tree check (it verifies the proofs
+    that are there) but not completeness, which knows from the ledger which leaves have debt; a proof
+    at a leaf without debt (bob's) fails too."""
+    import shutil
+    import sqlite3
+
+    from por.tree import verify_tree
+
+    alice, bob = position(committed_tree.out, "alice"), position(committed_tree.out, "bob")
+    assert check(committed_tree.out, ROWS, unit_bits=12).checks[-1].message.startswith("exactly the 1 leaf")
+    for what in ("missing", "extra"):
+        out = tmp_path / what
+        shutil.copytree(committed_tree.out, out)
+        db = sqlite3.connect(out / "tree.sqlite")
+        if what == "missing":
+            db.execute("DELETE FROM collateral WHERE position = ?", (alice,))
+        else:
+            proof = db.execute("SELECT proof FROM collateral WHERE position = ?", (alice,)).fetchone()[0]
+            db.execute("INSERT INTO collateral VALUES (?, ?)", (bob, proof))
+        db.commit()
+        db.close()
+        if what == "missing":
+            assert verify_tree(out, executor=SerialExecutor()).ok, "the full-tree check cannot see it"
+        f = failed(check(out, ROWS, unit_bits=12))
+        assert list(f) == ["completeness.collateral"], f
+        assert (f"account 'alice' at position {alice} has debt but no collateral proof" if what == "missing"
+                else f"position {bob} carries a collateral proof") in f["completeness.collateral"]
