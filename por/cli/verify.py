@@ -73,8 +73,8 @@ def _previous_bundle(bundle: Path) -> Path | None:
     except PorError:
         return None
     eid = prev.get("epoch_id") if isinstance(prev, dict) else None  # a hostile manifest: any shape
-    if isinstance(eid, str) and Path(eid).name == eid and (bundle.parent / eid / "manifest.json").is_file():
-        return bundle.parent / eid
+    if isinstance(eid, str) and Path(eid).name == eid and (bundle.parent / eid).exists():
+        return bundle.parent / eid  # there: read it, so that a damaged previous bundle fails, not vanishes
     # a manifest that names no previous epoch while an earlier bundle sits beside it: check against
     # that one, so that dropping "previous" cannot skip the consistency check
     here = bundle.resolve().name

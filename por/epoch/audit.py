@@ -196,6 +196,7 @@ def verify_bundle(
             except PorError as exc:
                 res.failed(f"price.report.{i}", f"prices.json report {i} is malformed: {exc.diagnostics()}")
         now = datetime.strptime(m["cutoff_time"][:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)  # the signed cut-off
+        _price_file(res, doc, m, cfg.reporting_currency)
         for asset, price in sorted(m["prices"].items()):
             if asset == cfg.reporting_currency and asset not in cfg.price:
                 ok = int(price) == 10**8
@@ -242,6 +243,10 @@ def verify_bundle(
         ctx = EpochContext.from_dict(m["epoch_context"])
         if ctx.epoch_id != m["epoch_id"] or ctx.nonce != m["nonce"]:
             res.failed("attestation.context", "the epoch context in the manifest names another epoch or nonce")
+            return
+        if doc.get("format") != "por-attestations/1" or doc.get("epoch") != m["epoch_context"]:
+            res.failed("attestation.context", "attestations.json is not a por-attestations/1 document of the "
+                       "manifest's epoch context (format or epoch differ)")
             return
         ev = evaluate(items, keyring, cfg.reserve, ctx)
         res.merge(ev.result)
@@ -399,6 +404,25 @@ def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
     which = sorted(a for a in set(assets[0]) | set(assets[1]) if assets[0].get(a) != assets[1].get(a))
     res.failed("completeness.reserves-config", f"the manifest's reserves_config differs from the ledger's governed "
                f"configuration at entry {seq} (fields {differ}" + (f", assets {which}" if which else "") + ")")
+
+
+def _price_file(res: Result, doc: dict[str, Any], m: dict[str, Any], reporting: str) -> None:
+    """prices.json's own summary (format, cut-off, reporting currency, quotes) is the manifest's: a
+    reader of that file alone must not be shown other prices than those the epoch used."""
+    problems = []
+    if doc.get("format") != "por-prices/1":
+        problems.append(f"format {doc.get('format')!r} is not 'por-prices/1'")
+    if doc.get("cutoff") != str(m["cutoff_time"])[:19] + "Z":
+        problems.append(f"cutoff {doc.get('cutoff')!r} is not the manifest's cut-off {m['cutoff_time']}")
+    if doc.get("reporting_currency") != reporting or m.get("reporting_currency") != reporting:
+        problems.append(f"reporting currency {doc.get('reporting_currency')!r} (manifest "
+                        f"{m.get('reporting_currency')!r}) is not the policy's {reporting!r}")
+    quotes = doc.get("quotes")
+    got = {a: q.get("price_e8") for a, q in quotes.items()} if isinstance(quotes, dict) else quotes
+    if got != m["prices"]:
+        problems.append(f"quotes {got} are not the manifest's prices {m['prices']}")
+    res.add("price.file", not problems, "prices.json summarises the manifest's prices at its cut-off" if not problems
+            else "prices.json: " + "; ".join(problems))
 
 
 def _disclosure(res: Result, m: dict[str, Any], doc: dict[str, Any], assets: list[str]) -> None:

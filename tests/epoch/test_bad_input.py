@@ -631,3 +631,40 @@ def test_resigned_manifest_lies_fail(demo: Demo, tmp_path: Path, memo_verify_tre
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub), previous=demo.bundle("epoch-0001"))
     assert not res.ok
     assert check in [c.id for c in res.failures], [str(c) for c in res.failures]
+
+
+@pytest.mark.parametrize("kind", ["missing-manifest", "devzero"])
+def test_a_damaged_previous_bundle_beside_fails_not_skipped(demo: Demo, tmp_path: Path, kind: str) -> None:
+    """The manifest names epoch-0001, whose bundle sits beside it but is damaged: the consistency
+    check against it fails; it is not silently left out."""
+    epochs = tmp_path / "epochs"
+    copy_bundle(demo.bundle("epoch-0002"), epochs)
+    prev = copy_bundle(demo.bundle("epoch-0001"), epochs)
+    (prev / MANIFEST).unlink()
+    if kind == "devzero":
+        (prev / MANIFEST).symlink_to("/dev/zero")
+    cp = run_por("audit", "verify", epochs / "epoch-0002", "--operator-key", demo.operator_pub, "--json", timeout=120)
+    no_traceback(cp)
+    assert cp.returncode == 1, (cp.returncode, cp.stderr[-2000:])
+    doc = json.loads(cp.stdout)
+    assert [c["id"] for c in doc["checks"] if not c["ok"]] == ["ledger-log"], doc
+
+
+def test_prices_and_attestations_files_must_summarise_the_manifest(demo: Demo, tmp_path: Path,
+                                                                   memo_verify_tree: dict[str, int]) -> None:
+    """prices.json quoting other prices, attestations.json of another epoch context, re-signed: failed
+    ``price.file`` / ``attestation.context`` checks."""
+    from por.epoch.audit import verify_bundle
+
+    for name, edit, check in (
+            ("prices.json", lambda d: d["quotes"]["AAPL"].__setitem__("price_e8", 1), "price.file"),
+            ("prices.json", lambda d: d.__setitem__("cutoff", "2000-01-01T00:00:00Z"), "price.file"),
+            ("attestations.json", lambda d: d["epoch"].__setitem__("window_end", "2099-01-01T00:00:00Z"),
+             "attestation.context")):
+        bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / f"{name}-{check}-{len(list(tmp_path.iterdir()))}")
+        doc = json.loads((bundle / name).read_text())
+        edit(doc)
+        (bundle / name).write_text(json.dumps(doc))
+        resign(bundle, demo.root / "keys" / "operator.key")
+        res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+        assert [c.id for c in res.failures] == [check], (name, [str(c) for c in res.failures])
