@@ -36,7 +36,7 @@ from por.ledger.journal import (
     record_bytes,
 )
 from por.ledger.log import JournalLog, root_of_leaves
-from por.ledger.tables import balance_t, head_t, journal_t, posting_t
+from por.ledger.tables import account_t, balance_t, head_t, journal_t, member_t, posting_t
 from por.verify.result import Result
 
 CHUNK = 2000
@@ -224,6 +224,21 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None) -> Res
                     where = f", last posted by entry {touched}" if touched else ""
                     f.add("ledger.balances", f"balance of {acct} {asset} {book} is {table.get(key, 0)} but the "
                                              f"journal gives {balances.get(key, 0)}{where}")
+            # 7b. member and account tables: what the replay of the journal gives
+            members = {r.id: {"id": r.id, "roles": sorted(str(r.roles).split(",")), "ed25519": r.ed25519,
+                              "status": r.status, "bls_public_key": r.bls_public_key, "bls_pop": r.bls_pop,
+                              "added_seq": r.added_seq, "updated_seq": r.updated_seq}
+                       for r in conn.execute(select(member_t))}
+            replayed = {k: m.to_dict() for k, m in gov.members.items()}
+            for mid in sorted(set(members) | set(replayed)):
+                if members.get(mid) != replayed.get(mid):
+                    f.add("ledger.members", f"member {mid}: the member table has {members.get(mid)} but the journal "
+                                            f"gives {replayed.get(mid)}")
+            accounts = {r.id: r.kind for r in conn.execute(select(account_t.c.id, account_t.c.kind))}
+            for acct in sorted(set(accounts) | set(kinds)):
+                if accounts.get(acct) != kinds.get(acct):
+                    f.add("ledger.accounts", f"account {acct}: the account table has kind {accounts.get(acct)!r} but "
+                                             f"the journal gives {kinds.get(acct)!r}")
             # 8. log root
             replayed_root = root_of_leaves(leaves)
             log = JournalLog(lambda: conn, cache=False)
@@ -252,6 +267,8 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None) -> Res
     f.report(result, "ledger.double-entry", "every entry's postings sum to zero per asset")
     f.report(result, "ledger.floors", "no client balance ever went below zero, no debt above zero")
     f.report(result, "ledger.balances", f"{len(table)} balances equal the replayed journal")
+    f.report(result, "ledger.members", "the member table (roles, keys, status) equals the replayed journal")
+    f.report(result, "ledger.accounts", "the account table (ids and kinds) equals the replayed journal")
     f.report(result, "ledger.log-leaves", "every log leaf recomputes from its record")
     f.report(result, "ledger.log-root", f"log root at size {last_seq} is {replayed_root}")
     f.report(result, "ledger.head", f"head names the last entry {last_seq}")

@@ -127,3 +127,16 @@ def test_unreadable_database_is_a_failed_check(sqlite_db) -> None:  # type: igno
     finally:
         eng.dispose()
     assert not res.ok and [c.id for c in res.failures] == ["ledger.readable"]
+
+
+def test_member_and_account_tables_are_checked_against_the_journal(world: World) -> None:
+    """A member's BLS key nulled, or an account row deleted, behind the ledger's back: the member and
+    account tables are what the journal gives, so both are named."""
+    from por.ledger.tables import account_t, member_t
+
+    with world.led.engine.begin() as c:
+        c.execute(update(member_t).where(member_t.c.id == "bank").values(roles="custodian,auditor"))
+        c.execute(account_t.delete().where(account_t.c.id == "bob:cash"))
+    msg = _fail_messages(world)
+    assert "ledger.members" in msg and "member bank" in msg
+    assert "ledger.accounts" in msg and "account bob:cash" in msg
