@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from por import PROTOCOL
 from por.errors import PorError
 from por.parallel import Executor, close_executor, get_executor
 from por.tree import leaf as L
@@ -130,6 +131,8 @@ def _parse_client_fields(p: Any) -> _Parsed:
     fmt = p.get("format")
     if fmt != CLIENT_FORMAT:
         raise _Bad(f"format {fmt!r:.60} is not {CLIENT_FORMAT!r}")
+    if p.get("protocol", PROTOCOL) != PROTOCOL:
+        raise _Bad(f"protocol {p.get('protocol')!r:.60} is not {PROTOCOL!r}")
     mode = _get(p, "mode")
     if mode not in L.MODES:
         raise _Bad(f"mode {mode!r:.40} is not one of {', '.join(L.MODES)}")
@@ -224,6 +227,9 @@ def _statement_check(res: Result, check_id: str, refs: Any, names: Sequence[str]
         if ref.get("id") != local.id or ref.get("sha256") != local.sha256:
             problems.append(f"{name}: recorded sha256 {str(ref.get('sha256'))[:16]}... differs from the local "
                             f"specification {local.sha256[:16]}...")
+        elif ref.get("version") != local.version or ref.get("bits") != local.bits:
+            problems.append(f"{name}: recorded version {ref.get('version')!r:.20} and bits {ref.get('bits')!r:.20} "
+                            f"differ from the specification's {local.version} and {local.bits}")
     if problems:
         return res.add(check_id, False, "statements do not match: " + "; ".join(problems))
     return res.add(check_id, True, f"statements {', '.join(names) or '(none)'} match their specifications")

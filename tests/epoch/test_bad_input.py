@@ -327,6 +327,10 @@ SEMANTIC: dict[str, Callable[[dict[str, Any]], None]] = {
     "epoch_id": lambda d: d.__setitem__("epoch_id", d["epoch_id"][:-1] + "9"),
     "manifest_sha256": lambda d: d.__setitem__("manifest_sha256", _change_char(d["manifest_sha256"], HEX)),
     "context": lambda d: d.__setitem__("context", _change_char(d["context"], HEX)),
+    "protocol": lambda d: d.__setitem__("protocol", d["protocol"][:-1] + "2"),
+    "statement-version": lambda d: d["statements"]["node-range"].__setitem__(
+        "version", d["statements"]["node-range"]["version"] + 1),
+    "statement-bits": lambda d: d["statements"]["node-range"].__setitem__("bits", 16),
 }
 DEBT_ONLY: dict[str, Callable[[dict[str, Any]], None]] = {
     "collateral-proof": lambda d: d["collateral"].__setitem__("proof", _change_char(d["collateral"]["proof"], B64)),
@@ -360,7 +364,7 @@ def test_client_proof_damage_api(demo: Demo, sample_proofs: dict[str, Path], tmp
             edit(d)
             out = _dump_proof(d)
             assert len(out) == len(data) and sum(a != b for a, b in zip(out, data, strict=True)) <= 1 \
-                or label in ("values-zero", "block-index", "position", "collateral-price"), label
+                or label in ("values-zero", "block-index", "position", "collateral-price", "statement-bits"), label
             assert out != data, label
             cases[label] = out
         other = demo.root / "client-proofs" / "epoch-0002" / src.name
