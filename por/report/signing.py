@@ -153,9 +153,11 @@ def verify_file(path: str | Path, public: Ed25519PublicKey, signature: str | Pat
             "SHA-256 matches the signature file" if doc.get("sha256") == digest
             else "SHA-256 differs from the signature file: the report was changed after signing")
     trusted = _raw_public(public)
-    res.add("signature.key", doc.get("public_key") == trusted.hex(),
-            f"signed by the trusted key {key_id(trusted)}" if doc.get("public_key") == trusted.hex()
-            else f"the signature file names key {str(doc.get('key_id'))!r}, not the trusted key {key_id(trusted)}")
+    named = doc.get("public_key") == trusted.hex() and doc.get("key_id") == key_id(trusted)
+    res.add("signature.key", named,
+            f"signed by the trusted key {key_id(trusted)}" if named
+            else f"the signature file names key {str(doc.get('key_id'))!r:.40} ({str(doc.get('public_key'))!r:.70}), "
+                 f"not the trusted key {key_id(trusted)}")
     try:
         sig = bytes.fromhex(str(doc.get("signature", "")))
         public.verify(sig, data)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 
+from por import canonical
 from por.cli.main import cli
 from por.report import signing
 from tests.report.conftest import operator_key
@@ -37,6 +39,14 @@ def test_sign_and_verify(tmp_path: Path) -> None:
     other = Ed25519PrivateKey.from_private_bytes(b"\x01" * 32).public_key()
     res = signing.verify_file(f, other)
     assert not res.ok and "signature.key" in {c.id for c in res.failures}
+    sig = tmp_path / "r.json.sig"
+    good = sig.read_bytes()
+    doc = json.loads(good)
+    doc["key_id"] = "0" * len(doc["key_id"])
+    sig.write_bytes(canonical.dumps(doc) + b"\n")
+    assert [c.id for c in signing.verify_file(f, pub).failures] == ["signature.key"]
+    sig.write_bytes(good)
+    assert signing.verify_file(f, pub).ok
     (tmp_path / "r.json.sig").write_text("garbage")
     assert [c.id for c in signing.verify_file(f, pub).failures] == ["signature.read"]
     (tmp_path / "r.json.sig").unlink()
