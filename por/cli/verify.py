@@ -75,6 +75,8 @@ def _previous_bundle(bundle: Path) -> Path | None:
     eid = prev.get("epoch_id") if isinstance(prev, dict) else None  # a hostile manifest: any shape
     if isinstance(eid, str) and Path(eid).name == eid and (bundle.parent / eid).exists():
         return bundle.parent / eid  # there: read it, so that a damaged previous bundle fails, not vanishes
+    if prev is not None:
+        return None  # named but not beside this one: the consistency proof is checked from the named root
     # a manifest that names no previous epoch while an earlier bundle sits beside it: check against
     # that one, so that dropping "previous" cannot skip the consistency check
     here = bundle.resolve().name

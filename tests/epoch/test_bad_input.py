@@ -672,3 +672,26 @@ def test_prices_and_attestations_files_must_summarise_the_manifest(demo: Demo, t
         resign(bundle, demo.root / "keys" / "operator.key")
         res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
         assert [c.id for c in res.failures] == [check], (name, [str(c) for c in res.failures])
+
+
+@pytest.mark.parametrize("kind", ["symlink", "empty-dir", "tmp-file", "fifo"])
+def test_unlisted_entries_of_any_kind_fail(demo: Demo, tmp_path: Path, kind: str,
+                                           memo_verify_tree: dict[str, int]) -> None:
+    """Not only unlisted regular files: a symlink, a directory holding no listed file, a left-over
+    ``*.tmp`` file or a FIFO in the bundle is named by a failed ``file.*`` check."""
+    import os
+
+    from por.epoch.audit import verify_bundle
+
+    bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
+    extra = bundle / {"symlink": "x", "empty-dir": "d", "tmp-file": "a.tmp", "fifo": "f"}[kind]
+    if kind == "symlink":
+        extra.symlink_to("tree.sqlite")
+    elif kind == "empty-dir":
+        extra.mkdir()
+    elif kind == "tmp-file":
+        extra.write_text("left over")
+    else:
+        os.mkfifo(extra)
+    res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+    assert [c.id for c in res.failures] == [f"file.{extra.name}"], [str(c) for c in res.failures]
