@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from por import PROTOCOL
 from por.canonical import parse_json
 from por.errors import TreeError
 
@@ -127,6 +128,8 @@ class TreeStore:
             self.context = bytes.fromhex(self.meta["context"])
         except (KeyError, TypeError, ValueError) as exc:
             raise TreeError(f"tree store meta is missing or has a bad field: {exc}") from None
+        if self.meta.get("protocol", PROTOCOL) != PROTOCOL:
+            raise TreeError(f"tree store protocol {self.meta.get('protocol')!r:.40} is not {PROTOCOL!r}")
         if self.mode not in ("committed", "plain") or not 0 < self.height <= 40:
             raise TreeError("tree store meta: bad mode or height")
         if not isinstance(self.epoch_id, str) or not isinstance(self.columns, list) or not all(

@@ -794,8 +794,13 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
             positions = st.collateral_positions()
             if debt or positions:
                 try:
-                    use_p = prices if prices is not None else {a: int(v) for a, v in meta.get("prices", {}).items()}
-                    use_h = haircuts_bps if haircuts_bps is not None else dict(meta.get("haircuts_bps", {}))
+                    recorded_p = {a: int(v) for a, v in meta.get("prices", {}).items()}
+                    recorded_h = {a: int(v) for a, v in meta.get("haircuts_bps", {}).items()}
+                    use_p = dict(prices) if prices is not None else recorded_p
+                    use_h = dict(haircuts_bps) if haircuts_bps is not None else recorded_h
+                    differ = [] if (use_p, use_h) == (recorded_p, recorded_h) else [
+                        f"the store records prices {recorded_p} and haircuts {recorded_h}, the published ones are "
+                        f"{use_p} and {use_h}"]
                     coeffs = collateral_coefficients(cols, use_p, use_h)
                 except (PorError, TypeError, ValueError, AttributeError) as exc:
                     res.failed("tree.collateral", f"prices or haircuts unusable: {exc}")
@@ -803,7 +808,7 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
                     bad_pos = [p for p in positions if not 0 <= p < (1 << height)]
                     ctasks = [BlockCheck(path, (), tuple(positions[i:i + blocks_per_task]), coeffs)
                               for i in range(0, len(positions), blocks_per_task)]
-                    failed = [f"collateral at bad position {p}" for p in bad_pos]
+                    failed = differ + [f"collateral at bad position {p}" for p in bad_pos]
                     failed += [f for out in ex.map(check_blocks, ctasks) for f in out]
                     res.add("tree.collateral", not failed,
                             f"{len(positions)} collateral proof(s) verify at the given prices" if not failed

@@ -695,3 +695,25 @@ def test_unlisted_entries_of_any_kind_fail(demo: Demo, tmp_path: Path, kind: str
         os.mkfifo(extra)
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
     assert [c.id for c in res.failures] == [f"file.{extra.name}"], [str(c) for c in res.failures]
+
+
+def test_store_meta_must_agree_with_the_manifest(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
+    """The store's own prices, haircuts and protocol (re-signed bundle): the auditor, which proves
+    collateral at the manifest's prices, names a store that records others or another protocol."""
+    import sqlite3
+
+    from por.epoch.audit import verify_bundle
+
+    for what, sql, check, needle in (
+            ("prices", "UPDATE meta SET value = '{\"AAPL\": \"1\", \"MSFT\": \"1\", \"USD\": \"1\"}' "
+                       "WHERE key = 'prices'", "tree.collateral", "the store records prices"),
+            ("protocol", "UPDATE meta SET value = '\"por-v2\"' WHERE key = 'protocol'", "tree", "protocol")):
+        bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / what)
+        db = sqlite3.connect(bundle / "tree.sqlite")
+        db.execute(sql)
+        db.commit()
+        db.close()
+        resign(bundle, demo.root / "keys" / "operator.key")
+        res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+        bad = {c.id: c.message for c in res.failures}
+        assert any(k.startswith(check) and needle in v for k, v in bad.items()), (what, bad)
