@@ -746,6 +746,9 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
             res.passed("tree.leaves", f"{1 << height} leaves, leaf ids distinct"
                        + (", commitments decode" if committed else ""))
         roots = [o.root for o in outcomes]
+        stray = st.db.execute("SELECT COUNT(*) FROM nodes WHERE level < 0 OR level > ?", (height,)).fetchone()[0]
+        if stray:
+            problems.append(f"{stray} node row(s) at a level the tree of height {height} does not have")
         if any(r is None for r in roots):
             problems.append("a subtree could not be recomputed")
         else:

@@ -585,7 +585,8 @@ def test_damaged_tree_store_tables_and_meta_are_failed_checks(demo: Demo, tmp_pa
     for what, sql in (("no-table", "DROP TABLE range_proofs"),
                       ("meta-type", "UPDATE meta SET value = 'null' WHERE key = 'prices'"),
                       ("meta-columns", "UPDATE meta SET value = 'null' WHERE key = 'columns'"),
-                      ("meta-column-pair", "UPDATE meta SET value = '[[1, 2]]' WHERE key = 'columns'")):
+                      ("meta-column-pair", "UPDATE meta SET value = '[[1, 2]]' WHERE key = 'columns'"),
+                      ("stray-level", "INSERT INTO nodes SELECT 99, start, count, data FROM nodes LIMIT 1")):
         bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / what)
         db = sqlite3.connect(bundle / "tree.sqlite")
         db.execute(sql)
