@@ -272,6 +272,8 @@ def verify_bundle(
         from por.reserves.solvency import verify_solvency
 
         doc = _read_json(path, "solvency.json")
+        if doc.get("format") != "por-solvency-set/1":
+            res.failed("solvency.file", f"solvency.json format {doc.get('format')!r:.40} is not 'por-solvency-set/1'")
         openings = parse_json(read_document(auditor_openings))["openings"] if auditor_openings else {}
         cols = [(c["asset"], c["kind"]) for c in m["columns"]]
         roots = m["tree"]["root"]

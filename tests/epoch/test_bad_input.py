@@ -665,7 +665,8 @@ def test_prices_and_attestations_files_must_summarise_the_manifest(demo: Demo, t
             ("prices.json", lambda d: d["quotes"]["AAPL"].__setitem__("price_e8", 1), "price.file"),
             ("prices.json", lambda d: d.__setitem__("cutoff", "2000-01-01T00:00:00Z"), "price.file"),
             ("attestations.json", lambda d: d["epoch"].__setitem__("window_end", "2099-01-01T00:00:00Z"),
-             "attestation.context")):
+             "attestation.context"),
+            ("solvency.json", lambda d: d.__setitem__("format", None), "solvency.file")):
         bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / f"{name}-{check}-{len(list(tmp_path.iterdir()))}")
         doc = json.loads((bundle / name).read_text())
         edit(doc)
