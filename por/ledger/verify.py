@@ -36,7 +36,7 @@ from por.ledger.journal import (
     record_bytes,
 )
 from por.ledger.log import JournalLog, root_of_leaves
-from por.ledger.tables import account_t, balance_t, head_t, journal_t, member_t, posting_t
+from por.ledger.tables import account_t, balance_t, head_t, journal_t, member_t, posting_t, price_t
 from por.verify.result import Result
 
 CHUNK = 2000
@@ -101,6 +101,7 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None) -> Res
             gov = Governance()
             kinds: dict[str, str] = {}
             requests: dict[str, tuple[str, str, int]] = {}
+            prices: dict[int, tuple[str, Any, str, str]] = {}
             balances: dict[tuple[str, str, str], int] = defaultdict(int)
             last_touch: dict[tuple[str, str, str], int] = {}
             leaves: list[bytes] = []
@@ -183,6 +184,8 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None) -> Res
                             kinds[str(p.get("account"))] = "margin"
                         elif entry.type == "asset.add":
                             kinds.setdefault(f"reserve:{p.get('custodian')}", "reserve")
+                        elif entry.type == "price":
+                            prices[seq] = (str(p.get("asset")), p.get("price_e8"), entry.time, entry.signer)
                         elif entry.type == "withdraw.request":
                             rq = p["request"]
                             requests[str(rq["id"])] = (str(rq["account"]), str(rq["asset"]), int(rq["amount"]))
@@ -239,6 +242,11 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None) -> Res
                 if accounts.get(acct) != kinds.get(acct):
                     f.add("ledger.accounts", f"account {acct}: the account table has kind {accounts.get(acct)!r} but "
                                              f"the journal gives {kinds.get(acct)!r}")
+            table_prices = {int(r.seq): (r.asset, r.price_e8, r.time, r.oracle) for r in conn.execute(select(price_t))}
+            for pseq in sorted(set(table_prices) | set(prices)):
+                if table_prices.get(pseq) != prices.get(pseq):
+                    f.add("ledger.prices", f"price of entry {pseq}: the price table has {table_prices.get(pseq)} but "
+                                           f"the journal gives {prices.get(pseq)}")
             # 8. log root
             replayed_root = root_of_leaves(leaves)
             log = JournalLog(lambda: conn, cache=False)
@@ -269,6 +277,7 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None) -> Res
     f.report(result, "ledger.balances", f"{len(table)} balances equal the replayed journal")
     f.report(result, "ledger.members", "the member table (roles, keys, status) equals the replayed journal")
     f.report(result, "ledger.accounts", "the account table (ids and kinds) equals the replayed journal")
+    f.report(result, "ledger.prices", "the price table equals the journal's signed price entries")
     f.report(result, "ledger.log-leaves", "every log leaf recomputes from its record")
     f.report(result, "ledger.log-root", f"log root at size {last_seq} is {replayed_root}")
     f.report(result, "ledger.head", f"head names the last entry {last_seq}")

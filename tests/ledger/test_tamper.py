@@ -140,3 +140,14 @@ def test_member_and_account_tables_are_checked_against_the_journal(world: World)
     msg = _fail_messages(world)
     assert "ledger.members" in msg and "member bank" in msg
     assert "ledger.accounts" in msg and "account bob:cash" in msg
+
+
+def test_price_table_is_checked_against_the_journal(world: World) -> None:
+    """A price row rewritten behind the ledger's back (the margin engine reads this table)."""
+    from por.ledger.tables import price_t
+
+    r = world.led.post_price(world.oracle, "AAPL", 100_00000000)
+    with world.led.engine.begin() as c:
+        c.execute(update(price_t).where(price_t.c.seq == r.seq).values(price_e8=1))
+    msg = _fail_messages(world)
+    assert "ledger.prices" in msg and f"price of entry {r.seq}" in msg
