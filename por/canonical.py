@@ -5,6 +5,7 @@ canonical, so the signature covers exactly the bytes on disk (no re-serializatio
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,18 +54,21 @@ def read_document(path: str | Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
     return data
 
 
-def parse_json(data: bytes | str) -> Any:
+def parse_json(data: bytes | str, *, parse_float: Callable[[str], Any] | None = None,
+               parse_constant: Callable[[str], Any] | None = None) -> Any:
     """Any JSON document from untrusted input; every way it can be unusable is an
     :class:`EncodingError` (a ``ValueError``): not UTF-8, not JSON, an integer of more than 4,300
-    digits, nesting deeper than the interpreter's recursion limit. Floats parse (use :func:`loads`
-    for signed documents)."""
+    digits, nesting deeper than the interpreter's recursion limit. Floats parse unless
+    ``parse_float`` refuses them (:func:`loads` does, for signed documents)."""
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
-        return json.loads(text)
+        return json.loads(text, parse_float=parse_float, parse_constant=parse_constant)
     except UnicodeDecodeError as exc:
         raise EncodingError("not UTF-8") from exc
     except json.JSONDecodeError as exc:
         raise EncodingError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except EncodingError:
+        raise
     except ValueError as exc:  # e.g. an integer beyond int_max_str_digits
         raise EncodingError(f"unusable JSON: {exc}") from exc
     except RecursionError as exc:
@@ -79,19 +83,7 @@ def loads(data: bytes, *, require_canonical: bool = False) -> Any:
     def no_const(s: str) -> Any:
         raise EncodingError(f"{s} is not allowed")
 
-    try:
-        text = data.decode("utf-8")
-        obj = json.loads(text, parse_float=no_float, parse_constant=no_const)
-    except UnicodeDecodeError as exc:
-        raise EncodingError("not UTF-8") from exc
-    except json.JSONDecodeError as exc:
-        raise EncodingError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
-    except EncodingError:
-        raise
-    except ValueError as exc:  # e.g. an integer beyond int_max_str_digits
-        raise EncodingError(f"unusable JSON: {exc}") from exc
-    except RecursionError as exc:
-        raise EncodingError("JSON nested too deeply") from exc
+    obj = parse_json(data, parse_float=no_float, parse_constant=no_const)
     try:
         canonical = not require_canonical or dumps(obj) == data
     except RecursionError as exc:
@@ -104,6 +96,6 @@ def loads(data: bytes, *, require_canonical: bool = False) -> Any:
 def read_json_file(path: str | Path, what: str) -> Any:
     """A JSON document from a file, or a UsageError naming ``what`` and the file (exit status 2)."""
     try:
-        return parse_json(Path(path).read_bytes())
+        return parse_json(read_document(path))
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read {what} {path}: {exc}") from exc

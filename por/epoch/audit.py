@@ -411,10 +411,12 @@ def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
 def _price_file(res: Result, doc: dict[str, Any], m: dict[str, Any], reporting: str) -> None:
     """prices.json's own summary (format, cut-off, reporting currency, quotes) is the manifest's: a
     reader of that file alone must not be shown other prices than those the epoch used."""
+    from por.epoch.pipeline import iso_seconds
+
     problems = []
     if doc.get("format") != "por-prices/1":
         problems.append(f"format {doc.get('format')!r} is not 'por-prices/1'")
-    if doc.get("cutoff") != str(m["cutoff_time"])[:19] + "Z":
+    if doc.get("cutoff") != iso_seconds(m["cutoff_time"]):
         problems.append(f"cutoff {doc.get('cutoff')!r} is not the manifest's cut-off {m['cutoff_time']}")
     if doc.get("reporting_currency") != reporting or m.get("reporting_currency") != reporting:
         problems.append(f"reporting currency {doc.get('reporting_currency')!r} (manifest "

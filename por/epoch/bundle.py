@@ -181,23 +181,20 @@ def check_files(directory: Path, manifest: Manifest) -> list[tuple[str, bool, st
             results.append((name, False, f"{name}: SHA-256 differs from the manifest (file changed or replaced)"))
         else:
             results.append((name, True, f"{name}: {size} bytes, SHA-256 matches"))
-    reported = set()
-    for name in list_files(directory):
-        if name not in listed:
-            reported.add(name)
-            results.append((name, False, f"{name}: present in the bundle but not listed in the manifest"))
-    # anything else: a symlink, a device or FIFO, a left-over *.tmp file, a directory holding no listed file
+    # everything else in the directory, in one walk (listed files were hashed above, not again): an
+    # unlisted file, a left-over *.tmp, a symlink, a device or FIFO, a directory holding no listed file
     root = Path(directory)
-    holders = {Path(n).parent.as_posix() for n in listed} | {"."}
-    holders |= {Path(h).parents[i].as_posix() for h in list(holders) for i in range(len(Path(h).parents))}
+    holders = {q.as_posix() for n in listed for q in Path(n).parents}
     for p in sorted(root.rglob("*")):
         name = p.relative_to(root).as_posix()
-        if name == MANIFEST or name in listed or name in reported:
+        if name == MANIFEST or name in listed:
             continue
         if p.is_symlink() or not (p.is_file() or p.is_dir()):
             results.append((name, False, f"{name}: present in the bundle but not a regular file"))
         elif p.is_file() and p.name.endswith(".tmp"):
             results.append((name, False, f"{name}: a left-over temporary file in the bundle"))
-        elif p.is_dir() and name not in holders:
+        elif p.is_file():
+            results.append((name, False, f"{name}: present in the bundle but not listed in the manifest"))
+        elif name not in holders:
             results.append((name, False, f"{name}: a directory in the bundle that holds no listed file"))
     return results

@@ -39,7 +39,7 @@ TREE_DIR = "tree"
 PRICE_SCALE = 10**8
 
 
-def _iso_seconds(t: str) -> str:
+def iso_seconds(t: str) -> str:
     """Ledger times carry microseconds; attestations and price reports use whole seconds."""
     dt = datetime.strptime(t[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -157,7 +157,7 @@ class Pipeline:
             log["previous"] = {"epoch_id": prev["epoch_id"], "size": prev["size"], "root": prev["root"]}
             log["consistency_proof"] = led.consistency_proof(prev["size"], size)
         _dump(self.private / "ledger-log.json", log)
-        cutoff = _iso_seconds(meta["cutoff_time"])
+        cutoff = iso_seconds(meta["cutoff_time"])
         prices = self._collect_prices(cutoff, [a for a, _ in meta["columns"]], int(meta["seq"]))
         self.state.mark_done("snapshot", snapshot=meta, clients=count, cutoff=cutoff, prices=prices)
         self.progress("snapshot", count, count)

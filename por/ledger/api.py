@@ -32,6 +32,7 @@ from por.ledger.tables import (
     head_t,
     journal_t,
     margin_t,
+    member_record,
     member_t,
     price_t,
     withdrawal_t,
@@ -235,10 +236,7 @@ class Ledger:
     def members(self) -> list[dict[str, Any]]:
         """Members with roles, status, Ed25519 public key hex and (if set) BLS public key and PoP hex."""
         def q(conn: Connection) -> list[dict[str, Any]]:
-            return [{"id": r.id, "roles": r.roles.split(","), "ed25519": r.ed25519, "status": r.status,
-                     "bls_public_key": r.bls_public_key, "bls_pop": r.bls_pop, "added_seq": r.added_seq,
-                     "updated_seq": r.updated_seq}
-                    for r in conn.execute(select(member_t).order_by(member_t.c.id))]
+            return [member_record(r) for r in conn.execute(select(member_t).order_by(member_t.c.id))]
         return self._read(q)
 
     def member_history(self) -> list[tuple[int, list[dict[str, Any]]]]:

@@ -36,7 +36,16 @@ from por.ledger.journal import (
     record_bytes,
 )
 from por.ledger.log import JournalLog, root_of_leaves
-from por.ledger.tables import account_t, balance_t, head_t, journal_t, member_t, posting_t, price_t
+from por.ledger.tables import (
+    account_t,
+    balance_t,
+    head_t,
+    journal_t,
+    member_record,
+    member_t,
+    posting_t,
+    price_t,
+)
 from por.verify.result import Result
 
 CHUNK = 2000
@@ -228,10 +237,7 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None) -> Res
                     f.add("ledger.balances", f"balance of {acct} {asset} {book} is {table.get(key, 0)} but the "
                                              f"journal gives {balances.get(key, 0)}{where}")
             # 7b. member and account tables: what the replay of the journal gives
-            members = {r.id: {"id": r.id, "roles": sorted(str(r.roles).split(",")), "ed25519": r.ed25519,
-                              "status": r.status, "bls_public_key": r.bls_public_key, "bls_pop": r.bls_pop,
-                              "added_seq": r.added_seq, "updated_seq": r.updated_seq}
-                       for r in conn.execute(select(member_t))}
+            members = {r.id: member_record(r) for r in conn.execute(select(member_t))}
             replayed = {k: m.to_dict() for k, m in gov.members.items()}
             for mid in sorted(set(members) | set(replayed)):
                 if members.get(mid) != replayed.get(mid):

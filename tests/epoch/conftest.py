@@ -273,3 +273,21 @@ def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEp
         mp.undo()
     return ThirdEpoch(root, epoch_id, interrupted, state1, junk, list(ran), list(skipped), state2, before,
                       after, junk_after)
+
+
+# ---- the auditor with ledger access, one check at a time ----------------------------------------------
+def audit_with_ledger(root: Path, bundle: Path, demo: Demo, epoch: str = "epoch-0001") -> Any:
+    """``verify_bundle`` with the workspace's ledger and ``epoch``'s master secret (completeness on)."""
+    from por.epoch.audit import verify_bundle
+    from por.epoch.workspace import Workspace
+
+    ws = Workspace.load(root)
+    return verify_bundle(bundle, operator_key=str(demo.operator_pub), ledger_url=ws.db_url,
+                         master_secret=(ws.private_dir(epoch) / "master.secret").read_bytes())
+
+
+def only_check(res: Any, check_id: str) -> Any:
+    """The one check of ``res`` with ``check_id`` (asserting there is exactly one)."""
+    found = [c for c in res.checks if c.id == check_id]
+    assert len(found) == 1, [c.id for c in res.checks]
+    return found[0]

@@ -5,32 +5,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from .conftest import Demo, clone_workspace, copy_bundle
+from .conftest import Demo, audit_with_ledger, clone_workspace, copy_bundle, only_check
 
 EPOCH = "epoch-0001"
 
 
-def _audit(root: Path, bundle: Path, demo: Demo) -> Any:
-    from por.epoch.audit import verify_bundle
-    from por.epoch.workspace import Workspace
-
-    ws = Workspace.load(root)
-    return verify_bundle(bundle, operator_key=str(demo.operator_pub), ledger_url=ws.db_url,
-                         master_secret=(ws.private_dir(EPOCH) / "master.secret").read_bytes())
-
-
-def _check(res: Any, check_id: str) -> Any:
-    found = [c for c in res.checks if c.id == check_id]
-    assert len(found) == 1, [c.id for c in res.checks]
-    return found[0]
-
-
 def test_published_policy_matches_the_governed_one(demo: Demo, memo_verify_tree: dict[str, int]) -> None:
-    res = _audit(demo.root, demo.bundle(EPOCH), demo)
+    res = audit_with_ledger(demo.root, demo.bundle(EPOCH), demo)
     assert res.ok, [str(c) for c in res.failures]
-    assert _check(res, "completeness.reserves-config").ok
+    assert only_check(res, "completeness.reserves-config").ok
 
 
 def test_weaker_published_quorum_fails_against_the_ledger(demo: Demo, tmp_path: Path,
@@ -53,9 +37,9 @@ def test_weaker_published_quorum_fails_against_the_ledger(demo: Demo, tmp_path: 
 
     alone = verify_bundle(bundle, operator_key=str(demo.operator_pub))
     assert alone.ok, "without the ledger the weaker (but self-consistent) policy is all the auditor can see"
-    res = _audit(demo.root, bundle, demo)
+    res = audit_with_ledger(demo.root, bundle, demo)
     assert not res.ok
-    check = _check(res, "completeness.reserves-config")
+    check = only_check(res, "completeness.reserves-config")
     assert not check.ok and "USD" in check.message and "governed" in check.message
     assert [c.id for c in res.failures] == ["completeness.reserves-config"]
 
@@ -81,8 +65,8 @@ def test_a_later_config_change_does_not_fail_an_earlier_epoch(demo: Demo, tmp_pa
         assert reserves_config(led, at_seq=seq).to_dict() == before.to_dict()
     finally:
         led.close()
-    res = _audit(root, demo.bundle(EPOCH), demo)
-    assert _check(res, "completeness.reserves-config").ok, [str(c) for c in res.failures]
+    res = audit_with_ledger(root, demo.bundle(EPOCH), demo)
+    assert only_check(res, "completeness.reserves-config").ok, [str(c) for c in res.failures]
 
 
 def test_malformed_published_policy_fails_that_check_and_completeness_still_runs(
@@ -97,7 +81,7 @@ def test_malformed_published_policy_fails_that_check_and_completeness_still_runs
     m.signatures = []
     m.sign(keys.load(demo.root / "keys" / "operator.key"), "operator", "operator")
     m.write(bundle)
-    res = _audit(demo.root, bundle, demo)
-    check = _check(res, "completeness.reserves-config")
+    res = audit_with_ledger(demo.root, bundle, demo)
+    check = only_check(res, "completeness.reserves-config")
     assert not check.ok and "not a reserves configuration" in check.message
     assert any(c.id.startswith("completeness.accounts") and c.ok for c in res.checks), [c.id for c in res.checks]

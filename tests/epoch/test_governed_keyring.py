@@ -9,24 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .conftest import Demo, clone_workspace, copy_bundle, resign
+from .conftest import Demo, audit_with_ledger, clone_workspace, copy_bundle, only_check, resign
 
 EPOCH = "epoch-0001"
-
-
-def _audit(root: Path, bundle: Path, demo: Demo) -> Any:
-    from por.epoch.audit import verify_bundle
-    from por.epoch.workspace import Workspace
-
-    ws = Workspace.load(root)
-    return verify_bundle(bundle, operator_key=str(demo.operator_pub), ledger_url=ws.db_url,
-                         master_secret=(ws.private_dir(EPOCH) / "master.secret").read_bytes())
-
-
-def _check(res: Any, check_id: str) -> Any:
-    found = [c for c in res.checks if c.id == check_id]
-    assert len(found) == 1, [c.id for c in res.checks]
-    return found[0]
 
 
 def _edit_keyring(bundle: Path, demo: Demo, edit: Any) -> None:
@@ -44,9 +29,9 @@ def _fresh_bls(member: str) -> dict[str, Any]:
 
 
 def test_published_keyring_is_the_ledgers(demo: Demo, memo_verify_tree: dict[str, int]) -> None:
-    res = _audit(demo.root, demo.bundle(EPOCH), demo)
+    res = audit_with_ledger(demo.root, demo.bundle(EPOCH), demo)
     assert res.ok, [str(c) for c in res.failures]
-    check = _check(res, "completeness.keyring")
+    check = only_check(res, "completeness.keyring")
     assert check.ok and "members as of entry" in check.message
 
 
@@ -65,8 +50,8 @@ def test_a_custodian_the_ledger_never_admitted_fails(demo: Demo, tmp_path: Path,
     _edit_keyring(bundle, demo, add)
     alone = verify_bundle(bundle, operator_key=str(demo.operator_pub))
     assert alone.ok, [str(c) for c in alone.failures]
-    res = _audit(demo.root, bundle, demo)
-    check = _check(res, "completeness.keyring")
+    res = audit_with_ledger(demo.root, bundle, demo)
+    check = only_check(res, "completeness.keyring")
     assert not check.ok and "not in the ledger ['custodian-evil']" in check.message
     assert [c.id for c in res.failures] == ["completeness.keyring"]
 
@@ -82,8 +67,8 @@ def test_a_replaced_custodian_key_fails_and_is_named(demo: Demo, tmp_path: Path,
         m.update(_fresh_bls(m["id"]))
 
     _edit_keyring(bundle, demo, swap)
-    res = _audit(demo.root, bundle, demo)
-    check = _check(res, "completeness.keyring")
+    res = audit_with_ledger(demo.root, bundle, demo)
+    check = only_check(res, "completeness.keyring")
     assert not check.ok and f"differ {custodians}" in check.message
 
 
@@ -107,8 +92,8 @@ def test_a_member_admitted_after_the_epoch_does_not_fail_it(demo: Demo, tmp_path
         assert "approver-9" in {m.id for m in keyring_from_ledger(led)}
     finally:
         led.close()
-    res = _audit(root, demo.bundle(EPOCH), demo)
-    check = _check(res, "completeness.keyring")
+    res = audit_with_ledger(root, demo.bundle(EPOCH), demo)
+    check = only_check(res, "completeness.keyring")
     assert check.ok, [str(c) for c in res.failures]
 
 
@@ -118,8 +103,8 @@ def test_published_log_root_is_the_ledgers(demo: Demo, tmp_path: Path, memo_veri
     from por.epoch.audit import verify_bundle
     from por.epoch.bundle import Manifest
 
-    res = _audit(demo.root, demo.bundle(EPOCH), demo)
-    assert _check(res, "completeness.ledger-log").ok
+    res = audit_with_ledger(demo.root, demo.bundle(EPOCH), demo)
+    assert only_check(res, "completeness.ledger-log").ok
 
     bundle = copy_bundle(demo.bundle(EPOCH), tmp_path)
     m = Manifest.read(bundle)
@@ -132,20 +117,20 @@ def test_published_log_root_is_the_ledgers(demo: Demo, tmp_path: Path, memo_veri
     resign(bundle, demo.root / "keys" / "operator.key")
     alone = verify_bundle(bundle, operator_key=str(demo.operator_pub))
     assert alone.ok, [str(c) for c in alone.failures]
-    res = _audit(demo.root, bundle, demo)
-    check = _check(res, "completeness.ledger-log")
+    res = audit_with_ledger(demo.root, bundle, demo)
+    check = only_check(res, "completeness.ledger-log")
     assert not check.ok and fake in check.message
     assert [c.id for c in res.failures] == ["completeness.ledger-log"]
 
 
-def test_a_damaged_ledger_database_is_a_failed_check(demo: Demo, tmp_path: Path,
+def test_a_damaged_ledger_database_is_a_failedonly_check(demo: Demo, tmp_path: Path,
                                                      memo_verify_tree: dict[str, int]) -> None:
     """``--ledger`` naming half a SQLite file: the completeness step fails, every bundle check still runs."""
     root = clone_workspace(demo.root, tmp_path / "D")
     db = root / "ledger.db"
     data = db.read_bytes()
     db.write_bytes(data[: len(data) // 2])
-    res = _audit(root, demo.bundle(EPOCH), demo)
+    res = audit_with_ledger(root, demo.bundle(EPOCH), demo)
     assert [c.id for c in res.failures] == ["completeness"], [str(c) for c in res.failures]
     assert "malformed" in res.failures[0].message
     assert any(c.id.startswith("tree.") and c.ok for c in res.checks)
