@@ -83,7 +83,7 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
     table.add_row("auditor", "OK" if auditor.ok else "FAIL",
                   f"{len(auditor.checks)} checks: manifest signature and file hashes, statement hashes, every tree node "
                   f"and range proof, prices, attestations, solvency per asset, ledger log consistency"
-                  + (f" with {previous.name}" if previous else "") + ", completeness against the ledger")
+                  + (f" with {previous.name}" if previous else "") + ", completeness against the ledger, the ledger's own integrity")
     table.add_row("regulator", "OK" if verified else "FAIL", "report exported and signed: "
                   + ", ".join(p.name for p in written))
     con.print(table)

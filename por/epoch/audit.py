@@ -17,6 +17,10 @@ Steps (each a check id prefix; a step that cannot run is a failed check, never a
                      configuration is the ledger's governed one at the cut-off entry, and the
                      bundle's keyring is the ledger's members at or after it, and the published log
                      root is the ledger's at that entry
+12. ``ledger``       (with ledger access, unless skipped) the ledger's own integrity, as
+                     ``por ledger verify`` checks it: signatures, hash chain, postings, replayed
+                     balances and log root, and that its journal extends the published root. Without
+                     it, completeness would compare the bundle with tables the operator can rewrite.
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ def verify_bundle(
     master_secret: bytes | None = None,
     auditor_openings: str | Path | None = None,
     executor: Any = None,
+    ledger_integrity: bool = True,
 ) -> Result:
     """Check everything a bundle claims. Never raises on a damaged or hostile bundle."""
     path = Path(bundle)
@@ -342,7 +347,25 @@ def verify_bundle(
     # 11. completeness
     if ledger_url is not None and master_secret is not None:
         _step(res, "completeness", lambda: _completeness(res, path, m, ledger_url, master_secret))
+        # 12. the ledger's own integrity: the completeness check read its derived tables
+        if ledger_integrity:
+            _step(res, "ledger", lambda: _ledger_integrity(res, m, ledger_url))
     return res
+
+
+def _ledger_integrity(res: Result, m: dict[str, Any], ledger_url: str) -> None:
+    """Replay the whole ledger (``por ledger verify``) and require its journal to extend the published
+    log root: the completeness check compared the bundle with balance and member tables that a party
+    with write access to the database could have rewritten to match it."""
+    from por.ledger import Ledger
+
+    log = m["ledger_log"]
+    size, root = log["size"], log["root"]
+    if not isinstance(size, int) or isinstance(size, bool) or not isinstance(root, str):
+        res.failed("ledger.log-root", f"the published log position {size!r}:{root!r:.80} is not a size and a root")
+        return
+    with Ledger.open(ledger_url, create=False) as led:
+        res.merge(led.verify(expected_root=(size, root)))
 
 
 def _plain_solvency(res: Result, m: dict[str, Any]) -> None:

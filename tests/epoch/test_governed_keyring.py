@@ -120,17 +120,20 @@ def test_published_log_root_is_the_ledgers(demo: Demo, tmp_path: Path, memo_veri
     res = audit_with_ledger(demo.root, bundle, demo)
     check = only_check(res, "completeness.ledger-log")
     assert not check.ok and fake in check.message
-    assert [c.id for c in res.failures] == ["completeness.ledger-log"]
+    # and the replayed journal does not extend that root either
+    assert [c.id for c in res.failures] == ["completeness.ledger-log", "ledger.log-root"]
+    assert "history was rewritten" in only_check(res, "ledger.log-root").message
 
 
-def test_a_damaged_ledger_database_is_a_failedonly_check(demo: Demo, tmp_path: Path,
+def test_a_damaged_ledger_database_is_a_failed_check(demo: Demo, tmp_path: Path,
                                                      memo_verify_tree: dict[str, int]) -> None:
-    """``--ledger`` naming half a SQLite file: the completeness step fails, every bundle check still runs."""
+    """``--ledger`` naming half a SQLite file: the completeness step and the ledger replay fail, every
+    bundle check still runs."""
     root = clone_workspace(demo.root, tmp_path / "D")
     db = root / "ledger.db"
     data = db.read_bytes()
     db.write_bytes(data[: len(data) // 2])
     res = audit_with_ledger(root, demo.bundle(EPOCH), demo)
-    assert [c.id for c in res.failures] == ["completeness"], [str(c) for c in res.failures]
-    assert "malformed" in res.failures[0].message
+    assert [c.id for c in res.failures] == ["completeness", "ledger.readable"], [str(c) for c in res.failures]
+    assert "malformed" in res.failures[0].message and "cannot be read" in res.failures[1].message
     assert any(c.id.startswith("tree.") and c.ok for c in res.checks)

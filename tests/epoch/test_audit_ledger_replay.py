@@ -1,0 +1,113 @@
+"""With ledger access the auditor also replays the ledger itself (step 12, ``ledger.*``): the
+completeness checks read derived tables, so a journal whose signatures or postings were altered must
+fail the audit, not only a separate ``por ledger verify``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from .conftest import Demo, audit_with_ledger, clone_workspace, no_traceback, only_check, run_por
+
+EPOCH = "epoch-0001"
+
+
+def _db_file(root: Path) -> Path:
+    from por.epoch.workspace import Workspace
+
+    url = Workspace.load(root).db_url
+    assert url.startswith("sqlite:///"), url
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def _journal_seq(bundle: Path) -> int:
+    return int(json.loads((bundle / "manifest.json").read_text())["signed"]["journal_seq"])
+
+
+def _forge_signature(db: Path, seq: int) -> str:
+    """Flip one hex digit of entry ``seq``'s first signature; returns the entry's type."""
+    with sqlite3.connect(db) as con:
+        typ, sigs = con.execute("SELECT type, sigs FROM ledger_journal WHERE seq = ?", (seq,)).fetchone()
+        doc = json.loads(sigs)
+        s = doc[0]["sig"]
+        doc[0]["sig"] = ("0" if s[0] != "0" else "1") + s[1:]
+        con.execute("UPDATE ledger_journal SET sigs = ? WHERE seq = ?", (json.dumps(doc, separators=(",", ":")), seq))
+    return str(typ)
+
+
+def test_the_audit_replays_the_ledger_and_names_its_checks(demo: Demo, memo_verify_tree: dict[str, int]) -> None:
+    from por.epoch.workspace import Workspace
+    from por.ledger import Ledger
+
+    res = audit_with_ledger(demo.root, demo.bundle(EPOCH), demo)
+    assert res.ok, [str(c) for c in res.failures]
+    with Ledger.open(Workspace.load(demo.root).db_url, create=False) as led:
+        alone = led.verify()
+    assert alone.ok
+    ids = [c.id for c in res.checks if c.id.startswith("ledger.")]
+    assert ids == [c.id for c in alone.checks]
+    assert "entries 1.." in only_check(res, "ledger.sequence").message
+
+
+def test_a_forged_journal_signature_fails_the_audit(demo: Demo, tmp_path: Path,
+                                                   memo_verify_tree: dict[str, int]) -> None:
+    """An entry before the cut-off with a signature that no longer verifies: every bundle and
+    completeness check still passes (they read balances, members and log leaves), the replay names it."""
+    from por.epoch.audit import verify_bundle
+    from por.epoch.workspace import Workspace
+
+    root = clone_workspace(demo.root, tmp_path / "ws")
+    bundle = root / "epochs" / EPOCH
+    seq = _journal_seq(bundle) // 2
+    typ = _forge_signature(_db_file(root), seq)
+    ws = Workspace.load(root)
+    secret = (ws.private_dir(EPOCH) / "master.secret").read_bytes()
+    skipped = verify_bundle(bundle, operator_key=str(demo.operator_pub), ledger_url=ws.db_url,
+                            master_secret=secret, ledger_integrity=False)
+    assert skipped.ok, [str(c) for c in skipped.failures]
+    assert not any(c.id.startswith("ledger.") for c in skipped.checks)
+    res = audit_with_ledger(root, bundle, demo)
+    failed = [c.id for c in res.failures]
+    assert "ledger.signatures" in failed and all(i.startswith("ledger.") for i in failed), failed
+    assert f"entry {seq} ({typ} by" in only_check(res, "ledger.signatures").message
+    # the signature is hashed into the chain, so the chain and the log over recomputed leaves break too
+    assert f"entry {seq}" in only_check(res, "ledger.chain").message
+
+
+def test_a_rewritten_posting_after_the_cut_off_fails_the_audit(demo: Demo, tmp_path: Path,
+                                                              memo_verify_tree: dict[str, int]) -> None:
+    """A posting row changed in a later entry leaves the cut-off snapshot alone; the replay still
+    finds the row that is not what its signed entry states."""
+    root = clone_workspace(demo.root, tmp_path / "ws")
+    seq = _journal_seq(root / "epochs" / EPOCH)
+    with sqlite3.connect(_db_file(root)) as con:
+        row = con.execute("SELECT entry_seq, idx FROM ledger_posting WHERE entry_seq > ? ORDER BY entry_seq LIMIT 1",
+                          (seq,)).fetchone()
+        assert row is not None, "the demo's second run adds entries after epoch-0001's cut-off"
+        con.execute("UPDATE ledger_posting SET amount = amount + 1 WHERE entry_seq = ? AND idx = ?", row)
+    res = audit_with_ledger(root, root / "epochs" / EPOCH, demo)
+    failed = {c.id for c in res.failures}
+    assert "ledger.postings" in failed and not any(i.startswith("completeness.") for i in failed), failed
+    assert f"entry {row[0]}" in only_check(res, "ledger.postings").message
+
+
+def test_cli_replays_by_default_and_can_skip(demo: Demo, tmp_path: Path) -> None:
+    root = clone_workspace(demo.root, tmp_path / "ws")
+    bundle = root / "epochs" / EPOCH
+    _forge_signature(_db_file(root), _journal_seq(bundle) // 2)
+    from por.epoch.workspace import Workspace
+
+    ws = Workspace.load(root)
+    args = ["audit", "verify", bundle, "--operator-key", demo.operator_pub, "--ledger", ws.db_url,
+            "--master-secret", ws.private_dir(EPOCH) / "master.secret", "--json"]
+    cp = run_por(*args)
+    no_traceback(cp)
+    assert cp.returncode == 1, cp.stdout + cp.stderr
+    failed = [c["id"] for c in json.loads(cp.stdout)["checks"] if not c["ok"]]
+    assert "ledger.signatures" in failed and all(i.startswith("ledger.") for i in failed), failed
+    cp = run_por(*args, "--skip-ledger-replay")
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    cp = run_por("audit", "verify", bundle, "--skip-ledger-replay")
+    no_traceback(cp)
+    assert cp.returncode == 2 and "--skip-ledger-replay only applies with --ledger" in cp.stderr
