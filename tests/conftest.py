@@ -21,6 +21,6 @@ def fast() -> GroupBackend:
     return get_backend("fast")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def postgres_url() -> str:
     return POSTGRES_URL

@@ -16,9 +16,13 @@ from rich.table import Table
               help="Working directory (created on the first run; a later run adds an epoch).")
 @click.option("--clients", default=1000, show_default=True, type=click.IntRange(1, 10_000_000))
 @click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--db", help="The ledger's database URL on the first run (default: a SQLite file in --dir), "
+                           "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test.")
+@click.option("--schema", help="With a PostgreSQL --db: a schema of the demo's own (created if missing).")
 @click.option("--executor", help="local, local:N or dask://HOST:PORT.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
-def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: bool) -> None:
+def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | None, executor: str | None,
+         quiet: bool) -> None:
     """Create a synthetic platform, run an epoch, and run every party's check on what it published."""
     from por.cli.epoch import make_executor, progress_display
     from por.epoch.audit import verify_bundle
@@ -40,10 +44,11 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
         mark = now
 
     with _status(con, quiet, "ledger: writing the synthetic clients' activity (signed journal entries)…"):
-        s = setup(d, clients, seed)
+        s = setup(d, clients, seed, db=db, schema=schema)
     lap("ledger")
     ws = s.workspace
-    con.print(("created" if s.created else "reusing") + f" a SQLite ledger with {s.clients} synthetic clients "
+    kind = "SQLite" if ws.db_url.startswith("sqlite") else "PostgreSQL"
+    con.print(("created" if s.created else "reusing") + f" a {kind} ledger with {s.clients} synthetic clients "
               f"(cash and margin accounts in USD, AAPL, MSFT; trades on margin; withdrawals)")
     ex = make_executor(executor)
     with progress_display(not quiet) as report:
@@ -65,6 +70,7 @@ def demo(directory: str, clients: int, seed: int, executor: str | None, quiet: b
     openings = ws.private_dir(eid) / "auditor-openings.json"
     with _status(con, quiet, "auditor: verifying the whole bundle, with the ledger (completeness)…"):
         auditor = verify_bundle(bundle, operator_key=str(op_pub), previous=previous, ledger_url=ws.db_url,
+                                ledger_schema=ws.config.get("schema"),
                                 master_secret=(ws.private_dir(eid) / "master.secret").read_bytes(),
                                 auditor_openings=openings if openings.exists() else None, executor=ex)
     lap("auditor")

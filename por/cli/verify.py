@@ -41,13 +41,14 @@ def audit() -> None:
 @click.option("--ledger", "ledger_url", help="Ledger URL, for the completeness check (with --master-secret).")
 @click.option("--master-secret", type=click.Path(dir_okay=False), help="The epoch's master secret file.")
 @click.option("--openings", type=click.Path(dir_okay=False), help="The auditor-only openings of the root totals.")
+@click.option("--schema", help="With --ledger on PostgreSQL: the ledger's schema (search_path).")
 @click.option("--skip-ledger-replay", is_flag=True,
               help="With --ledger: do not replay the ledger itself (its signatures, chain and postings, as "
                    "por ledger verify does); only for a ledger you verified separately.")
 @click.option("--executor", help="local, local:N or dask://HOST:PORT.")
 @click.option("--json", "as_json", is_flag=True)
 def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, previous: str | None,
-                 ledger_url: str | None, master_secret: str | None, openings: str | None,
+                 ledger_url: str | None, master_secret: str | None, openings: str | None, schema: str | None,
                  skip_ledger_replay: bool, executor: str | None, as_json: bool) -> None:
     """Verify every check of the epoch BUNDLE (exit 0 all passed, 1 a check failed, 2 unusable input)."""
     from por.cli.epoch import make_executor
@@ -56,15 +57,15 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
 
     if bool(ledger_url) != bool(master_secret):
         raise UsageError("--ledger and --master-secret go together (the completeness check needs both)")
-    if skip_ledger_replay and not ledger_url:
-        raise UsageError("--skip-ledger-replay only applies with --ledger")
+    if (skip_ledger_replay or schema) and not ledger_url:
+        raise UsageError(f"{'--skip-ledger-replay' if skip_ledger_replay else '--schema'} only applies with --ledger")
     secret = Path(master_secret).read_bytes() if master_secret else None
     if previous is None:
         prev = _previous_bundle(Path(bundle))
         previous = str(prev) if prev else None
     res = verify_bundle(bundle, keyring_path=keyring, operator_key=operator_key, previous=previous,
                         ledger_url=ledger_url, master_secret=secret, auditor_openings=openings,
-                        ledger_integrity=not skip_ledger_replay,
+                        ledger_integrity=not skip_ledger_replay, ledger_schema=schema,
                         executor=make_executor(executor))
     sys.exit(print_result(res, as_json))
 

@@ -86,6 +86,7 @@ def verify_bundle(
     auditor_openings: str | Path | None = None,
     executor: Any = None,
     ledger_integrity: bool = True,
+    ledger_schema: str | None = None,
 ) -> Result:
     """Check everything a bundle claims. Never raises on a damaged or hostile bundle."""
     path = Path(bundle)
@@ -346,14 +347,14 @@ def verify_bundle(
 
     # 11. completeness
     if ledger_url is not None and master_secret is not None:
-        _step(res, "completeness", lambda: _completeness(res, path, m, ledger_url, master_secret))
+        _step(res, "completeness", lambda: _completeness(res, path, m, ledger_url, ledger_schema, master_secret))
         # 12. the ledger's own integrity: the completeness check read its derived tables
         if ledger_integrity:
-            _step(res, "ledger", lambda: _ledger_integrity(res, m, ledger_url))
+            _step(res, "ledger", lambda: _ledger_integrity(res, m, ledger_url, ledger_schema))
     return res
 
 
-def _ledger_integrity(res: Result, m: dict[str, Any], ledger_url: str) -> None:
+def _ledger_integrity(res: Result, m: dict[str, Any], ledger_url: str, schema: str | None) -> None:
     """Replay the whole ledger (``por ledger verify``) and require its journal to extend the published
     log root: the completeness check compared the bundle with balance and member tables that a party
     with write access to the database could have rewritten to match it."""
@@ -364,7 +365,7 @@ def _ledger_integrity(res: Result, m: dict[str, Any], ledger_url: str) -> None:
     if not isinstance(size, int) or isinstance(size, bool) or not isinstance(root, str):
         res.failed("ledger.log-root", f"the published log position {size!r}:{root!r:.80} is not a size and a root")
         return
-    with Ledger.open(ledger_url, create=False) as led:
+    with Ledger.open(ledger_url, schema=schema, create=False) as led:
         res.merge(led.verify(expected_root=(size, root)))
 
 
@@ -380,12 +381,13 @@ def _plain_solvency(res: Result, m: dict[str, Any]) -> None:
                 f"{reserves - eq + debt} (plain tree: sums in clear)")
 
 
-def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, master_secret: bytes) -> None:
+def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, schema: str | None,
+                  master_secret: bytes) -> None:
     from por.epoch.pipeline import client_rows
     from por.ledger import Ledger
     from por.tree import verify_completeness
 
-    with Ledger.open(ledger_url, create=False) as led, led.snapshot(int(m["journal_seq"])) as snap:
+    with Ledger.open(ledger_url, schema=schema, create=False) as led, led.snapshot(int(m["journal_seq"])) as snap:
         cols = [list(c) for c in snap.columns]
         owners = {a["id"]: a["owner"] for a in led.accounts()}
         keep, rows = client_rows(snap.rows(), owners, len(cols))

@@ -37,10 +37,13 @@ def _save_key(key: Any, path: Path) -> str:
     return str(path.relative_to(path.parent.parent))
 
 
-def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False) -> DemoSetup:
+def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, db: str | None = None,
+          schema: str | None = None) -> DemoSetup:
     """Create the demo workspace (first run) or add activity to it (later runs).
 
     ``cash_only``: USD cash accounts only (one liability column), for the single-column benchmark.
+    ``db`` / ``schema``: the ledger's database (default: ``ledger.db`` in the directory), e.g. a
+    PostgreSQL URL and a schema of its own; the ledger there must be empty on the first run.
     """
     directory = directory.resolve()
     if (directory / CONFIG_NAME).exists():
@@ -57,10 +60,14 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False) 
     from por.reserves.oracle import OraclePolicy
     from por.reserves.policy import ReservePolicy, ReservesConfig
 
-    url = f"sqlite:///{directory / 'ledger.db'}"
+    url = db or f"sqlite:///{directory / 'ledger.db'}"
+    with Ledger.open(url, schema=schema) as led:
+        if led.head()["seq"]:
+            raise UsageError(f"the database {url}{f' (schema {schema})' if schema else ''} already holds a ledger; "
+                             f"a new demo needs an empty one (another --schema, say)")
     kdir = directory / "keys"
     kdir.mkdir(mode=0o700)
-    with Ledger.open(url) as led:
+    with Ledger.open(url, schema=schema) as led:
         syn = populate(led, clients, seed, cash_only=cash_only)
         govs = syn.governors
         # two more oracles, so prices are a real quorum median
@@ -85,6 +92,7 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False) 
         set_reserves_config(led, govs, ReservesConfig("USD", 2, decimals, reserve, price))
     cfg: dict[str, Any] = {
         "db": url,
+        **({"schema": schema} if schema else {}),
         "keys": {
             "operator": {"path": _save_key(syn.operator.key, kdir / "operator.key"), "member": "operator",
                          "governor": True, "public": syn.operator.public_hex},

@@ -70,6 +70,9 @@ class Ledger:
         if create:
             from sqlmodel import SQLModel
 
+            if schema and not is_sqlite(self.engine):  # make_engine checked the name
+                with self.engine.begin() as conn:
+                    conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             SQLModel.metadata.create_all(self.engine, tables=ALL_TABLES)
         self._gov = Governance()
         self._config: dict[str, Any] = json.loads(json.dumps(DEFAULT_CONFIG))
