@@ -1,8 +1,11 @@
-"""Shared fixtures: both group backends, temporary work directories, the PostgreSQL URL."""
+"""Shared fixtures: both group backends, temporary work directories, the PostgreSQL URL, and one
+real multi-process Dask ``LocalCluster`` for the whole session (its start-up costs seconds)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -24,3 +27,18 @@ def fast() -> GroupBackend:
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def dask_client() -> Iterator[Any]:
+    """A client of a 2-process, 1-thread-per-worker LocalCluster (nannies restart killed workers)."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, memory_limit=0, silence_logs=50)
+    client = distributed.Client(cluster, set_as_default=False)
+    try:
+        client.wait_for_workers(2, timeout=60)
+        yield client
+    finally:
+        client.close()
+        cluster.close()

@@ -6,6 +6,7 @@ Scalars are plain Python ints in [0, r); the backends convert at their boundary.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from typing import Any, Protocol, cast
 
@@ -48,6 +49,28 @@ class SeededRandom:
         out = b""
         while len(out) < nbytes:
             out += hashlib.sha256(self._key + self._counter.to_bytes(8, "big")).digest()
+            self._counter += 1
+        return int.from_bytes(out[:nbytes], "big") % n
+
+
+class KeyedRandom:
+    """Deterministic secret randomness: HMAC-SHA256(key, "por/v1/keyed-rng" || lp(message) || u64be(i)).
+
+    Why: a prover's blinding randomness drawn from a secret key and *everything the proof binds*
+    (its context and witness; the idea of RFC 6979's nonces) reproduces the same proof on a re-run or
+    another machine, and never gives two different proofs the same randomness.
+    """
+
+    def __init__(self, key: bytes, message: bytes) -> None:
+        self._key = bytes(key)
+        self._prefix = b"por/v1/keyed-rng" + len(message).to_bytes(8, "big") + message
+        self._counter = 0
+
+    def randbelow(self, n: int) -> int:
+        nbytes = (n.bit_length() + 7) // 8 + 16  # 128 extra bits: negligible bias
+        out = b""
+        while len(out) < nbytes:
+            out += hmac.digest(self._key, self._prefix + self._counter.to_bytes(8, "big"), "sha256")
             self._counter += 1
         return int.from_bytes(out[:nbytes], "big") % n
 

@@ -291,7 +291,7 @@ def build_tree(
         range_proofs: False stops after the build: a complete store whose meta says the proofs are
             pending (``proofs: "pending"``); :func:`por.tree.prove_tree` adds them later. True (the
             default) is exactly that build followed by ``prove_tree``.
-        seed: deterministic proof randomness (test vectors only).
+        seed: the key of the proofs' randomness (default: derived from the master secret).
         unit_bits: leaves per work unit is 2^unit_bits (tests use small units).
 
     Raises:

@@ -6,6 +6,8 @@ Byte layouts (``||`` is concatenation, ``u32be``/``u64be``/``u128be`` fixed-widt
 - leaf secret ``s = HKDF-Expand(prk, info = "por/v1/leaf" || utf8(account id), 32)``;
 - padding secret ``s = HKDF-Expand(prk, info = "por/v1/pad" || u64be(i), 32)`` for the i-th pad;
 - shuffle key ``k = HKDF-Expand(prk, info = "por/v1/shuffle", 32)``;
+- proof key ``HKDF-Expand(prk, info = "por/v1/proof-randomness", 32)``: keys the range and collateral
+  proofs' blinding randomness (prover-side only; see :func:`proof_key`);
   sort key of an account ``HMAC-SHA256(k, 0x00 || utf8(account id))``, of pad i
   ``HMAC-SHA256(k, 0x01 || u64be(i))``; leaves are placed in ascending order of sort key;
 - leaf id ``SHA-256("por/v1/leaf-id" || s)``;
@@ -33,6 +35,7 @@ from por.errors import UsageError
 LEAF_INFO = b"por/v1/leaf"
 PAD_INFO = b"por/v1/pad"
 SHUFFLE_INFO = b"por/v1/shuffle"
+PROOF_INFO = b"por/v1/proof-randomness"
 LEAF_ID_LABEL = b"por/v1/leaf-id"
 BLINDING_DST = b"por/v1/tree/blinding"
 LEAF_PREFIX = {"committed": b"\x00por/v1/leaf", "plain": b"\x00por/v1/plain-leaf"}
@@ -96,6 +99,12 @@ def pad_secret_from_prk(prk_: bytes, i: int) -> bytes:
 
 def shuffle_key(prk_: bytes) -> bytes:
     return _expand(prk_, SHUFFLE_INFO)
+
+
+def proof_key(master_secret: bytes, epoch_id: str) -> bytes:
+    """The key of the tree proofs' randomness: the proofs become a function of the master secret and
+    what they prove, so any executor, or a re-run after a crash, writes the same bytes."""
+    return _expand(prk(master_secret, epoch_id), PROOF_INFO)
 
 
 def sort_key_account(key: bytes, account_id: str) -> bytes:

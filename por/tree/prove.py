@@ -30,7 +30,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,12 +76,16 @@ class BlockUnit:
     seed: bytes | None = None
 
 
-def _rng(seed: bytes | None, label: str) -> Any:
+def _rng(seed: bytes | None, context: bytes, values: Sequence[int], blindings: Sequence[int]) -> Any:
+    """The proof's randomness, keyed by ``seed`` and bound to the whole statement and witness (the
+    context names the tree, epoch and position); ``None`` (the OS CSPRNG) without a seed."""
     if seed is None:
         return None
-    from por.crypto.scalar import SeededRandom
+    from por.crypto.scalar import KeyedRandom
 
-    return SeededRandom(seed + label.encode())
+    parts = [context, str(len(values)).encode(), *(str(v).encode() for v in values),
+             *(str(g).encode() for g in blindings)]
+    return KeyedRandom(seed, b"".join(len(p).to_bytes(4, "big") + p for p in parts))
 
 
 def prove_block(unit: BlockUnit) -> tuple[int, int, bytes]:
@@ -99,7 +103,7 @@ def prove_block(unit: BlockUnit) -> tuple[int, int, bytes]:
     ctx = L.block_context(unit.epoch_id, unit.context, unit.height, unit.level, unit.block)
     try:
         proof = st.prove(stmt, claims, openings, context=ctx,
-                         rng=_rng(unit.seed, f"block/{unit.level}/{unit.block}"))
+                         rng=_rng(unit.seed, ctx, unit.values, unit.blindings))
     except UsageError as exc:
         raise TreeError(f"block level {unit.level} index {unit.block}: {exc} (damaged store, or private "
                         "files or master secret of another build)") from None
@@ -212,7 +216,8 @@ def prove_unit(u: ProveUnit) -> ProveResult:
             opening = st.Opening(all_vals[0][i], all_blinds[0][i])
             ctx = L.collateral_context(u.epoch_id, u.context, u.height, pos)
             try:
-                proof = st.prove(stmt, [claim], [opening], context=ctx, rng=_rng(u.seed, f"collateral/{pos}"))
+                proof = st.prove(stmt, [claim], [opening], context=ctx,
+                                 rng=_rng(u.seed, ctx, opening.values, opening.blindings))
             except UsageError as exc:
                 raise TreeError(f"collateral at leaf {pos}: {exc}") from None
             collateral.append((pos, proof))
@@ -327,13 +332,16 @@ def prove_tree(
 
     The result is the store ``build_tree(range_proofs=True)`` makes (same tables, rows and meta; with
     the same ``seed``, the same proof bytes). Plain mode, or a store already proven: a no-op.
+    The proofs are deterministic: their randomness is keyed by ``seed``, by default
+    :func:`por.tree.leaf.proof_key` of the master secret, so any executor, or a re-run, writes the
+    same bytes.
 
     Args:
         out_dir: the tree directory the build wrote (``tree.sqlite``, ``accounts.sqlite``).
         master_secret: the epoch master secret of the build (every blinding derives from it).
         executor: where work units run (default: a local process pool unless the tree is tiny).
         progress: ``progress(stage, done, total)``, stages ``proofs`` and ``top proofs``.
-        seed: deterministic proof randomness (test vectors only).
+        seed: the key of the proofs' randomness (default: derived from the master secret).
         unit_bits: leaves per work unit is 2^unit_bits.
 
     Returns:
@@ -353,6 +361,8 @@ def prove_tree(
         return tree_info(out)
     epoch_id = str(meta["epoch_id"])
     L.check_master(master_secret, epoch_id)
+    if seed is None:
+        seed = L.proof_key(master_secret, epoch_id)
     try:
         cols = parse_columns(meta["columns"])
         prices = {str(a): int(p) for a, p in dict(meta.get("prices") or {}).items()}

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from por.crypto.pedersen import commit
+from por.crypto.scalar import KeyedRandom
 from por.tree import leaf as L
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
@@ -33,10 +37,14 @@ def test_documented_vector_matches_the_code() -> None:
     assert v["sort key"] == L.sort_key_account(L.shuffle_key(prk), a).hex()
     assert v["padding secret, i = 0"] == L.pad_secret_from_prk(prk, 0).hex()
     assert v["block context (H 20, level 3, block 7, no ctx)"] == L.block_context(e, b"", 20, 3, 7).hex()
+    key = L.proof_key(m, e)
+    assert v["proof key P"] == key.hex()
+    assert key == HKDF(algorithm=hashes.SHA256(), length=32, salt=e.encode(), info=L.PROOF_INFO).derive(m)
+    assert v['first keyed draw below 2^64 (key P, m = "abc")'] == f"{KeyedRandom(key, b'abc').randbelow(2**64):016x}"
 
 
 def test_documented_labels_are_the_codes() -> None:
     text = DOC.read_text()
-    for label in (L.LEAF_INFO, L.PAD_INFO, L.SHUFFLE_INFO, L.LEAF_ID_LABEL, L.BLINDING_DST, L.NODE_RANGE_CONTEXT,
+    for label in (L.LEAF_INFO, L.PAD_INFO, L.SHUFFLE_INFO, L.PROOF_INFO, L.LEAF_ID_LABEL, L.BLINDING_DST, L.NODE_RANGE_CONTEXT,
                   L.COLLATERAL_CONTEXT, b"por/v1/plain-leaf", b"por/v1/plain-node"):
         assert f'"{label.decode()}"' in text

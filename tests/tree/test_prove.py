@@ -129,3 +129,52 @@ def test_plain_mode_and_bad_inputs(tmp_path: Path) -> None:
     (tmp_path / "c" / "accounts.sqlite").unlink()
     with pytest.raises(TreeError, match="private accounts file"):
         prove_tree(tmp_path / "c", master_secret=MASTER, executor=SerialExecutor())
+
+
+# ---- deterministic proof randomness (keyed by the master secret) -------------------------------------
+
+def _proofs(d: dict[str, list[Any]]) -> list[bytes]:
+    return [r[2] for r in d["range_proofs"]] + [r[1] for r in d["collateral"]]
+
+
+def test_without_a_seed_proofs_are_keyed_by_the_master_secret(tmp_path: Path, reference: Any) -> None:
+    """No seed: a re-run with another unit size writes the same store, because the proofs'
+    randomness is keyed by the master secret; the seeded reference build has other proof bytes."""
+    ref_info, ref_dump = reference
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out, bits in ((a, 1), (b, 2)):
+        build(out, range_proofs=False, seed=None)
+        info = prove_tree(out, master_secret=MASTER, executor=SerialExecutor(), unit_bits=bits)
+        assert info.root_hash == ref_info.root_hash
+        assert verify_tree(out, expected=info, executor=SerialExecutor()).ok
+    assert dump(a) == dump(b)
+    assert len(_proofs(dump(a))) == len(_proofs(ref_dump)) > 0
+    assert set(_proofs(dump(a))).isdisjoint(_proofs(ref_dump))
+
+
+def test_no_two_proofs_share_their_randomness(tmp_path: Path) -> None:
+    """Each proof's randomness is bound to its context (tree, epoch, position) and witness: the
+    A and S commitments (the first 96 bytes, which carry alpha and rho) of every proof are distinct,
+    even where blocks prove equal values."""
+    rows = [(f"acct-{i}", (5, 0)) for i in range(6)]
+    build_tree(COLUMNS, rows, epoch_id=EPOCH, master_secret=MASTER, out_dir=tmp_path, prices=PRICES,
+               haircuts_bps=HAIRCUTS, block_size=1, context=b"nonce", executor=SerialExecutor(), unit_bits=1)
+    heads = [p[:96] for p in _proofs(dump(tmp_path))]
+    assert len(heads) > 10 and len(set(heads)) == len(heads)
+
+
+def test_proof_randomness_binds_key_context_and_witness() -> None:
+    """Equal inputs give equal streams (a re-run reproduces a proof); a change of key, context, any
+    value or any blinding gives another stream, so one randomness never serves two statements."""
+    def first(key: bytes, ctx: bytes, values: tuple[int, ...], blindings: tuple[int, ...]) -> list[int]:
+        rng = P._rng(key, ctx, values, blindings)
+        return [rng.randbelow(2**255) for _ in range(3)]
+
+    base = (b"k" * 32, b"ctx", (1, 2), (3, 4))
+    assert first(*base) == first(*base)
+    variants = [(b"j" * 32, b"ctx", (1, 2), (3, 4)), (b"k" * 32, b"ctx2", (1, 2), (3, 4)),
+                (b"k" * 32, b"ctx", (1, 3), (3, 4)), (b"k" * 32, b"ctx", (1, 2), (3, 5)),
+                (b"k" * 32, b"ctx", (12,), (3, 4)), (b"k" * 32, b"ctx", (1, 2, 3), (4,))]
+    streams = {tuple(first(*v)) for v in variants} | {tuple(first(*base))}
+    assert len(streams) == len(variants) + 1
+    assert P._rng(None, b"ctx", (1,), (2,)) is None  # no key: the OS CSPRNG
