@@ -91,14 +91,21 @@ def _governors(ctx_obj: dict[str, Any], extra: tuple[str, ...]) -> list[Any]:
 
 
 @contextmanager
-def _ledger(ctx_obj: dict[str, Any]) -> Iterator[Any]:
+def _ledger(ctx_obj: dict[str, Any], *, create: bool = False) -> Iterator[Any]:
+    """The ledger of ``--db`` or por.json; only ``por init`` creates one (a mistyped SQLite path is an
+    error, not a new empty database)."""
     from por.ledger import Ledger
 
     url = ctx_obj.get("db") or ctx_obj["config"].get("db")
     if not url:
         raise UsageError("no database: pass --db URL or run in a directory made by `por init`")
     try:
-        led = Ledger.open(url, schema=ctx_obj.get("schema"))
+        led = Ledger.open(url, schema=ctx_obj.get("schema"), create=create)
+        try:
+            led.engine.connect().close()  # an unreachable server is unusable input, before any work
+        except BaseException:
+            led.close()
+            raise
     except (OperationalError, DBAPIError) as exc:
         raise UsageError(f"cannot open database {url}: {exc.orig}") from exc
     try:
@@ -199,7 +206,7 @@ def init(directory: str, operator_key: str | None, auditor_key: str | None, db: 
         cfg_keys[name] = {"path": str(path), "member": name, "governor": True, "public": keys.public_key_hex(key)}
     url = db or f"sqlite:///{d / 'ledger.db'}"
     obj = {"config": {"db": url}, "db": url, "schema": schema}
-    with _ledger(obj) as led:
+    with _ledger(obj, create=True) as led:
         r = led.genesis(signers["operator"], signers["auditor"], quorum=quorum)
     cfg = {"db": url, "keys": cfg_keys}
     if schema:

@@ -17,7 +17,7 @@ from por.ledger import margin as _margin
 from por.ledger import postings as _postings  # noqa: F401 - registers handlers
 from por.ledger import withdrawals as _withdrawals
 from por.ledger.core import DEFAULT_CONFIG, AssetInfo, Receipt, Tx, merge_config, write_transaction
-from por.ledger.db import is_sqlite, make_engine
+from por.ledger.db import is_sqlite, make_engine, require_existing
 from por.ledger.journal import Entry, Governance, Member, make_entry
 from por.ledger.keys import Signer
 from por.ledger.log import JournalLog
@@ -66,6 +66,8 @@ class Ledger:
     def __init__(self, url: str, *, schema: str | None = None, create: bool = True) -> None:
         self.url = url
         self.schema = schema
+        if not create:
+            require_existing(url)
         self.engine = make_engine(url, schema)
         if create:
             from sqlmodel import SQLModel
@@ -86,7 +88,8 @@ class Ledger:
 
     @classmethod
     def open(cls, url: str = DEFAULT_URL, *, schema: str | None = None, create: bool = True) -> Ledger:
-        """Open (and by default create the tables of) the ledger at ``url``."""
+        """Open (and by default create the tables of) the ledger at ``url``; with ``create=False`` a
+        SQLite file that is not there is a :class:`UsageError`, never a new empty database."""
         return cls(url, schema=schema, create=create)
 
     def close(self) -> None:

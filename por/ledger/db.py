@@ -9,6 +9,7 @@ readers that need one consistent view (snapshots) use REPEATABLE READ.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -71,6 +72,20 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
 
         return engine
     raise UsageError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql+psycopg://...")
+
+
+def require_existing(url: str) -> None:
+    """A SQLite URL must name an existing file: opening a ledger that should be there never creates one.
+
+    Raises:
+        UsageError: a malformed URL, or no file at the SQLite path.
+    """
+    try:
+        u = make_url(url)
+    except (ArgumentError, ValueError, TypeError) as exc:  # sqlalchemy raises several types for a bad URL
+        raise UsageError(f"not a database URL: {url!r}") from exc
+    if u.get_backend_name() == "sqlite" and (not u.database or not Path(u.database).is_file()):
+        raise UsageError(f"no SQLite ledger file at {u.database!r}")
 
 
 def is_sqlite(engine: Engine) -> bool:

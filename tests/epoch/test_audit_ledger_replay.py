@@ -111,3 +111,23 @@ def test_cli_replays_by_default_and_can_skip(demo: Demo, tmp_path: Path) -> None
     cp = run_por("audit", "verify", bundle, "--skip-ledger-replay")
     no_traceback(cp)
     assert cp.returncode == 2 and "--skip-ledger-replay only applies with --ledger" in cp.stderr
+
+
+def test_a_ledger_url_naming_no_file_fails_and_creates_nothing(demo: Demo, tmp_path: Path,
+                                                              memo_verify_tree: dict[str, int]) -> None:
+    """A mistyped SQLite path: completeness and the replay fail, named; no empty database appears
+    (before, opening it created one and the failure read "no such table")."""
+    from por.epoch.audit import verify_bundle
+    from por.epoch.workspace import Workspace
+
+    missing = tmp_path / "typo.db"
+    secret = (Workspace.load(demo.root).private_dir(EPOCH) / "master.secret").read_bytes()
+    res = verify_bundle(demo.bundle(EPOCH), operator_key=str(demo.operator_pub), ledger_url=f"sqlite:///{missing}",
+                        master_secret=secret)
+    assert [c.id for c in res.failures] == ["completeness", "ledger"]
+    assert all(f"no SQLite ledger file at '{missing}'" in c.message for c in res.failures)
+    assert not missing.exists()
+    cp = run_por("ledger", "verify", "--db", f"sqlite:///{missing}")
+    no_traceback(cp)
+    assert cp.returncode == 2 and "no SQLite ledger file" in cp.stderr
+    assert not missing.exists()
