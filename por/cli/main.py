@@ -78,6 +78,15 @@ def main(argv: list[str] | None = None) -> Any:
             raise
         click.echo("error: the input is nested too deeply to be read", err=True)
         sys.exit(2)
+    except Exception as exc:  # a last guard for database errors a command did not name itself
+        sa = sys.modules.get("sqlalchemy.exc")  # loaded only by commands that open a database
+        if verbose or sa is None or not isinstance(exc, sa.SQLAlchemyError):
+            raise
+        unusable = isinstance(exc, (sa.OperationalError, sa.InterfaceError, sa.ArgumentError))
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        click.echo(f"error: database: {detail[0] if detail else type(exc).__name__}"
+                   + (" (cannot reach or open it)" if unusable else ""), err=True)
+        sys.exit(2 if unusable else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover
