@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import click
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -21,13 +23,17 @@ from por.epoch.state import STAGES
 
 
 @contextmanager
-def progress_display(enabled: bool = True) -> Iterator[Any]:
-    """A rich progress display; yields the ``progress(stage, done, total)`` callback."""
+def progress_display(enabled: bool = True, *, stderr: bool = False) -> Iterator[Any]:
+    """A rich progress display; yields the ``progress(stage, done, total)`` callback. ``stderr``: draw
+    it there (for a command whose output is a result, e.g. JSON), and only when it is a terminal."""
+    if stderr and not sys.stderr.isatty():
+        enabled = False
     if not enabled:
         yield lambda stage, done, total: None
         return
+    console = Console(stderr=True) if stderr else None
     with Progress(TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TimeRemainingColumn(), transient=False) as prog:
+                  TimeRemainingColumn(), transient=False, console=console) as prog:
         tasks: dict[str, Any] = {}
 
         def report(stage: str, done: int, total: int) -> None:

@@ -443,9 +443,11 @@ def ledger_verify(root: str | None, as_json: bool) -> None:
             expected = (int(size), hexroot.lower())
         except ValueError as exc:
             raise UsageError("--root takes SIZE:HEX") from exc
+    from por.cli.epoch import progress_display
+
     o = _obj()
-    with _ledger(o) as led:
-        result = led.verify(expected)
+    with _ledger(o) as led, progress_display(stderr=True) as report:
+        result = led.verify(expected, progress=report)
     sys.exit(print_result(result, as_json))
 
 

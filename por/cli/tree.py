@@ -177,9 +177,12 @@ def verify(store: str, expected: str | None, prices: str | None, haircuts: str |
         except ValueError as exc:
             raise UsageError(f"{expected}: not JSON ({exc})") from None
     ex: Any = SerialExecutor() if workers == 1 else (LocalExecutor(workers) if workers else None)
+    from por.cli.epoch import progress_display
+
     try:
-        res = verify_tree(store, expected=exp, prices=_json_arg(prices, "--prices"),
-                          haircuts_bps=_json_arg(haircuts, "--haircuts"), executor=ex)
+        with progress_display(stderr=True) as report:
+            res = verify_tree(store, expected=exp, prices=_json_arg(prices, "--prices"),
+                              haircuts_bps=_json_arg(haircuts, "--haircuts"), executor=ex, progress=report)
     finally:
         if ex is not None and hasattr(ex, "close"):
             ex.close()

@@ -46,12 +46,13 @@ def audit() -> None:
               help="With --ledger: do not replay the ledger itself (its signatures, chain and postings, as "
                    "por ledger verify does); only for a ledger you verified separately.")
 @click.option("--executor", help="local, local:N or dask://HOST:PORT.")
+@click.option("--quiet", is_flag=True, help="No progress display (it is drawn on a terminal's stderr only).")
 @click.option("--json", "as_json", is_flag=True)
 def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, previous: str | None,
                  ledger_url: str | None, master_secret: str | None, openings: str | None, schema: str | None,
-                 skip_ledger_replay: bool, executor: str | None, as_json: bool) -> None:
+                 skip_ledger_replay: bool, executor: str | None, quiet: bool, as_json: bool) -> None:
     """Verify every check of the epoch BUNDLE (exit 0 all passed, 1 a check failed, 2 unusable input)."""
-    from por.cli.epoch import make_executor
+    from por.cli.epoch import make_executor, progress_display
     from por.epoch.audit import verify_bundle
     from por.errors import UsageError
 
@@ -63,10 +64,11 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
     if previous is None:
         prev = _previous_bundle(Path(bundle))
         previous = str(prev) if prev else None
-    res = verify_bundle(bundle, keyring_path=keyring, operator_key=operator_key, previous=previous,
-                        ledger_url=ledger_url, master_secret=secret, auditor_openings=openings,
-                        ledger_integrity=not skip_ledger_replay, ledger_schema=schema,
-                        executor=make_executor(executor))
+    with progress_display(not quiet, stderr=True) as report:
+        res = verify_bundle(bundle, keyring_path=keyring, operator_key=operator_key, previous=previous,
+                            ledger_url=ledger_url, master_secret=secret, auditor_openings=openings,
+                            ledger_integrity=not skip_ledger_replay, ledger_schema=schema,
+                            executor=make_executor(executor), progress=report)
     sys.exit(print_result(res, as_json))
 
 

@@ -87,6 +87,7 @@ def verify_bundle(
     executor: Any = None,
     ledger_integrity: bool = True,
     ledger_schema: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Result:
     """Check everything a bundle claims. Never raises on a damaged or hostile bundle."""
     path = Path(bundle)
@@ -175,7 +176,7 @@ def verify_bundle(
             res.failed("tree.store", f"{m['tree']['store']} is missing from the bundle")
             return
         r = verify_tree(store, expected=m["tree"], prices=_int_map(m.get("collateral_prices")),
-                        haircuts_bps=_int_map(m.get("haircuts_bps")), executor=executor)
+                        haircuts_bps=_int_map(m.get("haircuts_bps")), executor=executor, progress=progress)
         res.merge(r)
 
     _step(res, "tree", tree)
@@ -350,11 +351,12 @@ def verify_bundle(
         _step(res, "completeness", lambda: _completeness(res, path, m, ledger_url, ledger_schema, master_secret))
         # 12. the ledger's own integrity: the completeness check read its derived tables
         if ledger_integrity:
-            _step(res, "ledger", lambda: _ledger_integrity(res, m, ledger_url, ledger_schema))
+            _step(res, "ledger", lambda: _ledger_integrity(res, m, ledger_url, ledger_schema, progress))
     return res
 
 
-def _ledger_integrity(res: Result, m: dict[str, Any], ledger_url: str, schema: str | None) -> None:
+def _ledger_integrity(res: Result, m: dict[str, Any], ledger_url: str, schema: str | None,
+                      progress: Callable[[str, int, int], None] | None) -> None:
     """Replay the whole ledger (``por ledger verify``) and require its journal to extend the published
     log root: the completeness check compared the bundle with balance and member tables that a party
     with write access to the database could have rewritten to match it."""
@@ -366,7 +368,7 @@ def _ledger_integrity(res: Result, m: dict[str, Any], ledger_url: str, schema: s
         res.failed("ledger.log-root", f"the published log position {size!r}:{root!r:.80} is not a size and a root")
         return
     with Ledger.open(ledger_url, schema=schema, create=False) as led:
-        res.merge(led.verify(expected_root=(size, root)))
+        res.merge(led.verify(expected_root=(size, root), progress=progress))
 
 
 def _plain_solvency(res: Result, m: dict[str, Any]) -> None:

@@ -608,11 +608,12 @@ class Ledger:
             return self.log.consistency(old_size, n)
         return self._read(q)
 
-    def verify(self, expected_root: tuple[int, str] | None = None) -> Result:
+    def verify(self, expected_root: tuple[int, str] | None = None,
+               progress: Callable[[str, int, int], None] | None = None) -> Result:
         """Re-check every signature, the chain, postings, balances and the log root from scratch."""
         from por.ledger.verify import verify_ledger
 
-        return verify_ledger(self.engine, expected_root)
+        return verify_ledger(self.engine, expected_root, progress)
 
     def clear_caches(self) -> None:
         self._gov_seq = -1

@@ -18,6 +18,7 @@ Steps, in one read transaction:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -84,11 +85,13 @@ def _stated_postings(entry: Entry, requests: dict[str, tuple[str, str, int]]) ->
     return []
 
 
-def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None) -> Result:
+def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None,
+                  progress: Callable[[str, int, int], None] | None = None) -> Result:
     """Replay and check every entry; the result names each failing entry by sequence and type.
-    A database that cannot be read through is a failed ``ledger.readable`` check, never an exception."""
+    A database that cannot be read through is a failed ``ledger.readable`` check, never an exception.
+    ``progress(stage, done, total)`` hears ``ledger replay`` in entries, per chunk."""
     try:
-        return _verify_ledger(engine, expected_root)
+        return _verify_ledger(engine, expected_root, progress or (lambda stage, done, total: None))
     except SQLAlchemyError as exc:
         result = Result("ledger")
         result.failed("ledger.readable", f"the ledger database cannot be read through: {exc.__class__.__name__}: "
@@ -96,7 +99,8 @@ def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None) 
         return result
 
 
-def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None) -> Result:
+def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
+                   report: Callable[[str, int, int], None]) -> Result:
     result = Result("ledger")
     f = _Failures()
     with engine.connect() as conn:
@@ -118,9 +122,11 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None) -> Res
             prev = "00" * 32
             expect = 1
             last_seq = 0
+            total = head.seq if isinstance(head.seq, int) else 0  # the progress display's guess only
             while True:
                 rows = conn.execute(select(journal_t).where(journal_t.c.seq >= expect)
                                     .order_by(journal_t.c.seq).limit(CHUNK)).all()
+                report("ledger replay", last_seq, max(total, last_seq))
                 if not rows:
                     break
                 lo, hi = rows[0].seq, rows[-1].seq

@@ -33,7 +33,7 @@ import base64
 import binascii
 import re
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from por import PROTOCOL
 from por.errors import PorError
 from por.parallel import Executor, close_executor, get_executor
 from por.tree import leaf as L
+from por.tree.build import Progress
 from por.tree.columns import MAX_VALUE, Column, collateral_coefficients, parse_columns
 from por.tree.proof import CLIENT_FORMAT
 from por.tree.store import TreeStore, resolve_store
@@ -651,6 +652,7 @@ def verify_tree(
     executor: Executor | None = None,
     unit_bits: int = 12,
     blocks_per_task: int = 64,
+    progress: Progress | None = None,
 ) -> Result:
     """The auditor's full check of a tree store; never raises on a damaged store.
 
@@ -659,6 +661,8 @@ def verify_tree(
         expected: the published description (a :class:`TreeInfo` or its dict, e.g. from the manifest).
         prices, haircuts_bps: the published prices (default: those recorded in the store).
         executor: where subtree and proof checks run (default: a local pool for large trees).
+        progress: ``progress(stage, done, total)`` in work units, stages ``tree nodes``,
+            ``range proofs`` and ``collateral``.
     """
     res = Result("liabilities tree")
     path = resolve_store(out_dir_or_store)
@@ -669,7 +673,7 @@ def verify_tree(
         return res
     try:
         return _verify_tree(res, st, str(path), expected, prices, haircuts_bps, executor, unit_bits,
-                            blocks_per_task)
+                            blocks_per_task, progress or (lambda stage, done, total: None))
     except PorError as exc:
         res.failed("tree.store", f"damaged store: {exc}")
         return res
@@ -683,8 +687,15 @@ def verify_tree(
 
 def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: Mapping[str, int] | None,
                  haircuts_bps: Mapping[str, int] | None, executor: Executor | None, unit_bits: int,
-                 blocks_per_task: int) -> Result:
+                 blocks_per_task: int, report: Progress) -> Result:
     import numpy as np
+
+    def reported(ex: Executor, stage: str, fn: Any, tasks: Sequence[Any]) -> Iterator[Any]:
+        """``ex.map(fn, tasks)``, reporting each finished unit (the executor yields in order)."""
+        report(stage, 0, len(tasks))
+        for i, out in enumerate(ex.map(fn, tasks), 1):
+            report(stage, i, len(tasks))
+            yield out
 
     meta = st.meta
     try:
@@ -722,7 +733,7 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
     tasks = [SubtreeCheck(path, u << bits, bits) for u in range(1 << (height - bits))]
     ex, owned = get_executor(executor, work=(1 << height) * (40 if committed else 1), threshold=1 << 14)
     try:
-        outcomes = list(ex.map(check_subtree, tasks))
+        outcomes = list(reported(ex, "tree nodes", check_subtree, tasks))
         problems: list[str] = []
         n_problems = 0
         leaf_probs: list[str] = []
@@ -788,7 +799,7 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
             extra_blocks = st.db.execute("SELECT COUNT(*) FROM range_proofs").fetchone()[0] - len(blocks)
             btasks = [BlockCheck(path, tuple(blocks[i:i + blocks_per_task]), (), None)
                       for i in range(0, len(blocks), blocks_per_task)]
-            failed = [f for out in ex.map(check_blocks, btasks) for f in out]
+            failed = [f for out in reported(ex, "range proofs", check_blocks, btasks) for f in out]
             if extra_blocks:
                 failed.append(f"{extra_blocks} unexpected block row(s)")
             res.add("tree.range_proofs", not failed,
@@ -812,7 +823,7 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
                     ctasks = [BlockCheck(path, (), tuple(positions[i:i + blocks_per_task]), coeffs)
                               for i in range(0, len(positions), blocks_per_task)]
                     failed = differ + [f"collateral at bad position {p}" for p in bad_pos]
-                    failed += [f for out in ex.map(check_blocks, ctasks) for f in out]
+                    failed += [f for out in reported(ex, "collateral", check_blocks, ctasks) for f in out]
                     res.add("tree.collateral", not failed,
                             f"{len(positions)} collateral proof(s) verify at the given prices" if not failed
                             else "collateral proofs fail: " + _names(failed))

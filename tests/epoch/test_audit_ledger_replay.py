@@ -131,3 +131,27 @@ def test_a_ledger_url_naming_no_file_fails_and_creates_nothing(demo: Demo, tmp_p
     no_traceback(cp)
     assert cp.returncode == 2 and "no SQLite ledger file" in cp.stderr
     assert not missing.exists()
+
+
+def test_the_audit_reports_its_progress(demo: Demo) -> None:
+    """The long steps report ``progress(stage, done, total)`` from 0 to their total (the CLI draws
+    them on a terminal's stderr): the tree's nodes, its range-proof and collateral batches, the replay."""
+    from collections import defaultdict
+
+    from por.epoch.audit import verify_bundle
+    from por.epoch.workspace import Workspace
+    from por.ledger import Ledger
+
+    ws = Workspace.load(demo.root)
+    seen: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    res = verify_bundle(demo.bundle(EPOCH), operator_key=str(demo.operator_pub), ledger_url=ws.db_url,
+                        master_secret=(ws.private_dir(EPOCH) / "master.secret").read_bytes(),
+                        progress=lambda stage, done, total: seen[stage].append((done, total)))
+    assert res.ok, [str(c) for c in res.failures]
+    assert set(seen) == {"tree nodes", "range proofs", "collateral", "ledger replay"}
+    for stage, marks in seen.items():
+        dones = [d for d, _ in marks]
+        assert dones[0] == 0 and dones == sorted(dones), stage
+        assert marks[-1][0] == marks[-1][1] > 0, (stage, marks[-1])
+    with Ledger.open(ws.db_url, create=False) as led:
+        assert seen["ledger replay"][-1][1] == led.head()["seq"]
