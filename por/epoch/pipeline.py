@@ -441,7 +441,8 @@ class Pipeline:
         manifest.sign(operator.key, "operator", operator.member_id)
         manifest.write(staging)
         result = verify_bundle(staging, keyring_path=None, operator_key=operator.public_hex,
-                               executor=self.executor)
+                               executor=self.executor,
+                               progress=lambda stage, done, total: self.progress(f"seal: {stage}", done, total))
         _dump(self.private / "seal-verification.json", result.to_dict())
         if not result.ok:
             lines = "; ".join(f"{c.id}: {c.message}" for c in result.failures[:5])
