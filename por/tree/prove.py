@@ -76,15 +76,18 @@ class BlockUnit:
     seed: bytes | None = None
 
 
-def _rng(seed: bytes | None, context: bytes, values: Sequence[int], blindings: Sequence[int]) -> Any:
-    """The proof's randomness, keyed by ``seed`` and bound to the whole statement and witness (the
-    context names the tree, epoch and position); ``None`` (the OS CSPRNG) without a seed."""
+def _rng(seed: bytes | None, context: bytes, values: Sequence[int], blindings: Sequence[int],
+         coefficients: Sequence[int] = ()) -> Any:
+    """The proof's randomness, keyed by ``seed`` and bound to the whole statement and witness: the
+    context (tree, epoch, position), the values and blindings (hence the commitments) and the
+    statement's public coefficients; ``None`` (the OS CSPRNG) without a seed."""
     if seed is None:
         return None
     from por.crypto.scalar import KeyedRandom
 
     parts = [context, str(len(values)).encode(), *(str(v).encode() for v in values),
-             *(str(g).encode() for g in blindings)]
+             *(str(g).encode() for g in blindings), str(len(coefficients)).encode(),
+             *(str(c).encode() for c in coefficients)]
     return KeyedRandom(seed, b"".join(len(p).to_bytes(4, "big") + p for p in parts))
 
 
@@ -217,7 +220,7 @@ def prove_unit(u: ProveUnit) -> ProveResult:
             ctx = L.collateral_context(u.epoch_id, u.context, u.height, pos)
             try:
                 proof = st.prove(stmt, [claim], [opening], context=ctx,
-                                 rng=_rng(u.seed, ctx, opening.values, opening.blindings))
+                                 rng=_rng(u.seed, ctx, opening.values, opening.blindings, u.coefficients))
             except UsageError as exc:
                 raise TreeError(f"collateral at leaf {pos}: {exc}") from None
             collateral.append((pos, proof))

@@ -165,16 +165,19 @@ def test_no_two_proofs_share_their_randomness(tmp_path: Path) -> None:
 
 def test_proof_randomness_binds_key_context_and_witness() -> None:
     """Equal inputs give equal streams (a re-run reproduces a proof); a change of key, context, any
-    value or any blinding gives another stream, so one randomness never serves two statements."""
-    def first(key: bytes, ctx: bytes, values: tuple[int, ...], blindings: tuple[int, ...]) -> list[int]:
-        rng = P._rng(key, ctx, values, blindings)
+    value, blinding or public coefficient (a collateral price) gives another stream, so one randomness
+    never serves two statements."""
+    def first(key: bytes, ctx: bytes, values: tuple[int, ...], blindings: tuple[int, ...],
+              coefficients: tuple[int, ...] = ()) -> list[int]:
+        rng = P._rng(key, ctx, values, blindings, coefficients)
         return [rng.randbelow(2**255) for _ in range(3)]
 
     base = (b"k" * 32, b"ctx", (1, 2), (3, 4))
     assert first(*base) == first(*base)
     variants = [(b"j" * 32, b"ctx", (1, 2), (3, 4)), (b"k" * 32, b"ctx2", (1, 2), (3, 4)),
                 (b"k" * 32, b"ctx", (1, 3), (3, 4)), (b"k" * 32, b"ctx", (1, 2), (3, 5)),
-                (b"k" * 32, b"ctx", (12,), (3, 4)), (b"k" * 32, b"ctx", (1, 2, 3), (4,))]
+                (b"k" * 32, b"ctx", (12,), (3, 4)), (b"k" * 32, b"ctx", (1, 2, 3), (4,)),
+                (b"k" * 32, b"ctx", (1, 2), (3, 4), (9500,)), (b"k" * 32, b"ctx", (1, 2), (3, 4), (9501,))]
     streams = {tuple(first(*v)) for v in variants} | {tuple(first(*base))}
     assert len(streams) == len(variants) + 1
     assert P._rng(None, b"ctx", (1,), (2,)) is None  # no key: the OS CSPRNG
