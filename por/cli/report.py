@@ -21,8 +21,10 @@ import click
 from por.cli._output import console, print_json, print_result
 from por.errors import PorError, StressError, UsageError
 
+_SCHEMA_HELP = "With a PostgreSQL --ledger: the ledger's schema (search_path)."
 
-def _open_ledger(url: str) -> Any:
+
+def _open_ledger(url: str, schema: str | None = None) -> Any:
     """Open an existing ledger read-only in intent: a URL naming no ledger is an error, never a new file.
 
     Raises:
@@ -33,7 +35,7 @@ def _open_ledger(url: str) -> Any:
     from por.ledger.api import Ledger
 
     try:
-        led = Ledger.open(url, create=False)
+        led = Ledger.open(url, schema=schema, create=False)
     except UsageError as exc:
         raise UsageError(f"--ledger {url}: {exc}") from None
     try:
@@ -57,14 +59,15 @@ def report() -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "pdf"]), required=True)
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Output file (csv: a zip).")
 @click.option("--ledger", "ledger_url", default=None, help="Ledger URL for the margin, insurance and withdrawal sections.")
+@click.option("--schema", default=None, help=_SCHEMA_HELP)
 @click.option("--book", "book_file", type=click.Path(path_type=Path), default=None,
               help="A margin book file to stress instead of the ledger's accounts.")
 @click.option("--key", "key_file", type=click.Path(path_type=Path), default=None,
               help="Operator Ed25519 private key (PEM): writes the detached signature OUT.sig.")
 @click.option("--impact", default="linear:0.1", show_default=True, help="Price-impact model of the stress curve.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
-def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | None, book_file: Path | None,
-               key_file: Path | None, impact: str, as_json: bool) -> None:
+def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | None, schema: str | None,
+               book_file: Path | None, key_file: Path | None, impact: str, as_json: bool) -> None:
     """Export the report for one or more epoch directories (or a directory of epochs)."""
     from por.report import export, signing
     from por.report.collect import collect
@@ -73,7 +76,9 @@ def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | No
     key = signing.load_private_key(key_file) if key_file else None
     model = Impact.parse(impact)
     book = MarginBook.load(book_file) if book_file else None
-    ledger = _open_ledger(ledger_url) if ledger_url else None
+    if schema and not ledger_url:
+        raise UsageError("--schema only applies with --ledger")
+    ledger = _open_ledger(ledger_url, schema) if ledger_url else None
     try:
         data = collect(list(dirs), ledger, book=book, impact=model,
                        generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -126,7 +131,7 @@ def stress() -> None:
 
 
 def _load_book(book_file: Path | None, ledger_url: str | None, bundle: Path | None, synthetic: int | None,
-               seed: int) -> Any:
+               seed: int, schema: str | None = None) -> Any:
     from por.report.collect import _read_signed, book_from_ledger
     from por.report.stress import MarginBook, synthetic_book
 
@@ -142,7 +147,7 @@ def _load_book(book_file: Path | None, ledger_url: str | None, bundle: Path | No
     if book_file is not None:
         book = MarginBook.load(book_file)
     elif ledger_url is not None:
-        led = _open_ledger(ledger_url)
+        led = _open_ledger(ledger_url, schema)
         try:
             book = book_from_ledger(led, prices or None)
         finally:
@@ -164,6 +169,7 @@ def _load_book(book_file: Path | None, ledger_url: str | None, bundle: Path | No
 @stress.command("run")
 @click.option("--book", "book_file", type=click.Path(path_type=Path), default=None, help="A por-margin-book/1 file.")
 @click.option("--ledger", "ledger_url", default=None, help="Read margin accounts from the ledger.")
+@click.option("--schema", default=None, help=_SCHEMA_HELP)
 @click.option("--bundle", type=click.Path(path_type=Path), default=None,
               help="Use this epoch's prices (and reserves and liabilities, when public).")
 @click.option("--synthetic", type=int, default=None, help="A seeded synthetic book of N accounts.")
@@ -173,8 +179,9 @@ def _load_book(book_file: Path | None, ledger_url: str | None, bundle: Path | No
 @click.option("--impact", default="none", show_default=True, help="none, linear:K or sqrt:K.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write the result (.json, or .csv for the curve).")
-def run_cmd(book_file: Path | None, ledger_url: str | None, bundle: Path | None, synthetic: int | None, seed: int,
-            shocks: tuple[str, ...], grid: bool, impact: str, as_json: bool, out: Path | None) -> None:
+def run_cmd(book_file: Path | None, ledger_url: str | None, schema: str | None, bundle: Path | None,
+            synthetic: int | None, seed: int, shocks: tuple[str, ...], grid: bool, impact: str, as_json: bool,
+            out: Path | None) -> None:
     """Apply price shocks to the margin book and report liquidations, bad debt and coverage."""
     import time
 
@@ -182,7 +189,9 @@ def run_cmd(book_file: Path | None, ledger_url: str | None, bundle: Path | None,
 
     parsed = [parse_shock(s) for s in shocks]  # bad strings fail before any book is loaded
     model = Impact.parse(impact)
-    book = _load_book(book_file, ledger_url, bundle, synthetic, seed)
+    if schema and not ledger_url:
+        raise UsageError("--schema only applies with --ledger")
+    book = _load_book(book_file, ledger_url, bundle, synthetic, seed, schema)
     vector: dict[str, Fraction] = {}
     for asset, s in parsed:
         book.asset(asset)

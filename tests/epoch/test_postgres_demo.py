@@ -76,6 +76,21 @@ def test_demo_on_postgresql_publishes_two_epochs_the_auditor_accepts(pg_demo: Pg
     assert cp.returncode == 0, cp.stdout + cp.stderr
 
 
+def test_the_regulator_report_reads_the_postgresql_ledger(pg_demo: PgDemo, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    cp = run_por("report", "export", pg_demo.root / "epochs", "--format", "json", "--out", out,
+                 "--ledger", pg_demo.url, "--schema", pg_demo.schema)
+    no_traceback(cp)
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    report = json.loads(out.read_text())
+    assert report["format"].startswith("por-report") and len(report["epochs"]) == 2
+    assert "margin" in json.dumps(report)  # the ledger's margin section is there
+    cp = run_por("report", "export", pg_demo.root / "epochs", "--format", "json", "--out", tmp_path / "x.json",
+                 "--ledger", pg_demo.url)  # the tables are not in the default schema
+    no_traceback(cp)
+    assert cp.returncode == 2 and "cannot read a por ledger there" in cp.stderr
+
+
 def test_a_rewritten_postgresql_posting_fails_the_audit(pg_demo: PgDemo) -> None:
     """A posting of the second epoch's activity rewritten in the database: epoch-0001's snapshot is
     untouched (completeness passes), the replay names the entry."""
