@@ -39,8 +39,8 @@ from por.epoch.bundle import Manifest, check_files
 from por.errors import PorError
 from por.verify.result import Result
 
-_MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexError, OSError, json.JSONDecodeError,
-              SQLAlchemyError)  # a damaged ledger database (--ledger) is a failed completeness check
+_MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexError, OSError,
+              SQLAlchemyError)  # ValueError covers JSONDecodeError; SQLAlchemyError a damaged --ledger database
 
 
 def _read_json(bundle: Path, name: str) -> Any:

@@ -48,6 +48,10 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, 
     directory = directory.resolve()
     if (directory / CONFIG_NAME).exists():
         ws = Workspace.load(directory)
+        if (db and db != ws.db_url) or (schema and schema != ws.config.get("schema")):
+            raise UsageError(f"{directory} already runs on {ws.db_url}"
+                             f"{' (schema ' + str(ws.config['schema']) + ')' if ws.config.get('schema') else ''}; "
+                             f"--db and --schema choose the database of a new demo directory only")
         _more_activity(ws, seed)
         return DemoSetup(ws, False, int(ws.config.get("demo", {}).get("clients", clients)))
     if directory.exists() and any(directory.iterdir()):

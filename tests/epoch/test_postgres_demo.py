@@ -120,6 +120,13 @@ def test_a_new_demo_refuses_a_schema_that_holds_a_ledger(pg_demo: PgDemo, tmp_pa
     assert not (tmp_path / "E" / "por.json").exists()
 
 
+def test_a_later_run_cannot_move_the_demo_to_another_database(pg_demo: PgDemo) -> None:
+    cp = run_por("demo", "--dir", pg_demo.root, "--quiet", "--db", "sqlite:///elsewhere.db")
+    no_traceback(cp)
+    assert cp.returncode == 2 and "already runs on" in cp.stderr and pg_demo.schema in cp.stderr
+    assert json.loads((pg_demo.root / "por.json").read_text())["demo"]["runs"] == 2
+
+
 def test_the_auditor_without_the_schema_fails_closed(pg_demo: PgDemo) -> None:
     """The tables are not in the database's default schema: completeness and the replay fail (with
     "relation ... does not exist" on an empty default schema), every bundle check passes."""
