@@ -26,7 +26,6 @@ Steps (each a check id prefix; a step that cannot run is a failed check, never a
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
