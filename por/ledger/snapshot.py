@@ -4,7 +4,7 @@ Each row is one client account (cash or margin) opened at or before the cut-off;
 row has ``equity`` (the platform owes the client: ``main + held``) and ``debt`` (the client owes the
 platform: ``−debt``). At the head, balances are read from ``ledger_balance`` inside one REPEATABLE READ
 (PostgreSQL) or read (SQLite WAL) transaction opened before the head is read; at an earlier sequence
-they are summed from the immutable postings with ``entry_seq <= seq``. Either way writers appending
+they are summed from the immutable postings with ``1 <= entry_seq <= seq``. Either way writers appending
 meanwhile change nothing the snapshot returns.
 """
 
@@ -93,7 +93,7 @@ class Snapshot:
         else:
             p = posting_t.c
             rows = conn.execute(select(p.account, p.asset, p.book, func.sum(p.amount))
-                                .where(p.account >= first, p.account <= last, p.entry_seq <= self.seq)
+                                .where(p.account >= first, p.account <= last, p.entry_seq >= 1, p.entry_seq <= self.seq)
                                 .group_by(p.account, p.asset, p.book))
         for acct, asset, book, amount in rows:
             if acct in out:

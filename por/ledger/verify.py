@@ -9,7 +9,9 @@ Steps, in one read transaction:
 5. its signatures verify against the keys of the membership replayed so far, and its signers' roles
    (or a governor quorum) permit its type;
 6. the posting rows are exactly the postings the entry body states, and sum to zero per asset;
-7. replayed balances never cross their floors, and equal ``ledger_balance`` at the end;
+7. replayed balances never cross their floors, and equal ``ledger_balance`` at the end; the member,
+   account (kind, owner, opening entry), asset (decimals, kind, custodian, adding entry) and price
+   tables equal the replay; no posting row lies outside the journal's entries;
 8. the log root over the recomputed leaves equals the root pymerkle computes from the stored leaves
    (and a published root, when one is given);
 9. the head row names the last entry.
@@ -21,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from por.errors import EncodingError, LedgerError, PorError
@@ -39,6 +41,7 @@ from por.ledger.journal import (
 from por.ledger.log import JournalLog, root_of_leaves
 from por.ledger.tables import (
     account_t,
+    asset_t,
     balance_t,
     head_t,
     journal_t,
@@ -113,6 +116,8 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                 return result
             gov = Governance()
             kinds: dict[str, str] = {}
+            opened: dict[str, tuple[str, Any, int]] = {}  # account -> (kind, owner, opened_seq)
+            added: dict[str, tuple[Any, Any, Any, int]] = {}  # asset -> (decimals, kind, custodian, added_seq)
             requests: dict[str, tuple[str, str, int]] = {}
             prices: dict[int, tuple[str, Any, str, str]] = {}
             balances: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -185,6 +190,7 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                             gov.apply_genesis(entry)
                             for a in PLATFORM_ACCOUNTS:
                                 kinds[a] = a
+                                opened[a] = (a, None, seq)
                         else:
                             gov.authorise(entry)
                             gov.apply(entry, seq)
@@ -195,10 +201,16 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                         if entry.type == "account.open":
                             for a in p.get("accounts", []):
                                 kinds[str(a.get("id"))] = str(a.get("kind"))
+                                opened[str(a.get("id"))] = (str(a.get("kind")), a.get("owner"), seq)
                         elif entry.type == "margin.open":
                             kinds[str(p.get("account"))] = "margin"
+                            opened[str(p.get("account"))] = ("margin", p.get("owner"), seq)
                         elif entry.type == "asset.add":
-                            kinds.setdefault(f"reserve:{p.get('custodian')}", "reserve")
+                            cust = p.get("custodian")
+                            if f"reserve:{cust}" not in kinds:
+                                kinds[f"reserve:{cust}"] = "reserve"
+                                opened[f"reserve:{cust}"] = ("reserve", cust, seq)
+                            added[str(p.get("code"))] = (p.get("decimals"), p.get("kind", "security"), cust, seq)
                         elif entry.type == "price":
                             prices[seq] = (str(p.get("asset")), p.get("price_e8"), entry.time, entry.signer)
                         elif entry.type == "withdraw.request":
@@ -249,11 +261,23 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                 if members.get(mid) != replayed.get(mid):
                     f.add("ledger.members", f"member {mid}: the member table has {members.get(mid)} but the journal "
                                             f"gives {replayed.get(mid)}")
-            accounts = {r.id: r.kind for r in conn.execute(select(account_t.c.id, account_t.c.kind))}
-            for acct in sorted(set(accounts) | set(kinds)):
-                if accounts.get(acct) != kinds.get(acct):
-                    f.add("ledger.accounts", f"account {acct}: the account table has kind {accounts.get(acct)!r} but "
-                                             f"the journal gives {kinds.get(acct)!r}")
+            # the snapshot reads owner and opened_seq (who holds an account, and since when): all replayed
+            accounts = {r.id: (r.kind, r.owner, r.opened_seq) for r in conn.execute(select(account_t))}
+            for acct in sorted(set(accounts) | set(opened)):
+                if accounts.get(acct) != opened.get(acct):
+                    f.add("ledger.accounts", f"account {acct}: the account table has (kind, owner, opened_seq) "
+                                             f"{accounts.get(acct)} but the journal gives {opened.get(acct)}")
+            assets = {r.code: (r.decimals, r.kind, r.custodian, r.added_seq) for r in conn.execute(select(asset_t))}
+            for code in sorted(set(assets) | set(added)):
+                if assets.get(code) != added.get(code):
+                    f.add("ledger.assets", f"asset {code}: the asset table has (decimals, kind, custodian, added_seq) "
+                                           f"{assets.get(code)} but the journal gives {added.get(code)}")
+            # posting rows of no journal entry (entry_seq outside 1..last): the snapshot would count them
+            orphans = conn.execute(select(func.count(), func.min(posting_t.c.entry_seq), func.max(posting_t.c.entry_seq))
+                                   .where((posting_t.c.entry_seq < 1) | (posting_t.c.entry_seq > last_seq))).one()
+            if orphans[0]:
+                f.add("ledger.postings", f"{orphans[0]} posting row(s) belong to no journal entry (entry_seq "
+                                         f"{orphans[1]}..{orphans[2]}, the journal holds 1..{last_seq})")
             table_prices = {int(r.seq): (r.asset, r.price_e8, r.time, r.oracle) for r in conn.execute(select(price_t))}
             for pseq in sorted(set(table_prices) | set(prices)):
                 if table_prices.get(pseq) != prices.get(pseq):
@@ -288,7 +312,10 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
     f.report(result, "ledger.floors", "no client balance ever went below zero, no debt above zero")
     f.report(result, "ledger.balances", f"{len(table)} balances equal the replayed journal")
     f.report(result, "ledger.members", "the member table (roles, keys, status) equals the replayed journal")
-    f.report(result, "ledger.accounts", "the account table (ids and kinds) equals the replayed journal")
+    f.report(result, "ledger.accounts", "the account table (ids, kinds, owners, opening entries) equals the "
+                                        "replayed journal")
+    f.report(result, "ledger.assets", "the asset table (codes, decimals, kinds, custodians, adding entries) equals "
+                                      "the replayed journal")
     f.report(result, "ledger.prices", "the price table equals the journal's signed price entries")
     f.report(result, "ledger.log-leaves", "every log leaf recomputes from its record")
     f.report(result, "ledger.log-root", f"log root at size {last_seq} is {replayed_root}")

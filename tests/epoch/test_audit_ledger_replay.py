@@ -155,3 +155,51 @@ def test_the_audit_reports_its_progress(demo: Demo) -> None:
         assert marks[-1][0] == marks[-1][1] > 0, (stage, marks[-1])
     with Ledger.open(ws.db_url, create=False) as led:
         assert seen["ledger replay"][-1][1] == led.head()["seq"]
+
+
+def test_posting_rows_of_no_entry_fail_the_replay_and_do_not_move_the_snapshot(
+        demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
+    """Rows with an ``entry_seq`` outside the journal (0, or past the head) are counted by no replayed
+    entry. The cut-off snapshot ignores entry_seq < 1, and the replay names the rows."""
+    from por.epoch.workspace import Workspace
+    from por.ledger import Ledger
+
+    root = clone_workspace(demo.root, tmp_path / "ws")
+    seq = _journal_seq(root / "epochs" / EPOCH)
+    url = Workspace.load(root).db_url
+    with Ledger.open(url, create=False) as led, led.snapshot(seq) as snap:
+        before = list(snap.rows())
+    with sqlite3.connect(_db_file(root)) as con:
+        acct, asset = con.execute("SELECT account, asset FROM ledger_balance WHERE account LIKE 'syn%' "
+                                  "AND book = 'main' AND amount > 0 LIMIT 1").fetchone()
+        head = con.execute("SELECT MAX(seq) FROM ledger_journal").fetchone()[0]
+        con.executemany("INSERT INTO ledger_posting VALUES (?, ?, ?, ?, 'main', ?)",
+                        [(0, 0, acct, asset, -1), (0, 1, "house", asset, 1), (head + 5, 0, acct, asset, 7)])
+    with Ledger.open(url, create=False) as led, led.snapshot(seq) as snap:
+        assert list(snap.rows()) == before
+    res = audit_with_ledger(root, root / "epochs" / EPOCH, demo)
+    assert [c.id for c in res.failures] == ["ledger.postings"]
+    assert f"3 posting row(s) belong to no journal entry (entry_seq 0..{head + 5}" in res.failures[0].message
+
+
+def test_account_and_asset_rows_are_replayed(demo: Demo, tmp_path: Path) -> None:
+    """The snapshot reads an account's owner and opening entry and an asset's adding entry: a table
+    rewritten in any of them fails the replay, naming the row."""
+    from por.epoch.workspace import Workspace
+    from por.ledger import Ledger
+
+    root = clone_workspace(demo.root, tmp_path / "ws")
+    with sqlite3.connect(_db_file(root)) as con:
+        acct = con.execute("SELECT id FROM ledger_account WHERE kind = 'cash' AND owner LIKE 'syn%' "
+                           "ORDER BY id LIMIT 1").fetchone()[0]
+        other = con.execute("SELECT id FROM ledger_account WHERE kind = 'margin' ORDER BY id LIMIT 1").fetchone()[0]
+        con.execute("UPDATE ledger_account SET opened_seq = 1000000 WHERE id = ?", (acct,))
+        con.execute("UPDATE ledger_account SET owner = 'someone-else' WHERE id = ?", (other,))
+        con.execute("UPDATE ledger_asset SET added_seq = 1000000 WHERE code = 'AAPL'")
+    with Ledger.open(Workspace.load(root).db_url, create=False) as led:
+        res = led.verify()
+    failed = {c.id: c.message for c in res.failures}
+    assert set(failed) == {"ledger.accounts", "ledger.assets"}, failed
+    assert f"account {acct}:" in failed["ledger.accounts"] and "1000000" in failed["ledger.accounts"]
+    assert f"account {other}:" in failed["ledger.accounts"] and "someone-else" in failed["ledger.accounts"]
+    assert "asset AAPL:" in failed["ledger.assets"]
