@@ -53,3 +53,33 @@ def fail_usage(message: str) -> None:
     """Print a usage error and exit 2 (unusable input)."""
     click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def open_existing_ledger(url: str, schema: str | None = None) -> Any:
+    """Open the ledger a ``--ledger`` option names; a URL naming no ledger is a usage error (exit 2),
+    never a new file, and an unreachable server or a schema without the ledger's tables too.
+
+    Raises:
+        UsageError: a malformed URL, a missing SQLite file, a bad schema, a database that cannot be
+            reached or holds no ledger journal.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from por.errors import UsageError
+    from por.ledger.api import Ledger
+
+    try:
+        led = Ledger.open(url, schema=schema, create=False)
+    except UsageError as exc:
+        raise UsageError(f"--ledger {url}: {exc}") from None
+    try:
+        empty = led.head()["seq"] == 0
+    except SQLAlchemyError as exc:
+        led.close()
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise UsageError(f"--ledger {url}: cannot read a por ledger there ({type(exc).__name__}"
+                         f"{': ' + detail[0] if detail else ''})") from None
+    if empty:
+        led.close()
+        raise UsageError(f"--ledger {url}: the ledger has no journal entries")
+    return led

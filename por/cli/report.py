@@ -18,35 +18,10 @@ from typing import Any
 
 import click
 
-from por.cli._output import console, print_json, print_result
+from por.cli._output import console, open_existing_ledger, print_json, print_result
 from por.errors import PorError, StressError, UsageError
 
 _SCHEMA_HELP = "With a PostgreSQL --ledger: the ledger's schema (search_path)."
-
-
-def _open_ledger(url: str, schema: str | None = None) -> Any:
-    """Open an existing ledger read-only in intent: a URL naming no ledger is an error, never a new file.
-
-    Raises:
-        UsageError: a missing SQLite file, a malformed URL, or a database without a ledger journal.
-    """
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from por.ledger.api import Ledger
-
-    try:
-        led = Ledger.open(url, schema=schema, create=False)
-    except UsageError as exc:
-        raise UsageError(f"--ledger {url}: {exc}") from None
-    try:
-        empty = led.head()["seq"] == 0
-    except SQLAlchemyError as exc:
-        led.close()
-        raise UsageError(f"--ledger {url}: cannot read a por ledger there ({type(exc).__name__})") from None
-    if empty:
-        led.close()
-        raise UsageError(f"--ledger {url}: the ledger has no journal entries")
-    return led
 
 
 @click.group()
@@ -78,7 +53,7 @@ def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | No
     book = MarginBook.load(book_file) if book_file else None
     if schema and not ledger_url:
         raise UsageError("--schema only applies with --ledger")
-    ledger = _open_ledger(ledger_url, schema) if ledger_url else None
+    ledger = open_existing_ledger(ledger_url, schema) if ledger_url else None
     try:
         data = collect(list(dirs), ledger, book=book, impact=model,
                        generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -147,7 +122,7 @@ def _load_book(book_file: Path | None, ledger_url: str | None, bundle: Path | No
     if book_file is not None:
         book = MarginBook.load(book_file)
     elif ledger_url is not None:
-        led = _open_ledger(ledger_url, schema)
+        led = open_existing_ledger(ledger_url, schema)
         try:
             book = book_from_ledger(led, prices or None)
         finally:

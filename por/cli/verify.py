@@ -39,7 +39,7 @@ def audit() -> None:
 @click.option("--operator-key", help="The operator's Ed25519 public key (hex or file).")
 @click.option("--previous", type=click.Path(file_okay=False), help="The previous epoch's bundle (log consistency).")
 @click.option("--ledger", "ledger_url", help="Ledger URL, for the completeness check (with --master-secret).")
-@click.option("--master-secret", type=click.Path(dir_okay=False), help="The epoch's master secret file.")
+@click.option("--master-secret", type=click.Path(exists=True, dir_okay=False), help="The epoch's master secret file.")
 @click.option("--openings", type=click.Path(dir_okay=False), help="The auditor-only openings of the root totals.")
 @click.option("--schema", help="With --ledger on PostgreSQL: the ledger's schema (search_path).")
 @click.option("--skip-ledger-replay", is_flag=True,
@@ -52,6 +52,7 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
                  ledger_url: str | None, master_secret: str | None, openings: str | None, schema: str | None,
                  skip_ledger_replay: bool, executor: str | None, quiet: bool, as_json: bool) -> None:
     """Verify every check of the epoch BUNDLE (exit 0 all passed, 1 a check failed, 2 unusable input)."""
+    from por.cli._output import open_existing_ledger
     from por.cli.epoch import make_executor, progress_display
     from por.epoch.audit import verify_bundle
     from por.errors import UsageError
@@ -60,6 +61,8 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
         raise UsageError("--ledger and --master-secret go together (the completeness check needs both)")
     if (skip_ledger_replay or schema) and not ledger_url:
         raise UsageError(f"{'--skip-ledger-replay' if skip_ledger_replay else '--schema'} only applies with --ledger")
+    if ledger_url:  # unusable ledger input is exit 2 here, before any check runs
+        open_existing_ledger(ledger_url, schema).close()
     secret = Path(master_secret).read_bytes() if master_secret else None
     if previous is None:
         prev = _previous_bundle(Path(bundle))

@@ -54,7 +54,8 @@ class SeededRandom:
 
 
 class KeyedRandom:
-    """Deterministic secret randomness: HMAC-SHA256(key, "por/v1/keyed-rng" || lp(message) || u64be(i)).
+    """Deterministic secret randomness: block i is HMAC-SHA256(key, "por/v1/keyed-rng" || u64be(len(message))
+    || message || u64be(i)); each draw below n takes ceil(bits(n)/8) + 16 bytes from fresh blocks.
 
     Why: a prover's blinding randomness drawn from a secret key and *everything the proof binds*
     (its context and witness; the idea of RFC 6979's nonces) reproduces the same proof on a re-run or

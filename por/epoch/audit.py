@@ -363,7 +363,7 @@ def _ledger_integrity(res: Result, m: dict[str, Any], ledger_url: str, schema: s
 
     log = m["ledger_log"]
     size, root = log["size"], log["root"]
-    if not isinstance(size, int) or isinstance(size, bool) or not isinstance(root, str):
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0 or not isinstance(root, str):
         res.failed("ledger.log-root", f"the published log position {size!r}:{root!r:.80} is not a size and a root")
         return
     with Ledger.open(ledger_url, schema=schema, create=False) as led:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError
 
 from por.errors import UsageError
 
-_SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_SCHEMA_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 def make_engine(url: str, schema: str | None = None) -> Engine:
@@ -32,9 +32,9 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     """
     try:
         u = make_url(url)
-    except ArgumentError as exc:
+        backend = u.get_backend_name()
+    except (ArgumentError, ValueError, TypeError) as exc:  # sqlalchemy raises several types for a bad URL
         raise UsageError(f"not a database URL: {url!r}") from exc
-    backend = u.get_backend_name()
     if backend == "sqlite":
         if schema:
             raise UsageError("a schema can only be chosen on PostgreSQL")
@@ -60,7 +60,7 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
             raise UsageError("use the psycopg 3 driver: postgresql+psycopg://...")
         engine = create_engine(u, pool_pre_ping=True)
         if schema:
-            if not _SCHEMA_RE.match(schema):
+            if not _SCHEMA_RE.fullmatch(schema):
                 raise UsageError(f"bad schema name {schema!r}")
 
             @event.listens_for(engine, "connect")

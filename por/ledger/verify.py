@@ -295,7 +295,9 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                                          f"root over recomputed leaves {replayed_root[:16]}...")
             if expected_root is not None:
                 size, root = expected_root
-                if size > last_seq:
+                if not isinstance(size, int) or size < 0:
+                    f.add("ledger.log-root", f"published log size {size!r} is not a size")
+                elif size > last_seq:
                     f.add("ledger.log-root", f"published log size {size} exceeds the journal ({last_seq})")
                 elif root_of_leaves(leaves[:size]) != root:
                     f.add("ledger.log-root", f"the journal's first {size} entries do not give the published root "

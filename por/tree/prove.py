@@ -85,9 +85,9 @@ def _rng(seed: bytes | None, context: bytes, values: Sequence[int], blindings: S
         return None
     from por.crypto.scalar import KeyedRandom
 
-    parts = [context, str(len(values)).encode(), *(str(v).encode() for v in values),
-             *(str(g).encode() for g in blindings), str(len(coefficients)).encode(),
-             *(str(c).encode() for c in coefficients)]
+    parts = [context]
+    for group in (values, blindings, coefficients):
+        parts += [str(len(group)).encode(), *(str(x).encode() for x in group)]
     return KeyedRandom(seed, b"".join(len(p).to_bytes(4, "big") + p for p in parts))
 
 

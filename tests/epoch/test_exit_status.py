@@ -23,10 +23,17 @@ from .conftest import Demo, no_traceback, run_por
     ["demo", "--dir", "{missing}", "--clients", "3", "--schema", "s"],  # a schema needs PostgreSQL
     ["audit", "verify", "{bundle}", "--skip-ledger-replay"],  # only with --ledger
     ["ledger", "verify", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x"],
+    ["audit", "verify", "{bundle}", "--ledger", "sqlite:///{missing}.db", "--master-secret", "{auditor_key}"],
+    ["audit", "verify", "{bundle}", "--ledger", "postgresql+psycopg://nobody@127.0.0.1:1/x", "--master-secret",
+     "{auditor_key}"],
+    ["audit", "verify", "{bundle}", "--ledger", "postgresql+psycopg://postgres@127.0.0.1:abc/x", "--master-secret",
+     "{auditor_key}"],
+    ["audit", "verify", "{bundle}", "--ledger", "sqlite:///x.db", "--master-secret", "{missing}"],
 ], ids=["audit-missing-bundle", "audit-missing-bundle-json", "inclusion-missing-bundle", "audit-no-arg",
         "audit-bad-option", "inclusion-no-bundle-option", "audit-ledger-without-secret", "cosign-missing-bundle",
         "epoch-run-no-workspace", "demo-unreachable-postgres", "demo-schema-on-sqlite", "audit-skip-replay-alone",
-        "ledger-verify-unreachable-postgres"])
+        "ledger-verify-unreachable-postgres", "audit-ledger-file-missing", "audit-ledger-unreachable",
+        "audit-ledger-bad-url", "audit-master-secret-missing"])
 def test_unusable_input_exits_2(demo: Demo, sample_proofs: dict[str, Path], tmp_path: Path,
                                 args: list[str]) -> None:
     subst = {"missing": str(tmp_path / "no-such-bundle"), "bundle": str(demo.bundle("epoch-0001")),

@@ -127,14 +127,19 @@ def test_a_later_run_cannot_move_the_demo_to_another_database(pg_demo: PgDemo) -
     assert json.loads((pg_demo.root / "por.json").read_text())["demo"]["runs"] == 2
 
 
-def test_the_auditor_without_the_schema_fails_closed(pg_demo: PgDemo) -> None:
-    """The tables are not in the database's default schema: completeness and the replay fail (with
-    "relation ... does not exist" on an empty default schema), every bundle check passes."""
+def test_the_auditor_without_the_schema_is_a_usage_error(pg_demo: PgDemo) -> None:
+    """The tables are not in the database's default schema: unusable ledger input, exit 2, before any
+    check runs (the library call fails the completeness and replay checks instead)."""
+    from por.epoch.audit import verify_bundle
+
     epoch = "epoch-0001"
     cp = run_por("audit", "verify", pg_demo.root / "epochs" / epoch, "--operator-key",
                  pg_demo.root / "keys" / "operator.pub", "--ledger", pg_demo.url, "--master-secret",
                  pg_demo.root / "private" / epoch / "master.secret", "--json")
     no_traceback(cp)
-    failed = [c["id"] for c in json.loads(cp.stdout)["checks"] if not c["ok"]]
-    assert cp.returncode == 1 and failed, failed
-    assert all(f.startswith(("completeness", "ledger.")) for f in failed), failed  # the bundle itself is fine
+    assert cp.returncode == 2 and "cannot read a por ledger there" in cp.stderr, cp.stdout + cp.stderr
+    res = verify_bundle(pg_demo.root / "epochs" / epoch, operator_key=str(pg_demo.root / "keys" / "operator.pub"),
+                        ledger_url=pg_demo.url, master_secret=(pg_demo.root / "private" / epoch / "master.secret")
+                        .read_bytes())
+    failed = [c.id for c in res.failures]
+    assert failed and all(f.startswith(("completeness", "ledger")) for f in failed), failed
