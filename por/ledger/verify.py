@@ -10,8 +10,8 @@ Steps, in one read transaction:
    (or a governor quorum) permit its type;
 6. the posting rows are exactly the postings the entry body states, and sum to zero per asset;
 7. replayed balances never cross their floors, and equal ``ledger_balance`` at the end; the member,
-   account (kind, owner, opening entry), asset (decimals, kind, custodian, adding entry) and price
-   tables equal the replay; no posting row lies outside the journal's entries;
+   account (kind, owner, opening entry), asset (decimals, kind, custodian, adding entry), margin
+   (quote, limits, status, opening entry) and price tables equal the replay; no posting row lies outside the journal's entries;
 8. the log root over the recomputed leaves equals the root pymerkle computes from the stored leaves
    (and a published root, when one is given);
 9. the head row names the last entry.
@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from por.errors import EncodingError, LedgerError, PorError
 from por.ledger import canonical
-from por.ledger.core import PLATFORM_ACCOUNTS
+from por.ledger.core import DEFAULT_CONFIG, PLATFORM_ACCOUNTS
 from por.ledger.journal import (
     Entry,
     Governance,
@@ -45,6 +45,7 @@ from por.ledger.tables import (
     balance_t,
     head_t,
     journal_t,
+    margin_t,
     member_record,
     member_t,
     posting_t,
@@ -118,6 +119,8 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
             kinds: dict[str, str] = {}
             opened: dict[str, tuple[str, Any, int]] = {}  # account -> (kind, owner, opened_seq)
             added: dict[str, tuple[Any, Any, Any, int]] = {}  # asset -> (decimals, kind, custodian, added_seq)
+            margins: dict[str, tuple[Any, ...]] = {}  # account -> (quote, max lev, maintenance, status, opened_seq)
+            quote_asset: Any = DEFAULT_CONFIG["quote_asset"]
             requests: dict[str, tuple[str, str, int]] = {}
             prices: dict[int, tuple[str, Any, str, str]] = {}
             balances: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -205,6 +208,11 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                         elif entry.type == "margin.open":
                             kinds[str(p.get("account"))] = "margin"
                             opened[str(p.get("account"))] = ("margin", p.get("owner"), seq)
+                            margins[str(p.get("account"))] = (p.get("quote", quote_asset), p.get("max_leverage_bps"),
+                                                              p.get("maintenance_bps"), "open", seq)
+                        elif entry.type in ("genesis", "config.set"):  # the default quote of margin.open
+                            changes = p.get("config", {}) if entry.type == "genesis" else {p.get("key"): p.get("value")}
+                            quote_asset = changes.get("quote_asset", quote_asset)
                         elif entry.type == "asset.add":
                             cust = p.get("custodian")
                             if f"reserve:{cust}" not in kinds:
@@ -272,6 +280,14 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                 if assets.get(code) != added.get(code):
                     f.add("ledger.assets", f"asset {code}: the asset table has (decimals, kind, custodian, added_seq) "
                                            f"{assets.get(code)} but the journal gives {added.get(code)}")
+            # the margin table (limits the margin engine and the regulator's stress test read)
+            margin_rows = {r.account: (r.quote, r.max_leverage_bps, r.maintenance_bps, r.status, r.opened_seq)
+                           for r in conn.execute(select(margin_t))}
+            for acct in sorted(set(margin_rows) | set(margins)):
+                if margin_rows.get(acct) != margins.get(acct):
+                    f.add("ledger.margin", f"margin account {acct}: the margin table has (quote, max leverage, "
+                                           f"maintenance, status, opened_seq) {margin_rows.get(acct)} but the "
+                                           f"journal gives {margins.get(acct)}")
             # posting rows of no journal entry (entry_seq outside 1..last): the snapshot would count them
             orphans = conn.execute(select(func.count(), func.min(posting_t.c.entry_seq), func.max(posting_t.c.entry_seq))
                                    .where((posting_t.c.entry_seq < 1) | (posting_t.c.entry_seq > last_seq))).one()
@@ -316,6 +332,8 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
     f.report(result, "ledger.members", "the member table (roles, keys, status) equals the replayed journal")
     f.report(result, "ledger.accounts", "the account table (ids, kinds, owners, opening entries) equals the "
                                         "replayed journal")
+    f.report(result, "ledger.margin", "the margin table (quote, limits, status, opening entry) equals the replayed "
+                                      "journal")
     f.report(result, "ledger.assets", "the asset table (codes, decimals, kinds, custodians, adding entries) equals "
                                       "the replayed journal")
     f.report(result, "ledger.prices", "the price table equals the journal's signed price entries")

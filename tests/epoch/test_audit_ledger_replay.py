@@ -183,8 +183,9 @@ def test_posting_rows_of_no_entry_fail_the_replay_and_do_not_move_the_snapshot(
 
 
 def test_account_and_asset_rows_are_replayed(demo: Demo, tmp_path: Path) -> None:
-    """The snapshot reads an account's owner and opening entry and an asset's adding entry: a table
-    rewritten in any of them fails the replay, naming the row."""
+    """The snapshot reads an account's owner and opening entry and an asset's adding entry, the margin
+    engine and the stress test a margin account's limits: a table rewritten in any of them fails the
+    replay, naming the row."""
     from por.epoch.workspace import Workspace
     from por.ledger import Ledger
 
@@ -196,10 +197,12 @@ def test_account_and_asset_rows_are_replayed(demo: Demo, tmp_path: Path) -> None
         con.execute("UPDATE ledger_account SET opened_seq = 1000000 WHERE id = ?", (acct,))
         con.execute("UPDATE ledger_account SET owner = 'someone-else' WHERE id = ?", (other,))
         con.execute("UPDATE ledger_asset SET added_seq = 1000000 WHERE code = 'AAPL'")
+        con.execute("UPDATE ledger_margin SET maintenance_bps = 1 WHERE account = ?", (other,))
     with Ledger.open(Workspace.load(root).db_url, create=False) as led:
         res = led.verify()
     failed = {c.id: c.message for c in res.failures}
-    assert set(failed) == {"ledger.accounts", "ledger.assets"}, failed
+    assert set(failed) == {"ledger.accounts", "ledger.assets", "ledger.margin"}, failed
+    assert f"margin account {other}:" in failed["ledger.margin"]
     assert f"account {acct}:" in failed["ledger.accounts"] and "1000000" in failed["ledger.accounts"]
     assert f"account {other}:" in failed["ledger.accounts"] and "someone-else" in failed["ledger.accounts"]
     assert "asset AAPL:" in failed["ledger.assets"]
