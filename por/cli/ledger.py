@@ -187,10 +187,14 @@ def init(directory: str, operator_key: str | None, auditor_key: str | None, db: 
     cfg_path = d / CONFIG_NAME
     if cfg_path.exists():
         raise UsageError(f"{cfg_path} already exists")
-    d.mkdir(parents=True, exist_ok=True)
     pw = os.environ.get(passphrase_env) if passphrase_env else None
     if passphrase_env and not pw:
         raise UsageError(f"environment variable {passphrase_env} is empty")
+    from por.ledger.db import make_engine
+
+    url = db or f"sqlite:///{d / 'ledger.db'}"
+    make_engine(url, schema).dispose()  # a malformed URL or schema is refused before any key is written
+    d.mkdir(parents=True, exist_ok=True)
     kdir = d / "keys"
     cfg_keys: dict[str, Any] = {}
     signers = {}
@@ -204,7 +208,6 @@ def init(directory: str, operator_key: str | None, auditor_key: str | None, db: 
             keys.save_public(key, kdir / f"{name}.pub")
         signers[name] = Signer(name, key)
         cfg_keys[name] = {"path": str(path), "member": name, "governor": True, "public": keys.public_key_hex(key)}
-    url = db or f"sqlite:///{d / 'ledger.db'}"
     obj = {"config": {"db": url}, "db": url, "schema": schema}
     with _ledger(obj, create=True) as led:
         r = led.genesis(signers["operator"], signers["auditor"], quorum=quorum)

@@ -43,6 +43,15 @@ def test_unusable_input_exits_2(demo: Demo, sample_proofs: dict[str, Path], tmp_
     assert cp.returncode == 2, (cp.returncode, cp.stdout[-2000:], cp.stderr[-2000:])
 
 
+@pytest.mark.parametrize("args", [["--db", "postgresql+psycopg://postgres@127.0.0.1:abc/x"], ["--schema", "s"]],
+                         ids=["bad-url", "schema-on-sqlite"])
+def test_init_refuses_a_bad_database_before_writing_keys(tmp_path: Path, args: list[str]) -> None:
+    cp = run_por("init", "--dir", tmp_path / "ops", *args)
+    no_traceback(cp)
+    assert cp.returncode == 2, cp.stdout + cp.stderr
+    assert not (tmp_path / "ops").exists()
+
+
 def test_wrong_operator_key_is_a_failed_check_exit_1(demo: Demo, sample_proofs: dict[str, Path]) -> None:
     """The wrong operator key is a failed check (1), not unusable input (2). (Exit 0: test_end_to_end.)"""
     wrong = run_por("verify", "inclusion", sample_proofs["plain"], "--bundle", demo.bundle("epoch-0001"),
