@@ -67,6 +67,7 @@ def open_existing_ledger(url: str, schema: str | None = None) -> Any:
 
     from por.errors import UsageError
     from por.ledger.api import Ledger
+    from por.ledger.db import error_line
 
     try:
         led = Ledger.open(url, schema=schema, create=False)
@@ -76,10 +77,18 @@ def open_existing_ledger(url: str, schema: str | None = None) -> Any:
         empty = led.head()["seq"] == 0
     except SQLAlchemyError as exc:
         led.close()
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise UsageError(f"--ledger {url}: cannot read a por ledger there ({type(exc).__name__}"
-                         f"{': ' + detail[0] if detail else ''})") from None
+        raise UsageError(f"--ledger {url}: cannot read a por ledger there ({type(exc).__name__}: "
+                         f"{error_line(exc)})") from None
     if empty:
         led.close()
         raise UsageError(f"--ledger {url}: the ledger has no journal entries")
     return led
+
+
+def require_ledger(ledger_url: str | None, **options: Any) -> None:
+    """Options that only mean something with ``--ledger`` (``schema=...``) are a usage error without it."""
+    from por.errors import UsageError
+
+    for name, value in options.items():
+        if value and not ledger_url:
+            raise UsageError(f"--{name.replace('_', '-')} only applies with --ledger")

@@ -95,6 +95,7 @@ def _ledger(ctx_obj: dict[str, Any], *, create: bool = False) -> Iterator[Any]:
     """The ledger of ``--db`` or por.json; only ``por init`` creates one (a mistyped SQLite path is an
     error, not a new empty database)."""
     from por.ledger import Ledger
+    from por.ledger.db import error_line
 
     url = ctx_obj.get("db") or ctx_obj["config"].get("db")
     if not url:
@@ -107,7 +108,7 @@ def _ledger(ctx_obj: dict[str, Any], *, create: bool = False) -> Iterator[Any]:
             led.close()
             raise
     except (OperationalError, DBAPIError) as exc:
-        raise UsageError(f"cannot open database {url}: {exc.orig}") from exc
+        raise UsageError(f"cannot open database {url}: {error_line(exc)}") from exc
     try:
         yield led
     except (OperationalError, DBAPIError) as exc:

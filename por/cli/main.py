@@ -82,10 +82,11 @@ def main(argv: list[str] | None = None) -> Any:
         sa = sys.modules.get("sqlalchemy.exc")  # loaded only by commands that open a database
         if verbose or sa is None or not isinstance(exc, sa.SQLAlchemyError):
             raise
+        from por.ledger.db import error_line
+
         unusable = isinstance(exc, (sa.OperationalError, sa.InterfaceError, sa.ArgumentError))
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        click.echo(f"error: database: {detail[0] if detail else type(exc).__name__}"
-                   + (" (cannot reach or open it)" if unusable else ""), err=True)
+        click.echo(f"error: database: {error_line(exc)}" + (" (cannot reach or open it)" if unusable else ""),
+                   err=True)
         sys.exit(2 if unusable else 1)
 
 

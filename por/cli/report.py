@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from por.cli._output import console, open_existing_ledger, print_json, print_result
+from por.cli._output import console, open_existing_ledger, print_json, print_result, require_ledger
 from por.errors import PorError, StressError, UsageError
 
 _SCHEMA_HELP = "With a PostgreSQL --ledger: the ledger's schema (search_path)."
@@ -51,8 +51,7 @@ def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | No
     key = signing.load_private_key(key_file) if key_file else None
     model = Impact.parse(impact)
     book = MarginBook.load(book_file) if book_file else None
-    if schema and not ledger_url:
-        raise UsageError("--schema only applies with --ledger")
+    require_ledger(ledger_url, schema=schema)
     ledger = open_existing_ledger(ledger_url, schema) if ledger_url else None
     try:
         data = collect(list(dirs), ledger, book=book, impact=model,
@@ -164,8 +163,7 @@ def run_cmd(book_file: Path | None, ledger_url: str | None, schema: str | None, 
 
     parsed = [parse_shock(s) for s in shocks]  # bad strings fail before any book is loaded
     model = Impact.parse(impact)
-    if schema and not ledger_url:
-        raise UsageError("--schema only applies with --ledger")
+    require_ledger(ledger_url, schema=schema)
     book = _load_book(book_file, ledger_url, bundle, synthetic, seed, schema)
     vector: dict[str, Fraction] = {}
     for asset, s in parsed:

@@ -52,15 +52,14 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
                  ledger_url: str | None, master_secret: str | None, openings: str | None, schema: str | None,
                  skip_ledger_replay: bool, executor: str | None, quiet: bool, as_json: bool) -> None:
     """Verify every check of the epoch BUNDLE (exit 0 all passed, 1 a check failed, 2 unusable input)."""
-    from por.cli._output import open_existing_ledger
+    from por.cli._output import open_existing_ledger, require_ledger
     from por.cli.epoch import make_executor, progress_display
     from por.epoch.audit import verify_bundle
     from por.errors import UsageError
 
     if bool(ledger_url) != bool(master_secret):
         raise UsageError("--ledger and --master-secret go together (the completeness check needs both)")
-    if (skip_ledger_replay or schema) and not ledger_url:
-        raise UsageError(f"{'--skip-ledger-replay' if skip_ledger_replay else '--schema'} only applies with --ledger")
+    require_ledger(ledger_url, skip_ledger_replay=skip_ledger_replay, schema=schema)
     if ledger_url:  # unusable ledger input is exit 2 here, before any check runs
         open_existing_ledger(ledger_url, schema).close()
     secret = Path(master_secret).read_bytes() if master_secret else None

@@ -39,10 +39,14 @@ TREE_DIR = "tree"
 PRICE_SCALE = 10**8
 
 
+def cutoff_datetime(t: str) -> datetime:
+    """A ledger time (microseconds, UTC) to the whole second, as attestations and prices are judged."""
+    return datetime.strptime(t[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+
+
 def iso_seconds(t: str) -> str:
     """Ledger times carry microseconds; attestations and price reports use whole seconds."""
-    dt = datetime.strptime(t[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return cutoff_datetime(t).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _shift(t: str, seconds: int) -> str:

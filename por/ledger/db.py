@@ -21,6 +21,22 @@ from por.errors import UsageError
 _SCHEMA_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
+def _parse_url(url: str) -> Any:
+    """The parsed URL, or a UsageError (sqlalchemy raises several types for a bad URL)."""
+    try:
+        u = make_url(url)
+        u.get_backend_name()
+        return u
+    except (ArgumentError, ValueError, TypeError) as exc:
+        raise UsageError(f"not a database URL: {url!r}") from exc
+
+
+def error_line(exc: BaseException) -> str:
+    """The first line of a database error's own message (the driver's, when it has one)."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
 def make_engine(url: str, schema: str | None = None) -> Engine:
     """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``).
 
@@ -30,11 +46,8 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     Raises:
         UsageError: an unsupported or malformed URL, or a bad schema name.
     """
-    try:
-        u = make_url(url)
-        backend = u.get_backend_name()
-    except (ArgumentError, ValueError, TypeError) as exc:  # sqlalchemy raises several types for a bad URL
-        raise UsageError(f"not a database URL: {url!r}") from exc
+    u = _parse_url(url)
+    backend = u.get_backend_name()
     if backend == "sqlite":
         if schema:
             raise UsageError("a schema can only be chosen on PostgreSQL")
@@ -80,10 +93,7 @@ def require_existing(url: str) -> None:
     Raises:
         UsageError: a malformed URL, or no file at the SQLite path.
     """
-    try:
-        u = make_url(url)
-    except (ArgumentError, ValueError, TypeError) as exc:  # sqlalchemy raises several types for a bad URL
-        raise UsageError(f"not a database URL: {url!r}") from exc
+    u = _parse_url(url)
     if u.get_backend_name() == "sqlite" and (not u.database or not Path(u.database).is_file()):
         raise UsageError(f"no SQLite ledger file at {u.database!r}")
 

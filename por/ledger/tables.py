@@ -213,13 +213,6 @@ ALL_TABLES = [
 ]
 
 head_t = HeadRow.__table__  # type: ignore[attr-defined]
-def member_record(row: Any) -> dict[str, Any]:
-    """A ``ledger_member`` row in the shape of :meth:`por.ledger.journal.Member.to_dict` (roles a list)."""
-    return {"id": row.id, "roles": str(row.roles).split(","), "ed25519": row.ed25519, "status": row.status,
-            "bls_public_key": row.bls_public_key, "bls_pop": row.bls_pop, "added_seq": row.added_seq,
-            "updated_seq": row.updated_seq}
-
-
 journal_t = JournalRow.__table__  # type: ignore[attr-defined]
 posting_t = PostingRow.__table__  # type: ignore[attr-defined]
 balance_t = BalanceRow.__table__  # type: ignore[attr-defined]
@@ -231,3 +224,10 @@ price_t = PriceRow.__table__  # type: ignore[attr-defined]
 withdrawal_t = WithdrawalRow.__table__  # type: ignore[attr-defined]
 approval_t = ApprovalRow.__table__  # type: ignore[attr-defined]
 config_t = ConfigRow.__table__  # type: ignore[attr-defined]
+
+
+def member_record(row: Any) -> dict[str, Any]:
+    """A ``ledger_member`` row in the shape of :meth:`por.ledger.journal.Member.to_dict` (roles a list)."""
+    return {"id": row.id, "roles": str(row.roles).split(","), "ed25519": row.ed25519, "status": row.status,
+            "bls_public_key": row.bls_public_key, "bls_pop": row.bls_pop, "added_seq": row.added_seq,
+            "updated_seq": row.updated_seq}

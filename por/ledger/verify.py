@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from por.errors import EncodingError, LedgerError, PorError
 from por.ledger import canonical
 from por.ledger.core import DEFAULT_CONFIG, PLATFORM_ACCOUNTS
+from por.ledger.db import error_line
 from por.ledger.journal import (
     Entry,
     Governance,
@@ -89,6 +90,16 @@ def _stated_postings(entry: Entry, requests: dict[str, tuple[str, str, int]]) ->
     return []
 
 
+def _same_as_replay(f: _Failures, check: str, what: str, fields: str, table: dict[Any, Any],
+                    replayed: dict[Any, Any]) -> None:
+    """Every row of a derived table is what the replayed journal gives, and no row is missing or extra."""
+    # sequence numbers in order, ids bytewise; a hostile row's NULL id sorts too, never raises
+    for key in sorted(set(table) | set(replayed), key=lambda k: (0, k, "") if isinstance(k, int) else (1, 0, str(k))):
+        if table.get(key) != replayed.get(key):
+            f.add(check, f"{what} {key}: the table has{fields} {table.get(key)} but the journal gives "
+                         f"{replayed.get(key)}")
+
+
 def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None,
                   progress: Callable[[str, int, int], None] | None = None) -> Result:
     """Replay and check every entry; the result names each failing entry by sequence and type.
@@ -99,7 +110,7 @@ def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None,
     except SQLAlchemyError as exc:
         result = Result("ledger")
         result.failed("ledger.readable", f"the ledger database cannot be read through: {exc.__class__.__name__}: "
-                      f"{str(exc).splitlines()[0][:200]}")
+                      f"{error_line(exc)}")
         return result
 
 
@@ -116,7 +127,6 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                 result.failed("ledger.head", "the ledger has no head row (no genesis entry)")
                 return result
             gov = Governance()
-            kinds: dict[str, str] = {}
             opened: dict[str, tuple[str, Any, int]] = {}  # account -> (kind, owner, opened_seq)
             added: dict[str, tuple[Any, Any, Any, int]] = {}  # asset -> (decimals, kind, custodian, added_seq)
             margins: dict[str, tuple[Any, ...]] = {}  # account -> (quote, max lev, maintenance, status, opened_seq)
@@ -192,7 +202,6 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                                 raise LedgerError("the first entry is not a genesis entry")
                             gov.apply_genesis(entry)
                             for a in PLATFORM_ACCOUNTS:
-                                kinds[a] = a
                                 opened[a] = (a, None, seq)
                         else:
                             gov.authorise(entry)
@@ -203,10 +212,8 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                     try:
                         if entry.type == "account.open":
                             for a in p.get("accounts", []):
-                                kinds[str(a.get("id"))] = str(a.get("kind"))
                                 opened[str(a.get("id"))] = (str(a.get("kind")), a.get("owner"), seq)
                         elif entry.type == "margin.open":
-                            kinds[str(p.get("account"))] = "margin"
                             opened[str(p.get("account"))] = ("margin", p.get("owner"), seq)
                             margins[str(p.get("account"))] = (p.get("quote", quote_asset), p.get("max_leverage_bps"),
                                                               p.get("maintenance_bps"), "open", seq)
@@ -215,9 +222,7 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                             quote_asset = changes.get("quote_asset", quote_asset)
                         elif entry.type == "asset.add":
                             cust = p.get("custodian")
-                            if f"reserve:{cust}" not in kinds:
-                                kinds[f"reserve:{cust}"] = "reserve"
-                                opened[f"reserve:{cust}"] = ("reserve", cust, seq)
+                            opened.setdefault(f"reserve:{cust}", ("reserve", cust, seq))
                             added[str(p.get("code"))] = (p.get("decimals"), p.get("kind", "security"), cust, seq)
                         elif entry.type == "price":
                             prices[seq] = (str(p.get("asset")), p.get("price_e8"), entry.time, entry.signer)
@@ -244,7 +249,7 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                         key = (acct, asset, book)
                         balances[key] += amount
                         last_touch[key] = seq
-                        rule = balance_rule(kinds.get(acct, "house"), book)
+                        rule = balance_rule(opened.get(acct, ("house",))[0], book)
                         v = balances[key]
                         if (rule == "nonneg" and v < 0) or (rule == "nonpos" and v > 0):
                             f.add("ledger.floors", f"{name}: {acct} {asset} {book} crosses its floor ({v})")
@@ -262,43 +267,26 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                     where = f", last posted by entry {touched}" if touched else ""
                     f.add("ledger.balances", f"balance of {acct} {asset} {book} is {table.get(key, 0)} but the "
                                              f"journal gives {balances.get(key, 0)}{where}")
-            # 7b. member and account tables: what the replay of the journal gives
-            members = {r.id: member_record(r) for r in conn.execute(select(member_t))}
-            replayed = {k: m.to_dict() for k, m in gov.members.items()}
-            for mid in sorted(set(members) | set(replayed)):
-                if members.get(mid) != replayed.get(mid):
-                    f.add("ledger.members", f"member {mid}: the member table has {members.get(mid)} but the journal "
-                                            f"gives {replayed.get(mid)}")
-            # the snapshot reads owner and opened_seq (who holds an account, and since when): all replayed
-            accounts = {r.id: (r.kind, r.owner, r.opened_seq) for r in conn.execute(select(account_t))}
-            for acct in sorted(set(accounts) | set(opened)):
-                if accounts.get(acct) != opened.get(acct):
-                    f.add("ledger.accounts", f"account {acct}: the account table has (kind, owner, opened_seq) "
-                                             f"{accounts.get(acct)} but the journal gives {opened.get(acct)}")
-            assets = {r.code: (r.decimals, r.kind, r.custodian, r.added_seq) for r in conn.execute(select(asset_t))}
-            for code in sorted(set(assets) | set(added)):
-                if assets.get(code) != added.get(code):
-                    f.add("ledger.assets", f"asset {code}: the asset table has (decimals, kind, custodian, added_seq) "
-                                           f"{assets.get(code)} but the journal gives {added.get(code)}")
-            # the margin table (limits the margin engine and the regulator's stress test read)
-            margin_rows = {r.account: (r.quote, r.max_leverage_bps, r.maintenance_bps, r.status, r.opened_seq)
-                           for r in conn.execute(select(margin_t))}
-            for acct in sorted(set(margin_rows) | set(margins)):
-                if margin_rows.get(acct) != margins.get(acct):
-                    f.add("ledger.margin", f"margin account {acct}: the margin table has (quote, max leverage, "
-                                           f"maintenance, status, opened_seq) {margin_rows.get(acct)} but the "
-                                           f"journal gives {margins.get(acct)}")
+            # 7b. the tables the snapshot, the margin engine and the stress test read: what the replay gives
+            _same_as_replay(f, "ledger.members", "member", "", {r.id: member_record(r) for r in conn.execute(select(member_t))},
+                            {k: m.to_dict() for k, m in gov.members.items()})
+            _same_as_replay(f, "ledger.accounts", "account", " (kind, owner, opened_seq)",
+                            {r.id: (r.kind, r.owner, r.opened_seq) for r in conn.execute(select(account_t))}, opened)
+            _same_as_replay(f, "ledger.assets", "asset", " (decimals, kind, custodian, added_seq)",
+                            {r.code: (r.decimals, r.kind, r.custodian, r.added_seq)
+                             for r in conn.execute(select(asset_t))}, added)
+            _same_as_replay(f, "ledger.margin", "margin account", " (quote, max leverage, maintenance, status, opened_seq)",
+                            {r.account: (r.quote, r.max_leverage_bps, r.maintenance_bps, r.status, r.opened_seq)
+                             for r in conn.execute(select(margin_t))}, margins)
+            _same_as_replay(f, "ledger.prices", "price of entry", "",
+                            {int(r.seq): (r.asset, r.price_e8, r.time, r.oracle) for r in conn.execute(select(price_t))},
+                            prices)
             # posting rows of no journal entry (entry_seq outside 1..last): the snapshot would count them
             orphans = conn.execute(select(func.count(), func.min(posting_t.c.entry_seq), func.max(posting_t.c.entry_seq))
                                    .where((posting_t.c.entry_seq < 1) | (posting_t.c.entry_seq > last_seq))).one()
             if orphans[0]:
                 f.add("ledger.postings", f"{orphans[0]} posting row(s) belong to no journal entry (entry_seq "
                                          f"{orphans[1]}..{orphans[2]}, the journal holds 1..{last_seq})")
-            table_prices = {int(r.seq): (r.asset, r.price_e8, r.time, r.oracle) for r in conn.execute(select(price_t))}
-            for pseq in sorted(set(table_prices) | set(prices)):
-                if table_prices.get(pseq) != prices.get(pseq):
-                    f.add("ledger.prices", f"price of entry {pseq}: the price table has {table_prices.get(pseq)} but "
-                                           f"the journal gives {prices.get(pseq)}")
             # 8. log root
             replayed_root = root_of_leaves(leaves)
             log = JournalLog(lambda: conn, cache=False)
@@ -311,8 +299,9 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                                          f"root over recomputed leaves {replayed_root[:16]}...")
             if expected_root is not None:
                 size, root = expected_root
-                if not isinstance(size, int) or size < 0:
-                    f.add("ledger.log-root", f"published log size {size!r} is not a size")
+                if isinstance(size, bool) or not isinstance(size, int) or size < 0 or not isinstance(root, str):
+                    f.add("ledger.log-root", f"the published log position {size!r:.40}:{root!r:.80} is not a size "
+                                             f"and a root")
                 elif size > last_seq:
                     f.add("ledger.log-root", f"published log size {size} exceeds the journal ({last_seq})")
                 elif root_of_leaves(leaves[:size]) != root:

@@ -716,7 +716,9 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
                           ("block_size", st.block_size), ("root_hash", stored_root[0]),
                           ("columns", [list(c) for c in st.columns]), ("root", stored_root[1]),
                           ("context", st.context.hex()), ("statements", meta.get("statements"))):
-            if key in exp and _norm(exp[key]) != _norm(have):
+            if key not in exp:  # a description that leaves a field out promises nothing about it
+                diffs.append(f"{key} (missing)")
+            elif _norm(exp[key]) != _norm(have):
                 diffs.append(key)
         res.add("tree.expected", not diffs, "store matches the published tree description" if not diffs
                 else f"store differs from the published description in: {', '.join(diffs)}")

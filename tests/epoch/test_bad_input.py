@@ -490,6 +490,23 @@ def test_resigned_collateral_prices_fail(demo: Demo, tmp_path: Path, memo_verify
     assert "price.collateral" in [c.id for c in res.failures], _failures(res)
 
 
+def test_resigned_tree_description_missing_its_root_hash_fails(demo: Demo, tmp_path: Path,
+                                                               memo_verify_tree: dict[str, int]) -> None:
+    """A re-signed manifest whose tree description leaves out the root hash (what every client proof
+    is checked against) fails ``tree.expected``; it used to pass, the missing field compared to nothing."""
+    from por.epoch.audit import verify_bundle
+    from por.epoch.bundle import Manifest
+
+    bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
+    m = Manifest.read(bundle)
+    del m.signed["tree"]["root_hash"]
+    m.write(bundle)
+    resign(bundle, demo.root / "keys" / "operator.key")
+    res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+    assert [c.id for c in res.failures] == ["tree.expected"], _failures(res)
+    assert "root_hash (missing)" in res.failures[0].message
+
+
 def test_dropping_previous_does_not_skip_the_consistency_check(demo: Demo, tmp_path: Path) -> None:
     """epoch-0002 re-signed with ``previous`` and its log's previous position removed, next to
     epoch-0001: the CLI finds the earlier bundle beside it and the ledger-log check fails."""

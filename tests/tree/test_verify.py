@@ -390,3 +390,14 @@ def test_blocks_spanning_work_units_are_proven_at_the_top(tmp_path: Path) -> Non
 def check_one(out: Path, info: Any, account: str) -> Result:
     return verify_client_proof(client_proof(out, account, master_secret=MASTER), root_hash=info.root_hash,
                                root_commitments=info.root, epoch_id=EPOCH)
+
+
+def test_a_description_that_leaves_a_field_out_fails(committed_tree) -> None:  # type: ignore[no-untyped-def]
+    """A published tree description without its root hash (or height, context...) promises nothing
+    about it: tree.expected names the missing fields instead of passing."""
+    partial = committed_tree.info.to_dict()
+    del partial["root_hash"], partial["context"]
+    res = verify_tree(committed_tree.out, expected=partial, executor=SerialExecutor())
+    msg = failed(res)["tree.expected"]
+    assert "root_hash (missing)" in msg and "context (missing)" in msg
+    assert [c.id for c in res.failures] == ["tree.expected"]
