@@ -37,15 +37,18 @@ def print_result(result: Result, as_json: bool) -> int:
     table.add_column("check", no_wrap=True)
     table.add_column("detail")
     for c in result.checks:
-        table.add_row("[green]OK[/]" if c.ok else "[red]FAIL[/]", escape(c.id), escape(c.message))
+        mark = "[yellow]UNTRUSTED[/]" if c.untrusted else ("[green]OK[/]" if c.ok else "[red]FAIL[/]")
+        table.add_row(mark, escape(c.id), escape(c.message))
     con.print(table)
     n_fail = len(result.failures)
+    n_untrusted = len([c for c in result.untrusted if not c.ok])
     if result.ok:
         con.print(f"OK: all {len(result.checks)} checks passed")
     elif not result.checks:
         con.print("FAIL: no checks could be run")
     else:
-        con.print(f"FAIL: {n_fail} of {len(result.checks)} checks failed")
+        con.print(f"FAIL: {n_fail} of {len(result.checks)} checks failed"
+                  + (f" ({n_untrusted} rest only on keys the verified party chose)" if n_untrusted else ""))
     return result.exit_code()
 
 

@@ -98,7 +98,8 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
             con.print(f"FAIL: {c.id}: {c.message}")
     con.print(f"public bundle:     {bundle}\nclient proofs:     {ws.client_proofs_dir(eid)} ({len(proofs)} files, private)\n"
               f"regulator report:  {reports}\nverify yourself:   por verify inclusion {one} --bundle {bundle} "
-              f"--operator-key {op_pub}\n                   por audit verify {bundle} --operator-key {op_pub}")
+              f"--operator-key {op_pub}\n                   por audit verify {bundle} --operator-key {op_pub} "
+              f"--ledger {ws.db_url} --master-secret {ws.private_dir(eid) / 'master.secret'}")
     con.print(f"done in {time.perf_counter() - t0:.1f} s ("
               + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()) + ")")
     if not (client.ok and auditor.ok):
@@ -117,7 +118,11 @@ def _regulator_report(ws: Any, eid: str, published: list[str], bundle: Path, aud
     reports.mkdir(exist_ok=True)
 
     def verifier(p: Path) -> Any:
-        return auditor if Path(p).resolve() == bundle.resolve() else verify_bundle(p)
+        # earlier bundles: checked again without the ledger replay, their keyring against the ledger's members
+        return auditor if Path(p).resolve() == bundle.resolve() else verify_bundle(
+            p, operator_key=str(ws.root / "keys" / "operator.pub"), ledger_url=ws.db_url,
+            ledger_schema=ws.config.get("schema"), master_secret=(ws.private_dir(Path(p).name) / "master.secret").read_bytes(),
+            ledger_integrity=False)
 
     led = ws.ledger()
     try:

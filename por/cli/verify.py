@@ -47,10 +47,14 @@ def audit() -> None:
                    "por ledger verify does); only for a ledger you verified separately.")
 @click.option("--executor", help="local, local:N or dask://HOST:PORT.")
 @click.option("--quiet", is_flag=True, help="No progress display (it is drawn on a terminal's stderr only).")
+@click.option("--trust-bundle-keyring", is_flag=True,
+              help="Without --keys or --ledger: accept attestations, prices and co-signatures checked against the "
+                   "bundle's own keyring.json, which the operator writes (otherwise they fail as untrusted).")
 @click.option("--json", "as_json", is_flag=True)
 def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, previous: str | None,
                  ledger_url: str | None, master_secret: str | None, openings: str | None, schema: str | None,
-                 skip_ledger_replay: bool, executor: str | None, quiet: bool, as_json: bool) -> None:
+                 skip_ledger_replay: bool, executor: str | None, quiet: bool, trust_bundle_keyring: bool,
+                 as_json: bool) -> None:
     """Verify every check of the epoch BUNDLE (exit 0 all passed, 1 a check failed, 2 unusable input)."""
     from por.cli._output import open_existing_ledger, require_ledger
     from por.cli.epoch import make_executor, progress_display
@@ -63,37 +67,13 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
     if ledger_url:  # unusable ledger input is exit 2 here, before any check runs
         open_existing_ledger(ledger_url, schema).close()
     secret = Path(master_secret).read_bytes() if master_secret else None
-    if previous is None:
-        prev = _previous_bundle(Path(bundle))
-        previous = str(prev) if prev else None
     with progress_display(not quiet, stderr=True) as report:
         res = verify_bundle(bundle, keyring_path=keyring, operator_key=operator_key, previous=previous,
                             ledger_url=ledger_url, master_secret=secret, auditor_openings=openings,
                             ledger_integrity=not skip_ledger_replay, ledger_schema=schema,
+                            trust_bundle_keyring=trust_bundle_keyring,
                             executor=make_executor(executor), progress=report)
     sys.exit(print_result(res, as_json))
-
-
-def _previous_bundle(bundle: Path) -> Path | None:
-    """The sibling bundle the manifest names as previous, when it is there."""
-    from por.epoch.bundle import Manifest
-    from por.errors import PorError
-
-    try:
-        prev = Manifest.read(bundle).signed.get("previous")
-    except PorError:
-        return None
-    eid = prev.get("epoch_id") if isinstance(prev, dict) else None  # a hostile manifest: any shape
-    if isinstance(eid, str) and Path(eid).name == eid and (bundle.parent / eid).exists():
-        return bundle.parent / eid  # there: read it, so that a damaged previous bundle fails, not vanishes
-    if prev is not None:
-        return None  # named but not beside this one: the consistency proof is checked from the named root
-    # a manifest that names no previous epoch while an earlier bundle sits beside it: check against
-    # that one, so that dropping "previous" cannot skip the consistency check
-    here = bundle.resolve().name
-    earlier = sorted(p for p in bundle.resolve().parent.iterdir()
-                     if p.name < here and not p.name.startswith(".") and (p / "manifest.json").is_file())
-    return earlier[-1] if earlier else None
 
 
 @audit.command("cosign")
@@ -102,14 +82,18 @@ def _previous_bundle(bundle: Path) -> Path | None:
               help="The auditor's Ed25519 private key file.")
 @click.option("--member", default="auditor", show_default=True, help="The auditor's member id.")
 @click.option("--keys", "keyring", type=click.Path(dir_okay=False), help="A keyring you trust.")
-def cosign(bundle: str, key_path: str, member: str, keyring: str | None) -> None:
+@click.option("--operator-key", help="The operator's Ed25519 public key (hex or file).")
+@click.option("--trust-bundle-keyring", is_flag=True, help="Co-sign although no --keys was given (see audit verify).")
+def cosign(bundle: str, key_path: str, member: str, keyring: str | None, operator_key: str | None,
+           trust_bundle_keyring: bool) -> None:
     """Verify BUNDLE, then add the auditor's co-signature to its manifest (refused if a check fails)."""
     from por.epoch.audit import verify_bundle
     from por.epoch.bundle import Manifest
     from por.errors import EpochError
     from por.ledger import keys
 
-    res = verify_bundle(bundle, keyring_path=keyring)
+    res = verify_bundle(bundle, keyring_path=keyring, operator_key=operator_key,
+                        trust_bundle_keyring=trust_bundle_keyring)
     if not res.ok:
         print_result(res, False)
         raise EpochError(f"not co-signing: {len(res.failures)} check(s) failed")

@@ -34,8 +34,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from por.canonical import parse_json, read_document
 from por.epoch.bundle import Manifest, check_files
+from por.epoch.manifest_shape import manifest_problems
 from por.errors import PorError
-from por.verify.result import Result
+from por.verify.result import Check, Result
 
 _MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexError, OSError,
               SQLAlchemyError)  # ValueError covers JSONDecodeError; SQLAlchemyError a damaged --ledger database
@@ -86,8 +87,19 @@ def verify_bundle(
     ledger_integrity: bool = True,
     ledger_schema: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    trust_bundle_keyring: bool = False,
+    discover_previous: bool = True,
 ) -> Result:
-    """Check everything a bundle claims. Never raises on a damaged or hostile bundle."""
+    """Check everything a bundle claims. Never raises on a damaged or hostile bundle.
+
+    ``previous`` is the earlier bundle the log must be consistent with; when it is None and
+    ``discover_previous`` holds, the latest earlier bundle beside this one is used (so that naming
+    no previous epoch, or one that is not there, cannot skip the consistency check).
+    ``trust_bundle_keyring``: without a keyring given by the verifier (``keyring_path``) or ledger
+    access, attestations and prices can only be checked against the bundle's own ``keyring.json``,
+    which the operator writes; those checks then fail as *untrusted* unless the caller accepts that
+    trust explicitly (docs/protocol.md §9.5, step 2).
+    """
     path = Path(bundle)
     res = Result(f"epoch bundle {path}")
     if not path.is_dir():
@@ -101,6 +113,13 @@ def verify_bundle(
         return res
     m = manifest.signed
     res.passed("manifest", f"manifest.json of epoch {m['epoch_id']} ({m['format']}, protocol {m['protocol']})")
+    shape = manifest_problems(m)
+    if shape:
+        res.failed("manifest.shape", "the manifest's signed body is malformed: " + "; ".join(shape[:8])
+                   + (f"; and {len(shape) - 8} more" if len(shape) > 8 else ""))
+        return res
+    res.passed("manifest.shape", f"every field the verifier reads has its type; columns {len(m['columns'])}, "
+               f"the same in the manifest and its tree description")
 
     # 2. keys
     keyring: Any = None
@@ -145,6 +164,15 @@ def verify_bundle(
             res.add(f"file.{name}", ok, msg)
 
     _step(res, "file", files)
+
+    # Nothing heavy runs on a bundle whose signature or any file hash failed: nothing in it can be
+    # trusted, and a hostile store could claim sizes that cost hours (docs/protocol.md §9.5).
+    listed = {f"file.{name}" for name in m["files"]}
+    broken = [c.id for c in res.checks if not c.ok and (c.id in listed or c.id in ("keys", "signature.operator"))]
+    if broken:
+        res.failed("verification", f"stopped after the signature and file checks ({', '.join(broken[:5])}"
+                   f"{', …' if len(broken) > 5 else ''} failed): no further step was run on an unauthenticated bundle")
+        return res
 
     # 5. statements
     def stmts() -> None:
@@ -320,19 +348,8 @@ def verify_bundle(
             res.failed("ledger-log.previous", f"the manifest's previous epoch {named} and the log's previous "
                        f"position {prev} disagree")
             return
-        if previous is not None:
-            pman = Manifest.read(Path(previous))
-            pm = pman.signed
-            want = {"epoch_id": pm["epoch_id"], "size": pm["ledger_log"]["size"], "root": pm["ledger_log"]["root"]}
-            if prev != want:
-                res.failed("ledger-log.previous", f"the bundle's previous log position {prev} is not that of "
-                           f"the previous bundle given ({want})")
-                return
-            named_hash = named.get("manifest_sha256") if isinstance(named, dict) else None
-            if named_hash != pman.sha256:
-                res.failed("ledger-log.previous", f"the manifest names previous manifest hash {named_hash!r}, "
-                           f"the previous bundle's is {pman.sha256}")
-                return
+        if not _previous_matches(res, path, m, prev, named, previous, discover_previous, op_hex):
+            return
         if prev is None:
             res.passed("ledger-log.consistency", f"first epoch: ledger log root {log['root'][:16]}… at size "
                        f"{log['size']} (no earlier root to be consistent with)")
@@ -346,12 +363,119 @@ def verify_bundle(
     _step(res, "ledger-log", ledger_log)
 
     # 11. completeness
+    with_ledger = ledger_url is not None and master_secret is not None
     if ledger_url is not None and master_secret is not None:
-        _step(res, "completeness", lambda: _completeness(res, path, m, ledger_url, ledger_schema, master_secret))
+        url, secret = ledger_url, master_secret
+        _step(res, "completeness", lambda: _completeness(res, path, m, url, ledger_schema, secret))
         # 12. the ledger's own integrity: the completeness check read its derived tables
         if ledger_integrity:
-            _step(res, "ledger", lambda: _ledger_integrity(res, m, ledger_url, ledger_schema, progress))
+            _step(res, "ledger", lambda: _ledger_integrity(res, m, url, ledger_schema, progress))
+    # 13. what the key-based checks rest on
+    origin = "given" if keyring_path is not None else "ledger" if with_ledger else "bundle"
+    _trust(res, origin, pinned=operator_key is not None, accepted=trust_bundle_keyring,
+           reporting=str(m.get("reporting_currency")))
     return res
+
+
+#: checks whose verdict is only as good as the keys they were checked with
+_KEYED = ("price.", "reserves.", "attestation.", "signature.auditor.")
+_NOT_KEYED = ("price.file", "price.collateral", "attestation.context")
+
+
+def _trust(res: Result, origin: str, *, pinned: bool, accepted: bool, reporting: str) -> None:
+    """Say what the key-based checks rest on; without a keyring the verifier trusts, they are untrusted.
+
+    Why: the bundle's ``keyring.json`` is written by the operator, who could list custodian and oracle
+    keys of its own and sign any reserves and prices itself (docs/protocol.md, threat model F)."""
+    if origin == "given":
+        res.passed("trust.keyring", "attestations, prices and co-signatures were checked against the keyring "
+                   "given by the verifier")
+        return
+    if origin == "ledger":
+        res.passed("trust.keyring", "attestations, prices and co-signatures were checked against keyring.json, "
+                   "which completeness.keyring compared with the ledger's governed members")
+        return
+
+    def keyed(c: Any) -> bool:
+        if c.id in _NOT_KEYED or c.id.startswith("price.report.") or c.id == f"price.{reporting}":
+            return False
+        return c.id.startswith(_KEYED) or (c.id == "signature.operator" and not pinned)
+
+    note = " [checked only against the bundle's own keyring.json, which the operator writes]"
+    for i, c in enumerate(res.checks):
+        if c.ok and keyed(c):
+            res.checks[i] = Check(c.id, accepted, c.message + note, untrusted=True)
+    what = "reserves, prices and co-signatures" + ("" if pinned else ", and the operator key itself,")
+    if accepted:
+        res.checks.append(Check("trust.keyring", True, f"{what} rest on the bundle's own keyring.json (the "
+                                "operator's word), accepted with --trust-bundle-keyring", untrusted=True))
+    else:
+        res.checks.append(Check("trust.keyring", False, f"{what} rest on the bundle's own keyring.json, which "
+                                "the operator writes: pass --keys with a keyring you trust, or --ledger to check it "
+                                "against the governed members, or accept it with --trust-bundle-keyring",
+                                untrusted=True))
+
+
+def latest_earlier_bundle(bundle: Path) -> Path | None:
+    """The latest bundle beside ``bundle`` whose directory name sorts before its own (epochs are
+    named ``epoch-NNNN``), or None. Unreadable siblings are still returned: a damaged previous bundle
+    must fail the check, not vanish from it."""
+    here = bundle.resolve()
+    try:
+        earlier = sorted(p for p in here.parent.iterdir()
+                         if p.name < here.name and not p.name.startswith(".") and (p / "manifest.json").exists())
+    except OSError:
+        return None
+    return earlier[-1] if earlier else None
+
+
+def _previous_matches(res: Result, path: Path, m: dict[str, Any], prev: Any, named: Any,
+                      given: str | Path | None, discover: bool, op_hex: str | None) -> bool:
+    """The log's previous position is that of the previous bundle: the one the auditor gives, else the
+    latest earlier bundle beside this one. A manifest naming a previous epoch that is not there fails
+    (docs/protocol.md §9.5 step 10): otherwise an operator could name a stale or invented position
+    and hide a ledger rewritten since the last published epoch."""
+    check = "ledger-log.previous"
+    pb = Path(given) if given is not None else latest_earlier_bundle(path) if discover else None
+    if pb is None:
+        if named is not None:
+            res.failed(check, f"the manifest names previous epoch {named.get('epoch_id')!r} but no earlier bundle "
+                       "is beside this one: give it with --previous to check the log's consistency")
+            return False
+        return True  # a first epoch, and no earlier bundle in sight
+    try:
+        pman = Manifest.read(pb)
+    except PorError as exc:
+        res.failed(check, f"the previous bundle {pb.name} does not read: {exc.diagnostics()}")
+        return False
+    pm = pman.signed
+    if not (op_hex and any(pman.verify_signature(s, op_hex) for s in pman.signatures_by("operator"))):
+        res.failed(check, f"the previous bundle {pb.name} is not signed by this operator key")
+        return False
+    plog = pm.get("ledger_log")
+    if not isinstance(plog, dict):
+        res.failed(check, f"the previous bundle {pb.name} has no ledger log position")
+        return False
+    want = {"epoch_id": pm.get("epoch_id"), "size": plog.get("size"), "root": plog.get("root")}
+    if named is None:
+        res.failed(check, f"the manifest names no previous epoch, but {pb.name} (epoch {want['epoch_id']}, log size "
+                   f"{want['size']}) is an earlier bundle: dropping it would skip the consistency check")
+        return False
+    if prev != want:
+        res.failed(check, f"the bundle's previous log position {prev} is not that of the previous bundle "
+                   f"{pb.name} ({want})")
+        return False
+    if named.get("manifest_sha256") != pman.sha256:
+        res.failed(check, f"the manifest names previous manifest hash {named.get('manifest_sha256')!r}, the previous "
+                   f"bundle's is {pman.sha256}")
+        return False
+    if want["epoch_id"] == m["epoch_id"] or not (isinstance(want["size"], int) and want["size"] < m["ledger_log"]["size"]):
+        res.failed(check, f"the previous position (epoch {want['epoch_id']}, size {want['size']}) is not strictly "
+                   f"earlier than this epoch's (epoch {m['epoch_id']}, size {m['ledger_log']['size']})")
+        return False
+    res.passed(check, f"the previous epoch is {want['epoch_id']} ({pb.name}, manifest {pman.sha256[:16]}…), "
+               f"log size {want['size']} < {m['ledger_log']['size']}")
+    return True
 
 
 def _ledger_integrity(res: Result, m: dict[str, Any], ledger_url: str, schema: str | None,

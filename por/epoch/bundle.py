@@ -171,6 +171,11 @@ def check_files(directory: Path, manifest: Manifest) -> list[tuple[str, bool, st
         if ".." in Path(name).parts or Path(name).is_absolute():
             results.append((name, False, f"{name}: path escapes the bundle directory"))
             continue
+        if any(q.is_symlink() for q in [p, *p.parents][: len(Path(name).parts)]):
+            # a symlink may point anywhere, and may change between hashing and reading
+            results.append((name, False, f"{name}: listed in the manifest but a symbolic link (or under one), "
+                            "not a regular file of the bundle"))
+            continue
         if not p.is_file():
             results.append((name, False, f"{name}: listed in the manifest but missing"))
             continue

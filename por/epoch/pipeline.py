@@ -444,7 +444,10 @@ class Pipeline:
         operator = self.ws.signer("operator")
         manifest.sign(operator.key, "operator", operator.member_id)
         manifest.write(staging)
+        prev = self.state.get("previous")
         result = verify_bundle(staging, keyring_path=None, operator_key=operator.public_hex,
+                               previous=self.ws.bundle_dir(prev["epoch_id"]) if prev else None,
+                               discover_previous=False, trust_bundle_keyring=True,  # the operator's own keyring
                                executor=self.executor,
                                progress=lambda stage, done, total: self.progress(f"seal: {stage}", done, total))
         _dump(self.private / "seal-verification.json", result.to_dict())

@@ -19,13 +19,21 @@ class Check:
     id: str
     ok: bool
     message: str
+    #: the check's computation passed, but only against a trust anchor the verified party controls
+    #: (the bundle's own keyring): it counts as failed unless the caller accepted that trust
+    untrusted: bool = False
+
+    @property
+    def status(self) -> str:
+        return "untrusted" if self.untrusted else ("passed" if self.ok else "failed")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "ok": self.ok, "message": self.message}
+        return {"id": self.id, "ok": self.ok, "status": self.status, "message": self.message}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Check:
-        return cls(id=str(d["id"]), ok=bool(d["ok"]), message=str(d["message"]))
+        return cls(id=str(d["id"]), ok=bool(d["ok"]), message=str(d["message"]),
+                   untrusted=d.get("status") == "untrusted")
 
 
 @dataclass(slots=True)
@@ -52,7 +60,7 @@ class Result:
     def merge(self, other: Result, prefix: str = "") -> None:
         """Append another result's checks, optionally prefixing their ids (``prefix.id``)."""
         for c in other.checks:
-            self.checks.append(Check(f"{prefix}{c.id}" if prefix else c.id, c.ok, c.message))
+            self.checks.append(Check(f"{prefix}{c.id}" if prefix else c.id, c.ok, c.message, c.untrusted))
 
     @property
     def ok(self) -> bool:
@@ -61,6 +69,10 @@ class Result:
     @property
     def failures(self) -> list[Check]:
         return [c for c in self.checks if not c.ok]
+
+    @property
+    def untrusted(self) -> list[Check]:
+        return [c for c in self.checks if c.untrusted]
 
     def __iter__(self) -> Iterator[Check]:
         return iter(self.checks)

@@ -20,14 +20,14 @@ def test_auditor_cosignature_passes(demo: Demo, sample_proofs: dict[str, Path], 
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     body_before = Manifest.read(bundle).sha256
-    cp = run_por("audit", "cosign", bundle, "--key", demo.root / "keys" / "auditor.key")
+    cp = run_por("audit", "cosign", bundle, "--trust-bundle-keyring", "--key", demo.root / "keys" / "auditor.key")
     no_traceback(cp)
     assert cp.returncode == 0, cp.stdout[-3000:] + cp.stderr[-3000:]
     m = Manifest.read(bundle)
     assert m.sha256 == body_before
     assert [s["role"] for s in m.signatures] == ["operator", "auditor"]
 
-    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--json")
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--trust-bundle-keyring", "--json")
     no_traceback(cp)
     assert cp.returncode == 0, cp.stdout[-3000:] + cp.stderr[-3000:]
     checks = _checks(cp.stdout)
@@ -52,10 +52,10 @@ def test_cosignature_by_unknown_key_fails(demo: Demo, tmp_path: Path, memo_verif
 
     # CLI: an oracle's key presented as the auditor's
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / "cli")
-    cp = run_por("audit", "cosign", bundle, "--key", demo.root / "keys" / "oracle-1.key", "--member", "auditor")
+    cp = run_por("audit", "cosign", bundle, "--trust-bundle-keyring", "--key", demo.root / "keys" / "oracle-1.key", "--member", "auditor")
     no_traceback(cp)
     if cp.returncode == 0:  # cosign accepted it: the verifier must reject it
-        res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+        res = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
         assert [c.id for c in res.failures] == ["signature.auditor.auditor"], res.failures
     else:  # refused up front: nothing written
         assert cp.returncode in (1, 2)
@@ -67,7 +67,7 @@ def test_cosignature_by_unknown_key_fails(demo: Demo, tmp_path: Path, memo_verif
         m = Manifest.read(bundle)
         m.sign(keys.load(demo.root / "keys" / f"{key}.key"), "auditor", member)
         m.write(bundle)
-        res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+        res = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
         assert [c.id for c in res.failures] == [f"signature.auditor.{member}"], (key, member, res.failures)
 
     # a co-signature whose bytes do not verify (the auditor's key, signature altered)
@@ -77,7 +77,7 @@ def test_cosignature_by_unknown_key_fails(demo: Demo, tmp_path: Path, memo_verif
     sig = m.signatures[-1]["signature"]
     m.signatures[-1]["signature"] = ("0" if sig[0] != "0" else "1") + sig[1:]
     m.write(bundle)
-    res = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+    res = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
     assert [c.id for c in res.failures] == ["signature.auditor.auditor"]
 
 
@@ -85,7 +85,7 @@ def test_cosign_refuses_a_damaged_bundle(demo: Demo, tmp_path: Path) -> None:
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     (bundle / "prices.json").write_text("{}")
     before = (bundle / "manifest.json").read_bytes()
-    cp = run_por("audit", "cosign", bundle, "--key", demo.root / "keys" / "auditor.key")
+    cp = run_por("audit", "cosign", bundle, "--trust-bundle-keyring", "--key", demo.root / "keys" / "auditor.key")
     no_traceback(cp)
     assert cp.returncode == 1, cp.stdout + cp.stderr
     assert "not co-signing" in cp.stderr

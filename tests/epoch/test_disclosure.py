@@ -27,7 +27,7 @@ def public_epoch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
 def _audit(root: Path, bundle: Path) -> Any:
     from por.epoch.audit import verify_bundle
 
-    return verify_bundle(bundle, operator_key=str(root / "keys" / "operator.pub"))
+    return verify_bundle(bundle, operator_key=str(root / "keys" / "operator.pub"), trust_bundle_keyring=True)
 
 
 def test_public_bundle_publishes_and_proves_its_liabilities(public_epoch: tuple[Path, Any]) -> None:

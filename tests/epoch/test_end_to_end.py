@@ -38,11 +38,11 @@ def test_client_verifier_subprocess(demo: Demo, sample_proofs: dict[str, Path]) 
 
 def test_auditor_verifier_subprocess(demo: Demo) -> None:
     bundle = demo.bundle("epoch-0001")
-    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub)
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--trust-bundle-keyring")
     no_traceback(cp)
     assert cp.returncode == 0, cp.stdout + cp.stderr
     assert "OK: all" in cp.stdout
-    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--json")
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--trust-bundle-keyring", "--json")
     assert cp.returncode == 0, cp.stdout + cp.stderr
     doc = json.loads(cp.stdout)
     assert doc["ok"] is True
@@ -60,7 +60,7 @@ def test_auditor_verifier_subprocess(demo: Demo) -> None:
 
 def test_auditor_checks_log_consistency_between_the_two_epochs(demo: Demo) -> None:
     # no --previous: the CLI finds the previous bundle next to this one (epochs/epoch-0001)
-    cp = run_por("audit", "verify", demo.bundle("epoch-0002"), "--operator-key", demo.operator_pub, "--json")
+    cp = run_por("audit", "verify", demo.bundle("epoch-0002"), "--operator-key", demo.operator_pub, "--trust-bundle-keyring", "--json")
     no_traceback(cp)
     assert cp.returncode == 0, cp.stdout + cp.stderr
     doc = json.loads(cp.stdout)
@@ -81,10 +81,10 @@ def test_consistency_with_explicit_and_wrong_previous(demo: Demo, memo_verify_tr
     from por.epoch.audit import verify_bundle
 
     op = str(demo.operator_pub)
-    good = verify_bundle(demo.bundle("epoch-0002"), operator_key=op, previous=demo.bundle("epoch-0001"))
+    good = verify_bundle(demo.bundle("epoch-0002"), operator_key=op, previous=demo.bundle("epoch-0001"), trust_bundle_keyring=True)
     assert good.ok, [(c.id, c.message) for c in good.failures]
     # the wrong previous bundle (itself): the consistency step fails with a check
-    bad = verify_bundle(demo.bundle("epoch-0002"), operator_key=op, previous=demo.bundle("epoch-0002"))
+    bad = verify_bundle(demo.bundle("epoch-0002"), operator_key=op, previous=demo.bundle("epoch-0002"), trust_bundle_keyring=True)
     assert [c.id for c in bad.failures] == ["ledger-log.previous"]
 
 
@@ -103,7 +103,7 @@ def test_consistency_proof_that_does_not_fit_fails(demo: Demo, tmp_path: Path,
     (bundle / "ledger-log.json").write_text(json.dumps(log, indent=2, sort_keys=True) + "\n")
     m.write(bundle)
     resign(bundle, demo.root / "keys" / "operator.key")
-    res = verify_bundle(bundle, operator_key=str(demo.operator_pub), previous=demo.bundle("epoch-0001"))
+    res = verify_bundle(bundle, operator_key=str(demo.operator_pub), previous=demo.bundle("epoch-0001"), trust_bundle_keyring=True)
     assert [c.id for c in res.failures] == ["ledger-log.consistency"], [(c.id, c.message) for c in res.failures]
 
 

@@ -35,7 +35,7 @@ def test_weaker_published_quorum_fails_against_the_ledger(demo: Demo, tmp_path: 
     m.sign(keys.load(demo.root / "keys" / "operator.key"), "operator", "operator")
     m.write(bundle)
 
-    alone = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+    alone = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
     assert alone.ok, "without the ledger the weaker (but self-consistent) policy is all the auditor can see"
     res = audit_with_ledger(demo.root, bundle, demo)
     assert not res.ok

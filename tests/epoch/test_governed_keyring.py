@@ -48,7 +48,7 @@ def test_a_custodian_the_ledger_never_admitted_fails(demo: Demo, tmp_path: Path,
                         "revoked_at": None, **_fresh_bls("custodian-evil")})
 
     _edit_keyring(bundle, demo, add)
-    alone = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+    alone = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
     assert alone.ok, [str(c) for c in alone.failures]
     res = audit_with_ledger(demo.root, bundle, demo)
     check = only_check(res, "completeness.keyring")
@@ -115,7 +115,7 @@ def test_published_log_root_is_the_ledgers(demo: Demo, tmp_path: Path, memo_veri
     (bundle / "ledger-log.json").write_text(json.dumps(doc))
     m.write(bundle)
     resign(bundle, demo.root / "keys" / "operator.key")
-    alone = verify_bundle(bundle, operator_key=str(demo.operator_pub))
+    alone = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
     assert alone.ok, [str(c) for c in alone.failures]
     res = audit_with_ledger(demo.root, bundle, demo)
     check = only_check(res, "completeness.ledger-log")

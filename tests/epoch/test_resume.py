@@ -120,7 +120,7 @@ def test_crash_in_attest_then_ctrl_c_in_publish_then_resume(
 
     # the result verifies: the whole bundle (with the log consistency from epoch 2) and a client proof
     res = verify_bundle(ws.bundle_dir(eid), operator_key=str(root / "keys" / "operator.pub"),
-                        previous=ws.bundle_dir("epoch-0002"))
+                        previous=ws.bundle_dir("epoch-0002"), trust_bundle_keyring=True)
     assert res.ok, [(c.id, c.message) for c in res.failures]
     cons = [c for c in res.checks if c.id == "ledger-log.consistency"]
     assert cons and cons[0].ok and "epoch-0002" in cons[0].message

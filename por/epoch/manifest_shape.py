@@ -1,0 +1,111 @@
+"""The shape of a manifest's signed body, checked before any verifier reads a field of it.
+
+Why: every later step indexes the manifest; an operator can sign any JSON, so a field of the wrong
+type must be a failed check naming it, never a traceback or, worse, a figure silently read another
+way (a boolean where an integer goes, a column list that is not the tree's). docs/protocol.md §9.4.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_KINDS = ("equity", "debt")
+MAX_HEIGHT = 40
+MAX_BLOCK_SIZE = 1024
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _int_map(d: Any) -> bool:
+    return isinstance(d, dict) and all(isinstance(k, str) and _is_int(v) for k, v in d.items())
+
+
+def manifest_problems(m: Any) -> list[str]:
+    """Every problem with the fields the verifiers read; empty when the body is well-formed.
+
+    Also the one rule that ties the column lists together: the manifest's ``columns`` (by which the
+    solvency step maps root commitments to assets and kinds) are the tree description's ``columns``
+    (which the tree check compares with the store), in the same order.
+    """
+    if not isinstance(m, dict):
+        return ["the signed body is not an object"]
+    p: list[str] = []
+
+    def need(name: str, ok: bool, what: str) -> None:
+        if not ok:
+            p.append(f"{name} must be {what} (found {str(m.get(name, '<missing>'))[:60]!r})")
+
+    need("epoch_id", isinstance(m.get("epoch_id"), str) and bool(m.get("epoch_id")), "a non-empty string")
+    need("cutoff_time", isinstance(m.get("cutoff_time"), str), "a time string")
+    need("nonce", isinstance(m.get("nonce"), str) and bool(_HEX64.match(m.get("nonce", ""))), "32 bytes of lowercase hex")
+    need("reporting_currency", isinstance(m.get("reporting_currency"), str), "an asset code")
+    need("disclosure", m.get("disclosure") in ("hidden", "auditor", "public"), "hidden, auditor or public")
+    for name in ("prices", "haircuts_bps", "collateral_prices"):
+        need(name, _int_map(m.get(name)), "an object of integers per asset")
+    for name in ("epoch_context", "reserves_config", "reserves", "statements", "files"):
+        need(name, isinstance(m.get(name), dict), "an object")
+    assets = m.get("assets")
+    need("assets", isinstance(assets, dict) and all(
+        isinstance(v, dict) and _is_int(v.get("decimals")) and 0 <= v["decimals"] <= 18 for v in assets.values()),
+        "an object of {decimals: 0..18} per asset")
+    log = m.get("ledger_log")
+    need("ledger_log", isinstance(log, dict) and _is_int(log.get("size")) and isinstance(log.get("root"), str)
+         and (log.get("previous") is None or isinstance(log.get("previous"), dict)),
+         "{size, root, previous, consistency_proof}")
+    prev = m.get("previous")
+    need("previous", prev is None or (isinstance(prev, dict) and isinstance(prev.get("epoch_id"), str)
+                                      and _is_int(prev.get("size")) and isinstance(prev.get("root"), str)
+                                      and isinstance(prev.get("manifest_sha256"), str)),
+         "null or {epoch_id, size, root, manifest_sha256}")
+
+    cols = m.get("columns")
+    pairs: list[tuple[str, str]] = []
+    if not isinstance(cols, list) or not cols or not all(
+            isinstance(c, dict) and set(c) == {"asset", "kind"} and isinstance(c["asset"], str)
+            and c["kind"] in _KINDS for c in cols):
+        p.append("columns must be a non-empty list of {asset, kind} with kind equity or debt")
+    else:
+        pairs = [(c["asset"], c["kind"]) for c in cols]
+        if len(set(pairs)) != len(pairs):
+            p.append(f"columns repeat a column: {pairs}")
+        if isinstance(assets, dict):
+            missing = sorted({a for a, _ in pairs} - set(assets))
+            if missing:
+                p.append(f"columns name assets with no decimals in assets: {missing}")
+        if _int_map(m.get("prices")):
+            unpriced = sorted({a for a, _ in pairs} - set(m["prices"]))
+            if unpriced:
+                p.append(f"columns name assets without a price of record: {unpriced}")
+
+    tree = m.get("tree")
+    if not isinstance(tree, dict):
+        p.append("tree must be an object (the tree description)")
+        return p
+    if tree.get("mode") not in ("committed", "plain"):
+        p.append(f"tree.mode must be committed or plain (found {str(tree.get('mode'))[:30]!r})")
+    h = tree.get("height")
+    if not isinstance(h, int) or isinstance(h, bool) or not 1 <= h <= MAX_HEIGHT:
+        p.append(f"tree.height must be an integer in [1, {MAX_HEIGHT}] (found {str(h)[:30]!r})")
+    b = tree.get("block_size")
+    if not isinstance(b, int) or isinstance(b, bool) or not 1 <= b <= MAX_BLOCK_SIZE or b & (b - 1):
+        p.append(f"tree.block_size must be a power of two in [1, {MAX_BLOCK_SIZE}] (found {str(b)[:30]!r})")
+    if not isinstance(tree.get("store"), str) or not tree["store"]:
+        p.append("tree.store must name the store file")
+    if not isinstance(tree.get("root_hash"), str):
+        p.append("tree.root_hash must be a hex string")
+    if tree.get("epoch_id", m.get("epoch_id")) != m.get("epoch_id"):
+        p.append(f"tree.epoch_id {str(tree.get('epoch_id'))[:40]!r} is not the manifest's epoch")
+    root = tree.get("root")
+    if not isinstance(root, list) or (pairs and len(root) != len(pairs)) or not all(isinstance(x, str) for x in root):
+        p.append("tree.root must list one string per column")
+    tcols = tree.get("columns")
+    if not isinstance(tcols, list) or not all(isinstance(c, list) and len(c) == 2 for c in tcols):
+        p.append("tree.columns must be a list of [asset, kind]")
+    elif pairs and [tuple(c) for c in tcols] != pairs:
+        p.append(f"the manifest's columns {pairs} are not the tree description's columns "
+                 f"{[tuple(c) for c in tcols]} (same assets and kinds, same order)")
+    return p
