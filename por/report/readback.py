@@ -60,6 +60,19 @@ class ReportFile:
     #: compares one recomputed table with the report's; None for a PDF (not recomputable)
     compare: TableComparer | None = None
     currency: tuple[str, int] | None = None
+    #: why the report's stated outcome disagrees with the checks it records (None: it agrees)
+    inconsistent: str | None = None
+
+
+def _outcome(recorded: dict[str, list[Check]]) -> bool:
+    return bool(recorded) and all(bool(cs) and all(c.ok for c in cs) for cs in recorded.values())
+
+
+def _said(stated: object, recorded: dict[str, list[Check]], passed: object, failed: object) -> str | None:
+    want = passed if _outcome(recorded) else failed
+    if stated != want:
+        return f"the report states verification {stated!r:.20} but the checks it records say {want!r}"
+    return None
 
 
 def _major(fmt: object) -> bool:
@@ -136,6 +149,11 @@ def _read_json(data: bytes) -> ReportFile:
             rf.manifests_error = (f"the report's epochs {list(report.epochs)} are not those of its epochs table "
                                   f"{[e for e, _ in pairs]}")
     rf.recorded = {v.epoch_id: list(v.checks) for v in report.verification}
+    ver = doc.get("verification")
+    rf.inconsistent = _said(ver.get("ok") if isinstance(ver, dict) else None, rf.recorded, True, False)
+    for v in report.verification:
+        if v.ok != (bool(v.checks) and all(c.ok for c in v.checks)):
+            rf.inconsistent = f"epoch {v.epoch_id}: the report states ok={v.ok} but the checks it records say otherwise"
     tables = {t.name: t for t in report.tables}
 
     def compare(t: Table) -> str | None:
@@ -195,6 +213,7 @@ def _read_csv_zip(z: zipfile.ZipFile) -> ReportFile:
         rf.manifests_error = "the zip has no epochs table: the figures are bound to no manifest"
     if "verification" in tables:
         rf.recorded = _recorded(_csv_rows(z, "verification.csv")[1:])
+    rf.inconsistent = _said(meta.get("verification"), rf.recorded, "passed", "FAILED")
     units = [r for r in columns[1:] if len(r) == 4]
 
     def compare(t: Table) -> str | None:
@@ -250,6 +269,7 @@ def _read_xlsx(data: bytes) -> ReportFile:
         rf.manifests_error = "the workbook has no epochs sheet: the figures are bound to no manifest"
     if "verification" in wb.sheetnames:
         rf.recorded = _recorded(table_rows("verification")[2])
+    rf.inconsistent = _said(meta.get("verification"), rf.recorded, "PASSED", "FAILED")
 
     def cell(value: Cell, ctype: str) -> Any:
         v, _ = _xlsx_cell(value, ctype)
@@ -332,53 +352,74 @@ def read_report(data: bytes) -> ReportFile:
 # against the bundles
 
 
-def check_against_bundles(rf: ReportFile, bundle_dirs: list[Path], *, audit: bool = False) -> Result:
-    """Checks ``report.bundles``, ``report.manifest_hash`` and ``report.recompute``.
-
-    1. Read every bundle's manifest strictly (``Manifest.read``); the report's epochs and the bundles'
-       must be the same set, each once.
-    2. ``report.manifest_hash``: each epoch's manifest hash in the report equals ``Manifest.sha256`` of
-       its bundle.
-    3. ``report.recompute`` (json, csv, xlsx): :func:`por.report.collect.collect` over the bundles (no
-       ledger) gives the bundle tables cell for cell equal to the report's. The verification outcome in
-       those tables is the report's own record replayed, unless ``audit``: then each bundle is verified
-       again with the auditor's verifier and the report's recorded checks (ids and results) must be
-       what it finds.
-    """
+def _bundle_manifests(bundle_dirs: list[Path]) -> tuple[dict[str, tuple[Path, str]], dict[str, tuple[Path, str]],
+                                                       list[str]]:
+    """``(named, library, problems)``: epoch_id -> (directory, manifest hash) for the directories given
+    as bundles (they hold ``manifest.json``) and for the children of the others (a directory of bundles,
+    from which only the report's epochs are taken)."""
     from por.epoch.bundle import Manifest
-    from por.report.collect import collect, default_verifier, expand_epoch_dirs
+
+    named: dict[str, tuple[Path, str]] = {}
+    library: dict[str, tuple[Path, str]] = {}
+    problems: list[str] = []
+    for d in map(Path, bundle_dirs):
+        given = (d / "manifest.json").exists()
+        kids = [d] if given or not d.is_dir() else sorted(c for c in d.iterdir() if (c / "manifest.json").exists())
+        if not kids:
+            problems.append(f"{d}: neither an epoch bundle (manifest.json) nor a directory of bundles")
+        for k in kids:
+            try:
+                m = Manifest.read(k)
+            except PorError as exc:
+                problems.append(f"{k}: {exc.diagnostics()}")
+                continue
+            eid = str(m.signed["epoch_id"])
+            seen = named.get(eid) or library.get(eid)
+            if seen is not None and seen[0].resolve() != k.resolve():
+                problems.append(f"epoch {eid} is given twice ({seen[0]} and {k})")
+                continue
+            (named if given else library)[eid] = (k, m.sha256)
+    return named, library, problems
+
+
+def check_against_bundles(rf: ReportFile, bundle_dirs: list[Path], *, audit: bool = False,
+                          operator_key: str | None = None) -> Result:
+    """Checks ``report.bundles``, ``report.manifest_hash``, ``report.recompute`` and (``audit``) ``report.audit``.
+
+    1. ``report.bundles``: read every bundle's manifest strictly (``Manifest.read``). A directory given
+       that holds ``manifest.json`` is a bundle the report must cover; the children of any other
+       directory are a library from which the report's epochs are taken. Every epoch of the report needs
+       its bundle, each once.
+    2. ``report.manifest_hash``: each epoch's manifest hash in the report equals ``Manifest.sha256`` of
+       its bundle (the SHA-256 of the canonical signed body, as client proofs carry).
+    3. ``report.recompute`` (json, csv, xlsx): :func:`por.report.collect.collect` over the bundles (no
+       ledger) gives the bundle tables and the verification table cell for cell equal to the report's,
+       the verification outcome being the one the report records (its ``verification`` checks).
+    4. ``report.audit``: each bundle verified again with the auditor's verifier (operator key pinned to
+       ``operator_key``) must have the outcome (passed / failed) the report records for it.
+    """
+    from por.report.collect import collect, default_verifier
 
     res = Result("report against bundles")
-    paths = expand_epoch_dirs(bundle_dirs)
-    hashes: dict[str, str] = {}
-    by_id: dict[str, Path] = {}
-    problems: list[str] = []
-    for p in paths:
-        try:
-            m = Manifest.read(p)
-        except PorError as exc:
-            problems.append(f"{p}: {exc.diagnostics()}")
-            continue
-        eid = str(m.signed["epoch_id"])
-        if eid in hashes:
-            problems.append(f"epoch {eid} is given twice ({by_id[eid]} and {p})")
-            continue
-        hashes[eid], by_id[eid] = m.sha256, p
-    named = [e for e, _ in rf.manifests]
-    missing = [e for e in named if e not in hashes]
-    extra = sorted(e for e in hashes if e not in named)
+    named, library, problems = _bundle_manifests(bundle_dirs)
+    covered = [e for e, _ in rf.manifests]
     if rf.manifests_error is not None:
         problems.append(f"the report binds no manifest hashes ({rf.manifests_error})")
+    missing = [e for e in covered if e not in named and e not in library]
+    extra = sorted(e for e in named if e not in covered)
     if missing:
         problems.append(f"no bundle given for the report's epoch(s) {', '.join(missing)}")
     if extra:
-        problems.append(f"bundle(s) for epoch(s) {', '.join(extra)} that the report does not cover")
+        problems.append(f"bundle(s) given for epoch(s) {', '.join(extra)} that the report does not cover")
     if problems:
         res.failed("report.bundles", "; ".join(problems))
         return res
-    res.passed("report.bundles", f"one bundle for each of the report's {len(named)} epoch(s): {', '.join(named)}")
-    wrong = [f"epoch {e}: the report says manifest {h[:16]}…, the bundle's is {hashes[e][:16]}…"
-             for e, h in rf.manifests if hashes[e] != h]
+    found = {e: named.get(e) or library[e] for e in covered}
+    res.passed("report.bundles", f"one bundle for each of the report's {len(covered)} epoch(s): {', '.join(covered)}"
+               + (f" (other bundles in the directories given are not covered and not read: "
+                  f"{', '.join(sorted(set(library) - set(covered)))})" if set(library) - set(covered) else ""))
+    wrong = [f"epoch {e}: the report says manifest {h[:16]}…, the bundle's is {found[e][1][:16]}…"
+             for e, h in rf.manifests if found[e][1] != h]
     res.add("report.manifest_hash", not wrong, "; ".join(wrong) if wrong else
             "every epoch's manifest hash in the report is the SHA-256 of its bundle's signed manifest body")
     if wrong:
@@ -387,45 +428,54 @@ def check_against_bundles(rf: ReportFile, bundle_dirs: list[Path], *, audit: boo
         res.failed("report.recompute", f"a {rf.kind.upper()}'s figures are rendered for reading (major units, rounded "
                    "ratios, long tables cut) and cannot be recomputed exactly: check the JSON, CSV or XLSX export "
                    "signed with it")
-        return res
-    verifier: Callable[[Path], Result]
-    if audit:
-        real = default_verifier()
-        found: dict[str, Result] = {}
-
-        def verifier(path: Path) -> Result:
-            r = real(path)
-            found[str(path)] = r
-            return r
     else:
-        def verifier(path: Path) -> Result:
-            eid = next((e for e, p in by_id.items() if p == path), None)
+        path_of = {found[e][0]: e for e in covered}
+
+        def replay(path: Path) -> Result:
             r = Result(f"bundle {path} (as the report records it)")
-            r.extend(rf.recorded.get(eid or "", []))
+            r.extend(rf.recorded.get(path_of.get(path, ""), []))
             return r
-    try:
-        again = collect([by_id[e] for e in named], verifier=verifier, generated_at=rf.generated_at)
-    except PorError as exc:
-        res.failed("report.recompute", f"the bundles' tables cannot be recomputed: {exc.diagnostics()}")
-        return res
-    diffs: list[str] = []
-    if rf.currency is not None and rf.currency != (again.reporting_currency, again.currency_decimals):
-        diffs.append(f"reporting currency: the report says {rf.currency}, the bundles give "
-                     f"{(again.reporting_currency, again.currency_decimals)}")
-    for name in BUNDLE_TABLES:
-        if again.has(name):
-            d = rf.compare(again.table(name))
-            if d is not None:
-                diffs.append(d)
+
+        try:
+            again = collect([found[e][0] for e in covered], verifier=replay, generated_at=rf.generated_at)
+        except PorError as exc:
+            res.failed("report.recompute", f"the bundles' tables cannot be recomputed: {exc.diagnostics()}")
+        else:
+            diffs: list[str] = []
+            if rf.currency is not None and rf.currency != (again.reporting_currency, again.currency_decimals):
+                diffs.append(f"reporting currency: the report says {rf.currency}, the bundles give "
+                             f"{(again.reporting_currency, again.currency_decimals)}")
+            names = [n for n in (*BUNDLE_TABLES, "verification") if again.has(n)]
+            for name in names:
+                d = rf.compare(again.table(name))
+                if d is not None:
+                    diffs.append(d)
+            res.add("report.recompute", not diffs,
+                    "; ".join(diffs[:5]) + (f" (and {len(diffs) - 5} more)" if len(diffs) > 5 else "") if diffs else
+                    f"recomputed from the bundles, the tables {', '.join(names)} equal the report's cell for cell "
+                    "(the verification outcome as the report records it)")
     if audit:
-        for e in named:
-            want = [(c.id, c.ok) for c in found.get(str(by_id[e]), Result("")).checks]
-            got = [(c.id, c.ok) for c in rf.recorded.get(e, [])]
-            if want != got:
-                diffs.append(f"epoch {e}: the report records {sum(not ok for _, ok in got)} failed of {len(got)} "
-                             f"checks, the auditor's verifier now finds {sum(not ok for _, ok in want)} of {len(want)}")
-    res.add("report.recompute", not diffs, "; ".join(diffs[:5]) + (f" (and {len(diffs) - 5} more)" if len(diffs) > 5
-                                                                     else "") if diffs else
-            f"recomputed from the bundles, the tables {', '.join(n for n in BUNDLE_TABLES if again.has(n))} equal the "
-            f"report's cell for cell ({'verification re-run by the auditor' if audit else 'verification outcome as the report records it; --audit re-runs it'})")
+        verify = default_verifier()
+        if operator_key is not None:
+            from por.epoch.audit import verify_bundle
+
+            def verify(path: Path) -> Result:
+                return verify_bundle(path, operator_key=operator_key)
+        lines, bad = [], False
+        for e in covered:
+            r = verify(found[e][0])
+            rec = rf.recorded.get(e)
+            said = None if rec is None else (bool(rec) and all(c.ok for c in rec))
+            if said is None and rf.kind == "pdf":
+                lines.append(f"epoch {e}: {'passes' if r.ok else 'FAILS'} ({len(r.failures)} of {len(r.checks)} failed)")
+                bad |= not r.ok
+                continue
+            if said != r.ok:
+                bad = True
+                first = "; ".join(f"{c.id}: {c.message}" for c in r.failures[:2])
+                lines.append(f"epoch {e}: the report says {'passed' if said else 'FAILED'}, the auditor's verifier "
+                             f"finds {len(r.failures)} of {len(r.checks)} checks failed" + (f" ({first})" if first else ""))
+            else:
+                lines.append(f"epoch {e}: {'passed' if r.ok else 'FAILED'}, as the report says")
+        res.add("report.audit", not bad, "; ".join(lines))
     return res

@@ -136,7 +136,8 @@ def verify_file(path: str | Path, public: Ed25519PublicKey, signature: str | Pat
 
     Checks, in order: ``report.read``, ``report.format`` (the file is a ``por-report/1`` export, see
     :func:`por.report.readback.read_report`), ``report.manifests`` (every epoch it covers carries a
-    manifest hash), ``signature.read``, ``signature.format``, ``report.size``, ``report.sha256``,
+    manifest hash), ``report.consistent`` (not for a PDF: the stated verification outcome is the one its
+    recorded checks give), ``signature.read``, ``signature.format``, ``report.size``, ``report.sha256``,
     ``signature.key``, ``signature.valid``.
     """
     return _verify(path, public, signature)[0]
@@ -146,8 +147,8 @@ def verify_report(path: str | Path, public: Ed25519PublicKey, signature: str | P
                   bundles: list[Path] | tuple[Path, ...] = (), *, audit: bool = False) -> Result:
     """:func:`verify_file`, then, given epoch bundle directories (or their parents), that the report's
     manifest hashes are those of the bundles and that its bundle tables are what the bundles give
-    (:func:`por.report.readback.check_against_bundles`; ``audit`` re-runs the auditor's verifier instead of
-    replaying the verification the report records).
+    (:func:`por.report.readback.check_against_bundles`; ``audit`` also re-runs the auditor's verifier on
+    each bundle, the operator key pinned to ``public``, and compares its outcome with the report's).
 
     Raises:
         UsageError: a bundle path that does not exist.
@@ -162,7 +163,8 @@ def verify_report(path: str | Path, public: Ed25519PublicKey, signature: str | P
         if read is None:
             res.failed("report.bundles", "the file is not a readable report, so it cannot be checked against the bundles")
         else:
-            res.extend(check_against_bundles(read, list(bundles), audit=audit).checks)
+            res.extend(check_against_bundles(read, list(bundles), audit=audit,
+                                             operator_key=_raw_public(public).hex()).checks)
     return res
 
 
@@ -193,6 +195,9 @@ def _verify(path: str | Path, public: Ed25519PublicKey, signature: str | Path | 
                        + ", ".join(f"{e} -> {h[:16]}…" for e, h in read.manifests))
         else:
             res.failed("report.manifests", read.manifests_error)
+        if read.kind != "pdf":
+            res.add("report.consistent", read.inconsistent is None, read.inconsistent or
+                    "the verification outcome the report states is the one its recorded checks give")
     try:
         raw = canonical.read_document(sp)
         doc: Any = canonical.loads(raw.rstrip(b"\n"))
