@@ -238,15 +238,16 @@ def _read_xlsx(data: bytes) -> ReportFile:
 
     from por.report.export import _xlsx_cell
 
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:  # loaded whole (the zip's unpacked size is bounded first), so no later read can raise
+        wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+        sheets = {name: [list(r) for r in wb[name].iter_rows(values_only=True)] for name in wb.sheetnames}
     except Exception as exc:  # noqa: BLE001 - any way openpyxl refuses the bytes means "not a workbook"
         raise ReportError(f"an XLSX file that does not open: {type(exc).__name__}") from None
 
     def sheet(name: str) -> list[list[Any]]:
-        if name not in wb.sheetnames:
+        if name not in sheets:
             raise ReportError(f"the workbook has no sheet {name!r}")
-        return [list(r) for r in wb[name].iter_rows(values_only=True)]
+        return sheets[name]
 
     def table_rows(name: str) -> tuple[list[Any], list[Any], list[list[Any]]]:
         rows = sheet(name)
@@ -262,12 +263,12 @@ def _read_xlsx(data: bytes) -> ReportFile:
     if not _major(meta.get("format")):
         raise ReportError(f"the Summary sheet names format {meta.get('format')!r:.60}, not {REPORT_FORMAT}")
     rf = ReportFile("xlsx", str(meta["format"]), generated_at=str(meta.get("generated_at") or "") or None)
-    if "epochs" in wb.sheetnames:
+    if "epochs" in sheets:
         head, _, body = table_rows("epochs")
         rf.manifests, rf.manifests_error = _table_bindings([str(h) for h in head], body, "the epochs sheet")
     else:
         rf.manifests_error = "the workbook has no epochs sheet: the figures are bound to no manifest"
-    if "verification" in wb.sheetnames:
+    if "verification" in sheets:
         rf.recorded = _recorded(table_rows("verification")[2])
     rf.inconsistent = _said(meta.get("verification"), rf.recorded, "PASSED", "FAILED")
 
@@ -278,7 +279,7 @@ def _read_xlsx(data: bytes) -> ReportFile:
         return float(v) if isinstance(v, Decimal) else v
 
     def compare(t: Table) -> str | None:
-        if t.name not in wb.sheetnames:
+        if t.name not in sheets:
             return f"the report has no sheet {t.name}"
         head, units, body = table_rows(t.name)
         headers = [c.name for c in t.columns]
@@ -342,7 +343,7 @@ def read_report(data: bytes) -> ReportFile:
         raise
     except PorError as exc:
         raise ReportError(exc.diagnostics()) from None
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         raise ReportError(f"malformed report: {exc!r:.200}") from None
     raise ReportError(f"neither {REPORT_FORMAT} JSON, a report CSV zip, an XLSX workbook nor a PDF "
                       f"(it starts with {data[:24]!r})")
@@ -447,7 +448,12 @@ def check_against_bundles(rf: ReportFile, bundle_dirs: list[Path], *, audit: boo
                              f"{(again.reporting_currency, again.currency_decimals)}")
             names = [n for n in (*BUNDLE_TABLES, "verification") if again.has(n)]
             for name in names:
-                d = rf.compare(again.table(name))
+                try:
+                    d = rf.compare(again.table(name))
+                except PorError as exc:
+                    d = f"table {name}: unreadable in the report ({exc.diagnostics()})"
+                except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+                    d = f"table {name}: malformed in the report ({exc!r:.120})"
                 if d is not None:
                     diffs.append(d)
             res.add("report.recompute", not diffs,

@@ -380,3 +380,30 @@ def test_demo_reports_verify_against_the_demo_bundles_and_forgery_fails(demo: An
     signing.sign_file(g, keys.load(demo.root / "keys" / "operator.key"))
     code, doc, out = por("report", "verify", g, "--key", key, "--bundle", epochs, "--json")
     assert code == 1 and failed(doc) == {"report.recompute"}, out
+
+
+def test_malformed_exports_fail_with_named_checks(epochs: Path, tmp_path: Path) -> None:
+    """Damaged but validly signed exports: a named failed check, never a traceback (por() asserts it)."""
+    rep = report_of(epochs)
+    csv_zip = export.render(rep, "csv")
+    src = zipfile.ZipFile(io.BytesIO(csv_zip))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for info in src.infolist():
+            if info.filename != "reserves.csv":
+                z.writestr(info, src.read(info.filename))
+    cases = {
+        # a table member that is not UTF-8: the recompute names the table
+        "bad-member.zip": (rezip(csv_zip, "coverage.csv", lambda b: b"\xff\xfe" + b), {"report.recompute"}),
+        # a table listed in columns.csv but missing from the zip: not a report export
+        "missing-member.zip": (buf.getvalue(), {"report.format"}),
+        "truncated.xlsx": (export.render(rep, "xlsx")[:4000], {"report.format"}),
+        "tables-not-object.json": (json.dumps({**json.loads(export.to_json_bytes(rep)), "tables": [1, 2]}).encode(),
+                                   {"report.format"}),
+        "two-keywords.pdf": (export.render(rep, "pdf") + b"\n/Keywords (x)\n", {"report.format"}),
+    }
+    for name, (data, want) in cases.items():
+        f = write_signed(data, tmp_path / name)
+        code, doc, out = verify(f, "--bundle", epochs)
+        assert code == 1, (name, out)
+        assert want <= failed(doc), (name, failed(doc))
