@@ -459,7 +459,8 @@ def check_against_bundles(rf: ReportFile, bundle_dirs: list[Path], *, audit: boo
             res.add("report.recompute", not diffs,
                     "; ".join(diffs[:5]) + (f" (and {len(diffs) - 5} more)" if len(diffs) > 5 else "") if diffs else
                     f"recomputed from the bundles, the tables {', '.join(names)} equal the report's cell for cell "
-                    "(the verification outcome as the report records it)")
+                    "(the verification outcome as the report records it" + ("; report.audit re-runs it)" if audit
+                                                                            else "; not re-run: --no-audit)"))
     if audit:
         verify = default_verifier()
         if operator_key is not None:

@@ -144,7 +144,7 @@ def verify_file(path: str | Path, public: Ed25519PublicKey, signature: str | Pat
 
 
 def verify_report(path: str | Path, public: Ed25519PublicKey, signature: str | Path | None = None,
-                  bundles: list[Path] | tuple[Path, ...] = (), *, audit: bool = False) -> Result:
+                  bundles: list[Path] | tuple[Path, ...] = (), *, audit: bool = True) -> Result:
     """:func:`verify_file`, then, given epoch bundle directories (or their parents), that the report's
     manifest hashes are those of the bundles and that its bundle tables are what the bundles give
     (:func:`por.report.readback.check_against_bundles`; ``audit`` also re-runs the auditor's verifier on
