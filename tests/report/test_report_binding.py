@@ -412,3 +412,20 @@ def test_malformed_exports_fail_with_named_checks(epochs: Path, tmp_path: Path) 
         code, doc, out = verify(f, "--bundle", epochs)
         assert code == 1, (name, out)
         assert want <= failed(doc), (name, failed(doc))
+
+
+def test_signature_is_over_the_report_domain_and_the_exact_bytes(epochs: Path, tmp_path: Path) -> None:
+    """What any Ed25519 implementation checks: the signature verifies over b"por/v1/report\\x00" + bytes
+    and not over the bytes alone (so it cannot be replayed as a signature of another purpose)."""
+    from cryptography.exceptions import InvalidSignature
+
+    f = honest(epochs, tmp_path, "json")
+    sig = json.loads((tmp_path / "report.json.sig").read_text())
+    assert (sig["format"], sig["purpose"]) == ("por-report-signature/2", "v1/report")
+    pub = operator_key().public_key()
+    data = f.read_bytes()
+    pub.verify(bytes.fromhex(sig["signature"]), b"por/v1/report\x00" + data)
+    with pytest.raises(InvalidSignature):
+        pub.verify(bytes.fromhex(sig["signature"]), data)
+    with pytest.raises(InvalidSignature):
+        pub.verify(bytes.fromhex(sig["signature"]), b"por/v1/manifest\x00" + data)
