@@ -87,12 +87,20 @@ def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | No
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--key", "key", required=True, help="The operator's Ed25519 public key: hex, a file of hex, or PEM.")
 @click.option("--signature", type=click.Path(path_type=Path), default=None, help="Signature file (default PATH.sig).")
+@click.option("--bundle", "bundles", multiple=True, type=click.Path(path_type=Path),
+              help="An epoch bundle the report covers, or a directory of them (repeatable): checks the report's "
+                   "manifest hashes and recomputes its bundle tables.")
+@click.option("--audit/--no-audit", default=True, show_default=True,
+              help="With --bundle: re-run the auditor's verifier on each bundle (operator key pinned to --key) and "
+                   "compare its outcome with the one the report records. --no-audit trusts the recorded outcome.")
 @click.option("--json", "as_json", is_flag=True)
-def verify_cmd(path: Path, key: str, signature: Path | None, as_json: bool) -> None:
-    """Check that an exported report is exactly what the operator signed."""
+def verify_cmd(path: Path, key: str, signature: Path | None, bundles: tuple[Path, ...], audit: bool,
+               as_json: bool) -> None:
+    """Check that PATH is a regulator report, exactly what the operator signed, and (with --bundle) that its
+    figures are those of the epochs' manifests (protocol §11.5)."""
     from por.report import signing
 
-    res = signing.verify_file(path, signing.load_public_key(key), signature)
+    res = signing.verify_report(path, signing.load_public_key(key), signature, bundles, audit=audit)
     sys.exit(print_result(res, as_json))
 
 

@@ -14,6 +14,7 @@ Steps, in order (each section that cannot be produced is listed in ``unavailable
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from por.canonical import dumps as canonical_dumps
 from por.canonical import parse_json, read_document
 from por.errors import PorError, ReportError
 from por.report.model import RATIO_DIGITS, Cell, Column, EpochVerification, ReportData, Table
@@ -156,6 +158,20 @@ def _read_signed(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     return doc["signed"], None
 
 
+MANIFEST_HASH_UNIT = "hex, SHA-256 of the manifest's canonical signed body"
+
+
+def manifest_sha256(signed: dict[str, Any] | None) -> str | None:
+    """SHA-256 of the canonical signed body (``Manifest.sha256``, the hash client proofs carry), or None
+    when the manifest is unreadable or its body is not canonical-encodable."""
+    if signed is None:
+        return None
+    try:
+        return hashlib.sha256(canonical_dumps(signed)).hexdigest()
+    except PorError:
+        return None
+
+
 def _int(x: Any) -> int | None:
     return x if isinstance(x, int) and not isinstance(x, bool) else None
 
@@ -188,7 +204,7 @@ def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tup
         tree = s.get("tree", {}) if isinstance(s.get("tree"), dict) else {}
         height = _int(tree.get("height"))
         ep_rows.append((
-            ep.epoch_id, s.get("cutoff_time") if isinstance(s.get("cutoff_time"), str) else None,
+            ep.epoch_id, manifest_sha256(ep.signed), s.get("cutoff_time") if isinstance(s.get("cutoff_time"), str) else None,
             _int(s.get("journal_seq")), s.get("disclosure") if isinstance(s.get("disclosure"), str) else None,
             "passed" if ep.result.ok else "FAILED", len(ep.result.failures),
             height, _int(tree.get("leaf_count")), None if height is None else 2**height,
@@ -267,11 +283,13 @@ def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tup
     ccy = f"{currency} minor units (10^-{cd})"
     tables = [
         Table("epochs", "Epochs covered", (
-            Column("epoch_id"), Column("cutoff_time", unit="UTC"), Column("journal_seq", "int"),
+            Column("epoch_id"), Column("manifest_sha256", unit=MANIFEST_HASH_UNIT), Column("cutoff_time", unit="UTC"), Column("journal_seq", "int"),
             Column("disclosure"), Column("verification"), Column("failed_checks", "int"),
             Column("tree_height", "int"), Column("client_accounts", "int", "accounts (only when disclosed)"),
             Column("client_accounts_bound", "int", "accounts, at most 2^height")), tuple(ep_rows),
-            "client_accounts is the disclosed leaf count; otherwise only the bound 2^height is public."),
+            "client_accounts is the disclosed leaf count; otherwise only the bound 2^height is public. "
+            "manifest_sha256 binds the row, and every figure of the epoch, to the manifest it was read from "
+            "(the hash client proofs carry); `por report verify --bundle` checks it and recomputes the tables."),
         Table("coverage", "Reserve coverage per asset", (
             Column("epoch_id"), Column("asset"), Column("decimals", "int"),
             Column("reserves", "int", "asset minor units"), Column("equity", "int", "asset minor units"),

@@ -8,6 +8,7 @@ digit for digit, never through a float); ratios as percentages with two decimals
 from __future__ import annotations
 
 import io
+import json
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,14 @@ def _key_figures(report: ReportData) -> list[list[str]]:
     return rows
 
 
+def pdf_keywords(report: ReportData) -> str:
+    """The PDF's Keywords entry: ASCII canonical JSON ``{"format": "por-report/1", "manifests": [[epoch_id,
+    manifest_sha256], ...]}``, how a signed PDF is recognised as a report and bound to its epochs'
+    manifests (docs/protocol.md §11.5; read back by :mod:`por.report.readback`)."""
+    doc = {"format": report.format, "manifests": [[e, h] for e, h in report.manifests()]}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 def to_pdf_bytes(report: ReportData) -> bytes:
     """Render the report as a PDF (landscape A4)."""
     from reportlab.lib import colors
@@ -262,7 +271,8 @@ def to_pdf_bytes(report: ReportData) -> bytes:
 
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=margin, rightMargin=margin,
                             topMargin=margin, bottomMargin=margin + 2 * mm, title="Proof-of-reserves report",
-                            author="por", subject=", ".join(report.epochs), creator="por", invariant=1)
+                            author="por", subject=", ".join(report.epochs), creator="por", invariant=1,
+                            keywords=pdf_keywords(report))
     story: list[Any] = []
     story.append(Paragraph("Proof-of-reserves report to the regulator", styles["Title"]))
     meta = (f"Epochs: <b>{_esc(', '.join(report.epochs))}</b> &nbsp; · &nbsp; protocol {report.protocol} "

@@ -144,6 +144,17 @@ class ReportData:
     def has(self, name: str) -> bool:
         return any(t.name == name for t in self.tables)
 
+    def manifests(self) -> list[tuple[str, str | None]]:
+        """``(epoch_id, manifest_sha256)`` per epoch, from the ``epochs`` table: what the report binds its
+        figures to (docs/protocol.md §11.4). Empty when the report has no such table or column."""
+        if not self.has("epochs"):
+            return []
+        t = self.table("epochs")
+        if not any(c.name == "manifest_sha256" for c in t.columns):
+            return []
+        return [(str(e), h if isinstance(h, str) else None)
+                for e, h in zip(t.column("epoch_id"), t.column("manifest_sha256"), strict=True)]
+
     def failure_lines(self) -> list[str]:
         """One sentence per failed check, naming the epoch: what the first page of the PDF shows."""
         out = []

@@ -1,13 +1,22 @@
-"""Detached Ed25519 signatures of exported reports: ``PATH.sig`` next to ``PATH``.
+"""Detached Ed25519 signatures of exported reports: ``PATH.sig`` next to ``PATH`` (docs/protocol.md §11.5).
 
-The signature is over the exact bytes of the exported file (no re-serialisation, no prefix), so a
-regulator can check it with any Ed25519 implementation. ``PATH.sig`` is canonical JSON::
+The signature is over ``signing_input("v1/report", file bytes)`` (``"por/v1/report" || 0x00 || the
+exact bytes of the exported file``, no re-serialisation; por/signing.py, protocol §1.1), so no
+signature made for another purpose (a manifest, a journal entry) verifies as a report signature.
+``PATH.sig`` is canonical JSON::
 
-    {"algorithm": "ed25519", "file": "<name>", "format": "por-report-signature/1",
-     "key_id": "<16 hex>", "public_key": "<64 hex>", "sha256": "<64 hex>",
+    {"algorithm": "ed25519", "file": "<name>", "format": "por-report-signature/2",
+     "key_id": "<16 hex>", "public_key": "<64 hex>", "purpose": "v1/report", "sha256": "<64 hex>",
      "signature": "<128 hex>", "size": <bytes>}
 
 ``public_key`` is informational: verification uses the key the regulator supplies (``--key``).
+Version 1 (the bare file bytes, no domain) is refused: under it a manifest signature copied onto the
+bytes it signs passed as a signed report.
+
+Verification also checks that the file *is* a report (:func:`por.report.readback.read_report`: a
+``por-report/1`` JSON document, CSV zip, XLSX workbook or PDF) and that it binds each epoch it covers
+to a manifest hash; :func:`verify_report` adds, given the epoch bundles, the manifest hashes and the
+recomputed bundle tables (:func:`por.report.readback.check_against_bundles`).
 """
 
 from __future__ import annotations
@@ -22,10 +31,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from por import canonical
-from por.errors import EncodingError, SignatureError, UsageError
+from por.errors import EncodingError, PorError, SignatureError, UsageError
+from por.signing import signing_input
 from por.verify.result import Result
 
-SIG_FORMAT = "por-report-signature/1"
+SIG_FORMAT = "por-report-signature/2"
+#: the superseded version (signed the bare file bytes): refused with a sentence saying why
+OLD_SIG_FORMATS = ("por-report-signature/1",)
+PURPOSE = "v1/report"
 PASSPHRASE_ENV = "POR_KEY_PASSPHRASE"
 
 
@@ -98,12 +111,12 @@ def load_public_key(spec: str | Path) -> Ed25519PublicKey:
 
 
 def sign_bytes(data: bytes, key: Ed25519PrivateKey, name: str) -> bytes:
-    """The canonical ``.sig`` document for ``data``."""
+    """The canonical ``.sig`` document for ``data``: Ed25519 over ``signing_input("v1/report", data)``."""
     pub = _raw_public(key.public_key())
     doc = {
-        "format": SIG_FORMAT, "algorithm": "ed25519", "file": name, "size": len(data),
+        "format": SIG_FORMAT, "algorithm": "ed25519", "purpose": PURPOSE, "file": name, "size": len(data),
         "sha256": hashlib.sha256(data).hexdigest(), "public_key": pub.hex(), "key_id": key_id(pub),
-        "signature": key.sign(data).hex(),
+        "signature": key.sign(signing_input(PURPOSE, data)).hex(),
     }
     return canonical.dumps(doc) + b"\n"
 
@@ -117,8 +130,47 @@ def sign_file(path: str | Path, key: Ed25519PrivateKey) -> Path:
 
 
 def verify_file(path: str | Path, public: Ed25519PublicKey, signature: str | Path | None = None) -> Result:
-    """Check ``PATH`` against its detached signature with the regulator's trusted key (never raises
-    on bad input: a missing or malformed signature file is a failed check)."""
+    """Check ``PATH`` against its detached signature with the regulator's trusted key, and that it is a
+    report binding its epochs to manifest hashes (never raises on bad input: a missing or malformed
+    signature file, or a file that is not a report, is a failed check).
+
+    Checks, in order: ``report.read``, ``report.format`` (the file is a ``por-report/1`` export, see
+    :func:`por.report.readback.read_report`), ``report.manifests`` (every epoch it covers carries a
+    manifest hash), ``report.consistent`` (not for a PDF: the stated verification outcome is the one its
+    recorded checks give), ``signature.read``, ``signature.format``, ``report.size``, ``report.sha256``,
+    ``signature.key``, ``signature.valid``.
+    """
+    return _verify(path, public, signature)[0]
+
+
+def verify_report(path: str | Path, public: Ed25519PublicKey, signature: str | Path | None = None,
+                  bundles: list[Path] | tuple[Path, ...] = (), *, audit: bool = True) -> Result:
+    """:func:`verify_file`, then, given epoch bundle directories (or their parents), that the report's
+    manifest hashes are those of the bundles and that its bundle tables are what the bundles give
+    (:func:`por.report.readback.check_against_bundles`; ``audit`` also re-runs the auditor's verifier on
+    each bundle, the operator key pinned to ``public``, and compares its outcome with the report's).
+
+    Raises:
+        UsageError: a bundle path that does not exist.
+    """
+    for b in bundles:
+        if not Path(b).exists():
+            raise UsageError(f"--bundle {b}: no such directory")
+    res, read = _verify(path, public, signature)
+    if bundles:
+        from por.report.readback import check_against_bundles
+
+        if read is None:
+            res.failed("report.bundles", "the file is not a readable report, so it cannot be checked against the bundles")
+        else:
+            res.extend(check_against_bundles(read, list(bundles), audit=audit,
+                                             operator_key=_raw_public(public).hex()).checks)
+    return res
+
+
+def _verify(path: str | Path, public: Ed25519PublicKey, signature: str | Path | None) -> tuple[Result, Any]:
+    from por.report.readback import read_report
+
     p = Path(path)
     sp = Path(signature) if signature is not None else sig_path(p)
     res = Result(f"report {p}")
@@ -126,11 +178,26 @@ def verify_file(path: str | Path, public: Ed25519PublicKey, signature: str | Pat
         data = canonical.read_document(p)
     except OSError as exc:
         res.failed("report.read", f"{p}: {exc.strerror}")
-        return res
+        return res, None
     except EncodingError as exc:
         res.failed("report.read", f"{p}: {exc}")
-        return res
+        return res, None
     res.passed("report.read", f"{p}: {len(data)} bytes")
+    read: Any = None
+    try:
+        read = read_report(data)
+    except PorError as exc:
+        res.failed("report.format", f"{p} is not a regulator report: {exc.diagnostics()}")
+    else:
+        res.passed("report.format", f"{p} is a {read.format} report ({read.kind})")
+        if read.manifests_error is None:
+            res.passed("report.manifests", f"it binds {len(read.manifests)} epoch(s) to manifest hashes: "
+                       + ", ".join(f"{e} -> {h[:16]}…" for e, h in read.manifests))
+        else:
+            res.failed("report.manifests", read.manifests_error)
+        if read.kind != "pdf":
+            res.add("report.consistent", read.inconsistent is None, read.inconsistent or
+                    "the verification outcome the report states is the one its recorded checks give")
     try:
         raw = canonical.read_document(sp)
         doc: Any = canonical.loads(raw.rstrip(b"\n"))
@@ -138,14 +205,18 @@ def verify_file(path: str | Path, public: Ed25519PublicKey, signature: str | Pat
             raise EncodingError("not a JSON object")
     except OSError as exc:
         res.failed("signature.read", f"{sp}: {exc.strerror} (no detached signature)")
-        return res
+        return res, read
     except EncodingError as exc:
         res.failed("signature.read", f"{sp}: {exc}")
-        return res
-    if doc.get("format") != SIG_FORMAT or doc.get("algorithm") != "ed25519":
-        res.failed("signature.format", f"{sp}: expected format {SIG_FORMAT} with algorithm ed25519")
-        return res
-    res.passed("signature.format", f"{sp}: {SIG_FORMAT}, ed25519")
+        return res, read
+    if doc.get("format") in OLD_SIG_FORMATS:
+        res.failed("signature.format", f"{sp}: {doc.get('format')} signed the bare file bytes, with no domain, so a "
+                   f"signature made for another purpose could pass as a report's; re-sign as {SIG_FORMAT}")
+        return res, read
+    if doc.get("format") != SIG_FORMAT or doc.get("algorithm") != "ed25519" or doc.get("purpose") != PURPOSE:
+        res.failed("signature.format", f"{sp}: expected format {SIG_FORMAT}, algorithm ed25519, purpose {PURPOSE}")
+        return res, read
+    res.passed("signature.format", f"{sp}: {SIG_FORMAT}, ed25519, purpose {PURPOSE}")
     size, digest = doc.get("size"), hashlib.sha256(data).hexdigest()
     res.add("report.size", size == len(data),
             f"size {len(data)} bytes" + ("" if size == len(data) else f", signature file says {size} (truncated or extended)"))
@@ -160,13 +231,14 @@ def verify_file(path: str | Path, public: Ed25519PublicKey, signature: str | Pat
                  f"not the trusted key {key_id(trusted)}")
     try:
         sig = bytes.fromhex(str(doc.get("signature", "")))
-        public.verify(sig, data)
+        public.verify(sig, signing_input(PURPOSE, data))
         ok = True
     except (InvalidSignature, ValueError):
         ok = False
-    res.add("signature.valid", ok, "Ed25519 signature over the exact file bytes verifies with the trusted key"
-            if ok else "Ed25519 signature does not verify with the trusted key over these bytes")
-    return res
+    res.add("signature.valid", ok, f"Ed25519 signature over {PURPOSE} || the exact file bytes verifies with the "
+            "trusted key" if ok else f"Ed25519 signature over {PURPOSE} || these bytes does not verify with the "
+            "trusted key (a signature made for another purpose, another key or other bytes)")
+    return res, read
 
 
 def require_valid(path: str | Path, public: Ed25519PublicKey) -> None:

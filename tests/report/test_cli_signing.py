@@ -24,18 +24,27 @@ def _keys(tmp_path: Path) -> tuple[Path, str]:
     return p, pub
 
 
-def test_sign_and_verify(tmp_path: Path) -> None:
+def _report_bytes(epochs: Path) -> bytes:
+    from por.report import export
+    from por.report.collect import collect
+    from tests.report.conftest import GENERATED_AT, fixed_verifier
+
+    return export.to_json_bytes(collect([epochs], verifier=fixed_verifier, generated_at=GENERATED_AT))
+
+
+def test_sign_and_verify(epochs: Path, tmp_path: Path) -> None:
     f = tmp_path / "r.json"
-    f.write_bytes(b'{"x": 1}\n')
+    honest = _report_bytes(epochs)
+    f.write_bytes(honest)
     signing.sign_file(f, operator_key())
     pub = operator_key().public_key()
     assert signing.verify_file(f, pub).ok
-    f.write_bytes(b'{"x": 2}\n')  # changed after signing
+    f.write_bytes(honest.replace(b'"2024-05-31T23:59:59Z"', b'"2024-05-31T23:59:58Z"', 1))  # changed after signing
     res = signing.verify_file(f, pub)
     assert not res.ok and {c.id for c in res.failures} == {"report.sha256", "signature.valid"}
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    f.write_bytes(b'{"x": 1}\n')
+    f.write_bytes(honest)
     other = Ed25519PrivateKey.from_private_bytes(b"\x01" * 32).public_key()
     res = signing.verify_file(f, other)
     assert not res.ok and "signature.key" in {c.id for c in res.failures}
@@ -53,7 +62,7 @@ def test_sign_and_verify(tmp_path: Path) -> None:
     assert not signing.verify_file(f, pub).ok
 
 
-def test_verify_a_device_or_fifo_fails_without_hanging(tmp_path: Path) -> None:
+def test_verify_a_device_or_fifo_fails_without_hanging(epochs: Path, tmp_path: Path) -> None:
     """A "report" that is /dev/zero (endless) or a FIFO (blocks on open), or such a signature file:
     a failed read check, not a hang or an exhausted memory."""
     import os
@@ -65,7 +74,7 @@ def test_verify_a_device_or_fifo_fails_without_hanging(tmp_path: Path) -> None:
     for p in (zero, fifo):
         assert [c.id for c in signing.verify_file(p, pub).failures] == ["report.read"]
     f = tmp_path / "r.json"
-    f.write_bytes(b'{"x": 1}\n')
+    f.write_bytes(_report_bytes(epochs))
     (tmp_path / "r.json.sig").symlink_to("/dev/zero")
     assert [c.id for c in signing.verify_file(f, pub).failures] == ["signature.read"]
 

@@ -172,7 +172,7 @@ def test_failing_epoch_still_exports_with_failure_on_first_page(epochs: Path, tm
     assert "VERIFICATION FAILED" in first and "2024-06" in first and "files.prices.json" in first
     doc = json.loads(export.to_json_bytes(rep))
     assert doc["verification"]["ok"] is False
-    assert doc["tables"]["epochs"]["rows"][1][4] == "FAILED"
+    assert doc["tables"]["epochs"]["rows"][1][5] == "FAILED"
 
 
 def test_unreadable_epoch_directory_is_reported(tmp_path: Path) -> None:
