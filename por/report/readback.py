@@ -467,7 +467,9 @@ def check_against_bundles(rf: ReportFile, bundle_dirs: list[Path], *, audit: boo
             from por.epoch.audit import verify_bundle
 
             def verify(path: Path) -> Result:
-                return verify_bundle(path, operator_key=operator_key)
+                # outcomes compared as the report recorded them: keyed checks against the bundle's
+                # keyring, which the report's own trust.keyring row states
+                return verify_bundle(path, operator_key=operator_key, trust_bundle_keyring=True)
         lines, bad = [], False
         for e in covered:
             r = verify(found[e][0])
