@@ -195,7 +195,9 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
         if rng.random() < 0.3:
             reqs.append(_deposit(op, cash[n], "MSFT", rng.randint(1, 100), clock))
         if rng.random() < (0.9 if realistic else 0.7):
-            m_cash[n] = rng.randint(100_000, 2_000_000)
+            # the realistic book lends more, so margin deposits are smaller: the bank's cash (client
+            # deposits plus the fund, less what was lent) stays positive
+            m_cash[n] = rng.randint(50_000, 1_000_000) if realistic else rng.randint(100_000, 2_000_000)
             if realistic and rng.random() < 0.03:  # a few large accounts: concentration in the book
                 m_cash[n] *= 10
             reqs.append(_deposit(op, marg[n], "USD", m_cash[n], clock))
