@@ -199,7 +199,6 @@ def run_cmd(ledger_url: str, schema: str | None, as_json: bool, flagged_share: s
     """Run risk: liquid reserves against the withdrawal queue plus a stressed wave; days of coverage
     and the day withdrawals would be batched or paused (exact integers)."""
     from por.report.stress import parse_decimal
-    from por.risk.inputs import from_ledger_inputs
     from por.risk.run import RunParams, inputs_from_ledger, run_risk
     from por.risk.warn import assess
 

@@ -170,7 +170,8 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
             lev, mm = TIERS[tiers[n]][:2]
             levs[n] = lev
         else:
-            lev, mm = levs[n] = rng.choice([15000, 20000, 30000]), 2500
+            lev, mm = rng.choice([15000, 20000, 30000]), 2500
+            levs[n] = lev
         reqs.append(Request(op, "margin.open", {"account": marg[n], "owner": n, "max_leverage_bps": lev,
                                                 "maintenance_bps": mm, "quote": "USD"}, time=clock.tick()))
     for chunk in _chunks(reqs, batch):

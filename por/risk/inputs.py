@@ -34,7 +34,7 @@ def risky_assets(book: MarginBook) -> list[str]:
     """
     if book.n == 0:
         raise RiskError("the margin book is empty: no margin account to assess")
-    held = (np.asarray(book.positions != 0).any(axis=0)) | (np.asarray(book.debts != 0).any(axis=0))
+    held = np.asarray(np.asarray(book.positions != 0).any(axis=0) | np.asarray(book.debts != 0).any(axis=0))
     if not bool(np.asarray(book.positions != 0).any()):
         raise RiskError(f"the margin book is empty: none of its {book.n} accounts holds a position")
     return [a.code for j, a in enumerate(book.assets) if a.code != book.currency and bool(held[j])]

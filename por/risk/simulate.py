@@ -237,11 +237,11 @@ def var_es(losses: FloatArray, level: float) -> dict[str, float]:
     intervals (order statistics for VaR; normal approximation for ES)."""
     x = np.sort(losses)
     n = x.size
-    k = max(1, math.ceil(level * n))
+    k = max(1, math.ceil(level * n - 1e-9))  # 1e-9: 0.99·1000 is not exactly 990 in binary
     half = Z95 * math.sqrt(n * level * (1 - level))
     lo_i = min(n, max(1, math.floor(level * n - half)))
     hi_i = min(n, max(1, math.ceil(level * n + half)))
-    m = max(1, math.ceil((1 - level) * n))
+    m = max(1, math.ceil((1 - level) * n - 1e-9))
     tail = x[-m:]
     es = float(tail.mean())
     se = float(tail.std(ddof=1)) / math.sqrt(m) if m > 1 else 0.0
