@@ -24,9 +24,8 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from por.errors import RiskError
+from por.errors import RiskError, StressError
 from por.report.stress import Engine, Impact, MarginBook
 from por.risk.history import DEFAULT_LAMBDA, FloatArray, ewma_covariance
 from por.risk.inputs import RiskInputs
@@ -65,7 +64,7 @@ class Spec:
             raise RiskError(f"bootstrap block length must be at least 1, got {self.block}")
         try:
             Impact.parse(self.impact)
-        except Exception as exc:  # StressError: already a RiskError's sibling (usage)
+        except StressError as exc:
             raise RiskError(str(exc)) from None
 
     def describe(self) -> str:
@@ -417,5 +416,3 @@ def simulate(inputs: RiskInputs, spec: Spec | None = None) -> Simulation:
         max_rounds=int(rounds.max()), quantiles=quantiles, histogram=hist, coverage_worst=coverage,
         coverage_reason=reason, exact_check=check, seconds=time.perf_counter() - t0, losses=bad)
 
-
-IntArray = npt.NDArray[np.int64]
