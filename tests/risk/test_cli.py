@@ -80,3 +80,27 @@ def test_bench_risk_quick_json() -> None:
     mc = figs["risk.mc.1e4paths.1e4accounts.quick"]
     assert mc["value"] > 0 and mc["floor"] is not None and mc["floor"] > 0 and mc["target"] == 30.0
     assert figs["risk.warn.1e5accounts.quick"]["floor"] is not None
+
+
+def test_margin_proposal_through_ledger_config_set(tmp_path: Path) -> None:
+    """The written proposal goes through the governed ``por ledger config-set risk_margins`` (a quorum
+    signs; the replay verifies); a float in it is refused before anything is signed."""
+    from por.ledger import Ledger
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "por.cli.main", *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=300)
+
+    assert run("init", "--dir", str(tmp_path)).returncode == 0
+    p = run("risk", "margins", "--synthetic", "50", "--out", "proposal.json")
+    assert p.returncode == 0, p.stderr
+    cp = run("ledger", "config-set", "risk_margins", "proposal.json", "--json")
+    assert cp.returncode == 0, cp.stderr
+    value = json.loads((tmp_path / "proposal.json").read_text())
+    with Ledger.open(json.loads((tmp_path / "por.json").read_text())["db"]) as led:
+        assert led.config()["risk_margins"]["maintenance_bps"] == value["maintenance_bps"]
+        assert led.verify().ok
+    value["maintenance_bps"]["AAA"] = 612.5
+    (tmp_path / "float.json").write_text(json.dumps(value))
+    bad = run("ledger", "config-set", "risk_margins", "float.json")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "integer" in bad.stderr
