@@ -110,3 +110,8 @@ class PriceUnavailableError(LedgerError):
 
 class LedgerIntegrityError(LedgerError):
     """The stored ledger does not verify: a broken chain, a bad signature, a tampered row."""
+
+
+class RiskError(UsageError, ValueError):
+    """A risk estimate that cannot be made from its inputs: no price history, a single price, zero
+    volatility, an empty margin book, a parameter out of range (exit status 2)."""

@@ -76,7 +76,7 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
     lap("auditor")
     # the regulator
     with _status(con, quiet, "regulator: collecting and exporting the report (JSON, CSV, XLSX, PDF)…"):
-        verified, written = _regulator_report(ws, eid, published, bundle, auditor)
+        verified, written, risk_lines = _regulator_report(ws, eid, published, bundle, auditor)
     lap("regulator")
     reports = written[0].parent
 
@@ -93,6 +93,13 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
     table.add_row("regulator", "OK" if verified else "FAIL", "report exported and signed: "
                   + ", ".join(p.name for p in written))
     con.print(table)
+    if risk_lines:
+        rt = Table(title="risk of the margin book (estimates; see the report's risk section)")
+        rt.add_column("figure")
+        rt.add_column("value")
+        for label, value in risk_lines:
+            rt.add_row(label, value)
+        con.print(rt)
     if not auditor.ok:
         for c in auditor.failures[:10]:
             con.print(f"FAIL: {c.id}: {c.message}")
@@ -107,12 +114,15 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
 
 
 def _regulator_report(ws: Any, eid: str, published: list[str], bundle: Path, auditor: Any,
-                      ) -> tuple[bool, list[Path]]:
-    """Collect, export in every format and sign; this epoch reuses the auditor's full verification."""
+                      ) -> tuple[bool, list[Path], list[tuple[str, str]]]:
+    """Collect (with the risk section), export in every format and sign; this epoch reuses the
+    auditor's full verification. Returns the risk figures for the summary too."""
     from por.epoch.audit import verify_bundle
     from por.report import export
     from por.report.collect import collect
     from por.report.signing import sign_file
+    from por.risk.report import RiskSettings, headline
+    from por.risk.simulate import Spec
 
     reports = ws.root / "reports"
     reports.mkdir(exist_ok=True)
@@ -126,7 +136,8 @@ def _regulator_report(ws: Any, eid: str, published: list[str], bundle: Path, aud
 
     led = ws.ledger()
     try:
-        data = collect([ws.bundle_dir(e) for e in published], ledger=led, verifier=verifier)
+        data = collect([ws.bundle_dir(e) for e in published], ledger=led, verifier=verifier,
+                       risk=RiskSettings(spec=Spec(seed=int(ws.config.get("demo", {}).get("seed", 1)))))
     finally:
         led.close()
     written = []
@@ -137,7 +148,9 @@ def _regulator_report(ws: Any, eid: str, published: list[str], bundle: Path, aud
     op_key = ws.signer("operator").key
     for out in written:
         sign_file(out, op_key)
-    return bool(data.verified), written
+    risk = headline(data.parameters) or [(name, why) for name, why in data.unavailable.items()
+                                         if name == "risk_simulation"]
+    return bool(data.verified), written, risk
 
 
 def _status(con: Console, quiet: bool, text: str) -> Any:

@@ -417,7 +417,8 @@ def ledger_balance(account: str | None, as_json: bool) -> None:
 
 
 @ledger.command("config-set")
-@click.argument("key", type=click.Choice(["quote_asset", "breaker", "withdraw", "governor_quorum", "reserves"]))
+@click.argument("key", type=click.Choice(["quote_asset", "breaker", "withdraw", "governor_quorum", "reserves",
+                                          "risk_margins"]))
 @click.argument("value_file", type=click.Path(dir_okay=False, exists=True))
 @_sign_opt
 @common
@@ -430,6 +431,10 @@ def config_set(key: str, value_file: str, sign: tuple[str, ...], as_json: bool) 
         from por.reserves.policy import ReservesConfig
 
         ReservesConfig.from_dict(value)
+    if key == "risk_margins":  # a proposal of `por risk margins --out`: validated, then signed by a quorum
+        from por.risk.margins import check_config
+
+        check_config(value)
     with _ledger(o) as led:
         r = led.set_config(_governors(o, sign), key, value)
     _out(as_json, r.to_dict(), f"OK: {key} set (entry {r.seq})")

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "audit": "por.cli.verify:audit",
     "report": "por.cli.report:report",
     "stress": "por.cli.report:stress",
+    "risk": "por.cli.risk:risk",
 }
 
 

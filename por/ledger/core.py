@@ -73,7 +73,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     },
 }
 PLATFORM_ACCOUNTS = ("house", "insurance", "street")  # opened at genesis; reserve:<custodian> with assets
-CONFIG_KEYS = ("quote_asset", "breaker", "withdraw", "governor_quorum", "reserves")
+CONFIG_KEYS = ("quote_asset", "breaker", "withdraw", "governor_quorum", "reserves", "risk_margins")
 
 
 @dataclass(frozen=True, slots=True)

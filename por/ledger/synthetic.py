@@ -3,7 +3,15 @@
 ``populate(ledger, clients, seed)`` gives N clients a cash and a margin account in USD (2 decimals),
 AAPL (4 decimals) and MSFT (0 decimals); deposits, margin purchases (so debt exists), oracle prices,
 and withdrawals through the whole flow (some flagged and reviewed, some approved by 2 of 3 approvers,
-settled in batches after the cooling period). ``cash_only=True`` keeps only the USD cash accounts
+settled in batches after the cooling period).
+
+The margin book is a realistic margin-financing book (issue 18): a signed daily price history of
+``history_days`` prices per asset (correlated, fat-tailed daily moves, integer arithmetic only) ends at
+the opening prices; accounts fall in three tiers (:data:`TIERS`: maximum leverage and maintenance
+margin per tier); leverage is spread over 1–9.7x (median about 3x, a tail to the limit); most
+accounts are concentrated in one stock, some hold both, a few are large; the insurance fund is sized
+by policy (:data:`INSURANCE_POLICY_BPS` of the margin debt) after the purchases. ``realistic=False``
+keeps the former tame book (leverage at most 1.8x, maintenance 25%, no history). ``cash_only=True`` keeps only the USD cash accounts
 (deposits and withdrawals; one liability column: the single-column benchmark). Same seed, same
 journal bodies. Entries are appended in
 batched transactions, so 1,000 clients take a few seconds on SQLite.
@@ -30,6 +38,13 @@ US, MS = 1_000_000, 1_000  # microseconds per second, per millisecond
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ASSETS = {"USD": (2, "cash", "bank"), "AAPL": (4, "security", "depository"), "MSFT": (0, "security", "depository")}
 PRICES_E8 = {"AAPL": 185_00000000, "MSFT": 375_00000000}
+#: Account tiers of the realistic book: name -> (max_leverage_bps, maintenance_bps, share of accounts in %).
+TIERS = {"standard": (40_000, 2_000, 50), "professional": (60_000, 1_200, 35), "institutional": (100_000, 600, 15)}
+#: The insurance fund's policy: this share (bps) of the margin book's debt, deposited after the purchases.
+INSURANCE_POLICY_BPS = 300
+#: Daily volatility (ppm) of the synthetic history, and the loading on the common factor (ppm).
+_VOL_PPM = {"AAPL": 19_000, "MSFT": 16_000}
+_COMMON_PPM = 775_000  # both load 0.775 on one factor: correlation about 0.6
 
 
 @dataclass
@@ -74,7 +89,8 @@ def _chunks(items: list[Any], n: int) -> list[list[Any]]:
 
 def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int = 500,
              operator: Signer | None = None, governors: list[Signer] | None = None,
-             start: int = START, cash_only: bool = False) -> SyntheticLedger:
+             start: int = START, cash_only: bool = False, realistic: bool = True,
+             history_days: int = 260) -> SyntheticLedger:
     """Fill ``ledger`` with deterministic activity for ``clients`` clients (see the module docstring).
 
     On an empty ledger the genesis and every member come from keys derived from ``seed``; on a ledger
@@ -124,8 +140,20 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
         if code not in known_assets:
             reqs.append(Request(op, "asset.add", {"code": code, "decimals": dec, "kind": kind, "custodian": cust},
                                 time=clock.tick()))
-    for asset, p in prices.items():
-        reqs.append(Request(oracle, "price", {"asset": asset, "price_e8": p}, time=clock.tick()))
+    if prices and realistic and history_days > 1:
+        ledger.submit_many(reqs)
+        reqs = []
+        # a signed daily history ending at the opening prices (one print per asset and day)
+        for day_prices in price_history(prices, history_days, random.Random(f"{seed}/history")):
+            clock.tick(86_400 * US)
+            for asset, p in day_prices.items():
+                reqs.append(Request(oracle, "price", {"asset": asset, "price_e8": p}, time=clock.tick()))
+        for chunk in _chunks(reqs, batch):
+            ledger.submit_many(chunk)
+        reqs = []
+    else:
+        for asset, p in prices.items():
+            reqs.append(Request(oracle, "price", {"asset": asset, "price_e8": p}, time=clock.tick()))
     ledger.submit_many(reqs)
 
     names = [f"{tag}-c{i:07d}" for i in range(clients)]
@@ -135,10 +163,17 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
     reqs = [Request(op, "account.open", {"accounts": [{"id": cash[n], "kind": "cash", "owner": n} for n in chunk]},
                     time=clock.tick()) for chunk in _chunks(names, 250)]
     levs: dict[str, int] = {}
+    tiers: dict[str, str] = {}
     for n in ([] if cash_only else names):
-        lev = levs[n] = rng.choice([15000, 20000, 30000])
+        if realistic:
+            tiers[n] = _tier(rng)
+            lev, mm = TIERS[tiers[n]][:2]
+            levs[n] = lev
+        else:
+            lev, mm = rng.choice([15000, 20000, 30000]), 2500
+            levs[n] = lev
         reqs.append(Request(op, "margin.open", {"account": marg[n], "owner": n, "max_leverage_bps": lev,
-                                                "maintenance_bps": 2500, "quote": "USD"}, time=clock.tick()))
+                                                "maintenance_bps": mm, "quote": "USD"}, time=clock.tick()))
     for chunk in _chunks(reqs, batch):
         ledger.submit_many(chunk)
 
@@ -146,8 +181,10 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
     reqs = []
     usd_cash: dict[str, int] = {}
     m_cash: dict[str, int] = {}
-    # the platform's insurance fund: its own capital (USD 100.00 per client) held at the bank
-    reqs.append(_deposit(op, "insurance", "USD", 10_000 * clients, clock))
+    # the platform's insurance fund: its own capital (USD 100.00 per client) held at the bank; the
+    # realistic book sizes it by policy after the purchases instead
+    if not realistic or cash_only:
+        reqs.append(_deposit(op, "insurance", "USD", 10_000 * clients, clock))
     for n in names:
         amt = rng.randint(10_000, 5_000_000)  # 100.00 .. 50,000.00 USD
         usd_cash[n] = amt
@@ -158,21 +195,43 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
             reqs.append(_deposit(op, cash[n], "AAPL", rng.randint(1, 200) * 10_000 + rng.randint(0, 9999), clock))
         if rng.random() < 0.3:
             reqs.append(_deposit(op, cash[n], "MSFT", rng.randint(1, 100), clock))
-        if rng.random() < 0.7:
-            m_cash[n] = rng.randint(100_000, 2_000_000)
+        if rng.random() < (0.9 if realistic else 0.7):
+            # the realistic book lends more, so margin deposits are smaller: the bank's cash (client
+            # deposits plus the fund, less what was lent) stays positive
+            m_cash[n] = rng.randint(50_000, 1_000_000) if realistic else rng.randint(100_000, 2_000_000)
+            if realistic and rng.random() < 0.03:  # a few large accounts: concentration in the book
+                m_cash[n] *= 10
             reqs.append(_deposit(op, marg[n], "USD", m_cash[n], clock))
     for chunk in _chunks(reqs, batch):
         ledger.submit_many(chunk)
 
-    # margin purchases at up to ~1.8x (debt exists), some cash-only buys
+    # margin purchases: realistic leverage 1-9.7x by tier (or the tame book's up to ~1.8x)
     reqs = []
     for n in names:
-        if n in m_cash and rng.random() < 0.8:
+        if realistic and n in m_cash:
+            lev_bps = _leverage_bps(rng, tiers[n])
+            first = rng.choice(["AAPL", "MSFT"])
+            if rng.random() < 0.2:  # split over both stocks
+                share = rng.randint(40, 80)
+                other = "MSFT" if first == "AAPL" else "AAPL"
+                reqs.append(Request(op, "margin.trade", _budget_builder(marg[n], first, m_cash[n] * lev_bps
+                                                                        * share // 1_000_000), time=clock.tick()))
+                reqs.append(Request(op, "margin.trade", _budget_builder(marg[n], other, m_cash[n] * lev_bps
+                                                                        * (100 - share) // 1_000_000),
+                                    time=clock.tick()))
+            else:
+                reqs.append(Request(op, "margin.trade", _budget_builder(marg[n], first, m_cash[n] * lev_bps // 10_000),
+                                    time=clock.tick()))
+        elif n in m_cash and rng.random() < 0.8:
             asset = rng.choice(["AAPL", "MSFT"])
             lev_bps = rng.randint(10_000, min(levs[n], 18_000)) * 95 // 100  # within the account's limit
             reqs.append(Request(op, "margin.trade", _buy_builder(marg[n], asset, lev_bps), time=clock.tick()))
     for chunk in _chunks(reqs, batch):
         ledger.submit_many(chunk)
+    if realistic and not cash_only:
+        debt = sum(int(a["debt"].get("USD", 0)) for a in ledger.margin_accounts())
+        ledger.submit_many([_deposit(op, "insurance", "USD", max(10_000, debt * INSURANCE_POLICY_BPS // 10_000),
+                                     clock)])
 
     # withdrawals: ~25% of clients, some large (flagged / need approvals)
     reqs = []
@@ -263,6 +322,63 @@ def _buy_builder(account: str, asset: str, lev_bps: int) -> Any:
         qty = max(1, budget * 10**8 * 10**dec // (price * 100))
         return trade_payload(tx, account, asset, qty, "buy")
     return build
+
+
+def _budget_builder(account: str, asset: str, budget: int) -> Any:
+    """Buy ``asset`` for about ``budget`` USD minor units (borrowing what the cash lacks)."""
+    def build(tx: Any, _t: str) -> dict[str, Any]:
+        dec = ASSETS[asset][0]
+        price = tx.ledger.current_price(asset)
+        qty = max(1, budget * 10**8 * 10**dec // (price * 100))
+        return trade_payload(tx, account, asset, qty, "buy")
+    return build
+
+
+def _tier(rng: random.Random) -> str:
+    r = rng.randint(1, 100)
+    acc = 0
+    for name, (_lev, _mm, share) in TIERS.items():
+        acc += share
+        if r <= acc:
+            return name
+    return "standard"  # pragma: no cover - the shares sum to 100
+
+
+def _leverage_bps(rng: random.Random, tier: str) -> int:
+    """Leverage (bps) within the tier: standard 1.5-4x, professional 2-6x (mode low), institutional
+    3-10x (the lower of two draws); at most 97% of the tier's limit (room for rounding), which also
+    keeps it below 9.7x so a 5% fall leaves every account with positive equity."""
+    limit = TIERS[tier][0] * 97 // 100
+    if tier == "standard":
+        lev = rng.randint(15_000, 40_000)
+    elif tier == "professional":
+        lev = 20_000 + min(rng.randint(0, 40_000), rng.randint(0, 40_000) + 10_000)
+    else:
+        lev = 30_000 + min(rng.randint(0, 70_000), rng.randint(0, 70_000))
+    return min(lev, limit)
+
+
+def price_history(prices: dict[str, int], days: int, rng: random.Random) -> list[dict[str, int]]:
+    """``days`` daily prices per asset ending exactly at ``prices`` (integers only, deterministic).
+
+    Daily moves in ppm: a common factor and an idiosyncratic one, each the sum of 12 uniform draws (a
+    near-normal with standard deviation 10^6), scaled by the asset's volatility; 3% of days are jumps
+    (the move tripled): fat tails. The path is then rescaled so its last price is the opening price.
+    """
+    half = 500_000  # 12 uniforms on [-half, half]: standard deviation 2·half = 10^6
+    idio = {a: _VOL_PPM.get(a, 18_000) * 632_000 // 10**6 for a in prices}
+    path: list[dict[str, int]] = [dict(prices)]
+    for _ in range(days - 1):
+        common = sum(rng.randint(-half, half) for _ in range(12))
+        jump = 3 if rng.random() < 0.03 else 1
+        nxt = {}
+        for a, p in path[-1].items():
+            z = sum(rng.randint(-half, half) for _ in range(12))
+            r = jump * (_VOL_PPM.get(a, 18_000) * _COMMON_PPM // 10**6 * common + idio[a] * z) // 10**6
+            nxt[a] = max(1, p * (10**6 + max(r, -500_000)) // 10**6)
+        path.append(nxt)
+    last = path[-1]
+    return [{a: max(1, p * prices[a] // last[a]) for a, p in day.items()} for day in path]
 
 
 def _withdraw_builder(wid: str, account: str, asset: str, amount: int) -> Any:

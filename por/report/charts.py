@@ -179,3 +179,112 @@ def stress_chart(report: ReportData) -> bytes | None:
     ax2.legend(fontsize=8, loc="best")
     fig.tight_layout()
     return _png(fig)
+
+
+# -------------------------------------------------------------------------------- risk (estimates)
+
+
+def risk_loss_chart(report: ReportData) -> bytes | None:
+    """Simulated bad-debt distribution (estimates) against the insurance fund."""
+    if not report.has("risk_loss_distribution"):
+        return None
+    recs = report.table("risk_loss_distribution").records()
+    if not recs:
+        return None
+    cd = report.currency_decimals
+    lo = [float(Fraction(str(r["bin_low"]))) / 10**cd for r in recs]
+    hi = [float(Fraction(str(r["bin_high"]))) / 10**cd for r in recs]
+    counts = [int(r["paths"] or 0) for r in recs]
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9.5, 3.4))
+    ax.bar(lo, counts, width=[h - low for low, h in zip(lo, hi, strict=True)], align="edge", color="#C62828",
+           edgecolor="white", log=True)
+    if report.has("risk_simulation"):
+        for r in report.table("risk_simulation").records():
+            name = str(r["figure"])
+            if name.startswith("bad debt VaR"):
+                x = float(Fraction(str(r["estimate"]))) / 10**cd
+                ax.axvline(x, color="#6A1B9A", lw=1, ls="--", label=name.replace("bad debt ", ""))
+    if report.has("insurance_fund"):
+        bal = report.table("insurance_fund").column("balance")
+        if bal and isinstance(bal[0], int):
+            ax.axvline(bal[0] / 10**cd, color="#2E7D32", lw=1.5, ls=":", label="insurance fund")
+    ax.set_xlabel(f"bad debt after the liquidation cascade, {report.reporting_currency}")
+    ax.set_ylabel("simulated paths (log scale)")
+    ax.set_title("Monte Carlo: distribution of bad debt (estimate; " + report.parameters.get("risk.mc.paths", "?")
+                 + " paths, horizon " + report.parameters.get("risk.mc.horizon_days", "?") + " days, seed "
+                 + report.parameters.get("risk.mc.seed", "?") + ")")
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def risk_warning_chart(report: ReportData) -> bytes | None:
+    """Early warnings by driver (counts of flagged accounts)."""
+    if not report.has("risk_warning_drivers"):
+        return None
+    recs = report.table("risk_warning_drivers").records()
+    if not recs:
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9.5, 3.4))
+    labels = [f"{r['driver']}: {r['value']}" for r in recs]
+    vals = [int(r["accounts"] or 0) for r in recs]
+    palette = {"dominant asset": "#1565C0", "leverage": "#C62828", "concentration": "#EF6C00",
+               "distance to maintenance": "#6A1B9A"}
+    ax.barh(range(len(labels)), vals, color=[palette.get(str(r["driver"]), "#555555") for r in recs])
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("flagged accounts")
+    ax.set_title("Early warning: flagged accounts by driver (" + report.parameters.get("risk.early_warnings", "") + ")")
+    return _png(fig)
+
+
+def risk_margin_chart(report: ReportData) -> bytes | None:
+    """Proposed maintenance margin per asset beside the book's current margins (bps)."""
+    if not report.has("risk_margin_proposals"):
+        return None
+    recs = report.table("risk_margin_proposals").records()
+    if not recs:
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9.5, 3.0))
+    assets = [str(r["asset"]) for r in recs]
+    prop = [int(r["proposed_bps"] or 0) for r in recs]
+    ax.bar(range(len(assets)), prop, color="#1565C0", width=0.5, label="proposed (volatility-implied)")
+    for i, r in enumerate(recs):
+        for part in str(r["current_bps"] or "").split(", "):
+            if " bps" in part:
+                ax.plot([i - 0.3, i + 0.3], [int(part.split(" bps")[0])] * 2, color="#C62828", lw=1.5)
+        ax.annotate(f"{prop[i]} bps; Kupiec p {r['kupiec_p']}", (i, prop[i]), ha="center", va="bottom", fontsize=8)
+    ax.plot([], [], color="#C62828", lw=1.5, label="current account tiers")
+    ax.set_xticks(range(len(assets)))
+    ax.set_xticklabels(assets)
+    ax.set_ylabel("maintenance margin, bps")
+    ax.set_title("Dynamic margin: proposal per asset (estimate) against the current tiers")
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def risk_run_chart(report: ReportData) -> bytes | None:
+    """Run risk: liquid reserves left and withdrawals due, day by day."""
+    if not report.has("risk_run_days"):
+        return None
+    recs = report.table("risk_run_days").records()
+    if not recs:
+        return None
+    cd = report.currency_decimals
+    days = [int(r["day"] or 0) for r in recs]
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9.5, 3.0))
+    ax.bar(days, [int(r["due"] or 0) / 10**cd for r in recs], color="#EF6C00", width=0.6, label="due")
+    ax.plot(days, [int(r["liquid_after"] or 0) / 10**cd for r in recs], color="#2E7D32", marker="o",
+            label="liquid reserves after the day")
+    for d, r in zip(days, recs, strict=True):
+        if r["status"] != "normal":
+            ax.annotate(str(r["status"]), (d, int(r["due"] or 0) / 10**cd), ha="center", va="bottom", fontsize=8)
+    ax.set_xlabel("day of the stressed withdrawal wave")
+    ax.set_ylabel(report.reporting_currency)
+    ax.set_title("Run risk: " + report.parameters.get("risk.run", ""))
+    ax.legend(fontsize=8)
+    return _png(fig)

@@ -502,7 +502,7 @@ def _ledger_parameters(ledger: Any) -> dict[str, str]:
 
 def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: MarginBook | None = None,
             verifier: Verifier | None = None, generated_at: str | None = None,
-            impact: Impact | None = None) -> ReportData:
+            impact: Impact | None = None, risk: Any = None) -> ReportData:
     """Collect the report for ``epoch_dirs`` (one or more epochs, or parents of epoch directories).
 
     Args:
@@ -514,6 +514,8 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
         generated_at: when the report is generated (UTC, ``YYYY-MM-DDTHH:MM:SSZ``); default now. The
             withdrawal queue ages are measured at this time; tests fix it.
         impact: the price-impact model of the stress curve (default linear, k = 0.1).
+        risk: a :class:`por.risk.report.RiskSettings` to add the risk section (estimates: Monte Carlo
+            stress, early warning, margin proposals, run risk; protocol §11.6); None leaves it out.
 
     Raises:
         ReportError: no epoch directory given.
@@ -580,6 +582,13 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
     else:
         for name in margin_names:
             unavailable[name] = book_reason
+    if risk is not None:  # 5. the risk section (estimates, labelled; protocol §11.6)
+        from por.risk.report import report_section
+
+        r_tables, r_params, r_unavailable = report_section(stress_book, ledger, ccy, risk)
+        tables += r_tables
+        params.update(r_params)
+        unavailable.update(r_unavailable)
     if ledger is not None:
         sections: tuple[tuple[tuple[str, ...], Callable[[], list[Table]]], ...] = (
             (("insurance_fund",), lambda: [_insurance_table(ledger, stress_book, currency)]),

@@ -224,6 +224,12 @@ def _key_figures(report: ReportData) -> list[list[str]]:
                              f"uncovered {major(int(sr['uncovered'] or 0), report.currency_decimals)}"
                              + (f", reserves coverage after {pct(str(sr['reserves_coverage_after']))}"
                                 if sr["reserves_coverage_after"] else "")])
+    for label, key in (("Risk: insurance fund exhausted (estimate)", "risk.p_insurance_exhausted"),
+                       ("Risk: early warnings (estimate)", "risk.early_warnings"),
+                       ("Risk: maintenance margin proposals", "risk.margin_proposals"),
+                       ("Risk: run risk", "risk.run")):
+        if key in report.parameters:
+            rows.append([label, report.parameters[key]])
     return rows
 
 
@@ -330,7 +336,8 @@ def to_pdf_bytes(report: ReportData) -> bytes:
     story.append(PageBreak())
     story.append(Paragraph("Charts", styles["Heading1"]))
     drawn = 0
-    for maker in (charts.coverage_chart, charts.leverage_chart, charts.stress_chart):
+    for maker in (charts.coverage_chart, charts.leverage_chart, charts.stress_chart, charts.risk_loss_chart,
+                  charts.risk_warning_chart, charts.risk_margin_chart, charts.risk_run_chart):
         png = maker(report)
         if png is None:
             continue

@@ -20,6 +20,9 @@ def test_demo_runs_twice_from_a_fresh_directory(demo_runs: Demo) -> None:
     for cp, eid in ((first, "epoch-0001"), (second, "epoch-0002")):
         assert f"epoch {eid}" in cp.stdout
         assert "FAIL" not in cp.stdout, cp.stdout
+        # the risk figures of the margin book (issue 18), estimates labelled as such
+        assert "probability of exhausting the" in cp.stdout and "early warnings" in cp.stdout, cp.stdout
+        assert "margin proposals" in cp.stdout, cp.stdout
     root = demo_runs.root
     assert sorted(p.name for p in (root / "epochs").iterdir()) == ["epoch-0001", "epoch-0002"]
     for eid in ("epoch-0001", "epoch-0002"):
