@@ -40,9 +40,15 @@ def report() -> None:
 @click.option("--key", "key_file", type=click.Path(path_type=Path), default=None,
               help="Operator Ed25519 private key (PEM): writes the detached signature OUT.sig.")
 @click.option("--impact", default="linear:0.1", show_default=True, help="Price-impact model of the stress curve.")
+@click.option("--risk/--no-risk", "with_risk", default=False, show_default=True,
+              help="Add the predictive risk section (Monte Carlo stress, early warning, margin proposals, run "
+                   "risk; estimates, labelled with their model and seed; needs --ledger for the price history).")
+@click.option("--risk-paths", type=int, default=2000, show_default=True, help="Monte Carlo paths of the risk section.")
+@click.option("--risk-seed", type=int, default=1, show_default=True, help="Seed of the risk section's simulation.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | None, schema: str | None,
-               book_file: Path | None, key_file: Path | None, impact: str, as_json: bool) -> None:
+               book_file: Path | None, key_file: Path | None, impact: str, with_risk: bool, risk_paths: int,
+               risk_seed: int, as_json: bool) -> None:
     """Export the report for one or more epoch directories (or a directory of epochs)."""
     from por.report import export, signing
     from por.report.collect import collect
@@ -52,9 +58,19 @@ def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | No
     model = Impact.parse(impact)
     book = MarginBook.load(book_file) if book_file else None
     require_ledger(ledger_url, schema=schema)
+    risk = None
+    if with_risk:
+        from por.risk.report import RiskSettings
+        from por.risk.simulate import Spec
+
+        if ledger_url is None:
+            raise UsageError("--risk needs --ledger (the signed price history the estimates are made from)")
+        spec = Spec(paths=risk_paths, seed=risk_seed)
+        spec.check()
+        risk = RiskSettings(spec=spec)
     ledger = open_existing_ledger(ledger_url, schema) if ledger_url else None
     try:
-        data = collect(list(dirs), ledger, book=book, impact=model,
+        data = collect(list(dirs), ledger, book=book, impact=model, risk=risk,
                        generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     finally:
         if ledger is not None:

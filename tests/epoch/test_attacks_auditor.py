@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from por import canonical
 from tests.epoch.conftest import Demo, no_traceback, resign, run_por
 
 
@@ -31,7 +32,7 @@ def _edit(bundle: Path, demo: Demo, fn: Any) -> None:
     """Edit the manifest's signed body with ``fn`` and re-sign it with the operator's own key."""
     doc = json.loads((bundle / "manifest.json").read_text())
     fn(doc["signed"])
-    (bundle / "manifest.json").write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")))
+    (bundle / "manifest.json").write_bytes(canonical.dumps(doc))
     resign(bundle, demo.root / "keys" / "operator.key")
 
 
@@ -257,7 +258,7 @@ def test_r2_no_tree_work_after_a_failed_signature(demo: Demo, tmp_path: Path) ->
     bundle = _copy_epochs(demo, tmp_path / "epochs", ("epoch-0001",)) / "epoch-0001"
     doc = json.loads((bundle / "manifest.json").read_text())
     doc["signed"]["tree"]["height"] = 40  # a store "of 2^40 leaves": hours of work if anything ran
-    (bundle / "manifest.json").write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")))
+    (bundle / "manifest.json").write_bytes(canonical.dumps(doc))
     t0 = time.perf_counter()
     code, res, out = _audit(bundle, demo)
     assert code == 1 and time.perf_counter() - t0 < 60, out[-2000:]

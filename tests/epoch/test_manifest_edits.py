@@ -15,6 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from por import canonical
 from tests.epoch.conftest import Demo, resign
 
 FREE = {("created_at",)}  # states no figure
@@ -74,7 +75,7 @@ def test_no_resigned_edit_passes(demo: Demo, tmp_path_factory: Any, memo_verify_
     bundle = root / epoch
     doc = json.loads((bundle / "manifest.json").read_text())
     _set(doc["signed"], path, value)
-    (bundle / "manifest.json").write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")))
+    (bundle / "manifest.json").write_bytes(canonical.dumps(doc))
     resign(bundle, demo.root / "keys" / "operator.key")
 
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)

@@ -429,3 +429,25 @@ def test_signature_is_over_the_report_domain_and_the_exact_bytes(epochs: Path, t
         pub.verify(bytes.fromhex(sig["signature"]), data)
     with pytest.raises(InvalidSignature):
         pub.verify(bytes.fromhex(sig["signature"]), b"por/v1/manifest\x00" + data)
+
+
+def test_export_with_the_risk_section_from_the_cli(demo: Any, tmp_path: Path) -> None:
+    """`por report export --risk` adds the labelled risk tables (issue 18 item 6) from the demo's ledger."""
+    import json as _json
+
+    from tests.epoch.conftest import no_traceback, run_por
+
+    out = tmp_path / "risk.json"
+    cp = run_por("report", "export", demo.root / "epochs", "--format", "json", "--out", out,
+                 "--ledger", f"sqlite:///{demo.root / 'ledger.db'}", "--risk", "--risk-paths", "200", "--json")
+    no_traceback(cp)
+    assert cp.returncode == 0, cp.stdout[-2000:] + cp.stderr[-2000:]
+    doc = _json.loads(out.read_text())
+    tables = doc["tables"] if "tables" in doc else doc
+    risk = [k for k in tables if k.startswith("risk_")]
+    assert risk, sorted(tables)
+    text = out.read_text()
+    assert "seed" in text and "paths" in text and "estimate" in text.lower()
+    cp = run_por("report", "export", demo.root / "epochs", "--format", "json", "--out", out, "--risk")
+    no_traceback(cp)
+    assert cp.returncode == 2 and "--ledger" in cp.stderr
