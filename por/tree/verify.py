@@ -190,7 +190,8 @@ def _parse_client_fields(p: Any) -> _Parsed:
     blocks: list[tuple[int, bytes, bytes | None]] = []
     for level, e in enumerate(path):
         where = f"path[{level}]."
-        if _get(e, "level", where) != level:
+        lv = _get(e, "level", where)
+        if isinstance(lv, bool) or not isinstance(lv, int) or lv != level:
             raise _Bad(f"path[{level}].level must be {level}")
         sib = _get(e, "sibling", where)
         sc = _get(sib, "columns", where + "sibling.")

@@ -54,6 +54,9 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
         res.failed("client.file", f"{Path(proof_path).name}: a proof file is a JSON object")
         return res
     res.passed("client.file", f"{Path(proof_path).name} reads as JSON ({str(proof.get('format', 'no format'))[:60]})")
+    who = proof.get("account_id")
+    if isinstance(who, str):  # the title names whose leaf this is, before any check says more
+        res.subject = f"inclusion proof {Path(proof_path).name} for ACCOUNT {who[:200]!r}"
     bdir = Path(bundle)
     try:
         if bdir.is_file():  # only the manifest: enough with a pinned operator key
