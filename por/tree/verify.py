@@ -309,10 +309,10 @@ def verify_client_proof(
                    "id; check that it is yours, or pass your account id to have it checked)")
     if columns is not None:
         mine = [[c.asset, c.kind] for c in p.columns]
-        want = [[str(x) for x in c] for c in columns]
-        res.add("client.columns", mine == want,
-                f"the proof's {len(mine)} column(s) are the published ones, in order" if mine == want
-                else f"the proof's columns {_cols(mine)} differ from the published columns {_cols(want)} "
+        published = [[str(x) for x in c] for c in columns]
+        res.add("client.columns", mine == published,
+                f"the proof's {len(mine)} column(s) are the published ones, in order" if mine == published
+                else f"the proof's columns {_cols(mine)} differ from the published columns {_cols(published)} "
                      "(labels or order): its values would be read against the wrong assets")
     if expected is not None:
         _client_expected(res, p, expected)
@@ -561,6 +561,53 @@ def _client_collateral(res: Result, p: _Parsed, leaf_cols: list[Any], prices: Ma
             else "collateral proof does not verify at the given prices and haircuts")
 
 
+def tree_description_problem(tree: Any, epoch_id: str | None = None) -> str | None:
+    """Why a published tree description (a manifest's ``tree``) is unusable, or None: it is an object
+    with every field a verifier reads, each of its type (mode, epoch id, columns, height, block size
+    within the node-range statement's range, root hash, root, context, statements, leaf format
+    ``por-leaf/2``), and names ``epoch_id`` when given. Never raises (docs/protocol.md §7.10).
+    """
+    if not isinstance(tree, dict):
+        return f"it is a {type(tree).__name__}, not an object"
+    for key in ("mode", "epoch_id", "columns", "height", "block_size", "root_hash", "root", "context",
+                "statements", "leaf_format"):
+        if key not in tree:
+            return f"it has no {key!r}"
+    bad_leaf = L.check_leaf_format(tree["leaf_format"])
+    if bad_leaf is not None:
+        return bad_leaf
+    mode, cols, height = tree["mode"], tree["columns"], tree["height"]
+    if mode not in L.MODES:
+        return f"mode {mode!r:.40} is not one of {', '.join(L.MODES)}"
+    if epoch_id is not None and tree["epoch_id"] != epoch_id:
+        return f"it names epoch {tree['epoch_id']!r:.60}, the manifest {epoch_id!r:.60}"
+    if not isinstance(cols, list) or not cols or not all(
+            isinstance(c, list) and len(c) == 2 and all(isinstance(x, str) for x in c) for c in cols):
+        return "columns is not a non-empty list of [asset, kind] pairs"
+    if isinstance(height, bool) or not isinstance(height, int) or not 1 <= height <= 40:
+        return f"height {height!r:.40} is not an integer in [1, 40]"
+    bad_block = L.block_size_problem(tree["block_size"], len(cols), mode)
+    if bad_block is not None:
+        return bad_block
+    rh = tree["root_hash"]
+    if not isinstance(rh, str) or len(rh) != 64 or not _HEX.match(rh):
+        return "root_hash is not 32 bytes of lower-case hex"
+    root = tree["root"]
+    if not isinstance(root, list) or len(root) != len(cols) or not all(isinstance(x, str) for x in root):
+        return f"root is not a list of {len(cols)} strings"
+    if mode == "committed" and not all(len(x) == 96 and _HEX.match(x) for x in root):
+        return "root is not a list of 48-byte hex commitments"
+    if mode == "plain" and not all(_DEC.match(x) for x in root):
+        return "root is not a list of decimal sums"
+    ctx = tree["context"]
+    if not isinstance(ctx, str) or len(ctx) % 2 or not _HEX.match(ctx):
+        return "context is not lower-case hex"
+    if not isinstance(tree["statements"], dict):
+        return "statements is not an object"
+    return None
+
+
+
 # ---- full tree verification ------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -792,6 +839,9 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
     stored_root = (str(meta.get("root_hash")), [str(x) for x in meta.get("root", [])])
 
     # 2. expected
+    if expected is not None and not hasattr(expected, "to_dict") and not isinstance(expected, Mapping):
+        res.failed("tree.expected", f"the published tree description is a {type(expected).__name__}, not an object")
+        expected = None
     if expected is not None:
         exp = expected.to_dict() if hasattr(expected, "to_dict") else dict(expected)
         diffs = []

@@ -23,7 +23,6 @@ from por.epoch.bundle import Manifest
 from por.errors import PorError
 from por.verify.result import Result
 
-_HEX = re.compile(r"^[0-9a-f]*$")
 _DEC = re.compile(r"^(0|[1-9][0-9]{0,39})$")
 
 
@@ -138,9 +137,10 @@ def _published_tree(res: Result, m: dict[str, Any]) -> tuple[dict[str, Any] | No
     """The manifest's tree description and columns, each checked for its shape and against the other
     (``manifest.tree``, ``manifest.columns``); (None, None) after a failed check."""
     from por.tree import leaf as L
+    from por.tree import tree_description_problem
 
     tree = m.get("tree")
-    problem = _tree_problem(tree, m["epoch_id"])
+    problem = tree_description_problem(tree, m["epoch_id"])
     if problem is not None:
         res.failed("manifest.tree", f"the manifest's tree description is unusable: {problem}")
         return None, None
@@ -159,50 +159,6 @@ def _published_tree(res: Result, m: dict[str, Any]) -> tuple[dict[str, Any] | No
         return None, None
     res.passed("manifest.columns", f"the manifest's {len(top)} column(s) are its tree description's, in order")
     return tree, top
-
-
-def _tree_problem(tree: Any, epoch_id: str) -> str | None:
-    """Why a manifest's ``tree`` is unusable to a client, or None (every field the client reads)."""
-    from por.tree import leaf as L
-
-    if not isinstance(tree, dict):
-        return f"it is a {type(tree).__name__}, not an object"
-    for key in ("mode", "epoch_id", "columns", "height", "block_size", "root_hash", "root", "context",
-                "statements", "leaf_format"):
-        if key not in tree:
-            return f"it has no {key!r}"
-    bad_leaf = L.check_leaf_format(tree["leaf_format"])
-    if bad_leaf is not None:
-        return bad_leaf
-    mode, cols, height = tree["mode"], tree["columns"], tree["height"]
-    if mode not in L.MODES:
-        return f"mode {mode!r:.40} is not one of {', '.join(L.MODES)}"
-    if tree["epoch_id"] != epoch_id:
-        return f"it names epoch {tree['epoch_id']!r:.60}, the manifest {epoch_id!r:.60}"
-    if not isinstance(cols, list) or not cols or not all(
-            isinstance(c, list) and len(c) == 2 and all(isinstance(x, str) for x in c) for c in cols):
-        return "columns is not a non-empty list of [asset, kind] pairs"
-    if isinstance(height, bool) or not isinstance(height, int) or not 1 <= height <= 40:
-        return f"height {height!r:.40} is not an integer in [1, 40]"
-    bad_block = L.block_size_problem(tree["block_size"], len(cols), mode)
-    if bad_block is not None:
-        return bad_block
-    rh = tree["root_hash"]
-    if not isinstance(rh, str) or len(rh) != 64 or not _HEX.match(rh):
-        return "root_hash is not 32 bytes of lower-case hex"
-    root = tree["root"]
-    if not isinstance(root, list) or len(root) != len(cols) or not all(isinstance(x, str) for x in root):
-        return f"root is not a list of {len(cols)} strings"
-    if mode == "committed" and not all(len(x) == 96 and _HEX.match(x) for x in root):
-        return "root is not a list of 48-byte hex commitments"
-    if mode == "plain" and not all(_DEC.match(x) for x in root):
-        return "root is not a list of decimal sums"
-    ctx = tree["context"]
-    if not isinstance(ctx, str) or len(ctx) % 2 or not _HEX.match(ctx):
-        return "context is not lower-case hex"
-    if not isinstance(tree["statements"], dict):
-        return "statements is not an object"
-    return None
 
 
 def _int_map(d: Any, what: str) -> dict[str, int] | None:

@@ -21,7 +21,15 @@ from por.crypto.generators import pedersen_gens
 from por.crypto.scalar import R
 from por.errors import TreeError, UsageError
 from por.parallel import SerialExecutor
-from por.tree import STORE_NAME, TreeInfo, TreeStore, build_tree, client_proof, verify_client_proof, verify_tree
+from por.tree import (
+    STORE_NAME,
+    TreeInfo,
+    TreeStore,
+    build_tree,
+    client_proof,
+    verify_client_proof,
+    verify_tree,
+)
 from por.tree import leaf as L
 from por.tree._commit import committer
 from por.tree.store import ACCOUNTS_NAME, Accounts
@@ -314,3 +322,20 @@ def test_proof_columns_and_parameters_against_the_description(committed_tree) ->
         assert f.keys() == {"client.expected"} and key in f["client.expected"], (key, f)
     f = failed(verify_client_proof(p, expected="not an object", **pub))  # type: ignore[arg-type]
     assert f.keys() == {"client.expected"}
+
+
+def test_tree_description_of_any_shape(committed_tree) -> None:
+    from por.tree import tree_description_problem
+
+    desc = committed_tree.info.to_dict()
+    assert tree_description_problem(desc, EPOCH) is None
+    for bad in ([], "x", None, 5):
+        assert "not an object" in str(tree_description_problem(bad))
+        f = failed(verify_tree(committed_tree.out, expected=bad, executor=SerialExecutor())) if bad is not None else {}
+        assert bad is None or f.keys() == {"tree.expected"}, f
+    for key in ("root", "root_hash", "leaf_format", "columns"):
+        assert f"no {key!r}" in str(tree_description_problem({k: v for k, v in desc.items() if k != key}))
+    for key, value in (("root", "abc"), ("height", "3"), ("height", True), ("block_size", 0), ("mode", 1),
+                       ("columns", {"a": 1}), ("root_hash", "00"), ("context", 5), ("statements", [])):
+        assert tree_description_problem(dict(desc, **{key: value})) is not None, (key, value)
+    assert "epoch" in str(tree_description_problem(desc, "another-epoch"))
