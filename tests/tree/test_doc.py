@@ -27,3 +27,19 @@ def test_documented_labels_are_the_codes() -> None:
     for label in (L.LEAF_INFO, L.PAD_INFO, L.SHUFFLE_INFO, L.PROOF_INFO, L.LEAF_ID_LABEL, L.BLINDING_DST, L.NODE_RANGE_CONTEXT,
                   L.COLLATERAL_CONTEXT, b"por/v1/plain-leaf", b"por/v1/plain-node"):
         assert f'"{label.decode()}"' in text
+
+
+def test_documented_commitment_on_both_backends(backend) -> None:  # type: ignore[no-untyped-def]
+    """Both group backends give the §7.14 commitment and leaf hash, byte for byte."""
+    from por.crypto.pedersen import commit
+    from por.tree._commit import committer
+
+    v = dict(generate_vector.vector())
+    s = bytes.fromhex(v["s"])
+    g = L.blinding(s, 0)
+    c = commit(generate_vector.VALUE, g, backend)
+    assert c.hex() == v["C_0"]
+    cm = committer(backend)
+    assert cm.encode(cm.commit(generate_vector.VALUE, g)) == c
+    lid = L.leaf_id(generate_vector.ACCOUNT, s)
+    assert L.leaf_hash("committed", lid, c).hex() == v["committed leaf hash"]
