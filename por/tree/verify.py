@@ -22,7 +22,9 @@ Client checks (``verify_client_proof``), in order:
   8. ``client.collateral``  the client's own collateral proof when it has debt.
 
 Tree checks (``verify_tree``), in order:
-  1. ``tree.store``   the store opens and its metadata parses;
+  1. ``tree.store``   the store opens, its format and leaf format are the current ones, its metadata
+                      parses (block size a power of two in the node-range range), and every size
+                      it claims is borne out by its rows (``TreeStore`` checks it on open);
   2. ``tree.expected`` the store is the tree the manifest (``expected``) describes;
   3. ``tree.statements`` statement ids and hashes;
   4. ``tree.leaves``  every leaf commitment decodes, leaf ids are distinct;
