@@ -106,7 +106,7 @@ def bench_committed(quick: bool) -> list[Figure]:
 
 
 def synthesize_client_proof(height: int = 20, block_size: int | None = None, seed: int = 7) -> dict[str, Any]:
-    """A genuine ``por-client-proof/1`` for one client of a virtual height-``height`` tree (see
+    """A genuine client proof (``CLIENT_FORMAT``) for one client of a virtual height-``height`` tree (see
     the module docstring): real leaf, real blocks and proofs on the path, random hashes elsewhere."""
     from por.crypto import statements as st
     from por.crypto.pedersen import commit
@@ -123,7 +123,7 @@ def synthesize_client_proof(height: int = 20, block_size: int | None = None, see
     stmt = st.load("node-range")
     own_v, own_g = value, L.blinding(s, 0)
     own_c = commit(own_v, own_g)
-    h = L.leaf_hash("committed", L.leaf_id(s), own_c)
+    h = L.leaf_hash("committed", L.leaf_id("client-00000001", s), own_c)
     path = []
     for level in range(height):
         bl = L.level_block_size(bsz, height, level)
@@ -158,7 +158,8 @@ def synthesize_client_proof(height: int = 20, block_size: int | None = None, see
         left, right = (h, sh) if not idx & 1 else (sh, h)
         h = L.node_hash("committed", left, right, own_c)
     return {
-        "format": CLIENT_FORMAT, "protocol": "por-v1", "mode": "committed", "epoch_id": EPOCH,
+        "format": CLIENT_FORMAT, "leaf_format": L.LEAF_FORMAT, "protocol": "por-v1", "mode": "committed",
+        "epoch_id": EPOCH,
         "columns": [["USD", "equity"]], "height": height, "block_size": bsz, "context": "",
         "account_id": "client-00000001", "values": [str(value)], "leaf_secret": s.hex(), "position": position,
         "statements": statement_refs(["node-range"]), "path": path, "collateral": None,

@@ -215,11 +215,13 @@ def proof(out_dir: str, secret_file: str, accounts: tuple[str, ...], dest: str |
 @click.option("--expected", type=click.Path(exists=True, dir_okay=False),
               help="Tree info JSON giving the root hash, root columns and epoch.")
 @click.option("--epoch", "epoch_id", help="The epoch you expect.")
+@click.option("--account", "account_id", help="Your account id: a proof bound to another id fails (client.account).")
 @click.option("--json", "as_json", is_flag=True)
 def verify_proof(proof_file: str, root_hash: str | None, expected: str | None, epoch_id: str | None,
-                 as_json: bool) -> None:
+                 account_id: str | None, as_json: bool) -> None:
     """Check a client inclusion proof file against the published root."""
     root_cols = None
+    desc: dict[str, Any] | None = None
     if expected:
         try:
             info = TreeInfo.from_dict(parse_json(Path(expected).read_bytes()))
@@ -228,11 +230,14 @@ def verify_proof(proof_file: str, root_hash: str | None, expected: str | None, e
         root_hash = root_hash or info.root_hash
         root_cols = list(info.root)
         epoch_id = epoch_id or info.epoch_id
+        desc = info.to_dict()
     try:
         data: Any = parse_json(Path(proof_file).read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
         res = Result("client inclusion proof")
         res.failed("client.format", f"{proof_file} is not valid JSON ({exc})")
         sys.exit(print_result(res, as_json))
-    res = verify_client_proof(data, root_hash=root_hash, root_commitments=root_cols, epoch_id=epoch_id)
+    res = verify_client_proof(data, root_hash=root_hash, root_commitments=root_cols, epoch_id=epoch_id,
+                              account_id=account_id, expected=desc,
+                              columns=None if desc is None else desc["columns"])
     sys.exit(print_result(res, as_json))

@@ -20,12 +20,19 @@ def verify() -> None:
 @click.option("--bundle", "bundle", required=True, type=click.Path(exists=True),
               help="The epoch's public bundle directory, or just its manifest.json.")
 @click.option("--operator-key", help="The operator's Ed25519 public key (hex or a .pub/.key file), obtained independently.")
+@click.option("--account", "account_id",
+              help="Your own account id: a proof whose leaf is bound to another id fails (client.account). "
+                   "Without it the result names the proof's account id for you to check.")
 @click.option("--json", "as_json", is_flag=True)
-def inclusion(proof: str, bundle: str, operator_key: str | None, as_json: bool) -> None:
+def inclusion(proof: str, bundle: str, operator_key: str | None, account_id: str | None, as_json: bool) -> None:
     """Verify one client's inclusion PROOF against the bundle (exit 0 included, 1 a check failed)."""
+    from por.errors import UsageError
     from por.verify.client import verify_inclusion
 
-    sys.exit(print_result(verify_inclusion(proof, bundle=bundle, operator_key=operator_key), as_json))
+    if account_id is not None and not 0 < len(account_id.encode("utf-8", "surrogateescape")) <= 1024:
+        raise UsageError("--account must be 1..1024 bytes of UTF-8")
+    res = verify_inclusion(proof, bundle=bundle, operator_key=operator_key, account_id=account_id)
+    sys.exit(print_result(res, as_json))
 
 
 @click.group()

@@ -8,6 +8,7 @@ Public API (docs/protocol.md is normative for every byte):
 - :func:`client_proof`, :func:`write_client_proofs`: client inclusion proof files;
 - :func:`verify_client_proof`, :func:`verify_tree`: the client's and the auditor's verifiers,
   returning a :class:`por.verify.result.Result` and never raising on malformed input;
+- :func:`tree_description_problem`: why a published tree description is unusable (or None);
 - :func:`verify_completeness`: the auditor with ledger access and the master secret: every account
   at its shuffle position with its values, every other leaf the expected padding leaf;
 - :func:`leaf_secret`: s = HKDF(master secret, salt = epoch id, info = "por/v1/leaf" || account id).
@@ -19,10 +20,11 @@ from por.tree.leaf import leaf_secret
 from por.tree.proof import CLIENT_FORMAT, client_proof, iter_client_proofs, write_client_proofs
 from por.tree.prove import prove_tree, tree_info
 from por.tree.store import ACCOUNTS_NAME, OPENING_NAME, STORE_NAME, TreeStore
-from por.tree.verify import verify_client_proof, verify_tree
+from por.tree.verify import tree_description_problem, verify_client_proof, verify_tree
 
 __all__ = [
     "ACCOUNTS_NAME", "CLIENT_FORMAT", "DEFAULT_BLOCK_SIZE", "OPENING_NAME", "STORE_NAME", "TreeInfo",
-    "TreeStore", "build_tree", "client_proof", "iter_client_proofs", "leaf_secret", "prove_tree", "tree_info",
+    "TreeStore", "build_tree", "client_proof", "iter_client_proofs", "leaf_secret", "prove_tree", "tree_description_problem",
+    "tree_info",
     "verify_client_proof", "verify_completeness", "verify_tree", "write_client_proofs",
 ]

@@ -84,6 +84,7 @@ class TreeInfo:
     store: str = STORE_NAME
     private: tuple[str, ...] = (OPENING_NAME, ACCOUNTS_NAME)
     statements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    leaf_format: str = L.LEAF_FORMAT
 
     @property
     def root_commitments(self) -> tuple[str, ...] | None:
@@ -106,10 +107,25 @@ class TreeInfo:
             "root_hash": self.root_hash, "root": list(self.root), "context": self.context,
             "store": self.store, "private": list(self.private),
             "statements": {k: dict(v) for k, v in self.statements.items()},
+            "leaf_format": self.leaf_format,
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TreeInfo:
+        """Parse strictly: the leaf format must be :data:`por.tree.leaf.LEAF_FORMAT` and the block size
+        a power of two within the node-range statement's range (docs/protocol.md §7.5, §7.9).
+
+        Raises:
+            TreeError: a field is missing or malformed, or the leaf format is refused.
+        """
+        try:
+            bad = L.check_leaf_format(d.get("leaf_format"))
+            if bad is None:
+                bad = L.block_size_problem(d["block_size"], len(d["columns"]), str(d["mode"]))
+        except (KeyError, TypeError) as exc:
+            raise TreeError(f"tree info: missing or malformed field ({exc})") from None
+        if bad is not None:
+            raise TreeError(f"tree info: {bad}")
         try:
             return cls(
                 mode=str(d["mode"]), epoch_id=str(d["epoch_id"]),
@@ -120,6 +136,7 @@ class TreeInfo:
                 store=str(d.get("store", STORE_NAME)),
                 private=tuple(str(x) for x in d.get("private", (OPENING_NAME, ACCOUNTS_NAME))),
                 statements={str(k): dict(v) for k, v in dict(d.get("statements", {})).items()},
+                leaf_format=str(d.get("leaf_format")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise TreeError(f"tree info: missing or malformed field ({exc})") from None
@@ -179,7 +196,7 @@ def _leaf_secrets(u: Any) -> list[bytes]:
 def _build_unit_plain(u: LeafUnit) -> UnitResult:
     sha = hashlib.sha256
     k, n = u.k, 1 << u.bits
-    lid_label, lpref, npref = L.LEAF_ID_LABEL, L.LEAF_PREFIX["plain"], L.NODE_PREFIX["plain"]
+    lpref, npref = L.LEAF_PREFIX["plain"], L.NODE_PREFIX["plain"]
     secrets_ = _leaf_secrets(u)
     vals = u.values
     if k == 1:
@@ -188,7 +205,8 @@ def _build_unit_plain(u: LeafUnit) -> UnitResult:
     else:
         sums = [tuple(vals[i * k:(i + 1) * k]) for i in range(n)]
         cols = [b"".join(x.to_bytes(16, "big") for x in v) for v in sums]
-    recs = [sha(lid_label + s).digest() + c for s, c in zip(secrets_, cols, strict=True)]
+    lid = L.leaf_id_prefix
+    recs = [sha(lid(key) + s).digest() + c for key, s, c in zip(u.keys, secrets_, cols, strict=True)]
     hashes = [sha(lpref + r).digest() for r in recs]
     levels = [b"".join(recs)]
     for _level in range(1, u.bits + 1):
@@ -209,13 +227,14 @@ def _build_unit_committed(u: LeafUnit) -> UnitResult:
     cm = committer()
     sha = hashlib.sha256
     k, n = u.k, 1 << u.bits
-    lid_label, lpref, npref = L.LEAF_ID_LABEL, L.LEAF_PREFIX["committed"], L.NODE_PREFIX["committed"]
+    lpref, npref = L.LEAF_PREFIX["committed"], L.NODE_PREFIX["committed"]
     secrets_ = _leaf_secrets(u)
     vals = [tuple(u.values[i * k:(i + 1) * k]) for i in range(n)]
     blinds = [L.blindings(s, k) for s in secrets_]
     pts = [[cm.commit(v, g) for v, g in zip(vv, gg, strict=True)] for vv, gg in zip(vals, blinds, strict=True)]
     encs = [b"".join(cm.encode(p) for p in pp) for pp in pts]
-    recs = [sha(lid_label + s).digest() + e for s, e in zip(secrets_, encs, strict=True)]
+    lid = L.leaf_id_prefix
+    recs = [sha(lid(key) + s).digest() + e for key, s, e in zip(u.keys, secrets_, encs, strict=True)]
     hashes = [sha(lpref + r).digest() for r in recs]
     levels = [b"".join(recs)]
     for _level in range(1, u.bits + 1):
@@ -303,8 +322,9 @@ def build_tree(
     k = len(cols)
     if mode not in L.MODES:
         raise UsageError(f"mode {mode!r} must be one of {', '.join(L.MODES)}")
-    if not isinstance(block_size, int) or block_size < 1 or block_size & (block_size - 1) or block_size > 1024:
-        raise UsageError(f"block size {block_size!r} must be a power of two in [1, 1024]")
+    bad_block = L.block_size_problem(block_size, k, mode)
+    if bad_block is not None:
+        raise UsageError(bad_block + " (the block size must be a power of two within the node-range statement's range)")
     if not isinstance(min_height, int) or not 0 <= min_height <= MAX_HEIGHT:
         raise UsageError(f"minimum height must be in [0, {MAX_HEIGHT}]")
     if not isinstance(context, (bytes, bytearray)):
@@ -399,7 +419,8 @@ def build_tree(
         else:
             root = tuple(str(v) for v in root_vals)
         meta = {
-            "format": STORE_FORMAT, "protocol": PROTOCOL, "mode": mode, "epoch_id": epoch_id,
+            "format": STORE_FORMAT, "leaf_format": L.LEAF_FORMAT, "protocol": PROTOCOL, "mode": mode,
+            "epoch_id": epoch_id,
             "columns": [c.to_list() for c in cols], "height": height, "block_size": block_size,
             "context": context.hex(), "statements": {}, "root_hash": root_hash, "root": list(root),
             "range_proofs": False, "proofs": "pending" if committed else "none",

@@ -79,7 +79,7 @@ def check_leaves(task: LeafCheck) -> list[Mismatch]:
     """The positions of a unit whose stored leaf is not the expected one (a task)."""
     k, mode = task.k, task.mode
     w = L.HASH_BYTES + k * L.column_width(mode)
-    sha, label = hashlib.sha256, L.LEAF_ID_LABEL
+    sha, lid_of = hashlib.sha256, L.leaf_id_prefix
     out: list[Mismatch] = []
     cm = None
     if mode == "committed":
@@ -88,7 +88,7 @@ def check_leaves(task: LeafCheck) -> list[Mismatch]:
         cm = committer()
     for i, s in enumerate(_leaf_secrets(task)):
         rec = task.records[i * w:(i + 1) * w]
-        lid = sha(label + s).digest()
+        lid = sha(lid_of(task.keys[i]) + s).digest()
         if rec[:32] != lid:
             out.append(Mismatch(task.start + i, task.keys[i], 1, -1, lid, rec[:32]))
             continue
@@ -433,5 +433,5 @@ def _pad_ids(prk: bytes, start: int, size: int) -> dict[bytes, int]:
     """Leaf ids of padding leaves ``start .. size-1`` (those a tree with fewer accounts would hold)."""
     out = {}
     for i in range(start, size):
-        out[L.leaf_id(L.pad_secret_from_prk(prk, i))] = i
+        out[L.pad_leaf_id(i, L.pad_secret_from_prk(prk, i))] = i
     return out

@@ -10,7 +10,10 @@ Byte layouts (``||`` is concatenation, ``u32be``/``u64be``/``u128be`` fixed-widt
   proofs' blinding randomness (prover-side only; see :func:`proof_key`);
   sort key of an account ``HMAC-SHA256(k, 0x00 || utf8(account id))``, of pad i
   ``HMAC-SHA256(k, 0x01 || u64be(i))``; leaves are placed in ascending order of sort key;
-- leaf id ``SHA-256("por/v1/leaf-id" || s)``;
+- leaf id (leaf format ``por-leaf/2``) of an account ``SHA-256("por/v2/leaf-id" || 0x00 ||
+  lp(utf8(account id)) || s)``, of pad i ``SHA-256("por/v2/leaf-id" || 0x01 || u64be(i) || s)``: the
+  leaf binds the account it belongs to, so two accounts can never share one leaf (the leaf format 1,
+  ``SHA-256("por/v1/leaf-id" || s)``, did not, and is refused by every verifier);
 - blinding of column c ``hash_to_scalar(s || u32be(c), DST = "por/v1/tree/blinding")``;
 - committed leaf hash ``SHA-256(0x00 || "por/v1/leaf" || leaf id || C_1 || ... || C_k)``;
 - committed node hash ``SHA-256(0x01 || "por/v1/node" || h_left || h_right || C_1 || ... || C_k)``;
@@ -36,7 +39,14 @@ LEAF_INFO = b"por/v1/leaf"
 PAD_INFO = b"por/v1/pad"
 SHUFFLE_INFO = b"por/v1/shuffle"
 PROOF_INFO = b"por/v1/proof-randomness"
-LEAF_ID_LABEL = b"por/v1/leaf-id"
+LEAF_ID_LABEL = b"por/v2/leaf-id"
+#: The leaf format: the store's meta, the tree description and every client proof name it, and
+#: every verifier refuses any other (docs/protocol.md §7.2).
+LEAF_FORMAT = "por-leaf/2"
+#: Leaf formats verifiers recognise only to refuse them, with the reason.
+OLD_LEAF_FORMATS = {"por-leaf/1": "leaf ids not bound to the account id (two accounts could share one leaf)"}
+ACCOUNT_TAG = b"\x00"
+PAD_TAG = b"\x01"
 BLINDING_DST = b"por/v1/tree/blinding"
 LEAF_PREFIX = {"committed": b"\x00por/v1/leaf", "plain": b"\x00por/v1/plain-leaf"}
 NODE_PREFIX = {"committed": b"\x01por/v1/node", "plain": b"\x01por/v1/plain-node"}
@@ -115,8 +125,39 @@ def sort_key_pad(key: bytes, i: int) -> bytes:
     return hmac.digest(key, b"\x01" + i.to_bytes(8, "big"), "sha256")
 
 
-def leaf_id(s: bytes) -> bytes:
-    return hashlib.sha256(LEAF_ID_LABEL + s).digest()
+def leaf_id(account_id: str, s: bytes) -> bytes:
+    """The leaf id of an account: ``SHA-256("por/v2/leaf-id" || 0x00 || lp(utf8(account id)) || s)``."""
+    return hashlib.sha256(LEAF_ID_LABEL + ACCOUNT_TAG + _lp(account_bytes(account_id)) + s).digest()
+
+
+def pad_leaf_id(i: int, s: bytes) -> bytes:
+    """The leaf id of padding leaf i: ``SHA-256("por/v2/leaf-id" || 0x01 || u64be(i) || s)``."""
+    return hashlib.sha256(LEAF_ID_LABEL + PAD_TAG + i.to_bytes(8, "big") + s).digest()
+
+
+def leaf_id_prefix(key: str | int) -> bytes:
+    """What the leaf id hashes before ``s`` for an account id (str) or a padding index (int)."""
+    if isinstance(key, str):
+        return LEAF_ID_LABEL + ACCOUNT_TAG + _lp(key.encode("utf-8"))
+    return LEAF_ID_LABEL + PAD_TAG + key.to_bytes(8, "big")
+
+
+def leaf_id_of(key: str | int, s: bytes) -> bytes:
+    """:func:`leaf_id` of an account id (str) or :func:`pad_leaf_id` of a padding index (int)."""
+    return hashlib.sha256(leaf_id_prefix(key) + s).digest()
+
+
+def check_leaf_format(value: object) -> str | None:
+    """None when ``value`` is :data:`LEAF_FORMAT`, else why it is refused (a sentence)."""
+    if value == LEAF_FORMAT:
+        return None
+    if value is None:
+        return (f"no leaf format recorded: a tree or proof of leaf format por-leaf/1 "
+                f"({OLD_LEAF_FORMATS['por-leaf/1']}), refused; this verifier accepts {LEAF_FORMAT} only")
+    if isinstance(value, str) and value in OLD_LEAF_FORMATS:
+        return (f"leaf format {value} ({OLD_LEAF_FORMATS[value]}) is refused; this verifier accepts "
+                f"{LEAF_FORMAT} only")
+    return f"unknown leaf format {value!r:.60}; this verifier accepts {LEAF_FORMAT} only"
 
 
 def blinding(s: bytes, column: int) -> int:
@@ -161,6 +202,26 @@ def collateral_context(epoch_id: str, context: bytes, height: int, position: int
     """``"por/v1/tree/collateral" || lp(epoch id) || lp(context) || u8(H) || u64be(position)``."""
     return (COLLATERAL_CONTEXT + _lp(epoch_id.encode("utf-8")) + _lp(context)
             + bytes([height]) + position.to_bytes(8, "big"))
+
+
+def block_size_problem(value: object, k: int, mode: str = "committed") -> str | None:
+    """None when ``value`` is a usable block size for a tree of ``k`` columns, else why not.
+
+    A block size is an integer (not a bool) and a power of two B >= 1 within the node-range
+    statement's range: a block of B nodes makes B·k claims, at most ``rangeproof.MAX_M`` per proof
+    (plain mode, with no proofs: B <= MAX_M). docs/protocol.md §7.5.
+    """
+    from por.crypto.rangeproof import MAX_M
+
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"block size {value!r:.40} is not an integer"
+    limit = MAX_M // max(k, 1) if mode == "committed" else MAX_M
+    if value < 1 or value & (value - 1):
+        return f"block size {value} is not a power of two >= 1"
+    if value > limit:
+        return (f"block size {value} is beyond the node-range statement's range (at most {MAX_M} claims per "
+                f"proof: a power of two <= {limit} for {k} column(s))")
+    return None
 
 
 def level_block_size(block_size: int, height: int, level: int) -> int:

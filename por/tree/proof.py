@@ -1,11 +1,12 @@
-"""Client inclusion proofs: one self-describing JSON file per client (``por-client-proof/1``).
+"""Client inclusion proofs: one self-describing JSON file per client (``por-client-proof/2``).
 
 Layout (docs/protocol.md, "Client proof file"); amounts are decimal strings, hashes and
 commitments lower-case hex, proofs and packed block commitments base64 (standard, padded):
 
 .. code-block:: text
 
-    {"format": "por-client-proof/1", "protocol": "por-v1", "mode": "committed" | "plain",
+    {"format": "por-client-proof/2", "leaf_format": "por-leaf/2", "protocol": "por-v1",
+     "mode": "committed" | "plain",
      "epoch_id", "manifest_sha256"?, "columns": [[asset, kind], ...], "height", "block_size",
      "context": hex, "account_id", "values": [dec, ...], "leaf_secret": hex, "position",
      "statements": {name: {"id", "version", "sha256", "bits"}},
@@ -32,7 +33,9 @@ from por.tree import leaf as L
 from por.tree._hmac import HmacSha256
 from por.tree.store import ACCOUNTS_NAME, Accounts, TreeStore, resolve_store
 
-CLIENT_FORMAT = "por-client-proof/1"
+CLIENT_FORMAT = "por-client-proof/2"
+#: Client proof formats verifiers recognise only to refuse them, with the reason.
+OLD_CLIENT_FORMATS = {"por-client-proof/1": "leaf format por-leaf/1"}
 
 
 def b64(b: bytes) -> str:
@@ -127,7 +130,8 @@ def _make_proof(reader: _Reader, position: int, account_id: str, values: Sequenc
             p = st.collateral_proof(position)
             collateral["proof"] = None if p is None else b64(p)
     out: dict[str, Any] = {
-        "format": CLIENT_FORMAT, "protocol": meta.get("protocol", "por-v1"), "mode": mode,
+        "format": CLIENT_FORMAT, "leaf_format": L.LEAF_FORMAT, "protocol": meta.get("protocol", "por-v1"),
+        "mode": mode,
         "epoch_id": st.epoch_id, "columns": [list(c) for c in st.columns], "height": height,
         "block_size": st.block_size, "context": st.context.hex(), "account_id": account_id,
         "values": [str(v) for v in values], "leaf_secret": s.hex(), "position": position,

@@ -167,9 +167,9 @@ def prove_unit(u: ProveUnit) -> ProveResult:
         recs0 = u.levels[0]
         if len(recs0) != n * w:
             raise TreeError(f"tree store: damaged leaves at positions {u.start}..{u.start + n - 1}")
-        sha, label = hashlib.sha256, L.LEAF_ID_LABEL
+        sha, lid = hashlib.sha256, L.leaf_id_prefix
         for i, s in enumerate(secrets_):
-            if sha(label + s).digest() != recs0[i * w:i * w + 32]:
+            if sha(lid(u.keys[i]) + s).digest() != recs0[i * w:i * w + 32]:
                 raise TreeError(f"leaf {u.start + i}: the leaf id derived from the master secret differs from "
                                 "the stored one (wrong master secret, or a store and private files of "
                                 "different builds)")

@@ -1,8 +1,9 @@
 """The on-disk tree store (public) and the operator's private files (docs/protocol.md).
 
-Public store ``tree.sqlite`` (format ``por-tree-store/1``), a SQLite file with four tables:
+Public store ``tree.sqlite`` (format ``por-tree-store/2``, leaf format ``por-leaf/2``), a SQLite file
+with four tables:
 
-- ``meta(key TEXT PRIMARY KEY, value TEXT)``: JSON values (format, protocol, mode, epoch id, columns,
+- ``meta(key TEXT PRIMARY KEY, value TEXT)``: JSON values (format, leaf format, protocol, mode, epoch id, columns,
   height, block size, proof context, statements, root, prices and haircuts, ``range_proofs`` and
   ``proofs``: ``pending`` after a build without proofs, ``complete`` once proven, ``none`` in plain mode);
 - ``nodes(level, start, count, data)``: the node records of one level from index ``start``, packed;
@@ -28,7 +29,12 @@ from por import PROTOCOL
 from por.canonical import parse_json
 from por.errors import TreeError
 
-STORE_FORMAT = "por-tree-store/1"
+#: The largest tree height any reader accepts (docs/protocol.md §7.3).
+MAX_HEIGHT = 40
+
+STORE_FORMAT = "por-tree-store/2"
+#: Store formats this reader recognises only to refuse them, with the reason.
+OLD_STORE_FORMATS = {"por-tree-store/1": "leaf format por-leaf/1"}
 STORE_NAME = "tree.sqlite"
 OPENING_NAME = "root-opening.json"
 OPENING_FORMAT = "por-root-opening/1"
@@ -116,13 +122,21 @@ class TreeStore:
             self.meta: dict[str, Any] = {k: parse_json(v) for k, v in rows}
         except (TypeError, ValueError) as exc:
             raise TreeError(f"tree store meta is not valid JSON: {exc}") from None
+        from por.tree import leaf as L
+
         fmt = self.meta.get("format")
+        if isinstance(fmt, str) and fmt in OLD_STORE_FORMATS:
+            raise TreeError(f"tree store format {fmt} ({OLD_STORE_FORMATS[fmt]}: "
+                            f"{L.OLD_LEAF_FORMATS['por-leaf/1']}) is refused; rebuild the tree ({STORE_FORMAT})")
         if fmt != STORE_FORMAT:
-            raise TreeError(f"tree store format {fmt!r} is not {STORE_FORMAT!r}")
+            raise TreeError(f"tree store format {fmt!r:.60} is not {STORE_FORMAT!r}")
+        bad_leaf = L.check_leaf_format(self.meta.get("leaf_format"))
+        if bad_leaf is not None:
+            raise TreeError(f"tree store: {bad_leaf}")
         try:
             self.mode: str = self.meta["mode"]
-            self.height: int = int(self.meta["height"])
-            self.block_size: int = int(self.meta["block_size"])
+            self.height: int = self.meta["height"]
+            self.block_size: int = self.meta["block_size"]
             self.columns: list[list[str]] = self.meta["columns"]
             self.epoch_id: str = self.meta["epoch_id"]
             self.context = bytes.fromhex(self.meta["context"])
@@ -130,15 +144,55 @@ class TreeStore:
             raise TreeError(f"tree store meta is missing or has a bad field: {exc}") from None
         if self.meta.get("protocol", PROTOCOL) != PROTOCOL:
             raise TreeError(f"tree store protocol {self.meta.get('protocol')!r:.40} is not {PROTOCOL!r}")
-        if self.mode not in ("committed", "plain") or not 0 < self.height <= 40:
-            raise TreeError("tree store meta: bad mode or height")
+        if self.mode not in L.MODES:
+            raise TreeError(f"tree store meta: mode {self.mode!r:.40} is not one of {', '.join(L.MODES)}")
+        if isinstance(self.height, bool) or not isinstance(self.height, int) or not 0 < self.height <= MAX_HEIGHT:
+            raise TreeError(f"tree store meta: height {self.height!r:.40} is not an integer in [1, {MAX_HEIGHT}]")
         if not isinstance(self.epoch_id, str) or not isinstance(self.columns, list) or not all(
                 isinstance(c, list) and len(c) == 2 and all(isinstance(x, str) for x in c) for c in self.columns):
             raise TreeError("tree store meta: epoch_id must be a string and columns a list of [asset, kind] pairs")
-        from por.tree.leaf import HASH_BYTES, column_width
-
         self.k = len(self.columns)
-        self.width = HASH_BYTES + self.k * column_width(self.mode)
+        bad_block = L.block_size_problem(self.block_size, self.k, self.mode)
+        if bad_block is not None:
+            raise TreeError(f"tree store meta: {bad_block}")
+        self.width = L.HASH_BYTES + self.k * L.column_width(self.mode)
+        self._check_shape()
+
+    def _check_shape(self) -> None:
+        """Every size the meta claims against the rows actually there, before anyone allocates by it:
+        the ``nodes`` rows cover exactly levels 0..H, level l holding 2^(H-l) records of the record
+        width from index 0 (aggregates only; the records themselves are read by the verifiers).
+
+        Raises:
+            TreeError: naming the first level whose rows disagree with the claimed height.
+        """
+        try:
+            rows = self.db.execute(
+                "SELECT level, COUNT(*), SUM(count), SUM(length(data)), MIN(start), MAX(start + count), MIN(count) "
+                "FROM nodes GROUP BY level ORDER BY level").fetchall()
+        except sqlite3.Error as exc:
+            raise TreeError(f"tree store: cannot read the nodes table: {exc}") from None
+        have = {r[0]: r for r in rows}
+        h = self.height
+        stray = sorted(lv for lv in have if not (isinstance(lv, int) and 0 <= lv <= h))
+        if stray:
+            raise TreeError(f"tree store: node rows at level(s) {_first(stray)}, which a tree of height {h} "
+                            "does not have")
+        for level in range(h + 1):
+            want = 1 << (h - level)
+            r = have.get(level)
+            if r is None:
+                if level == 0:
+                    raise TreeError(f"tree store: height {h} claims 2^{h} leaves but the nodes table holds no leaf")
+                raise TreeError(f"tree store: level {level} of the claimed height {h} has no node rows")
+            _, _rows, count, size, lo, hi, smallest = r
+            if count != want or lo != 0 or hi != want or not isinstance(smallest, int) or smallest < 1:
+                what = "leaves" if level == 0 else f"nodes at level {level}"
+                raise TreeError(f"tree store: height {h} claims {want} {what} but the nodes table holds {count} "
+                                f"(indices {lo}..{hi})")
+            if size != count * self.width:
+                raise TreeError(f"tree store: level {level} holds {size} bytes of records, {count} records of "
+                                f"{self.width} bytes need {count * self.width}")
 
     @property
     def proofs(self) -> str:
@@ -159,6 +213,13 @@ class TreeStore:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    def expected_blocks(self) -> int:
+        """The number of range-proof blocks of the tree (levels 0..H-1), from the checked shape."""
+        from por.tree.leaf import level_block_size
+
+        return sum((1 << (self.height - lv)) // level_block_size(self.block_size, self.height, lv)
+                   for lv in range(self.height))
 
     def level_size(self, level: int) -> int:
         return 1 << (self.height - level)
@@ -333,6 +394,10 @@ class Accounts:
             raise TreeError("private accounts file: a padding leaf has no recorded padding index "
                             "(written by an older builder: rebuild the tree)")
         return keys, b"".join(vals)
+
+
+def _first(items: list[Any], n: int = 5) -> str:
+    return ", ".join(str(x) for x in items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
 def unpack_u64(b: bytes) -> tuple[int, ...]:

@@ -4,8 +4,14 @@ Both return a :class:`por.verify.result.Result` and never raise on malformed or 
 problem is a failed check with a stable id and a sentence naming the field, level or index.
 
 Client checks (``verify_client_proof``), in order:
-  1. ``client.format``      the file parses (version, every field, types, lengths, ranges);
+  1. ``client.format``      the file parses (version, leaf format, every field, types, lengths, ranges,
+                            the block size a power of two in the node-range statement's range);
   2. ``client.epoch``       the epoch is the one expected;
+  3. ``client.account``     the account id the leaf is bound to is the client's own (when given);
+  4. ``client.columns``     (given the published columns) the proof's columns, labels and order, are
+                            the published ones;
+  5. ``client.expected``    (given the published tree description) mode, height, block size,
+                            context, leaf format and statements are the published ones;
   3. ``client.statements``  the statement ids and hashes are the ones this verifier knows;
   4. ``client.leaf``        the leaf recomputed from s and the values;
   5. ``client.path``        every sibling decodes (commitment) or is a sum in [0, 2^64) (plain), and
@@ -16,7 +22,9 @@ Client checks (``verify_client_proof``), in order:
   8. ``client.collateral``  the client's own collateral proof when it has debt.
 
 Tree checks (``verify_tree``), in order:
-  1. ``tree.store``   the store opens and its metadata parses;
+  1. ``tree.store``   the store opens, its format and leaf format are the current ones, its metadata
+                      parses (block size a power of two in the node-range range), and every size
+                      it claims is borne out by its rows (``TreeStore`` checks it on open);
   2. ``tree.expected`` the store is the tree the manifest (``expected``) describes;
   3. ``tree.statements`` statement ids and hashes;
   4. ``tree.leaves``  every leaf commitment decodes, leaf ids are distinct;
@@ -44,7 +52,7 @@ from por.parallel import Executor, close_executor, get_executor
 from por.tree import leaf as L
 from por.tree.build import Progress
 from por.tree.columns import MAX_VALUE, Column, collateral_coefficients, parse_columns
-from por.tree.proof import CLIENT_FORMAT
+from por.tree.proof import CLIENT_FORMAT, OLD_CLIENT_FORMATS
 from por.tree.store import TreeStore, resolve_store
 from por.verify.result import Result
 
@@ -103,6 +111,7 @@ def _names(items: Sequence[str]) -> str:
 class _Parsed:
     mode: str
     epoch_id: str
+    account_id: str
     columns: tuple[Column, ...]
     height: int
     block_size: int
@@ -130,8 +139,14 @@ def _parse_client_fields(p: Any) -> _Parsed:
     if not isinstance(p, dict):
         raise _Bad("the proof is not a JSON object")
     fmt = p.get("format")
+    if isinstance(fmt, str) and fmt in OLD_CLIENT_FORMATS:
+        raise _Bad(f"format {fmt} ({OLD_CLIENT_FORMATS[fmt]}: {L.OLD_LEAF_FORMATS['por-leaf/1']}) is refused: "
+                   f"ask the operator for a {CLIENT_FORMAT} proof")
     if fmt != CLIENT_FORMAT:
         raise _Bad(f"format {fmt!r:.60} is not {CLIENT_FORMAT!r}")
+    bad_leaf = L.check_leaf_format(p.get("leaf_format"))
+    if bad_leaf is not None:
+        raise _Bad(bad_leaf)
     if p.get("protocol", PROTOCOL) != PROTOCOL:
         raise _Bad(f"protocol {p.get('protocol')!r:.60} is not {PROTOCOL!r}")
     mode = _get(p, "mode")
@@ -145,10 +160,18 @@ def _parse_client_fields(p: Any) -> _Parsed:
     except PorError as exc:
         raise _Bad(f"columns: {exc}") from None
     k = len(cols)
+    account = _get(p, "account_id")
+    if not isinstance(account, str) or not 0 < len(account.encode("utf-8", "surrogatepass")) <= L.MAX_ACCOUNT_BYTES:
+        raise _Bad(f"account_id must be 1..{L.MAX_ACCOUNT_BYTES} bytes of UTF-8")
+    try:
+        account.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Bad("account_id is not valid UTF-8") from None
     height = _int(_get(p, "height"), 1, 41, "height")
-    bsz = _int(_get(p, "block_size"), 1, 1025, "block_size")
-    if bsz & (bsz - 1):
-        raise _Bad("block_size must be a power of two")
+    bsz = _get(p, "block_size")
+    bad_block = L.block_size_problem(bsz, k, mode)
+    if bad_block is not None:
+        raise _Bad(bad_block.replace("block size", "block_size", 1))
     ctx_hex = _get(p, "context")
     if not isinstance(ctx_hex, str) or len(ctx_hex) % 2 or not _HEX.match(ctx_hex):
         raise _Bad("context must be lower-case hex")
@@ -169,7 +192,8 @@ def _parse_client_fields(p: Any) -> _Parsed:
     blocks: list[tuple[int, bytes, bytes | None]] = []
     for level, e in enumerate(path):
         where = f"path[{level}]."
-        if _get(e, "level", where) != level:
+        lv = _get(e, "level", where)
+        if isinstance(lv, bool) or not isinstance(lv, int) or lv != level:
             raise _Bad(f"path[{level}].level must be {level}")
         sib = _get(e, "sibling", where)
         sc = _get(sib, "columns", where + "sibling.")
@@ -207,7 +231,7 @@ def _parse_client_fields(p: Any) -> _Parsed:
     if coll is not None and not isinstance(coll, dict):
         raise _Bad("collateral must be an object or null")
     del width
-    return _Parsed(mode, epoch, cols, height, bsz, bytes.fromhex(ctx_hex), values, s, position, siblings,
+    return _Parsed(mode, epoch, account, cols, height, bsz, bytes.fromhex(ctx_hex), values, s, position, siblings,
                    blocks, stm, coll, root_hash, root_columns)
 
 
@@ -244,16 +268,25 @@ def verify_client_proof(
     epoch_id: str | None = None,
     prices: Mapping[str, int] | None = None,
     haircuts_bps: Mapping[str, int] | None = None,
+    account_id: str | None = None,
+    columns: Sequence[Sequence[str]] | None = None,
+    expected: Mapping[str, Any] | None = None,
 ) -> Result:
     """Check one client inclusion proof; never raises.
 
     Args:
-        proof: the parsed JSON of a ``por-client-proof/1`` file.
+        proof: the parsed JSON of a ``por-client-proof/2`` file.
         root_hash: the published root hash (from the signed manifest). Without it the proof's own
             root is used and the result says so.
         root_commitments: the published root columns (commitments hex, or decimal sums in plain mode).
         epoch_id: the epoch the client expects.
         prices, haircuts_bps: the published prices; when given they must equal the proof's.
+        account_id: the client's own account id. The leaf is bound to the proof's account id
+            (docs/protocol.md §7.2), so a proof for another id fails ``client.account`` here; without
+            it the check passes and names the proof's account id, for the client to read.
+        columns: the published columns, ``[asset, kind]`` pairs in order; the proof's must be these.
+        expected: the published tree description (the manifest's ``tree``): the proof's mode,
+            height, block size, context, leaf format and statements must be its.
     """
     res = Result("client inclusion proof")
     try:
@@ -261,12 +294,30 @@ def verify_client_proof(
     except _Bad as exc:
         res.failed("client.format", f"malformed client proof: {exc}")
         return res
-    res.passed("client.format", f"{CLIENT_FORMAT}, {p.mode} mode, height {p.height}, {len(p.columns)} column(s)")
+    res.passed("client.format", f"{CLIENT_FORMAT} ({L.LEAF_FORMAT}), {p.mode} mode, height {p.height}, "
+               f"{len(p.columns)} column(s), block size {p.block_size}")
     if epoch_id is not None:
         res.add("client.epoch", p.epoch_id == epoch_id,
                 f"proof is for epoch {p.epoch_id!r}" + ("" if p.epoch_id == epoch_id else f", expected {epoch_id!r}"))
     else:
         res.passed("client.epoch", f"proof is for epoch {p.epoch_id!r}")
+    if account_id is not None:
+        res.add("client.account", p.account_id == account_id,
+                f"the proof is for account {p.account_id!r}, the one you named" if p.account_id == account_id
+                else f"the proof is for account {p.account_id!r:.80}, not yours ({account_id!r:.80}): its leaf is "
+                     "bound to that id, so it proves nothing about your balance")
+    else:
+        res.passed("client.account", f"the proof is for ACCOUNT {p.account_id!r:.200} (its leaf is bound to this "
+                   "id; check that it is yours, or pass your account id to have it checked)")
+    if columns is not None:
+        mine = [[c.asset, c.kind] for c in p.columns]
+        published = [[str(x) for x in c] for c in columns]
+        res.add("client.columns", mine == published,
+                f"the proof's {len(mine)} column(s) are the published ones, in order" if mine == published
+                else f"the proof's columns {_cols(mine)} differ from the published columns {_cols(published)} "
+                     "(labels or order): its values would be read against the wrong assets")
+    if expected is not None:
+        _client_expected(res, p, expected)
     k = len(p.columns)
     committed = p.mode == "committed"
     names = ["node-range"] + (["collateral"] if any(c.kind == "debt" for c in p.columns) else [])
@@ -277,7 +328,7 @@ def verify_client_proof(
     from por.tree._commit import committer
 
     cm = committer() if committed else None
-    lid = L.leaf_id(p.s)
+    lid = L.leaf_id(p.account_id, p.s)
     if committed:
         assert cm is not None
         gs = L.blindings(p.s, k)
@@ -337,7 +388,9 @@ def verify_client_proof(
         if h != target:
             ok = False
             msgs.append(f"recomputed root {h.hex()[:16]}... differs from the "
-                        f"{'published' if expected_hash else 'proof file'} root {target.hex()[:16]}...")
+                        f"{'published' if expected_hash else 'proof file'} root {target.hex()[:16]}... (the "
+                        f"leaf of account {p.account_id!r:.80} with these values is not in the tree: a leaf is "
+                        "bound to its account id, so another account's leaf does not fold to the root)")
         if expected_hash and p.root_hash != expected_hash:
             ok = False
             msgs.append("the root recorded in the proof file differs from the published root")
@@ -365,6 +418,38 @@ def verify_client_proof(
 
     _client_collateral(res, p, leaf_cols, prices, haircuts_bps)
     return res
+
+
+def _cols(cols: Sequence[Sequence[str]]) -> str:
+    text = ", ".join(f"{c[0]}:{c[1]}" for c in cols[:8]) + (", ..." if len(cols) > 8 else "")
+    return f"[{text}]"[:300]
+
+
+def _client_expected(res: Result, p: _Parsed, expected: Mapping[str, Any]) -> None:
+    """``client.expected``: the proof's tree parameters are those of the published description."""
+    if not isinstance(expected, Mapping):
+        res.failed("client.expected", "the published tree description is not an object")
+        return
+    have: dict[str, Any] = {"mode": p.mode, "epoch_id": p.epoch_id, "height": p.height,
+                            "block_size": p.block_size, "context": p.context.hex(), "leaf_format": L.LEAF_FORMAT}
+    diffs = []
+    for key, value in have.items():
+        if key not in expected:
+            diffs.append(f"{key} (not in the description)")
+        elif isinstance(expected[key], bool) or expected[key] != value:
+            diffs.append(f"{key} ({value!r:.40} in the proof, {expected[key]!r:.40} published)")
+    if p.mode == "committed":
+        pub = expected.get("statements")
+        for name, ref in (pub.items() if isinstance(pub, Mapping) else []):
+            mine = p.statements.get(name)
+            if not isinstance(ref, Mapping) or not isinstance(mine, Mapping) or \
+                    any(mine.get(f) != ref.get(f) for f in ("id", "version", "sha256", "bits")):
+                diffs.append(f"statement {name!s:.40}")
+        if not isinstance(pub, Mapping):
+            diffs.append("statements (not in the description)")
+    res.add("client.expected", not diffs,
+            "the proof's mode, height, block size, context, leaf format and statements are the published tree's"
+            if not diffs else "the proof differs from the published tree description in: " + "; ".join(diffs))
 
 
 def _is_hex32(x: Any) -> bool:
@@ -476,6 +561,53 @@ def _client_collateral(res: Result, p: _Parsed, leaf_cols: list[Any], prices: Ma
         return
     res.add("client.collateral", bool(ok), "collateral proof verifies: debt covered by haircut collateral" if ok
             else "collateral proof does not verify at the given prices and haircuts")
+
+
+def tree_description_problem(tree: Any, epoch_id: str | None = None) -> str | None:
+    """Why a published tree description (a manifest's ``tree``) is unusable, or None: it is an object
+    with every field a verifier reads, each of its type (mode, epoch id, columns, height, block size
+    within the node-range statement's range, root hash, root, context, statements, leaf format
+    ``por-leaf/2``), and names ``epoch_id`` when given. Never raises (docs/protocol.md §7.10).
+    """
+    if not isinstance(tree, dict):
+        return f"it is a {type(tree).__name__}, not an object"
+    for key in ("mode", "epoch_id", "columns", "height", "block_size", "root_hash", "root", "context",
+                "statements", "leaf_format"):
+        if key not in tree:
+            return f"it has no {key!r}"
+    bad_leaf = L.check_leaf_format(tree["leaf_format"])
+    if bad_leaf is not None:
+        return bad_leaf
+    mode, cols, height = tree["mode"], tree["columns"], tree["height"]
+    if mode not in L.MODES:
+        return f"mode {mode!r:.40} is not one of {', '.join(L.MODES)}"
+    if epoch_id is not None and tree["epoch_id"] != epoch_id:
+        return f"it names epoch {tree['epoch_id']!r:.60}, the manifest {epoch_id!r:.60}"
+    if not isinstance(cols, list) or not cols or not all(
+            isinstance(c, list) and len(c) == 2 and all(isinstance(x, str) for x in c) for c in cols):
+        return "columns is not a non-empty list of [asset, kind] pairs"
+    if isinstance(height, bool) or not isinstance(height, int) or not 1 <= height <= 40:
+        return f"height {height!r:.40} is not an integer in [1, 40]"
+    bad_block = L.block_size_problem(tree["block_size"], len(cols), mode)
+    if bad_block is not None:
+        return bad_block
+    rh = tree["root_hash"]
+    if not isinstance(rh, str) or len(rh) != 64 or not _HEX.match(rh):
+        return "root_hash is not 32 bytes of lower-case hex"
+    root = tree["root"]
+    if not isinstance(root, list) or len(root) != len(cols) or not all(isinstance(x, str) for x in root):
+        return f"root is not a list of {len(cols)} strings"
+    if mode == "committed" and not all(len(x) == 96 and _HEX.match(x) for x in root):
+        return "root is not a list of 48-byte hex commitments"
+    if mode == "plain" and not all(_DEC.match(x) for x in root):
+        return "root is not a list of decimal sums"
+    ctx = tree["context"]
+    if not isinstance(ctx, str) or len(ctx) % 2 or not _HEX.match(ctx):
+        return "context is not lower-case hex"
+    if not isinstance(tree["statements"], dict):
+        return "statements is not an object"
+    return None
+
 
 
 # ---- full tree verification ------------------------------------------------------------------
@@ -709,17 +841,25 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
     stored_root = (str(meta.get("root_hash")), [str(x) for x in meta.get("root", [])])
 
     # 2. expected
+    if expected is not None and not hasattr(expected, "to_dict") and not isinstance(expected, Mapping):
+        res.failed("tree.expected", f"the published tree description is a {type(expected).__name__}, not an object")
+        expected = None
     if expected is not None:
         exp = expected.to_dict() if hasattr(expected, "to_dict") else dict(expected)
         diffs = []
         for key, have in (("mode", st.mode), ("epoch_id", st.epoch_id), ("height", st.height),
                           ("block_size", st.block_size), ("root_hash", stored_root[0]),
                           ("columns", [list(c) for c in st.columns]), ("root", stored_root[1]),
-                          ("context", st.context.hex()), ("statements", meta.get("statements"))):
+                          ("context", st.context.hex()), ("statements", meta.get("statements")),
+                          ("leaf_format", meta.get("leaf_format"))):
             if key not in exp:  # a description that leaves a field out promises nothing about it
                 diffs.append(f"{key} (missing)")
-            elif _norm(exp[key]) != _norm(have):
+            elif _norm(exp[key]) != _norm(have) or isinstance(exp[key], bool) != isinstance(have, bool):
                 diffs.append(key)
+        if "block_size" in exp:
+            bad_block = L.block_size_problem(exp["block_size"], len(cols), st.mode)
+            if bad_block is not None:
+                diffs.append(f"block_size ({bad_block})")
         res.add("tree.expected", not diffs, "store matches the published tree description" if not diffs
                 else f"store differs from the published description in: {', '.join(diffs)}")
 
@@ -796,9 +936,11 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
             res.failed("tree.range_proofs", "proofs pending: the store was built without its range-proof "
                        "blocks and collateral proofs (run the prove stage, por.tree.prove_tree)")
         elif has_proofs:
+            n_blocks = st.expected_blocks()
+            stored_blocks = st.db.execute("SELECT COUNT(*) FROM range_proofs").fetchone()[0]
             blocks = [(level, j) for level in range(height)
                       for j in range((1 << (height - level)) // L.level_block_size(st.block_size, height, level))]
-            extra_blocks = st.db.execute("SELECT COUNT(*) FROM range_proofs").fetchone()[0] - len(blocks)
+            extra_blocks = stored_blocks - n_blocks
             btasks = [BlockCheck(path, tuple(blocks[i:i + blocks_per_task]), (), None)
                       for i in range(0, len(blocks), blocks_per_task)]
             failed = [f for out in reported(ex, "range proofs", check_blocks, btasks) for f in out]

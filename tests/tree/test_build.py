@@ -110,7 +110,7 @@ def test_store_is_sqlite_with_the_documented_tables(committed_tree) -> None:
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"meta", "nodes", "range_proofs", "collateral"}
     with TreeStore(committed_tree.out) as st_:
-        assert st_.meta["format"] == "por-tree-store/1"
+        assert st_.meta["format"] == "por-tree-store/2" and st_.meta["leaf_format"] == "por-leaf/2"
         assert st_.height == committed_tree.info.height
         assert st_.collateral_positions()  # alice has debt
         assert "leaf_count" not in st_.meta

@@ -31,8 +31,13 @@ def test_hmac_helper_matches_stdlib() -> None:
 
 def test_leaf_id_blinding_and_hash_layouts() -> None:
     s = L.leaf_secret(MASTER, "e", "alice")
-    lid = L.leaf_id(s)
-    assert lid == hashlib.sha256(b"por/v1/leaf-id" + s).digest()
+    lid = L.leaf_id("alice", s)
+    # leaf format por-leaf/2: the account id is bound into the leaf (tag 0x00, length-prefixed)
+    assert lid == hashlib.sha256(b"por/v2/leaf-id" + b"\x00" + b"\x00\x00\x00\x05alice" + s).digest()
+    assert L.pad_leaf_id(1, s) == hashlib.sha256(b"por/v2/leaf-id" + b"\x01" + (1).to_bytes(8, "big") + s).digest()
+    # the same secret under another account id, or as a pad, is another leaf
+    assert len({lid, L.leaf_id("bob", s), L.leaf_id("alic", s), L.pad_leaf_id(0, s)}) == 4
+    assert L.leaf_id_of("alice", s) == lid and L.leaf_id_of(1, s) == L.pad_leaf_id(1, s)
     assert L.blinding(s, 3) == hash_to_scalar(s + b"\x00\x00\x00\x03", b"por/v1/tree/blinding")
     c = bytes(48)
     assert L.leaf_hash("committed", lid, c) == hashlib.sha256(b"\x00por/v1/leaf" + lid + c).digest()
