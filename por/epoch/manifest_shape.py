@@ -12,8 +12,6 @@ from typing import Any
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _KINDS = ("equity", "debt")
-MAX_HEIGHT = 40
-MAX_BLOCK_SIZE = 1024
 
 
 def _is_int(x: Any) -> bool:
@@ -81,31 +79,17 @@ def manifest_problems(m: Any) -> list[str]:
             if unpriced:
                 p.append(f"columns name assets without a price of record: {unpriced}")
 
+    from por.tree import tree_description_problem
+
     tree = m.get("tree")
-    if not isinstance(tree, dict):
-        p.append("tree must be an object (the tree description)")
+    bad = tree_description_problem(tree, m.get("epoch_id") if isinstance(m.get("epoch_id"), str) else None)
+    if bad is not None or not isinstance(tree, dict):
+        p.append(f"tree (the tree description): {bad}")
         return p
-    if tree.get("mode") not in ("committed", "plain"):
-        p.append(f"tree.mode must be committed or plain (found {str(tree.get('mode'))[:30]!r})")
-    h = tree.get("height")
-    if not isinstance(h, int) or isinstance(h, bool) or not 1 <= h <= MAX_HEIGHT:
-        p.append(f"tree.height must be an integer in [1, {MAX_HEIGHT}] (found {str(h)[:30]!r})")
-    b = tree.get("block_size")
-    if not isinstance(b, int) or isinstance(b, bool) or not 1 <= b <= MAX_BLOCK_SIZE or b & (b - 1):
-        p.append(f"tree.block_size must be a power of two in [1, {MAX_BLOCK_SIZE}] (found {str(b)[:30]!r})")
-    if not isinstance(tree.get("store"), str) or not tree["store"]:
-        p.append("tree.store must name the store file")
-    if not isinstance(tree.get("root_hash"), str):
-        p.append("tree.root_hash must be a hex string")
-    if tree.get("epoch_id", m.get("epoch_id")) != m.get("epoch_id"):
-        p.append(f"tree.epoch_id {str(tree.get('epoch_id'))[:40]!r} is not the manifest's epoch")
-    root = tree.get("root")
-    if not isinstance(root, list) or (pairs and len(root) != len(pairs)) or not all(isinstance(x, str) for x in root):
-        p.append("tree.root must list one string per column")
-    tcols = tree.get("columns")
-    if not isinstance(tcols, list) or not all(isinstance(c, list) and len(c) == 2 for c in tcols):
-        p.append("tree.columns must be a list of [asset, kind]")
-    elif pairs and [tuple(c) for c in tcols] != pairs:
+    store = tree.get("store")
+    if not isinstance(store, str) or not store or "/" in store or "\\" in store or store.startswith("."):
+        p.append(f"tree.store must name a file of the bundle's top level (found {str(store)[:40]!r})")
+    if pairs and [tuple(c) for c in tree["columns"]] != pairs:
         p.append(f"the manifest's columns {pairs} are not the tree description's columns "
-                 f"{[tuple(c) for c in tcols]} (same assets and kinds, same order)")
+                 f"{[tuple(c) for c in tree['columns']]} (same assets and kinds, same order)")
     return p
