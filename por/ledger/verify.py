@@ -180,7 +180,7 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                     try:
                         sigs_obj = canonical.loads(sigs_b, require_canonical=True)
                         sigs = [(str(s["by"]), str(s["sig"])) for s in sigs_obj]
-                        entry = Entry.from_bytes(body_b, sigs)
+                        entry = Entry.from_bytes(body_b, sigs, seq=seq, prev=row.prev_hash)
                     except (EncodingError, LedgerError, KeyError, TypeError) as exc:
                         f.add("ledger.canonical", f"{name}: {exc}")
                         prev = row.entry_hash
