@@ -87,6 +87,10 @@ class Ledger:
         self._price_source: Callable[[str], int] = self._db_price
         #: the ledger's clock: entry times may not run ahead of it by more than ``clock.max_ahead_s``
         self.clock: Callable[[], str] = canonical.utc_now
+        #: accept pre-signed format-1 entries into a journal that has no format-2 entry yet (what software
+        #: before format 2 wrote; off by default: new journals are format 2 from the genesis, and a
+        #: format-1 journal takes only its migration)
+        self.accept_format_1 = False
 
     def set_clock(self, clock: Callable[[], str] | None) -> None:
         """Replace the ledger's clock (a UTC entry-time string source; tests, simulations); None restores

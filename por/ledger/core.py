@@ -171,6 +171,8 @@ class Tx:
             except ValueError:
                 v = None
             self.format = 1 if v == 1 else 2
+        #: per-transaction caches of journal-derived figures (e.g. a day's settled totals)
+        self.memo: dict[Any, Any] = {}
         #: the ledger's clock (the appending process's UTC now), read once per transaction
         self.now: str = ledger.clock()
 
@@ -271,6 +273,9 @@ class Tx:
         check_body(body)  # strict per-type schema, before anything reads the database
         t = body["type"]
         version = body["v"]
+        if version == 1 and not self.ledger.accept_format_1:
+            raise LedgerError("format-1 entries do not sign their place and are not accepted (sign format 2 for "
+                              "the next place; a format-1 journal is moved to format 2 by `por ledger migrate`)")
         if self.format == 2 and version != 2:
             raise LedgerError(f"a format-{version} entry cannot follow format-2 entries (the journal was migrated "
                               "or created in format 2)")

@@ -193,55 +193,73 @@ def _like_literal(text: str) -> str:
 
 
 def journal_state(tx: Tx, wid: Any) -> WithdrawalState:
-    """The request ``wid`` rebuilt from the journal, checked against the tables.
+    """The request ``wid`` rebuilt from the journal, checked against the tables (see :func:`journal_states`)."""
+    return journal_states(tx, [wid])[wid]
 
-    The table row only says where the request entry is (``requested_seq``); that entry must be the
-    request of ``wid``, and every later review, approval, rejection and settlement naming it is replayed.
+
+def journal_states(tx: Tx, wids: list[Any]) -> dict[str, WithdrawalState]:
+    """The requests ``wids`` rebuilt from the journal, checked against the tables.
+
+    A table row only says where its request entry is (``requested_seq``); that entry must be the
+    request of that id, and every later review, approval, rejection and settlement naming it is
+    replayed (one scan of the journal's withdrawal entries for the lot).
 
     Raises:
         LedgerError: no such request, or the withdrawal/approval tables disagree with the journal.
     """
-    if not isinstance(wid, str):
-        raise LedgerError(f"withdrawal id {wid!r} is not a string")
-    row = tx.conn.execute(select(withdrawal_t).where(withdrawal_t.c.id == wid)).first()
-    if row is None:
-        raise LedgerError(f"unknown withdrawal {wid!r}")
+    for wid in wids:
+        if not isinstance(wid, str):
+            raise LedgerError(f"withdrawal id {wid!r} is not a string")
+    rows = {r.id: r for r in tx.conn.execute(select(withdrawal_t).where(withdrawal_t.c.id.in_(wids)))}
+    for wid in wids:
+        if wid not in rows:
+            raise LedgerError(f"unknown withdrawal {wid!r}")
     j = journal_t.c
     staged = {r["row"]["seq"]: r["row"] for r in tx.journal}  # this transaction's entries, not yet written
-    req = (staged[row.requested_seq]["body"] if row.requested_seq in staged else
-           tx.conn.execute(select(j.body).where(j.seq == row.requested_seq)).scalar())
-    tampered = (f"withdrawal {wid}: the withdrawal table disagrees with the journal; refused (run "
-                "`por ledger verify`)")
-    e = Entry.from_bytes(str(req).encode("utf-8"), ()) if isinstance(req, str) else None
-    if e is None or e.type != "withdraw.request" or e.payload.get("request", {}).get("id") != wid:
-        raise LedgerError(tampered + f": entry {row.requested_seq} is not its request")
-    st = WithdrawalState.from_request(int(row.requested_seq), e.time, e.payload)
-    needle = "%" + _like_literal(json.dumps(wid)) + "%"
-    rows = [(int(r.seq), r.body) for r in tx.conn.execute(
-        select(j.seq, j.body).where(j.seq > row.requested_seq, j.type.in_(EVENT_TYPES),
-                                    j.body.like(needle, escape="\\")).order_by(j.seq))]
-    rows += [(q, r["body"]) for q, r in sorted(staged.items()) if q > row.requested_seq and r["type"] in EVENT_TYPES]
-    for seq, body in rows:
+    req_seqs = {int(r.requested_seq) for r in rows.values()}
+    bodies = {int(q): b for q, b in tx.conn.execute(select(j.seq, j.body).where(j.seq.in_(req_seqs)))}
+    bodies.update({q: staged[q]["body"] for q in req_seqs if q in staged})
+
+    def tampered(wid: str) -> str:
+        return f"withdrawal {wid}: the withdrawal table disagrees with the journal; refused (run `por ledger verify`)"
+    states: dict[str, WithdrawalState] = {}
+    for wid, row in rows.items():
+        req = bodies.get(int(row.requested_seq))
+        e = Entry.from_bytes(str(req).encode("utf-8"), ()) if isinstance(req, str) else None
+        if e is None or e.type != "withdraw.request" or e.payload.get("request", {}).get("id") != wid:
+            raise LedgerError(tampered(wid) + f": entry {row.requested_seq} is not its request")
+        states[wid] = WithdrawalState.from_request(int(row.requested_seq), e.time, e.payload)
+    first = min(req_seqs)
+    q = select(j.seq, j.body).where(j.seq > first, j.type.in_(EVENT_TYPES))
+    if len(wids) == 1:
+        q = q.where(j.body.like("%" + _like_literal(json.dumps(wids[0])) + "%", escape="\\"))
+    events = [(int(r.seq), r.body) for r in tx.conn.execute(q.order_by(j.seq))]
+    events += [(s, r["body"]) for s, r in sorted(staged.items()) if s > first and r["type"] in EVENT_TYPES]
+    for seq, body in events:
         ev = Entry.from_bytes(str(body).encode("utf-8"), ())
         p = ev.payload
-        if ev.type == "withdraw.settle":
-            if wid not in p.get("withdrawals", []):
+        named = p.get("withdrawals", []) if ev.type == "withdraw.settle" else [p.get("id")]
+        for wid in named:
+            st = states.get(wid) if isinstance(wid, str) else None
+            if st is None or seq <= st.requested_seq:
                 continue
-        elif p.get("id") != wid:
-            continue
-        try:
-            st.apply(ev.type, p, ev.signer, seq, ev.time, p.get("batch"))
-        except LedgerError as exc:
-            raise LedgerError(tampered + f": {exc}") from exc
-    approvals = {a: int(s) for a, s in tx.conn.execute(
-        select(approval_t.c.approver, approval_t.c.seq).where(approval_t.c.withdrawal == wid))}
-    if table_row(row) != st.row() or approvals != st.approvers:
-        diff = [f"{f} {a!r} (journal: {b!r})" for f, a, b in zip(ROW_FIELDS, table_row(row), st.row(), strict=True)
-                if a != b]
-        if approvals != st.approvers:
-            diff.append(f"approvers {sorted(approvals)} (journal: {sorted(st.approvers)})")
-        raise LedgerError(tampered + ": " + "; ".join(diff))
-    return st
+            try:
+                st.apply(ev.type, p, ev.signer, seq, ev.time, p.get("batch"))
+            except LedgerError as exc:
+                raise LedgerError(tampered(wid) + f": {exc}") from exc
+    approvals: dict[str, dict[str, int]] = {wid: {} for wid in wids}
+    for w, a, s in tx.conn.execute(select(approval_t.c.withdrawal, approval_t.c.approver, approval_t.c.seq)
+                                   .where(approval_t.c.withdrawal.in_(wids))):
+        approvals[w][a] = int(s)
+    for wid, st in states.items():
+        row = rows[wid]
+        if table_row(row) != st.row() or approvals[wid] != st.approvers:
+            diff = [f"{f} {a!r} (journal: {b!r})" for f, a, b in zip(ROW_FIELDS, table_row(row), st.row(), strict=True)
+                    if a != b]
+            if approvals[wid] != st.approvers:
+                diff.append(f"approvers {sorted(approvals[wid])} (journal: {sorted(st.approvers)})")
+            raise LedgerError(tampered(wid) + ": " + "; ".join(diff))
+    return states
 
 
 def _get(tx: Tx, wid: Any) -> WithdrawalState:
@@ -342,14 +360,22 @@ def _settled_today(tx: Tx, asset: str, time: str) -> int:
     """Settled on the UTC day of ``time``, summed over the journal's settlement entries of that day."""
     day = time[:10]
     j = journal_t.c
-    total = 0
-    bodies = list(tx.conn.execute(select(j.body).where(
-        j.type == "withdraw.settle", j.time >= f"{day}T00:00:00.000000Z",
-        j.time <= f"{day}T23:59:59.999999Z")).scalars())
-    bodies += [r["row"]["body"] for r in tx.journal if r["row"]["type"] == "withdraw.settle"]
-    for body in bodies:
-        e = Entry.from_bytes(str(body).encode("utf-8"), ())
-        if e.time[:10] == day:
+    key = ("settled_day", day)
+    written = tx.memo.get(key)
+    if written is None:  # the day's written settlements, once per transaction
+        written = {}
+        for body in tx.conn.execute(select(j.body).where(
+                j.type == "withdraw.settle", j.time >= f"{day}T00:00:00.000000Z",
+                j.time <= f"{day}T23:59:59.999999Z")).scalars():
+            e = Entry.from_bytes(str(body).encode("utf-8"), ())
+            if e.time[:10] == day:
+                for a, v in settled_amounts(e.payload).items():
+                    written[a] = written.get(a, 0) + v
+        tx.memo[key] = written
+    total = int(written.get(asset, 0))
+    for r in tx.journal:  # ... and this transaction's
+        if r["row"]["type"] == "withdraw.settle" and r["row"]["time"][:10] == day:
+            e = Entry.from_bytes(str(r["row"]["body"]).encode("utf-8"), ())
             total += settled_amounts(e.payload).get(asset, 0)
     return total
 
@@ -391,8 +417,9 @@ def _settle(tx: Tx, entry: Entry, seq: int) -> None:
     cfg = tx.config.get("withdraw", {})
     totals: dict[str, int] = {}
     raw: list[tuple[str, str, str, int]] = []
+    states = journal_states(tx, ids)
     for wid in ids:
-        w = _get(tx, wid)
+        w = states[wid]
         w.apply("withdraw.settle", p, entry.signer, seq, entry.time, batch)
         totals[w.asset] = totals.get(w.asset, 0) + w.amount
         raw += [(w.account, w.asset, "held", -w.amount),

@@ -131,6 +131,8 @@ def _v1_ledger(led: Ledger) -> tuple[Any, Any]:
     op, au, bank = signer("operator"), signer("auditor"), signer("bank")
     from por import PROTOCOL
 
+    led.accept_format_1 = True  # the old software
+
     members = [{"id": "operator", "roles": ["governor", "operator"], "ed25519": op.public_hex},
                {"id": "auditor", "roles": ["auditor", "governor"], "ed25519": au.public_hex},
                {"id": "bank", "roles": ["custodian"], "ed25519": bank.public_hex}]
@@ -147,7 +149,15 @@ def _v1_ledger(led: Ledger) -> tuple[Any, Any]:
                               idem=f"dep-{acct}", version=1))
     led.append(make_entry(op, "post", {"kind": "transfer", "postings": [["alice:cash", "USD", "main", -7],
                                                                         ["bob:cash", "USD", "main", 7]]}, version=1))
+    led.accept_format_1 = False
     return op, au
+
+
+def test_format_1_entries_are_refused_by_default(world: World) -> None:
+    e = make_entry(world.op, "post", {"kind": "transfer", "postings": [["alice:cash", "USD", "main", -1],
+                                                                       ["bob:cash", "USD", "main", 1]]}, version=1)
+    with pytest.raises(LedgerError, match="do not sign their place"):
+        world.led.append(e)
 
 
 def test_format_1_ledger_migrates_by_reverification(db: DB) -> None:
@@ -169,10 +179,12 @@ def test_format_1_ledger_migrates_by_reverification(db: DB) -> None:
         res = led.verify()
         assert res.ok, [c.message for c in res.failures]
         assert "entries 1..6 are format 1" in {c.id: c.message for c in res.checks}["ledger.format"]
-        with pytest.raises(LedgerError, match="cannot follow format-2"):  # no format-1 entry after format 2
+        led.accept_format_1 = True  # even for the old software: no format-1 entry after format 2
+        with pytest.raises(LedgerError, match="cannot follow format-2"):
             led.append(make_entry(op, "post", {"kind": "transfer", "postings": [["alice:cash", "USD", "main", -1],
                                                                                 ["bob:cash", "USD", "main", 1]]},
                                   version=1))
+        led.accept_format_1 = False
         with pytest.raises(LedgerError, match="already in format 2"):
             led.migrate([op, au])
         a = led.transfer(op, "alice:cash", "bob:cash", "USD", 3).seq
