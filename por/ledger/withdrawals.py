@@ -246,7 +246,7 @@ def journal_states(tx: Tx, wids: list[Any]) -> dict[str, WithdrawalState]:
             try:
                 st.apply(ev.type, p, ev.signer, seq, ev.time, p.get("batch"))
             except LedgerError as exc:
-                raise LedgerError(tampered(wid) + f": {exc}") from exc
+                raise LedgerError(tampered(st.id) + f": {exc}") from exc
     approvals: dict[str, dict[str, int]] = {wid: {} for wid in wids}
     for w, a, s in tx.conn.execute(select(approval_t.c.withdrawal, approval_t.c.approver, approval_t.c.seq)
                                    .where(approval_t.c.withdrawal.in_(wids))):
