@@ -336,8 +336,8 @@ def ledger() -> None:
 @click.option("--amount", help="Decimal amount in the asset's units, e.g. 12.34.")
 @click.option("--idem", help="Idempotency key: a retry with the same key never posts twice.")
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False),
-              help="A pre-signed entry {body, seq, prev, sigs} to append as is (signed for the next place: "
-                   "`por ledger log-proof` shows the head).")
+              help="A pre-signed entry {body, seq, prev, sigs} to append as is (signed for the next place "
+                   "that `por ledger head` shows).")
 @common
 def ledger_post(kind: str, account: str | None, to_account: str | None, asset: str | None, amount: str | None,
                 idem: str | None, file: str | None, as_json: bool) -> None:
@@ -475,6 +475,20 @@ def ledger_migrate(sign: tuple[str, ...], as_json: bool) -> None:
             sys.exit(1)
     _out(as_json, {"receipt": r.to_dict(), "verified": result.to_dict()},
          f"OK: journal re-verified ({len(result.checks)} checks) and migrated to format 2 at entry {r.seq}")
+
+
+@ledger.command("head")
+@common
+def ledger_head(as_json: bool) -> None:
+    """The last entry, the journal's format and the place the next pre-signed entry must be signed for."""
+    o = _obj()
+    with _ledger(o) as led:
+        h = led.head()
+        seq, prev = led.next_place()
+        out = {"seq": h["seq"], "entry_hash": h["entry_hash"], "time": h["time"], "format": led.journal_format(),
+               "next": {"seq": seq, "prev": prev}}
+    _out(as_json, out, f"entry {h['seq']} ({h['entry_hash']}), format {out['format']}; sign the next entry for "
+                       f"seq {seq}, prev {prev}")
 
 
 @ledger.command("log-proof")

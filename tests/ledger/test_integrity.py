@@ -298,6 +298,20 @@ def test_row_h_refused_through_the_cli(tmp_path: Path, sqlite_db: DB) -> None:
         assert led2.head() == before
 
 
+def test_row_i_cli_verify_names_the_tampered_withdrawal(tmp_path: Path, sqlite_db: DB) -> None:
+    led = sqlite_db.open()
+    world = build_world(led)
+    _, pending = _two_withdrawals(world)
+    with led.engine.begin() as c:
+        c.execute(update(withdrawal_t).where(withdrawal_t.c.id == pending).values(status="approved"))
+    led.close()
+    cp = run_cli("ledger", "verify", "--db", sqlite_db.url, cwd=tmp_path)
+    assert cp.returncode == 1 and "Traceback" not in cp.stderr
+    assert "ledger.withdrawals" in cp.stdout and f"withdrawal {pending}:" in cp.stdout, cp.stdout
+    cp = run_cli("ledger", "head", "--db", sqlite_db.url, "--json", cwd=tmp_path)
+    assert cp.returncode == 0 and json.loads(cp.stdout)["format"] == 2
+
+
 def test_row_h_written_in_raw_fails_verification(world: World) -> None:
     _two_withdrawals(world)
     led = world.led
