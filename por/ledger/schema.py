@@ -139,7 +139,8 @@ def obj(required: Mapping[str, Check], optional: Mapping[str, Check] | None = No
 
 
 def any_json(value: Any, where: str) -> None:
-    """Any canonical JSON value (the body already parsed as canonical JSON: no floats)."""
+    """Any canonical JSON value (the body already parsed as canonical JSON: no floats); only where the
+    value is checked elsewhere (a config value by its key, the reserves settings by por.reserves)."""
 
 
 def posting(value: Any, where: str) -> None:
@@ -196,8 +197,8 @@ ATTESTATION = obj({"statement_id": text(200), "label": text(200), "asset": text(
 
 #: entry type -> the payload's schema
 PAYLOADS: dict[str, Check] = {
-    "genesis": obj({"protocol": text(50), "members": list_of(MEMBER, nonempty=True), "quorum": integer(minimum=1),
-                    "config": _genesis_config}),
+    "genesis": obj({"protocol": text(50), "members": list_of(MEMBER, nonempty=True), "quorum": integer(minimum=1)},
+                   {"config": _genesis_config}),
     "member.add": MEMBER,
     "member.roles": obj({"id": ident, "roles": ROLES}),
     "member.revoke": obj({"id": ident}),
