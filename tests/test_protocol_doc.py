@@ -26,7 +26,7 @@ CONSTANTS = [
     leaf.LEAF_INFO, leaf.LEAF_ID_LABEL, leaf.BLINDING_DST, leaf.NODE_RANGE_CONTEXT, leaf.COLLATERAL_CONTEXT,
     store.STORE_FORMAT, proof.CLIENT_FORMAT, bundle.MANIFEST_FORMAT, "por/v1/manifest",
     attestation.STATEMENT_DOMAIN, attestation.FORMAT, oracle.REPORT_DOMAIN, oracle.REPORT_FORMAT,
-    solvency.CONTEXT_DOMAIN, solvency.FORMAT, keyring.FORMAT, journal.SIGN_DOMAIN, journal.CHAIN_DOMAIN,
+    solvency.CONTEXT_DOMAIN, solvency.FORMAT, keyring.FORMAT, journal.SIGN_DOMAIN, journal.SIGN_DOMAIN_V2, journal.CHAIN_DOMAIN,
 ]
 
 
