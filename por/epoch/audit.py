@@ -366,7 +366,7 @@ def verify_bundle(
     with_ledger = ledger_url is not None and master_secret is not None
     if ledger_url is not None and master_secret is not None:
         url, secret = ledger_url, master_secret
-        _step(res, "completeness", lambda: _completeness(res, path, m, url, ledger_schema, secret))
+        _step(res, "completeness", lambda: _completeness(res, path, m, url, ledger_schema, secret, manifest.sha256))
         # 12. the ledger's own integrity: the completeness check read its derived tables
         if ledger_integrity:
             _step(res, "ledger", lambda: _ledger_integrity(res, m, url, ledger_schema, progress))
@@ -503,7 +503,7 @@ def _plain_solvency(res: Result, m: dict[str, Any]) -> None:
 
 
 def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, schema: str | None,
-                  master_secret: bytes) -> None:
+                  master_secret: bytes, manifest_sha256: str) -> None:
     from por.epoch.pipeline import client_rows
     from por.ledger import Ledger
     from por.tree import verify_completeness
@@ -515,6 +515,7 @@ def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, s
         _governed_config(res, led, m)
         _governed_keyring(res, led, m, path)
         _ledger_log_root(res, led, m)
+        _governed_chain(res, led, m, manifest_sha256)
     want = [[c["asset"], c["kind"]] for c in m["columns"]]
     if [cols[i] for i in keep] != want:
         res.failed("completeness.columns", f"the ledger's non-zero columns at seq {m['journal_seq']} are "
@@ -598,6 +599,41 @@ def _disclosure(res: Result, m: dict[str, Any], doc: dict[str, Any], assets: lis
                    f"proofs open {opened}")
         return
     res.passed("solvency.disclosure", "public disclosure: the manifest's liabilities are the opened root values")
+
+
+def _governed_chain(res: Result, led: Any, m: dict[str, Any], manifest_sha256: str) -> None:
+    """The chain of published epochs is the journal's: the previous epoch the manifest names is the
+    last ``epoch.publish`` entry at or before the cut-off (none skipped, none invented), and if this
+    epoch was published, its entry records this very manifest (docs/protocol.md §9.5 step 11)."""
+    check = "completeness.epochs"
+    seq = int(m["journal_seq"])
+    pubs = led.epoch_publications()
+    before = [p for p in pubs if p["seq"] <= seq]
+    named = m.get("previous")
+    last = before[-1] if before else None
+    if last is None:
+        if named is not None:
+            res.failed(check, f"the manifest names previous epoch {named.get('epoch_id')!r}, but the journal "
+                       f"records no published epoch before entry {seq}")
+            return
+    else:
+        want = {"epoch_id": last["epoch_id"], "manifest_sha256": last["manifest_sha256"],
+                "size": last["log_size"], "root": last["log_root"]}
+        got = {k: named.get(k) for k in want} if isinstance(named, dict) else None
+        if got != want:
+            res.failed(check, f"the journal's last published epoch before entry {seq} is {last['epoch_id']} "
+                       f"(entry {last['seq']}, manifest {str(last['manifest_sha256'])[:16]}…, log size "
+                       f"{last['log_size']}); the manifest names {got}")
+            return
+    mine = [p for p in pubs if p["epoch_id"] == m["epoch_id"]]
+    if any(p["manifest_sha256"] != manifest_sha256 for p in mine):
+        res.failed(check, f"the journal records epoch {m['epoch_id']} published with another manifest "
+                   f"({', '.join(str(p['manifest_sha256'])[:16] + '…' for p in mine)}, entry "
+                   f"{', '.join(str(p['seq']) for p in mine)}), not this one ({manifest_sha256[:16]}…)")
+        return
+    res.passed(check, f"the chain of published epochs is the journal's ({len(before)} published before entry "
+               f"{seq}" + (f"; this manifest is recorded at entry {mine[0]['seq']}" if mine else
+                           "; this epoch is not yet recorded as published") + ")")
 
 
 def _ledger_log_root(res: Result, led: Any, m: dict[str, Any]) -> None:

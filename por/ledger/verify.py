@@ -460,9 +460,11 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
     f.report(result, "ledger.canonical", "every entry body is canonical JSON matching its row")
     f.report(result, "ledger.chain", "every entry links to the previous one and its hash recomputes")
     f.report(result, "ledger.schema", "every entry body has its type's strict schema (ids, integers, no unknown keys)")
+    if not v2_from and last_seq:  # fail closed: such a journal could be reordered and re-chained unnoticed
+        f.add("ledger.format", "format 1 throughout: entries do not sign their place, so a reordered and "
+              "re-chained journal would verify; run `por ledger migrate` (a governor quorum restates the head)")
     f.report(result, "ledger.format", f"entries sign their place (format 2) from entry {v2_from}" +
-             (f"; entries 1..{v2_from - 1} are format 1, restated by the migration" if v2_from and v2_from > 1 else "")
-             if v2_from else "format 1 throughout: entries do not sign their place (run `por ledger migrate`)")
+             (f"; entries 1..{v2_from - 1} are format 1, restated by the migration" if v2_from and v2_from > 1 else ""))
     f.report(result, "ledger.times", f"no entry's time trails the previous entry's by more than {MAX_SKEW_S} s")
     f.report(result, "ledger.signatures", "every signature verifies over its entry and place, and every signer's "
                                           "role permits its entry")

@@ -166,13 +166,16 @@ def test_format_1_ledger_migrates_by_reverification(db: DB) -> None:
         op, au = _v1_ledger(led)
         assert led.journal_format() == 1
         res = led.verify()
-        assert res.ok and "format 1 throughout" in {c.id: c.message for c in res.checks}["ledger.format"]
+        # fail closed: an unmigrated format-1 journal could be reordered and re-chained unnoticed
+        assert [c.id for c in res.failures] == ["ledger.format"]
+        assert "format 1 throughout" in {c.id: c.message for c in res.checks}["ledger.format"]
         with pytest.raises(LedgerError, match="ledger migrate"):  # format-2 entries wait for the migration
             led.transfer(op, "alice:cash", "bob:cash", "USD", 1)
         with pytest.raises(LedgerError):  # a single governor is not a quorum
             led.migrate([op])
         r, checked = led.migrate([op, au])
-        assert checked.ok and r.seq == 7 and led.journal_format() == 2
+        # the re-verification found only what the migration mends
+        assert [c.id for c in checked.failures] == ["ledger.format"] and r.seq == 7 and led.journal_format() == 2
         body = led.entry(7)["body"]
         assert body["type"] == "ledger.migrate" and body["payload"]["v1_seq"] == 6
         assert body["payload"]["v1_head"] == led.entry(6)["entry_hash"]
