@@ -262,7 +262,7 @@ def quorum_median(observations: Iterable[Observation], policy: OraclePolicy, now
             kinds.add("stale")
             continue
         if -age > policy.max_skew_seconds:
-            dropped.append((o.oracle_id, f"stale: {format_time(o.at)} is {int(-age)} s after {format_time(now)} "
+            dropped.append((o.oracle_id, f"stale: {format_time(o.at)} is {int(-age)} s in the future of {format_time(now)} "
                             f"(skew limit {policy.max_skew_seconds} s)"))
             kinds.add("stale")
             continue

@@ -464,6 +464,8 @@ class ReservesConfig:
                 reserve[a] = ReservePolicy.from_dict(a, spec["reserve"])
             if "price" in spec:
                 price[a] = OraclePolicy.from_dict(a, spec["price"])
+        defaults = cls(rc, rd, decimals, reserve, price)  # store only haircuts that differ from the default,
+        haircuts = {a: h for a, h in haircuts.items() if h != defaults.haircut_bps(a)}  # so equal configs compare equal
         return cls(rc, rd, decimals, reserve, price, haircuts)
 
     @classmethod
