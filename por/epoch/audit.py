@@ -228,7 +228,7 @@ def verify_bundle(
     _step(res, "price", prices)
 
     def collateral_prices() -> None:
-        from por.epoch.pipeline import collateral_prices_of
+        from por.reserves.policy import collateral_prices_of
 
         if cfg is None:
             res.failed("price.collateral", "no usable reserves configuration, hence no governed decimals")
@@ -486,8 +486,7 @@ def _reserves_config(res: Result, m: dict[str, Any]) -> Any:
     values (AAPL at 0 decimals, a haircut of 10000 bps) fails here by name. Returns the configuration,
     or None when it is unusable (a failed ``reserves-config``).
     """
-    from por.epoch.pipeline import haircuts_of
-    from por.reserves.policy import ReservesConfig, config_sha256
+    from por.reserves.policy import ReservesConfig, config_sha256, haircuts_of
 
     doc = m["reserves_config"]
     try:
@@ -509,7 +508,7 @@ def _reserves_config(res: Result, m: dict[str, Any]) -> Any:
         if ref["sha256"] != config_sha256(doc):
             problems.append(f"reserves_config_ref.sha256 {str(ref['sha256'])[:16]}… is not the SHA-256 of the "
                             f"canonical reserves_config ({config_sha256(doc)[:16]}…)")
-    if problems:
+    if problems or not isinstance(ref, dict):
         res.failed("reserves-config", "; ".join(problems))
     else:
         res.passed("reserves-config", f"reserves configuration {ref['sha256'][:16]}… set by journal entry "
@@ -549,7 +548,7 @@ def _asset_decimals(res: Result, led: Any, m: dict[str, Any], governed: dict[str
     cols = {str(c["asset"]) for c in m["columns"]}
     bad = [f"{a}: configuration {conf.get(a)!r}, ledger {table.get(a)!r}"
            for a in sorted((set(conf) & set(table)) | cols) if conf.get(a) != table.get(a)]
-    mine = m.get("assets") if isinstance(m.get("assets"), dict) else {}
+    mine: dict[str, Any] = m["assets"] if isinstance(m.get("assets"), dict) else {}
     bad += [f"{a}: manifest {spec.get('decimals') if isinstance(spec, dict) else spec!r}, ledger {table.get(a)!r}"
             for a, spec in sorted(mine.items())
             if not isinstance(spec, dict) or spec.get("decimals") != table.get(a)]

@@ -290,6 +290,8 @@ class Pipeline:
 
     def _haircuts(self) -> dict[str, int]:
         """The governed haircuts (reserves configuration, protocol §9.2) of the priced assets."""
+        from por.reserves.policy import haircuts_of
+
         cfg, _ = self._reserves_setup()
         return haircuts_of(cfg, self.state.get("prices"))
 
@@ -315,6 +317,8 @@ class Pipeline:
 
     def _collateral_prices(self) -> dict[str, int]:
         """Prices per MINOR unit on one common scale (protocol §9.2), from the governed decimals."""
+        from por.reserves.policy import collateral_prices_of
+
         cfg, _ = self._reserves_setup()
         return collateral_prices_of(cfg, self.state.get("prices"))
 
@@ -547,26 +551,6 @@ def assets_of(cfg: Any, ledger_decimals: dict[str, int]) -> dict[str, Any]:
     """The manifest's ``assets``: the ledger's assets the governed configuration names, with the
     configuration's decimals (protocol §9.4; the pipeline checked they are the ledger's)."""
     return {a: {"decimals": int(cfg.decimals[a])} for a in sorted(ledger_decimals) if a in cfg.decimals}
-
-
-def haircuts_of(cfg: Any, prices: dict[str, Any]) -> dict[str, int]:
-    """The governed haircut (bps) of every priced asset (protocol §9.2)."""
-    return {a: int(cfg.haircut_bps(a)) for a in sorted(prices)}
-
-
-def collateral_prices_of(cfg: Any, prices: dict[str, Any]) -> dict[str, int]:
-    """Prices per MINOR unit on one common scale, so that columns of assets with different decimals
-    compare: ``price_e8 · 10^(D − decimals)``, decimals from the governed configuration and ``D`` the
-    largest of them over the priced assets (protocol §9.2, docs/adr/0002).
-
-    Raises:
-        EpochError: a priced asset has no decimals in the configuration.
-    """
-    missing = sorted(a for a in prices if a not in cfg.decimals)
-    if missing:
-        raise EpochError(f"the reserves configuration names no decimals for {missing}")
-    top = max((int(cfg.decimals[a]) for a in prices), default=0)
-    return {a: int(p) * 10 ** (top - int(cfg.decimals[a])) for a, p in sorted(prices.items())}
 
 
 def reserves_section(totals: dict[str, int], outcomes: list[dict[str, Any]]) -> dict[str, Any]:

@@ -480,3 +480,44 @@ def config_sha256(doc: Any) -> str:
     from por.canonical import dumps
 
     return hashlib.sha256(dumps(doc)).hexdigest()
+
+
+def haircuts_of(cfg: ReservesConfig, prices: Mapping[str, Any]) -> dict[str, int]:
+    """The governed haircut (bps) of every priced asset (docs/protocol.md §9.2)."""
+    return {a: int(cfg.haircut_bps(a)) for a in sorted(prices)}
+
+
+def collateral_prices_of(cfg: ReservesConfig, prices: Mapping[str, Any]) -> dict[str, int]:
+    """Prices per MINOR unit on one common scale, so that columns of assets with different decimals
+    compare: ``price_e8 · 10^(D − decimals)``, decimals from the governed configuration and ``D`` the
+    largest of them over the priced assets (docs/protocol.md §9.2, docs/adr/0002).
+
+    Raises:
+        UsageError: a priced asset has no decimals in the configuration.
+    """
+    missing = sorted(a for a in prices if a not in cfg.decimals)
+    if missing:
+        raise UsageError(f"the reserves configuration names no decimals for {missing}")
+    top = max((int(cfg.decimals[a]) for a in prices), default=0)
+    return {a: int(p) * 10 ** (top - int(cfg.decimals[a])) for a, p in sorted(prices.items())}
+
+
+def collateral_terms(signed: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """(collateral prices, haircuts) of a manifest's signed body, derived from its reserves
+    configuration and prices, for a verifier that checks collateral proofs (the client's, the
+    auditor's tree step): never the manifest's own ``collateral_prices``/``haircuts_bps`` fields,
+    which must equal them (docs/protocol.md §9.5; issue 14 row D).
+
+    Raises:
+        PorError: the configuration is unusable, or the manifest's fields differ from what it gives.
+    """
+    try:
+        cfg = ReservesConfig.from_dict(signed.get("reserves_config"))
+        prices = {str(a): int(p) for a, p in dict(signed.get("prices") or {}).items()}
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise UsageError(f"the manifest's reserves configuration or prices are malformed ({exc})") from exc
+    cp, hc = collateral_prices_of(cfg, prices), haircuts_of(cfg, prices)
+    if signed.get("collateral_prices") != cp or signed.get("haircuts_bps") != hc:
+        raise UsageError(f"the manifest's collateral prices {signed.get('collateral_prices')} and haircuts "
+                         f"{signed.get('haircuts_bps')} are not those of its reserves configuration ({cp}, {hc})")
+    return cp, hc
