@@ -399,7 +399,7 @@ def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, s
         owners = {a["id"]: a["owner"] for a in led.accounts()}
         keep, rows = client_rows(snap.rows(), owners, len(cols))
         _governed_config(res, led, m)
-        _ledger_cutoff_and_prices(res, led, m)
+        _step(res, "completeness.prices", lambda: _ledger_cutoff_and_prices(res, led, m))
         _governed_keyring(res, led, m, path)
         _ledger_log_root(res, led, m)
     want = [[c["asset"], c["kind"]] for c in m["columns"]]
@@ -430,7 +430,7 @@ def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
         res.failed("completeness.reserves-config", f"the manifest's reserves_config is not a reserves "
                    f"configuration ({exc.__class__.__name__}: {exc}), so it cannot be the governed one")
         return
-    _asset_decimals(res, led, m, governed)
+    _step(res, "completeness.asset-decimals", lambda: _asset_decimals(res, led, m, governed))
     from por.reserves.ledger_adapter import reserves_config_entry
 
     entry = reserves_config_entry(led, seq)

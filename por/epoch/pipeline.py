@@ -12,7 +12,8 @@ bundle and refuses to sign when any check fails.
   price reports must repeat).
 - build: the liabilities tree (leaves, commitments, inner nodes) in the tree store.
 - prove: node-range proof blocks and collateral proofs.
-- attest: attestation requests, collection and policy evaluation; solvency proofs per asset.
+- attest: the oracles' price reports bound to the epoch (they must repeat the prices of record),
+  attestation requests, collection and policy evaluation; solvency proofs per asset.
 - seal: assemble and verify the bundle, write and sign ``manifest.json``.
 - publish: move the bundle into ``epochs/``, write every client's inclusion proof.
 """
@@ -32,7 +33,7 @@ from por import PROTOCOL
 from por.epoch.bundle import MANIFEST_FORMAT, Manifest, list_files
 from por.epoch.state import STAGES, EpochState, now_iso, write_atomic
 from por.epoch.workspace import Workspace
-from por.errors import EpochError, PorError, UsageError
+from por.errors import EpochError, PorError, PriceError, UsageError
 from por.tree.build import DEFAULT_BLOCK_SIZE
 
 Progress = Callable[[str, int, int], None]
@@ -167,8 +168,7 @@ class Pipeline:
         _dump(self.private / "ledger-log.json", log)
         cutoff = iso_seconds(meta["cutoff_time"])
         self._check_decimals(meta["asset_decimals"], [a for a, _ in meta["columns"]], int(meta["seq"]))
-        prices = self._collect_prices(cutoff, meta["cutoff_time"], [a for a, _ in meta["columns"]],
-                                      int(meta["seq"]))
+        prices = self._prices_of_record(meta["cutoff_time"], [a for a, _ in meta["columns"]], int(meta["seq"]))
         self.state.mark_done("snapshot", snapshot=meta, clients=count, cutoff=cutoff, prices=prices)
         self.progress("snapshot", count, count)
 
@@ -197,16 +197,28 @@ class Pipeline:
             raise EpochError("the governed reserves configuration's decimals differ from the ledger's asset table: "
                              + ", ".join(f"{a} {c} (ledger {lg})" for a, (c, lg) in sorted(differ.items())))
 
-    def _collect_prices(self, cutoff: str, cutoff_time: str, assets: list[str], seq: int) -> dict[str, Any]:
+    def _prices_of_record(self, cutoff_time: str, assets: list[str], seq: int) -> dict[str, int]:
         """Prices of record at the cut-off (journal entry ``seq`` at ``cutoff_time``): per asset the
         quorum median of the oracles' ``price`` entries in the journal up to that entry (protocol
-        §9.2). The oracles' price reports bound to this epoch and cut-off (the inbox) must give the
-        same median: they are what an auditor without the ledger checks (saved in prices.json)."""
+        §9.2); saved with the entries used (``prices-of-record.json``)."""
         from por.reserves.ledger_adapter import ledger_quotes
+
+        cfg, _ = self._reserves_setup(seq)
+        of_record = ledger_quotes(self.ledger, cfg, assets, seq, cutoff_time)  # PriceError stops the epoch
+        _dump(self.private / "prices-of-record.json", {"journal_seq": seq, "cutoff_time": cutoff_time,
+                                                        "quotes": of_record})
+        return {a: int(q["price_e8"]) for a, q in of_record.items()}
+
+    def _collect_price_reports(self) -> None:
+        """The oracles' price reports bound to this epoch and its cut-off (the price inbox) must give
+        the prices of record (same policy, judged at the cut-off): they are what an auditor without
+        the ledger checks, saved in ``prices.json``. Until a quorum is in, the epoch waits here (the
+        snapshot, hence the cut-off the reports name, stays)."""
         from por.reserves.oracle import SignedReport, aggregate_price
 
-        cfg, keyring = self._reserves_setup(seq)
-        of_record = ledger_quotes(self.ledger, cfg, assets, seq, cutoff_time)  # PriceError stops the epoch
+        cfg, keyring = self._reserves_setup()
+        cutoff, seq = self.state.get("cutoff"), int(self.state.get("snapshot")["seq"])
+        of_record = _load(self.private / "prices-of-record.json")["quotes"]
         self._simulate_oracles(cutoff, of_record, seq)
         reports: list[Any] = []
         inbox = self.ws.price_inbox
@@ -218,13 +230,18 @@ class Pipeline:
         now = datetime.strptime(cutoff, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         quotes: dict[str, Any] = {}
         used: list[dict[str, Any]] = []
-        for asset in sorted(set(assets)):
-            rec = of_record[asset]
+        for asset, rec in sorted(of_record.items()):
             if rec.get("reporting_currency"):
                 quotes[asset] = {"asset": asset, "price_e8": PRICE_SCALE, "time": cutoff, "oracles": [],
                                  "dropped": [], "reporting_currency": True, "ledger_entries": []}
                 continue
-            q = aggregate_price(reports, cfg.price[asset], keyring, now, epoch=(self.epoch_id, cutoff))
+            try:
+                q = aggregate_price(reports, cfg.price[asset], keyring, now, epoch=(self.epoch_id, cutoff))
+            except PriceError as exc:
+                raise EpochError(
+                    f"epoch {self.epoch_id}: no quorum of price reports for {asset} yet ({exc.diagnostics()}). "
+                    f"The oracles sign the price of record {rec['price_e8']} with `por oracle submit --epoch "
+                    f"{self.epoch_id} --cutoff {cutoff} ...` into {inbox}; then run `por epoch run` again") from exc
             if q.price_e8 != rec["price_e8"]:
                 raise EpochError(f"{asset}: the oracles' price reports for {self.epoch_id} give {q.price_e8}, their "
                                  f"price entries in the ledger up to entry {seq} give {rec['price_e8']} (entries "
@@ -234,7 +251,6 @@ class Pipeline:
         _dump(self.private / "prices.json", {"format": PRICES_FORMAT, "epoch_id": self.epoch_id, "cutoff": cutoff,
                                              "reporting_currency": cfg.reporting_currency,
                                              "quotes": quotes, "reports": used})
-        return {a: q["price_e8"] for a, q in quotes.items()}
 
     def _simulate_oracle_entries(self) -> None:
         """Demo only: each simulated oracle posts a ``price`` entry in the ledger at the ledger's current
@@ -333,6 +349,7 @@ class Pipeline:
         from por.reserves import attestation as A
         from por.reserves.policy import EpochContext, evaluate, load_attestations
 
+        self._collect_price_reports()
         cfg, keyring = self._reserves_setup()
         cutoff = self.state.get("cutoff")
         window = int(self.ws.epoch_setting("window_seconds"))
