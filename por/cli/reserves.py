@@ -243,7 +243,7 @@ def oracle() -> None:
 @click.option("--cutoff", required=True, help="That epoch's cut-off, YYYY-MM-DDTHH:MM:SSZ (whole seconds).")
 @click.option("--time", "at", help="Observation time YYYY-MM-DDTHH:MM:SSZ (default: now).")
 @click.option("--key", "key_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="A BLS key file, or a file holding an Ed25519 private key in hex.")
+              help="A BLS key file, an Ed25519 private key file (PEM), or a file holding one in hex.")
 @click.option("-o", "--out", type=click.Path(dir_okay=False), required=True)
 def oracle_submit(oracle_id: str, asset: str, price: str, epoch_id: str, cutoff: str, at: str | None,
                   key_path: str, out: str) -> None:
@@ -262,6 +262,10 @@ def oracle_submit(oracle_id: str, asset: str, price: str, epoch_id: str, cutoff:
         if key.member != oracle_id:
             raise UsageError(f"the key file belongs to {key.member}, not {oracle_id}")
         sr = sign_report(report, bls_secret_key=key.secret_key)
+    elif "PRIVATE KEY" in text:  # the member's Ed25519 key file (PKCS#8 PEM, as por keys and the demo write)
+        from por.ledger import keys as ledger_keys
+
+        sr = sign_report(report, ed25519_key=ledger_keys.load(key_path))
     else:
         sr = sign_report(report, ed25519_key=ed25519_key_from_hex(text))
     Path(out).write_text(json.dumps(sr.to_dict(), indent=2, sort_keys=True) + "\n")

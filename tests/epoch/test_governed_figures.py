@@ -294,3 +294,49 @@ def test_workspace_haircut_settings_are_refused(demo: Demo, tmp_path: Path) -> N
     (root / "por.json").write_text(json.dumps(cfg))
     with pytest.raises(UsageError, match="governed"):
         Pipeline(Workspace.load(root)).run(until="open")
+
+
+def test_epoch_waits_for_bound_reports_from_por_oracle_submit(demo: Demo, tmp_path: Path) -> None:
+    """Without simulated oracles the epoch stops at attest, keeping its snapshot, and says how to sign
+    (``por oracle submit --epoch --cutoff``); the oracles' reports of the prices of record, made with
+    that CLI, let it go on. A report for the previous epoch in the inbox does not count."""
+    from por.epoch.pipeline import Pipeline
+    from por.epoch.workspace import Workspace
+    from por.errors import EpochError
+
+    root = clone_workspace(demo.root, tmp_path / "ws")
+    ws = Workspace.load(root)
+    led = ws.ledger()
+    try:  # the oracles' fresh price entries in the ledger (as real oracles post them)
+        for asset in ("AAPL", "MSFT"):
+            _post(led, ws, asset, led.current_price(asset))
+    finally:
+        led.close()
+    cfg = json.loads((root / "por.json").read_text())
+    oracles = cfg["simulate"].pop("oracles")
+    (root / "por.json").write_text(json.dumps(cfg))
+    ws = Workspace.load(root)
+    with pytest.raises(EpochError, match=r"por oracle submit --epoch epoch-0003 --cutoff \S+Z"):
+        Pipeline(ws).run(until="attest")
+    state = json.loads((ws.private_dir("epoch-0003") / "state.json").read_text())
+    cutoff = state["cutoff"]
+    record = json.loads((ws.private_dir("epoch-0003") / "prices-of-record.json").read_text())["quotes"]
+    inbox = ws.price_inbox
+    for member, key in sorted(oracles.items()):
+        for asset, q in sorted(record.items()):
+            if q.get("reporting_currency"):
+                continue
+            p = q["price_e8"]
+            price = f"{p // 10**8}.{p % 10**8:08d}"
+            for epoch in ("epoch-0002", "epoch-0003"):  # last epoch's too: it must not count
+                cp = run_por("oracle", "submit", "--oracle", member, "--asset", asset, "--price", price,
+                             "--epoch", epoch, "--cutoff", cutoff, "--time", cutoff, "--key", root / key,
+                             "-o", inbox / f"{epoch}-{member}-{asset}.json")
+                no_traceback(cp)
+                assert cp.returncode == 0, cp.stdout + cp.stderr
+    Pipeline(Workspace.load(root)).run()
+    bundle = root / "epochs" / "epoch-0003"
+    doc = json.loads((bundle / "prices.json").read_text())
+    assert {r["report"]["epoch_id"] for r in doc["reports"]} == {"epoch-0003"}
+    res = audit_with_ledger(root, bundle, demo, "epoch-0003")
+    assert res.ok, [str(c) for c in res.failures]
