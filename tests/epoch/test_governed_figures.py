@@ -319,7 +319,8 @@ def test_epoch_waits_for_bound_reports_from_por_oracle_submit(demo: Demo, tmp_pa
     with pytest.raises(EpochError, match=r"por oracle submit --epoch epoch-0003 --cutoff \S+Z"):
         Pipeline(ws).run(until="attest")
     state = json.loads((ws.private_dir("epoch-0003") / "state.json").read_text())
-    cutoff = state["cutoff"]
+    assert "snapshot" in state["stages"] and "attest" not in state["stages"]
+    cutoff = state["values"]["cutoff"]
     record = json.loads((ws.private_dir("epoch-0003") / "prices-of-record.json").read_text())["quotes"]
     inbox = ws.price_inbox
     for member, key in sorted(oracles.items()):
