@@ -209,7 +209,8 @@ def test_stale_price_reports_fail(demo: Demo, tmp_path: Path, memo_verify_tree: 
     for d in doc["reports"]:
         r = SignedReport.from_dict(d).report
         key = keys.load(demo.root / "keys" / f"{r.oracle_id}.key")
-        reports.append(sign_report(PriceReport(r.oracle_id, r.asset, r.price_e8, stamp), ed25519_key=key).to_dict())
+        reports.append(sign_report(PriceReport(r.oracle_id, r.asset, r.price_e8, stamp, r.epoch_id, r.cutoff),
+                                   ed25519_key=key).to_dict())
     assert reports
     doc["reports"] = reports
     doc["cutoff"] = stamp
