@@ -113,7 +113,7 @@ def test_haircut_of_10000_fails_by_name(demo: Demo, tmp_path: Path, how: str) ->
     from por.reserves.policy import config_sha256
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
-    assert _manifest(bundle).signed["haircuts_bps"]["AAPL"] == 7500
+    assert _manifest(bundle).signed["haircuts_bps"]["AAPL"] == 9500  # the demo's governed haircut
 
     def lie(s: dict[str, Any]) -> None:
         s["haircuts_bps"]["AAPL"] = 10_000
