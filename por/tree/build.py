@@ -53,13 +53,35 @@ from por.tree.store import (
     StoreWriter,
 )
 
-#: Default nodes per range-proof block (chosen by ``por bench tree``: see BENCHMARKS.md).
-DEFAULT_BLOCK_SIZE = 8
+#: Range-proof encodings of the tree's node-range blocks and collateral proofs (docs/protocol.md §4.3,
+#: §4.5, §7.5); the default was chosen by ``por bench crypto`` / ``por bench tree`` (BENCHMARKS.md):
+#: linear proves at about the MSM floor, compressed makes the bundle ~4x smaller.
+PROOF_ENCODINGS = ("linear", "compressed")
+DEFAULT_PROOF_ENCODING = "linear"
+#: Default nodes per range-proof block, per encoding (chosen by ``por bench tree``: see BENCHMARKS.md).
+DEFAULT_BLOCK_SIZES = {"linear": 1, "compressed": 8}
+DEFAULT_BLOCK_SIZE = DEFAULT_BLOCK_SIZES[DEFAULT_PROOF_ENCODING]
 MAX_HEIGHT = 40
 #: Leaves per work unit is 2^UNIT_BITS (smaller trees: one unit).
 UNIT_BITS = 12
 NODE_RANGE = "node-range"
 COLLATERAL = "collateral"
+#: the statements (node-range, collateral) each encoding uses
+ENCODING_STATEMENTS = {"compressed": (NODE_RANGE, COLLATERAL),
+                       "linear": ("node-range-linear", "collateral-linear")}
+
+
+def check_encoding(encoding: Any) -> str:
+    """The encoding itself, or UsageError naming the allowed ones."""
+    if encoding not in PROOF_ENCODINGS:
+        raise UsageError(f"proof encoding {encoding!r} must be one of {', '.join(PROOF_ENCODINGS)}")
+    return str(encoding)
+
+
+def encoding_of_statements(refs: Any) -> str:
+    """The encoding a recorded statements table implies: ``linear`` when it names the linear node-range
+    statement, else ``compressed`` (every tree proven before the linear encoding existed)."""
+    return "linear" if isinstance(refs, Mapping) and ENCODING_STATEMENTS["linear"][0] in refs else "compressed"
 
 Progress = Callable[[str, int, int], None]
 
@@ -84,6 +106,7 @@ class TreeInfo:
     store: str = STORE_NAME
     private: tuple[str, ...] = (OPENING_NAME, ACCOUNTS_NAME)
     statements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    proof_encoding: str = "compressed"
 
     @property
     def root_commitments(self) -> tuple[str, ...] | None:
@@ -106,6 +129,7 @@ class TreeInfo:
             "root_hash": self.root_hash, "root": list(self.root), "context": self.context,
             "store": self.store, "private": list(self.private),
             "statements": {k: dict(v) for k, v in self.statements.items()},
+            "proof_encoding": self.proof_encoding,
         }
 
     @classmethod
@@ -120,6 +144,7 @@ class TreeInfo:
                 store=str(d.get("store", STORE_NAME)),
                 private=tuple(str(x) for x in d.get("private", (OPENING_NAME, ACCOUNTS_NAME))),
                 statements={str(k): dict(v) for k, v in dict(d.get("statements", {})).items()},
+                proof_encoding=str(d.get("proof_encoding", "compressed")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise TreeError(f"tree info: missing or malformed field ({exc})") from None
@@ -261,7 +286,7 @@ def build_tree(
     master_secret: bytes,
     out_dir: Path | str,
     mode: str = "committed",
-    block_size: int = DEFAULT_BLOCK_SIZE,
+    block_size: int | None = None,
     min_height: int = 0,
     prices: Mapping[str, int] | None = None,
     haircuts_bps: Mapping[str, int] | None = None,
@@ -271,6 +296,7 @@ def build_tree(
     range_proofs: bool = True,
     seed: bytes | None = None,
     unit_bits: int = UNIT_BITS,
+    proof_encoding: str = DEFAULT_PROOF_ENCODING,
 ) -> TreeInfo:
     """Build (and by default prove) and store the liabilities tree of one epoch.
 
@@ -282,7 +308,8 @@ def build_tree(
         out_dir: where ``tree.sqlite`` (public), ``root-opening.json`` and ``accounts.sqlite``
             (private) are written.
         mode: ``committed`` (Pedersen commitments, range proofs) or ``plain`` (sums in clear).
-        block_size: nodes per range-proof block, a power of two.
+        block_size: nodes per range-proof block, a power of two (default: the encoding's,
+            ``DEFAULT_BLOCK_SIZES``).
         min_height: the minimum tree height (hides the client count better).
         prices, haircuts_bps: needed when the tree has debt columns (collateral check and proofs).
         context: extra bytes bound into every proof context (e.g. the manifest nonce).
@@ -293,6 +320,8 @@ def build_tree(
             default) is exactly that build followed by ``prove_tree``.
         seed: the key of the proofs' randomness (default: derived from the master secret).
         unit_bits: leaves per work unit is 2^unit_bits (tests use small units).
+        proof_encoding: ``linear`` or ``compressed``: the range-proof encoding of every block and
+            collateral proof (recorded in the store's meta and the tree info, §7.5).
 
     Raises:
         UsageError: bad parameters (mode, block size, columns, master secret, prices).
@@ -303,6 +332,9 @@ def build_tree(
     k = len(cols)
     if mode not in L.MODES:
         raise UsageError(f"mode {mode!r} must be one of {', '.join(L.MODES)}")
+    proof_encoding = check_encoding(proof_encoding)
+    if block_size is None:
+        block_size = DEFAULT_BLOCK_SIZES[proof_encoding]
     if not isinstance(block_size, int) or block_size < 1 or block_size & (block_size - 1) or block_size > 1024:
         raise UsageError(f"block size {block_size!r} must be a power of two in [1, 1024]")
     if not isinstance(min_height, int) or not 0 <= min_height <= MAX_HEIGHT:
@@ -402,7 +434,7 @@ def build_tree(
             "format": STORE_FORMAT, "protocol": PROTOCOL, "mode": mode, "epoch_id": epoch_id,
             "columns": [c.to_list() for c in cols], "height": height, "block_size": block_size,
             "context": context.hex(), "statements": {}, "root_hash": root_hash, "root": list(root),
-            "range_proofs": False, "proofs": "pending" if committed else "none",
+            "range_proofs": False, "proofs": "pending" if committed else "none", "proof_encoding": proof_encoding,
             "prices": {a: str(p) for a, p in (prices or {}).items()} if coeffs is not None else {},
             "haircuts_bps": {a: int(h) for a, h in (haircuts_bps or {}).items()} if coeffs is not None else {},
         }
@@ -427,7 +459,7 @@ def build_tree(
         report("store", 1, 1)
         info = TreeInfo(mode=mode, epoch_id=epoch_id, columns=tuple((c.asset, c.kind) for c in cols),
                         height=height, leaf_count=n, block_size=block_size, root_hash=root_hash, root=root,
-                        context=context.hex(), statements={})
+                        context=context.hex(), statements={}, proof_encoding=proof_encoding)
         if committed and range_proofs:
             from por.tree.prove import prove_tree
 
