@@ -14,6 +14,7 @@ import por.tree.prove as P
 from por.errors import TreeError, UsageError
 from por.parallel import SerialExecutor
 from por.tree import STORE_NAME, TreeStore, build_tree, client_proof, prove_tree, verify_tree
+from por.tree.build import DEFAULT_PROOF_ENCODING, ENCODING_STATEMENTS
 
 from .conftest import EPOCH, MASTER
 
