@@ -35,6 +35,7 @@ r_0..r_{N−1} (scalars 32 B each, N = n·m); 288 + 64·N bytes exactly.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -344,6 +345,8 @@ class _Prepared:
     scalars: list[int]
     g_scalar: int
     h_scalar: int
+    g_const: int = 0  # added to each of the nm G_i coefficients
+    h_const: int = 0
 
 
 def _parse_item(be: GroupBackend, item: Any) -> tuple[list[bytes], list[Point], bytes, int, int, bytes, str]:
@@ -444,13 +447,13 @@ def _prepare_linear(be: GroupBackend, v_encs: list[bytes], v_pts: list[Point], p
     encs = [proof[i * POINT_BYTES:(i + 1) * POINT_BYTES] for i in range(4)]
     pts = [be.decode(e) for e in encs]  # A, S, T1, T2: never the identity
     off = 4 * POINT_BYTES
-    ks = [int.from_bytes(proof[o:o + SCALAR_BYTES], "big")
-          for o in range(off, len(proof), SCALAR_BYTES)]
+    mv = memoryview(proof)
+    ks = [int.from_bytes(mv[o:o + SCALAR_BYTES], "big") for o in range(off, len(proof), SCALAR_BYTES)]
     if max(ks) >= R:
         raise EncodingError("non-canonical scalar (>= r)")
     tau_x, mu, t_hat = ks[0], ks[1], ks[2]
     l_vec, r_vec = ks[3:3 + nm], ks[3 + nm:]
-    if sum(p * q for p, q in zip(l_vec, r_vec, strict=True)) % R != t_hat:
+    if sum(map(operator.mul, l_vec, r_vec)) % R != t_hat:
         raise ProofError("t_hat is not the inner product of l and r")
 
     t = _start(context, n, m, v_encs, DOMAIN_LINEAR)
@@ -462,19 +465,21 @@ def _prepare_linear(be: GroupBackend, v_encs: list[bytes], v_pts: list[Point], p
     t.append_point_bytes(b"T2", encs[3])
     x = t.challenge(b"x")
 
-    # A + x·S − mu·H + Σ_i (−z − l_i)·G_i + Σ_i (z + y^(−i)·(d_i − r_i))·H_i = 0, times β
+    # A + x·S − mu·H + Σ_i (−z − l_i)·G_i + Σ_i (z + y^(−i)·(d_i − r_i))·H_i = 0, times β; the
+    # constant parts ∓β·z of every coefficient are carried once (``g_const``/``h_const``)
     bz = beta * z % R
-    g_coef = [-bz - beta * li for li in l_vec]
+    g_coef = [-beta * li for li in l_vec]
     y_inv = pow(y, -1, R)
-    h_coef = [0] * nm
-    wi = beta  # β·y^(−i)
+    w = [beta] * nm  # β·y^(−i)
+    for i in range(1, nm):
+        w[i] = w[i - 1] * y_inv % R
+    h_coef: list[int] = []
     zz = z * z % R
     zj = zz
     for j in range(m):
         base = j * n
-        for k in range(n):
-            h_coef[base + k] = bz + wi * ((zj << k) - r_vec[base + k])
-            wi = wi * y_inv % R
+        h_coef += [wi * ((zj << k) - ri) for k, wi, ri in zip(range(n), w[base:base + n], r_vec[base:base + n],
+                                                                strict=True)]
         zj = zj * z % R
     # t_hat·G + tau_x·H = Σ_j z^(2+j)·V_j + δ·G + x·T1 + x²·T2, times β·c
     bc = beta * c % R
@@ -485,7 +490,7 @@ def _prepare_linear(be: GroupBackend, v_encs: list[bytes], v_pts: list[Point], p
         cz = cz * z % R
     g_scalar = bc * (_delta(y, z, n, m) - t_hat) % R
     h_scalar = (-beta * mu - bc * tau_x) % R
-    return _Prepared(nm, g_coef, h_coef, pts + v_pts, scalars, g_scalar, h_scalar)
+    return _Prepared(nm, g_coef, h_coef, pts + v_pts, scalars, g_scalar, h_scalar, -bz, bz)
 
 
 def _fold_check(be: GroupBackend, prepared: list[_Prepared]) -> bool:
@@ -498,7 +503,12 @@ def _fold_check(be: GroupBackend, prepared: list[_Prepared]) -> bool:
     g_s = h_s = 0
     pts: list[Point] = []
     scs: list[int] = []
+    consts: dict[int, list[int]] = {}  # nm -> [g, h] constants of the proofs of that size
     for p in prepared:
+        if p.g_const or p.h_const:
+            acc = consts.setdefault(p.nm, [0, 0])
+            acc[0] += p.g_const
+            acc[1] += p.h_const
         if p.nm == n_max:
             g_tot = [u + v for u, v in zip(g_tot, p.g_coef, strict=True)]
             h_tot = [u + v for u, v in zip(h_tot, p.h_coef, strict=True)]
@@ -509,6 +519,9 @@ def _fold_check(be: GroupBackend, prepared: list[_Prepared]) -> bool:
         h_s += p.h_scalar
         pts += p.points
         scs += p.scalars
+    for nm, (gc, hc) in consts.items():
+        g_tot[:nm] = [u + gc for u in g_tot[:nm]]
+        h_tot[:nm] = [u + hc for u in h_tot[:nm]]
     all_pts = list(G_vec) + list(H_vec) + [pg.G, pg.H] + pts
     all_sc = [k % R for k in g_tot] + [k % R for k in h_tot] + [g_s % R, h_s % R] + scs
     return be.is_identity(ipa.msm_parallel(be, all_pts, all_sc))
