@@ -811,8 +811,9 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
             blocks = [(level, j) for level in range(height)
                       for j in range((1 << (height - level)) // L.level_block_size(st.block_size, height, level))]
             extra_blocks = st.db.execute("SELECT COUNT(*) FROM range_proofs").fetchone()[0] - len(blocks)
-            btasks = [BlockCheck(path, tuple(blocks[i:i + blocks_per_task]), (), None)
-                      for i in range(0, len(blocks), blocks_per_task)]
+            # small blocks (linear, B = 1): more of them per batch, so the shared generators amortise
+            per = blocks_per_task * max(1, 8 // st.block_size)
+            btasks = [BlockCheck(path, tuple(blocks[i:i + per]), (), None) for i in range(0, len(blocks), per)]
             failed = [f for out in reported(ex, "range proofs", check_blocks, btasks) for f in out]
             if extra_blocks:
                 failed.append(f"{extra_blocks} unexpected block row(s)")
