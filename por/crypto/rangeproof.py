@@ -136,8 +136,8 @@ def prove(
     Blinding randomness (α, ρ, s_L, s_R, τ1, τ2, drawn in that order) comes from the OS CSPRNG,
     or from ``rng`` in tests; never from public data, so two proofs of the same values differ.
     ``encoding`` is ``"compressed"`` or ``"linear"`` (docs/protocol.md §4.3, §4.5). ``commitments``
-    (the V_j encodings, when the caller already has them) saves recomputing them; a wrong one only
-    makes the proof invalid.
+    (the V_j encodings, when the caller already has them) saves the linear prover recomputing them; a
+    wrong one only makes the proof invalid.
 
     Raises:
         RangeError: a value outside [0, 2^bits), a bit width not allowed, lengths that differ, m

@@ -6,7 +6,9 @@ One prover and one verifier serve every statement: combine each claim's commitme
 coefficients (plus constant·G), pad the claims to a power of two with the zero claim, and prove all
 combined values in range with one aggregated Bulletproofs proof whose transcript context binds the
 statement (id, version, spec hash, bits), the claims (count, commitments, coefficients, constants)
-and the caller's context. docs/protocol.md is normative.
+and the caller's context. The proof is made and read in the encoding the statement names
+(``encoding`` in the file, absent = compressed; :attr:`Statement.encoding`), never another.
+docs/protocol.md is normative.
 """
 
 from __future__ import annotations
