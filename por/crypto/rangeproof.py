@@ -444,8 +444,8 @@ def _prepare_linear(be: GroupBackend, v_encs: list[bytes], v_pts: list[Point], p
     encs = [proof[i * POINT_BYTES:(i + 1) * POINT_BYTES] for i in range(4)]
     pts = [be.decode(e) for e in encs]  # A, S, T1, T2: never the identity
     off = 4 * POINT_BYTES
-    mv = memoryview(proof)
-    ks = [int.from_bytes(mv[o:o + SCALAR_BYTES], "big") for o in range(off, len(proof), SCALAR_BYTES)]
+    from_bytes = int.from_bytes
+    ks = [from_bytes(proof[o:o + SCALAR_BYTES], "big") for o in range(off, len(proof), SCALAR_BYTES)]
     if max(ks) >= R:
         raise EncodingError("non-canonical scalar (>= r)")
     tau_x, mu, t_hat = ks[0], ks[1], ks[2]
