@@ -22,7 +22,7 @@ def _text(value: bytes | str) -> str:
 
 CONSTANTS = [
     PROTOCOL, backend.H2C_DST, generators.PEDERSEN_H_LABEL, generators.BP_G_LABEL, generators.BP_H_LABEL,
-    transcript.PROTOCOL_LABEL, rangeproof.DOMAIN, statements.CONTEXT_LABEL,
+    transcript.PROTOCOL_LABEL, rangeproof.DOMAIN, rangeproof.DOMAIN_LINEAR, statements.CONTEXT_LABEL,
     leaf.LEAF_INFO, leaf.LEAF_ID_LABEL, leaf.BLINDING_DST, leaf.NODE_RANGE_CONTEXT, leaf.COLLATERAL_CONTEXT,
     store.STORE_FORMAT, proof.CLIENT_FORMAT, bundle.MANIFEST_FORMAT, "por/v1/manifest",
     attestation.STATEMENT_DOMAIN, attestation.FORMAT, oracle.REPORT_DOMAIN, oracle.REPORT_FORMAT,

@@ -34,7 +34,7 @@ from por.epoch.bundle import MANIFEST_FORMAT, Manifest, list_files
 from por.epoch.state import STAGES, EpochState, now_iso, write_atomic
 from por.epoch.workspace import Workspace
 from por.errors import EpochError, PorError, PriceError, UsageError
-from por.tree.build import DEFAULT_BLOCK_SIZE
+from por.tree.build import DEFAULT_BLOCK_SIZES, DEFAULT_PROOF_ENCODING, check_encoding
 
 Progress = Callable[[str, int, int], None]
 SNAPSHOT = "snapshot.jsonl"
@@ -70,7 +70,8 @@ class Pipeline:
     """One epoch's run over a workspace. ``progress(stage, done, total)`` drives the display."""
 
     def __init__(self, ws: Workspace, *, epoch_id: str | None = None, executor: Any = None,
-                 progress: Progress | None = None, disclosure: str | None = None) -> None:
+                 progress: Progress | None = None, disclosure: str | None = None,
+                 proofs: str | None = None) -> None:
         self.ws = ws
         self.executor = executor
         self.progress: Progress = progress or (lambda stage, done, total: None)
@@ -81,6 +82,7 @@ class Pipeline:
         self.private = ws.private_dir(self.epoch_id)
         self.state = EpochState(self.private)
         self._disclosure = disclosure
+        self._proofs = proofs  # range-proof encoding of a new epoch (docs/protocol.md §7.5, §9.1)
 
     # ---- plumbing ---------------------------------------------------------------------------
     @property
@@ -136,10 +138,12 @@ class Pipeline:
         disclosure = self._disclosure or self.ws.epoch_setting("disclosure")
         if disclosure not in ("hidden", "auditor", "public"):
             raise UsageError(f"disclosure {disclosure!r} must be hidden, auditor or public")
+        encoding = check_encoding(self._proofs or self.ws.epoch_setting("proofs") or DEFAULT_PROOF_ENCODING)
         self.state.mark_done(
             "open", epoch_id=self.epoch_id, nonce=secrets.token_hex(32), opened_at=now_iso(),
             previous=previous, disclosure=disclosure, mode=self.ws.epoch_setting("mode"),
-            block_size=int(self.ws.epoch_setting("block_size") or DEFAULT_BLOCK_SIZE),
+            proof_encoding=encoding,
+            block_size=int(self.ws.epoch_setting("block_size") or DEFAULT_BLOCK_SIZES[encoding]),
             min_height=int(self.ws.epoch_setting("min_height")),
         )
         self.progress("open", 1, 1)
@@ -327,6 +331,8 @@ class Pipeline:
             min_height=self.state.get("min_height"), prices=self._collateral_prices(),
             haircuts_bps=self._haircuts(), context=bytes.fromhex(self.state.get("nonce")),
             executor=self.executor, progress=self.progress, range_proofs=False,
+            # an epoch opened before the encoding was a setting is compressed (its block size is 8)
+            proof_encoding=self.state.get("proof_encoding") or "compressed",
         )
         self.state.mark_done("build", tree=info.to_dict(), haircuts_bps=self._haircuts(),
                              collateral_prices=self._collateral_prices())

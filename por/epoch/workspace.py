@@ -23,7 +23,8 @@ CONFIG_NAME = "por.json"
 EPOCH_DEFAULTS: dict[str, Any] = {
     "mode": "committed",
     "disclosure": "auditor",
-    "block_size": None,  # None: the tree's benchmarked default
+    "block_size": None,  # None: the tree's benchmarked default for the proof encoding
+    "proofs": None,  # range-proof encoding, "linear" or "compressed"; None: the tree's default
     "min_height": 0,
     "window_seconds": 86_400,
 }
