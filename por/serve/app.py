@@ -70,6 +70,7 @@ def create_app(settings: Settings) -> limits.ASGIApp:
     """
     public = auth.load_public(settings.auth_key)
     source = ProofSource(Path(settings.workspace))
+    import por.tree  # noqa: F401  (loaded now, not on the first proof request)
     epochs_root = source.root / "epochs"
     static_root = Path(settings.static_dir).resolve()
     per_token = limits.RateLimiter(settings.token_per_minute, settings.token_burst)
@@ -107,7 +108,7 @@ def create_app(settings: Settings) -> limits.ASGIApp:
         epoch, rel = request.path_params["epoch"], request.path_params["file"]
         if not files.SEGMENT.fullmatch(epoch) or not (epochs_root / epoch / "manifest.json").is_file():
             raise HTTPException(404)
-        return _serve(epochs_root / epoch, rel, request, "no-cache")
+        return _serve(epochs_root, f"{epoch}/{rel}", request, "no-cache")
 
     async def static(request: Request) -> Response:
         rel = request.path_params.get("file") or "index.html"
