@@ -41,7 +41,7 @@ def log_config(access_log: bool) -> dict[str, Any]:
 @click.group(invoke_without_command=True)
 @_WS
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--auth-key", help="The pinned auth public key (hex, or a file holding it) "
                                  "[default: DIR/keys/auth.pub].")
