@@ -70,7 +70,7 @@ def create_app(settings: Settings) -> limits.ASGIApp:
     public = auth.load_public(settings.auth_key)
     source = ProofSource(Path(settings.workspace))
     import por.tree  # noqa: F401  (loaded now, not on the first proof request)
-    epochs_root = source.root / "epochs"
+    epochs_root = (source.root / "epochs").resolve()  # the root itself may be a link (another disk)
     static_root = Path(settings.static_dir).resolve()
     per_token = limits.RateLimiter(settings.token_per_minute, settings.token_burst)
 

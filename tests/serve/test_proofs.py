@@ -100,3 +100,30 @@ def test_published_files_without_a_private_store(workspace: Path, tmp_path: Path
 
     (root / "client-proofs" / "epoch-0002" / safe_file_name(a)).write_bytes(published[b])
     assert src.proof("epoch-0002", a) is None
+
+
+def test_damaged_store_is_a_server_fault_not_a_404(workspace: Path, tmp_path: Path) -> None:
+    """A damaged private store is the operator's fault: 503 with a sentence in the log, never a
+    traceback to the client and never a 404 that would tell the client it has no proof."""
+    import pytest
+
+    from por.errors import PorError
+    from por.serve.proofs import ProofSource
+    from tests.serve.conftest import start_server
+
+    root = clone_workspace(workspace, tmp_path / "W")
+    account = sorted(clients(root, "epoch-0001"))[0]
+    (root / "private" / "epoch-0001" / "tree" / "accounts.sqlite").write_bytes(b"not a database" * 10)
+    with pytest.raises(PorError):
+        ProofSource(root).proof("epoch-0001", account)
+    srv = start_server(root, tmp_path / "log")
+    try:
+        with srv.client() as c:
+            r = c.get("/v1/epochs/epoch-0001/proof", headers={"authorization": f"Bearer {srv.token(account)}"})
+            assert (r.status_code, r.json()) == (503, {"error": "proof store unavailable"})
+            ok = c.get("/v1/epochs/epoch-0002/proof", headers={"authorization": f"Bearer {srv.token(account)}"})
+            assert ok.content == clients(root, "epoch-0002")[account]
+    finally:
+        srv.stop()
+    log = srv.log.read_text()
+    assert "proof store fault" in log and "Traceback" not in log
