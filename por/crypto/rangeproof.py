@@ -161,6 +161,46 @@ def _commitments(be: GroupBackend, values: list[int], blindings: list[int]) -> l
     return [be.encode(be.add(tg.mul(v), th.mul(g))) for v, g in zip(values, blindings, strict=True)]
 
 
+def _polynomials(be: GroupBackend, t: Transcript, a_l: list[int], s_l: list[int], s_r: list[int], y: int, z: int,
+                 tau1: int, tau2: int, blindings: list[int], n: int, m: int,
+                 ) -> tuple[Point, Point, int, list[int], list[int], int, int]:
+    """The part both encodings share after the challenges y, z (docs/protocol.md §4.2): l(X) = l0 + l1·X,
+    r(X) = r0 + r1·X, t1, t2, their commitments T1, T2 (appended), the challenge x, then
+    (T1, T2, x, l = l(x), r = r(x), t̂ = <l, r>, τx)."""
+    nm = n * m
+    tg, th = pedersen_tables(be)
+    zz = z * z % R
+    l0 = [(b - z) % R for b in a_l]
+    r0 = [0] * nm
+    r1 = [0] * nm
+    yi = 1
+    zj = zz
+    for j in range(m):
+        for k in range(n):
+            i = j * n + k
+            r0[i] = (yi * (a_l[i] - 1 + z) + (zj << k)) % R
+            r1[i] = yi * s_r[i] % R
+            yi = yi * y % R
+        zj = zj * z % R
+    t1 = (sum(p * q for p, q in zip(l0, r1, strict=True)) + sum(p * q for p, q in zip(s_l, r0, strict=True))) % R
+    t2 = sum(p * q for p, q in zip(s_l, r1, strict=True)) % R
+    T1 = be.add(tg.mul(t1), th.mul(tau1))
+    T2 = be.add(tg.mul(t2), th.mul(tau2))
+    t.validate_and_append_point(be, b"T1", T1)
+    t.validate_and_append_point(be, b"T2", T2)
+    x = t.challenge(b"x")
+    l_vec = [(p + x * q) % R for p, q in zip(l0, s_l, strict=True)]
+    r_vec = [(p + x * q) % R for p, q in zip(r0, r1, strict=True)]
+    t_hat = sum(p * q for p, q in zip(l_vec, r_vec, strict=True)) % R
+    z_sum = 0
+    zj = zz
+    for g in blindings:
+        z_sum += zj * g
+        zj = zj * z % R
+    tau_x = (tau2 * x % R * x + tau1 * x + z_sum) % R
+    return T1, T2, x, l_vec, r_vec, t_hat, tau_x
+
+
 def _prove_linear(values: list[int], blindings: list[int], bits: int, context: bytes,
                   rng: RandomSource | None, be: GroupBackend,
                   v_encs: Sequence[bytes] | None = None) -> bytes:
@@ -198,36 +238,7 @@ def _prove_linear(values: list[int], blindings: list[int], bits: int, context: b
     y = t.challenge(b"y")
     z = t.challenge(b"z")
 
-    zz = z * z % R
-    l0 = [(b - z) % R for b in a_l]
-    r0 = [0] * nm
-    r1 = [0] * nm
-    yi = 1
-    zj = zz
-    for j in range(m):
-        for k in range(n):
-            i = j * n + k
-            r0[i] = (yi * (a_l[i] - 1 + z) + (zj << k)) % R
-            r1[i] = yi * s_r[i] % R
-            yi = yi * y % R
-        zj = zj * z % R
-    t1 = (sum(p * q for p, q in zip(l0, r1, strict=True)) + sum(p * q for p, q in zip(s_l, r0, strict=True))) % R
-    t2 = sum(p * q for p, q in zip(s_l, r1, strict=True)) % R
-    T1 = be.add(tg.mul(t1), th.mul(tau1))
-    T2 = be.add(tg.mul(t2), th.mul(tau2))
-    t.validate_and_append_point(be, b"T1", T1)
-    t.validate_and_append_point(be, b"T2", T2)
-    x = t.challenge(b"x")
-
-    l_vec = [(p + x * q) % R for p, q in zip(l0, s_l, strict=True)]
-    r_vec = [(p + x * q) % R for p, q in zip(r0, r1, strict=True)]
-    t_hat = sum(p * q for p, q in zip(l_vec, r_vec, strict=True)) % R
-    z_sum = 0
-    zj = zz
-    for g in blindings:
-        z_sum += zj * g
-        zj = zj * z % R
-    tau_x = (tau2 * x % R * x + tau1 * x + z_sum) % R
+    T1, T2, x, l_vec, r_vec, t_hat, tau_x = _polynomials(be, t, a_l, s_l, s_r, y, z, tau1, tau2, blindings, n, m)
     mu = (alpha + rho * x) % R
     head = [be.encode(A), be.encode(S), be.encode(T1), be.encode(T2)]
     scalars = [tau_x, mu, t_hat, *l_vec, *r_vec]
@@ -277,36 +288,7 @@ def _prove_unchecked(values: list[int], blindings: list[int], bits: int, context
     y = t.challenge(b"y")
     z = t.challenge(b"z")
 
-    # l(X) = l0 + l1·X, r(X) = r0 + r1·X
-    y_pows = [1] * nm
-    for i in range(1, nm):
-        y_pows[i] = y_pows[i - 1] * y % R
-    zz = z * z % R
-    z_blocks = [zz]
-    for _ in range(1, m):
-        z_blocks.append(z_blocks[-1] * z % R)
-    l0 = [(b - z) % R for b in a_l]
-    r0 = [0] * nm
-    r1 = [0] * nm
-    for j in range(m):
-        zj = z_blocks[j]
-        for k in range(n):
-            i = j * n + k
-            yi = y_pows[i]
-            r0[i] = (yi * (a_l[i] - 1 + z) + (zj << k)) % R
-            r1[i] = yi * s_r[i] % R
-    t1 = (sum(p * q for p, q in zip(l0, r1, strict=True)) + sum(p * q for p, q in zip(s_l, r0, strict=True))) % R
-    t2 = sum(p * q for p, q in zip(s_l, r1, strict=True)) % R
-    T1 = be.add(tg.mul(t1), th.mul(tau1))
-    T2 = be.add(tg.mul(t2), th.mul(tau2))
-    t.validate_and_append_point(be, b"T1", T1)
-    t.validate_and_append_point(be, b"T2", T2)
-    x = t.challenge(b"x")
-
-    l_vec = [(p + x * q) % R for p, q in zip(l0, s_l, strict=True)]
-    r_vec = [(p + x * q) % R for p, q in zip(r0, r1, strict=True)]
-    t_hat = sum(p * q for p, q in zip(l_vec, r_vec, strict=True)) % R
-    tau_x = (tau2 * x % R * x + tau1 * x + sum(zj * g for zj, g in zip(z_blocks, blindings, strict=True))) % R
+    T1, T2, x, l_vec, r_vec, t_hat, tau_x = _polynomials(be, t, a_l, s_l, s_r, y, z, tau1, tau2, blindings, n, m)
     mu = (alpha + rho * x) % R
     t.append_scalar(b"tau_x", tau_x)
     t.append_scalar(b"mu", mu)
