@@ -54,14 +54,18 @@ def audit() -> None:
                    "por ledger verify does); only for a ledger you verified separately.")
 @click.option("--executor", help="local, local:N or dask://HOST:PORT.")
 @click.option("--quiet", is_flag=True, help="No progress display (it is drawn on a terminal's stderr only).")
+@click.option("--reserves-config", "reserves_config", type=click.Path(dir_okay=False, exists=True),
+              help="The governed reserves configuration (por-reserves-config/1 JSON) you hold: the manifest's "
+                   "must be it.")
 @click.option("--trust-bundle-keyring", is_flag=True,
-              help="Without --keys or --ledger: accept attestations, prices and co-signatures checked against the "
-                   "bundle's own keyring.json, which the operator writes (otherwise they fail as untrusted).")
+              help="Without --keys/--reserves-config or --ledger: accept attestations, prices, co-signatures and "
+                   "policies checked against the bundle's own keyring.json and reserves configuration, which the "
+                   "operator writes (otherwise they fail as untrusted).")
 @click.option("--json", "as_json", is_flag=True)
 def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, previous: str | None,
                  ledger_url: str | None, master_secret: str | None, openings: str | None, schema: str | None,
-                 skip_ledger_replay: bool, executor: str | None, quiet: bool, trust_bundle_keyring: bool,
-                 as_json: bool) -> None:
+                 skip_ledger_replay: bool, executor: str | None, quiet: bool, reserves_config: str | None,
+                 trust_bundle_keyring: bool, as_json: bool) -> None:
     """Verify every check of the epoch BUNDLE (exit 0 all passed, 1 a check failed, 2 unusable input)."""
     from por.cli._output import open_existing_ledger, require_ledger
     from por.cli.epoch import make_executor, progress_display
@@ -78,7 +82,7 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
         res = verify_bundle(bundle, keyring_path=keyring, operator_key=operator_key, previous=previous,
                             ledger_url=ledger_url, master_secret=secret, auditor_openings=openings,
                             ledger_integrity=not skip_ledger_replay, ledger_schema=schema,
-                            trust_bundle_keyring=trust_bundle_keyring,
+                            trust_bundle_keyring=trust_bundle_keyring, reserves_config_path=reserves_config,
                             executor=make_executor(executor), progress=report)
     sys.exit(print_result(res, as_json))
 

@@ -89,6 +89,7 @@ def verify_bundle(
     progress: Callable[[str, int, int], None] | None = None,
     trust_bundle_keyring: bool = False,
     discover_previous: bool = True,
+    reserves_config_path: str | Path | None = None,
 ) -> Result:
     """Check everything a bundle claims. Never raises on a damaged or hostile bundle.
 
@@ -98,7 +99,9 @@ def verify_bundle(
     ``trust_bundle_keyring``: without a keyring given by the verifier (``keyring_path``) or ledger
     access, attestations and prices can only be checked against the bundle's own ``keyring.json``,
     which the operator writes; those checks then fail as *untrusted* unless the caller accepts that
-    trust explicitly (docs/protocol.md §9.5, step 2).
+    trust explicitly (docs/protocol.md §9.5, step 13). Likewise the reserves configuration (decimals,
+    haircuts, reserve and price policies): without ledger access or one the verifier gives
+    (``reserves_config_path``), it is the manifest's own, and so are the checks that rest on it.
     """
     path = Path(bundle)
     res = Result(f"epoch bundle {path}")
@@ -380,11 +383,58 @@ def verify_bundle(
         # 12. the ledger's own integrity: the completeness check read its derived tables
         if ledger_integrity:
             _step(res, "ledger", lambda: _ledger_integrity(res, m, url, ledger_schema, progress))
-    # 13. what the key-based checks rest on
+    # 13. what the key-based and policy-based checks rest on
     origin = "given" if keyring_path is not None else "ledger" if with_ledger else "bundle"
     _trust(res, origin, pinned=operator_key is not None, accepted=trust_bundle_keyring,
            reporting=str(m.get("reporting_currency")))
+    config_origin = "ledger" if with_ledger else "given" if reserves_config_path is not None else "bundle"
+    _step(res, "trust.reserves-config", lambda: _trust_config(res, m, config_origin, reserves_config_path,
+                                                              accepted=trust_bundle_keyring))
     return res
+
+
+#: checks whose verdict is only as good as the reserves configuration they used (decimals, haircuts,
+#: reserve and price policies)
+_CONFIGURED = ("reserves-config", "price.", "reserves.", "attestation.", "tree.collateral")
+
+
+def _trust_config(res: Result, m: dict[str, Any], origin: str, given: str | Path | None, *, accepted: bool) -> None:
+    """Say what the configuration-based checks rest on (docs/protocol.md, threat model D).
+
+    Why: the manifest carries its own reserves configuration; without the ledger's governed entry (or
+    one the auditor holds) an operator could publish a quorum of one, a haircut of 10000 bps or an
+    asset at 0 decimals, consistently everywhere, and every derived check would agree with it."""
+    check = "trust.reserves-config"
+    if origin == "ledger":
+        res.passed(check, "decimals, haircuts and policies are the manifest's reserves configuration, which "
+                   "completeness.reserves-config compared with the ledger's governed one")
+        return
+    if origin == "given" and given is not None:
+        from por.reserves.policy import ReservesConfig
+
+        mine = ReservesConfig.from_dict(parse_json(read_document(given))).to_dict()
+        if mine == m["reserves_config"]:
+            res.passed(check, f"the manifest's reserves configuration is the one given by the verifier ({given})")
+        else:
+            differ = sorted(k for k in set(mine) | set(m["reserves_config"]) if mine.get(k) != m["reserves_config"].get(k))
+            res.failed(check, f"the manifest's reserves configuration differs from the one given by the verifier "
+                       f"({given}; fields {differ})")
+        return
+    reporting = str(m.get("reporting_currency"))
+    note = " [checked only against the manifest's own reserves configuration, which the operator writes]"
+    for i, c in enumerate(res.checks):
+        if (c.ok and c.id.startswith(_CONFIGURED) and c.id not in _NOT_KEYED
+                and not c.id.startswith("price.report.") and c.id != f"price.{reporting}"):
+            res.checks[i] = Check(c.id, accepted, c.message if c.untrusted else c.message + note, untrusted=True)
+    if accepted:
+        res.checks.append(Check(check, True, "decimals, haircuts and reserve and price policies are the manifest's "
+                                "own reserves configuration (the operator's word), accepted with "
+                                "--trust-bundle-keyring", untrusted=True))
+    else:
+        res.checks.append(Check(check, False, "decimals, haircuts and reserve and price policies are the manifest's "
+                                "own reserves configuration, which the operator writes: pass --reserves-config with "
+                                "the governed configuration, or --ledger to check it against the journal, or accept "
+                                "it with --trust-bundle-keyring", untrusted=True))
 
 
 #: checks whose verdict is only as good as the keys they were checked with
@@ -426,17 +476,38 @@ def _trust(res: Result, origin: str, *, pinned: bool, accepted: bool, reporting:
                                 untrusted=True))
 
 
-def latest_earlier_bundle(bundle: Path) -> Path | None:
-    """The latest bundle beside ``bundle`` whose directory name sorts before its own (epochs are
-    named ``epoch-NNNN``), or None. Unreadable siblings are still returned: a damaged previous bundle
-    must fail the check, not vanish from it."""
+def latest_earlier_bundle(bundle: Path, size: int | None = None, op_hex: str | None = None) -> Path | None:
+    """The bundle beside ``bundle`` that is its previous epoch, found by content, not by folder name.
+
+    Among the sibling directories holding a ``manifest.json``: one that does not read is returned when
+    its name sorts before this one's (a damaged previous bundle must fail the check, not vanish from
+    it); a readable one counts when the operator key signed it and its ledger log size is below
+    ``size``, and the one with the largest such size is returned. Renaming or reordering folders
+    therefore cannot hide an earlier epoch (docs/protocol.md §9.5 step 10)."""
     here = bundle.resolve()
     try:
-        earlier = sorted(p for p in here.parent.iterdir()
-                         if p.name < here.name and not p.name.startswith(".") and (p / "manifest.json").exists())
+        siblings = sorted(p for p in here.parent.iterdir()
+                          if p != here and not p.name.startswith(".") and (p / "manifest.json").exists())
     except OSError:
         return None
-    return earlier[-1] if earlier else None
+    best: tuple[int, Path] | None = None
+    for p in siblings:
+        try:
+            sm = Manifest.read(p)
+            psize = sm.signed["ledger_log"]["size"]
+            signed = bool(op_hex) and any(sm.verify_signature(s, op_hex) for s in sm.signatures_by("operator"))
+        except (PorError, KeyError, TypeError):
+            if p.name < here.name:
+                return p
+            continue
+        if size is None:  # no position of our own to compare with: the name order
+            if p.name < here.name:
+                best = (0, p)
+            continue
+        if signed and isinstance(psize, int) and not isinstance(psize, bool) and psize < size:
+            if best is None or psize > best[0]:
+                best = (psize, p)
+    return best[1] if best else None
 
 
 def _previous_matches(res: Result, path: Path, m: dict[str, Any], prev: Any, named: Any,
@@ -446,13 +517,17 @@ def _previous_matches(res: Result, path: Path, m: dict[str, Any], prev: Any, nam
     (docs/protocol.md §9.5 step 10): otherwise an operator could name a stale or invented position
     and hide a ledger rewritten since the last published epoch."""
     check = "ledger-log.previous"
-    pb = Path(given) if given is not None else latest_earlier_bundle(path) if discover else None
+    size = m["ledger_log"]["size"]
+    pb = Path(given) if given is not None else latest_earlier_bundle(path, size, op_hex) if discover else None
     if pb is None:
         if named is not None:
             res.failed(check, f"the manifest names previous epoch {named.get('epoch_id')!r} but no earlier bundle "
                        "is beside this one: give it with --previous to check the log's consistency")
             return False
-        return True  # a first epoch, and no earlier bundle in sight
+        res.passed(check, "the manifest names no previous epoch and no bundle of this operator with an earlier "
+                   "log position is beside it: taken as a first epoch (only the ledger's epoch.publish entries, "
+                   "completeness.epochs, can show that none was published before)")
+        return True
     try:
         pman = Manifest.read(pb)
     except PorError as exc:
@@ -636,8 +711,8 @@ def _reserves_config(res: Result, m: dict[str, Any]) -> Any:
     if problems or not isinstance(ref, dict):
         res.failed("reserves-config", "; ".join(problems))
     else:
-        res.passed("reserves-config", f"reserves configuration {ref['sha256'][:16]}… set by journal entry "
-                   f"{ref['seq']} (decimals, haircuts, reserve and price policies)")
+        res.passed("reserves-config", f"reserves configuration {ref['sha256'][:16]}… is consistent with its "
+                   f"reference (it names journal entry {ref['seq']}; only the ledger shows that entry set it)")
     # decimals: the manifest's assets table is the configuration's, and names every column asset
     assets = m["assets"]
     bad = []

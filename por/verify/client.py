@@ -74,11 +74,11 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
     same_epoch = proof.get("epoch_id") == eid
     res.add("client.epoch", same_epoch, f"the proof is for epoch {str(proof.get('epoch_id'))[:80]!r}"
             + ("" if same_epoch else f", the bundle is epoch {eid[:80]!r}"))
-    want = proof.get("manifest_sha256")
-    if want is not None:
-        res.add("client.manifest", want == manifest.sha256,
-                "the proof points at this manifest" if want == manifest.sha256
-                else f"the proof points at manifest {str(want)[:16]}…, the bundle's is {manifest.sha256[:16]}…")
+    want = proof.get("manifest_sha256")  # the pipeline always writes it: a missing one is a failure
+    res.add("client.manifest", want == manifest.sha256,
+            "the proof points at this manifest" if want == manifest.sha256
+            else "the proof names no manifest (manifest_sha256 missing)" if want is None
+            else f"the proof points at manifest {str(want)[:16]}…, the bundle's is {manifest.sha256[:16]}…")
     tree, columns = _published_tree(res, m)
     if tree is None or columns is None:
         return res
@@ -130,7 +130,10 @@ def _signature(res: Result, manifest: Manifest, bdir: Path, operator_key: str | 
              "supplies: pass --operator-key with a key obtained independently")
     cosign = (f"an auditor co-signature is present ({', '.join(auditors)}; its key is not pinned by you)" if auditors
               else "no auditor has co-signed this manifest")
-    res.passed("client.trust", f"{rests}; {cosign}")
+    terms = ("the asset decimals, haircuts and price policies behind your collateral check are the "
+             "manifest's reserves configuration, which only an auditor with the ledger checks against the "
+             "governed one")
+    res.passed("client.trust", f"{rests}; {cosign}; {terms}")
 
 
 def _published_tree(res: Result, m: dict[str, Any]) -> tuple[dict[str, Any] | None, list[list[str]] | None]:

@@ -47,6 +47,18 @@ def _audit(bundle: Path, demo: Demo, *extra: str) -> tuple[int, dict[str, Any], 
     return cp.returncode, doc, cp.stdout + cp.stderr
 
 
+def _governed_config_file(demo: Demo, tmp_path: Path) -> Path:
+    """The reserves configuration the governors set, as an auditor would hold it (read from the ledger)."""
+    from por.ledger import Ledger
+    from por.reserves.ledger_adapter import reserves_config
+
+    with Ledger.open(f"sqlite:///{demo.root / 'ledger.db'}", create=False) as led:
+        cfg = reserves_config(led).to_dict()
+    out = tmp_path / "governed-reserves.json"
+    out.write_text(json.dumps(cfg))
+    return out
+
+
 def _failed(doc: dict[str, Any]) -> dict[str, str]:
     return {c["id"]: c["message"] for c in doc.get("checks", []) if not c["ok"]}
 
@@ -105,10 +117,18 @@ def test_f_trust_accepted_explicitly_or_keyring_given(demo: Demo, tmp_path: Path
     assert code == 0, out[-3000:]
     trust = next(c for c in doc["checks"] if c["id"] == "trust.keyring")
     assert trust["ok"] and trust["status"] == "untrusted" and "--trust-bundle-keyring" in trust["message"]
-    # a keyring the auditor holds (here: obtained independently, a copy of the governed one)
+    # a keyring the auditor holds (here: obtained independently, a copy of the governed one) covers the
+    # keys, not the policies: the reserves configuration is still the manifest's own
     mine = tmp_path / "trusted-keyring.json"
     shutil.copy(bundle / "keyring.json", mine)
     cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--keys", mine, "--quiet", "--json")
+    assert cp.returncode == 1, cp.stdout[-3000:]
+    doc = json.loads(cp.stdout)
+    assert {c["id"] for c in doc["checks"] if not c["ok"]} >= {"trust.reserves-config"}
+    assert all(c["status"] == "untrusted" for c in doc["checks"] if not c["ok"])
+    # ... and with the governed configuration too, everything is verified
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--keys", mine,
+                 "--reserves-config", _governed_config_file(demo, tmp_path), "--quiet", "--json")
     assert cp.returncode == 0, cp.stdout[-3000:]
     doc = json.loads(cp.stdout)
     assert all(c["status"] == "passed" for c in doc["checks"])
@@ -244,6 +264,8 @@ def test_j_previous_must_be_strictly_earlier(demo: Demo) -> None:
     pytest.param(lambda s: s.update(columns="AAPL"), id="columns-string"),
     pytest.param(lambda s: s.update(prices={"AAPL": "1"}), id="price-string"),
     pytest.param(lambda s: s.update(previous=7), id="previous-int"),
+    pytest.param(lambda s: s["statements"].update(solvency="x"), id="statement-string"),
+    pytest.param(lambda s: s.update(cutoff_time="yesterday"), id="cutoff-not-a-time"),
 ])
 def test_r_malformed_manifest_is_a_failed_check(demo: Demo, tmp_path: Path, edit: Any) -> None:
     bundle = _copy_epochs(demo, tmp_path / "epochs", ("epoch-0001",)) / "epoch-0001"
@@ -316,3 +338,56 @@ def test_j_with_the_ledger_the_chain_is_the_journals(demo: Demo, tmp_path: Path)
     honest = audit_with_ledger(demo.root, demo.bundle("epoch-0002"), demo, "epoch-0002")
     assert honest.ok, [(c.id, c.message) for c in honest.failures]
     assert any(c.id == "completeness.epochs" and c.ok for c in honest.checks)
+
+
+def test_d_policies_rest_on_the_governed_configuration_not_the_keys(demo: Demo, tmp_path: Path) -> None:
+    """Hole found in review: with --keys alone a consistently rewritten reserves configuration (AAPL at
+    0 decimals, counted at full value, hash recomputed) passed. Now it is untrusted without the ledger,
+    and fails against the governed configuration the auditor holds."""
+    from por.reserves.policy import config_sha256
+
+    bundle = _copy_epochs(demo, tmp_path / "epochs", ("epoch-0001",)) / "epoch-0001"
+    keys = tmp_path / "trusted-keyring.json"
+    shutil.copy(bundle / "keyring.json", keys)
+
+    def lie(s: dict[str, Any]) -> None:
+        s["reserves_config"]["assets"]["AAPL"]["haircut_bps"] = 10_000
+        s["haircuts_bps"]["AAPL"] = 10_000
+        s["reserves_config_ref"]["sha256"] = config_sha256(s["reserves_config"])
+
+    _edit(bundle, demo, lie)
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--keys", keys, "--quiet", "--json")
+    no_traceback(cp)
+    assert cp.returncode == 1
+    doc = json.loads(cp.stdout)
+    trust = next(c for c in doc["checks"] if c["id"] == "trust.reserves-config")
+    assert not trust["ok"] and trust["status"] == "untrusted"
+    assert next(c for c in doc["checks"] if c["id"] == "reserves-config.haircuts")["status"] == "untrusted"
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--keys", keys,
+                 "--reserves-config", _governed_config_file(demo, tmp_path), "--quiet", "--json")
+    no_traceback(cp)
+    assert cp.returncode == 1
+    failed = _failed(json.loads(cp.stdout))
+    assert "trust.reserves-config" in failed and "assets" in failed["trust.reserves-config"], failed
+
+
+def test_j_earlier_bundle_found_by_content_not_by_name(demo: Demo, tmp_path: Path) -> None:
+    """Hole found in review: epoch 2 names no previous epoch and epoch 1's folder is renamed to sort
+    after it; the earlier bundle is still found (same operator, smaller log position)."""
+    root = _copy_epochs(demo, tmp_path / "epochs")
+    bundle = root / "epoch-0002"
+
+    def drop(s: dict[str, Any]) -> None:
+        s["previous"] = None
+        s["ledger_log"]["previous"] = None
+        s["ledger_log"]["consistency_proof"] = None
+
+    _edit(bundle, demo, drop)
+    signed = json.loads((bundle / "manifest.json").read_text())["signed"]
+    (bundle / "ledger-log.json").write_text(json.dumps(signed["ledger_log"], sort_keys=True))
+    resign(bundle, demo.root / "keys" / "operator.key")
+    (root / "epoch-0001").rename(root / "zz-old")
+    code, doc, out = _audit(bundle, demo)
+    assert code == 1, out[-2000:]
+    failed = _failed(doc)
+    assert "ledger-log.previous" in failed and "zz-old" in failed["ledger-log.previous"], failed
