@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from por import canonical
+from por.errors import PorError
 from tests.epoch.conftest import Demo, resign
 
 FREE = {("created_at",)}  # states no figure
@@ -76,7 +77,10 @@ def test_no_resigned_edit_passes(demo: Demo, tmp_path_factory: Any, memo_verify_
     doc = json.loads((bundle / "manifest.json").read_text())
     _set(doc["signed"], path, value)
     (bundle / "manifest.json").write_bytes(canonical.dumps(doc))
-    resign(bundle, demo.root / "keys" / "operator.key")
+    try:
+        resign(bundle, demo.root / "keys" / "operator.key")
+    except PorError:
+        pass  # not even a manifest the reader accepts (e.g. a non-string epoch id): left as written
 
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
     assert not res.ok, f"edit of {path} from {old!r:.80} to {value!r:.80} passed every check"

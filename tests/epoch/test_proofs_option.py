@@ -8,14 +8,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from por.epoch.bundle import Manifest
 
 from .conftest import Demo, clone_workspace, copy_bundle, no_traceback, resign, run_por
 
 
-def _audit(bundle: Path, demo: Demo) -> dict:
-    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--json")
+def _audit(bundle: Path, demo: Demo, *extra: Any) -> dict:
+    cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--trust-bundle-keyring", "--json",
+                 *extra)
     no_traceback(cp)
     return {"rc": cp.returncode, "doc": json.loads(cp.stdout) if cp.stdout.strip().startswith("{") else {},
             "out": cp.stdout + cp.stderr}
@@ -50,7 +52,7 @@ def test_proofs_compressed_recorded_and_verifies_and_old_format_too(demo: Demo, 
     del man.signed["tree"]["proof_encoding"]
     man.write(old)
     resign(old, root / "keys" / "operator.key")
-    res = _audit(old, demo)
+    res = _audit(old, demo, "--previous", root / "epochs" / "epoch-0002")  # copied away from its previous
     assert res["rc"] == 0, res["out"]
 
     # the operator who lies about the encoding: the manifest says linear for the compressed tree
@@ -59,7 +61,7 @@ def test_proofs_compressed_recorded_and_verifies_and_old_format_too(demo: Demo, 
     man.signed["tree"]["proof_encoding"] = "linear"
     man.write(liar)
     resign(liar, root / "keys" / "operator.key")
-    res = _audit(liar, demo)
+    res = _audit(liar, demo, "--previous", root / "epochs" / "epoch-0002")
     assert res["rc"] == 1, res["out"]
     bad = {c["id"] for c in res["doc"]["checks"] if not c["ok"]}
     assert "tree.expected" in bad, bad
