@@ -18,7 +18,9 @@ def test_one_column_epoch_bench_json() -> None:
     for f in doc["figures"]:
         assert set(f) >= {"name", "value", "unit", "floor", "ratio", "target"}
     stages = ["open", "snapshot", "build", "prove", "attest", "seal", "publish"]
-    assert [n for n in figs if n.startswith("epoch.9.") and n != "epoch.9.total"] == [f"epoch.9.{s}" for s in stages]
+    assert [n for n in figs if n.startswith("epoch.9.") and n not in ("epoch.9.total", "epoch.9.bundle_bytes")] \
+        == [f"epoch.9.{s}" for s in stages]
+    assert figs["epoch.9.bundle_bytes"]["unit"] == "bytes" and figs["epoch.9.bundle_bytes"]["value"] > 1000
     total = figs["epoch.9.total"]
     assert total["value"] > 0 and total["floor"] > 0
     assert abs(total["ratio"] - total["value"] / total["floor"]) < 1e-3 * total["ratio"]
