@@ -1,0 +1,13 @@
+// por's client verifier: the public API of the bundle (verify.js), for the page and for Node.
+export { verifyInclusion, verifyClientProof, Result } from "./client.js";
+export * as rangeproof from "./rangeproof.js";
+export * as statements from "./statements.js";
+export * as pedersen from "./pedersen.js";
+export * as group from "./group.js";
+export * as bytes from "./bytes.js";
+export { parseJson, canonicalDumps } from "./json.js";
+export { Manifest } from "./manifest.js";
+export { startPage } from "./page.js";
+
+import { startPage } from "./page.js";
+if (typeof document !== "undefined" && document.getElementById("por-verifier")) startPage(document);
