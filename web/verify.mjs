@@ -23,7 +23,7 @@ export function loadBundle(path = BUNDLE) {
   return ctx.PorVerify;
 }
 
-function main(argv) {
+async function main(argv) {
   const args = { json: false, account: null, manifest: null, key: null, proof: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -52,7 +52,7 @@ function main(argv) {
   }
   const V = loadBundle();
   let proofBytes = null;
-  const res = (() => {
+  const res = await (async () => {
     if (!existsSync(args.proof)) {
       const r = new V.Result(`inclusion proof ${basename(args.proof)}`);
       r.failed("client.file", `${args.proof}: no such file`);

@@ -13,6 +13,7 @@ import { JsonError, PyFloat, get, has, hasLoneSurrogate, isObj, parseJson, pyEq,
 import * as L from "./leaf.js";
 import { BundleError, Manifest } from "./manifest.js";
 import { commitPoint } from "./pedersen.js";
+import { ensureGens } from "./generators.js";
 import * as st from "./statements.js";
 
 export const CLIENT_FORMAT = "por-client-proof/2";
@@ -225,7 +226,7 @@ function encodingOf(statements) {
 }
 
 /** verify_client_proof: the tree part of the client's checks. */
-export function verifyClientProof(proof, { rootHash = null, rootCommitments = null, epochId = null, prices = null,
+export async function verifyClientProof(proof, { rootHash = null, rootCommitments = null, epochId = null, prices = null,
   haircuts = null, accountId = null, columns = null, expected = null, onProgress = null } = {}) {
   const res = new Result("client inclusion proof");
   const progress = onProgress || (() => {});
@@ -261,7 +262,7 @@ export function verifyClientProof(proof, { rootHash = null, rootCommitments = nu
   if (committed) statementCheck(res, "client.statements", p.statements, names);
 
   // leaf
-  progress("leaf", 0, 1);
+  await progress("leaf", 0, 1);
   const lid = L.leafId(p.accountId, p.s);
   let pts = null, leafCols, cols;
   if (committed) {
@@ -301,7 +302,7 @@ export function verifyClientProof(proof, { rootHash = null, rootCommitments = nu
     }
     const right = (BigInt(p.position) >> BigInt(level)) & 1n;
     h = right === 0n ? L.nodeHash(p.mode, h, sh, colBytes) : L.nodeHash(p.mode, sh, h, colBytes);
-    progress("path", level + 1, p.siblings.length);
+    await progress("path", level + 1, p.siblings.length);
   }
   if (problems.length) {
     res.failed("client.path", problems.join("; "));
@@ -330,14 +331,14 @@ export function verifyClientProof(proof, { rootHash = null, rootCommitments = nu
     else res.failed("client.root", msgs.join("; "));
   }
 
-  if (committed) clientBlocks(res, p, pathCols, problems, names[0], progress);
+  if (committed) await clientBlocks(res, p, pathCols, problems, names[0], progress);
   else res.passed("client.range_proofs", !problems.length ? "plain mode: every sibling sum checked in the clear to be in [0, 2^64)" : "plain mode: sums checked in the clear (see client.path)");
 
-  clientCollateral(res, p, leafCols, prices, haircuts, names[1], progress);
+  await clientCollateral(res, p, leafCols, prices, haircuts, names[1], progress);
   return res;
 }
 
-function clientBlocks(res, p, pathCols, problems, nodeRange, progress) {
+async function clientBlocks(res, p, pathCols, problems, nodeRange, progress) {
   const k = p.columns.length;
   const issues = [], items = [], levels = [];
   for (let level = 0; level < p.blocks.length; level++) {
@@ -365,10 +366,12 @@ function clientBlocks(res, p, pathCols, problems, nodeRange, progress) {
     levels.push(level);
   }
   if (!issues.length && items.length) {
-    progress("range proofs", 0, items.length);
-    const ok = st.verifyBatch(items, (d, n) => progress("generators", d, n));
+    await progress("range proofs", 0, items.length);
+    const nMax = Math.max(...items.map((it) => it.stmt.bits * 2 ** Math.ceil(Math.log2(it.claims.length))));
+    await ensureGens(nMax, (d, n) => progress("generators", d, n));
+    const ok = st.verifyBatch(items);
     const bad = ok ? [] : st.findInvalid(items);
-    progress("range proofs", items.length, items.length);
+    await progress("range proofs", items.length, items.length);
     if (!ok) issues.push("range proof(s) do not verify at level(s) " + bad.map((i) => String(levels[i])).slice(0, 10).join(", "));
   }
   if (issues.length) res.failed("client.range_proofs", issues.join("; "));
@@ -394,7 +397,7 @@ function sameMap(published, mine) {
   return true;
 }
 
-function clientCollateral(res, p, leafCols, prices, haircuts, collName, progress) {
+async function clientCollateral(res, p, leafCols, prices, haircuts, collName, progress) {
   const hasDebt = p.columns.some((c, i) => c.kind === "debt" && p.values[i] !== 0n);
   if (!hasDebt) { res.passed("client.collateral", "no debt: no collateral proof needed"); return; }
   const coll = p.collateral;
@@ -428,7 +431,8 @@ function clientCollateral(res, p, leafCols, prices, haircuts, collName, progress
   } catch (e) { res.failed("client.collateral", e.message); return; }
   if (proof === null) { res.failed("client.collateral", "the client has debt but no collateral proof"); return; }
   const ctx = L.collateralContext(p.epochId, p.context, p.height, p.position);
-  progress("collateral", 0, 1);
+  await progress("collateral", 0, 1);
+  await ensureGens(st.load(collName).bits, (d, n) => progress("generators", d, n));
   let ok;
   try {
     ok = st.verify(st.load(collName), [{ commitments: leafCols, coefficients: coeffs, constant: 0n }], proof, ctx);
@@ -436,7 +440,7 @@ function clientCollateral(res, p, leafCols, prices, haircuts, collName, progress
     res.failed("client.collateral", `collateral proof unusable (${e.message})`);
     return;
   }
-  progress("collateral", 1, 1);
+  await progress("collateral", 1, 1);
   res.add("client.collateral", ok, ok ? "collateral proof verifies: debt covered by haircut collateral"
     : "collateral proof does not verify at the given prices and haircuts");
 }
@@ -488,7 +492,7 @@ function intMap(d, what) {
  * @param {{proofBytes: Uint8Array, proofName: string, manifestBytes: Uint8Array, operatorKey: string,
  *          accountId?: string|null, onProgress?: Function}} args
  */
-export function verifyInclusion({ proofBytes, proofName = "proof.json", manifestBytes, operatorKey, accountId = null, onProgress = null }) {
+export async function verifyInclusion({ proofBytes, proofName = "proof.json", manifestBytes, operatorKey, accountId = null, onProgress = null }) {
   const res = new Result(`inclusion proof ${proofName}`);
   let proof;
   try {
@@ -550,7 +554,7 @@ export function verifyInclusion({ proofBytes, proofName = "proof.json", manifest
     res.failed("manifest.prices", e.message);
     return res;
   }
-  const r = verifyClientProof(proof, { rootHash: tree.root_hash, rootCommitments: tree.root, epochId: eid, prices, haircuts,
+  const r = await verifyClientProof(proof, { rootHash: tree.root_hash, rootCommitments: tree.root, epochId: eid, prices, haircuts,
     accountId, columns: top, expected: tree, onProgress });
   res.checks.push(...r.checks);
   if (res.ok) {

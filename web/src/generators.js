@@ -19,3 +19,17 @@ export function bulletproofGens(size, onProgress) {
   }
   return [BP_G.slice(0, size), BP_H.slice(0, size)];
 }
+
+/** Derive G_i, H_i up to `size` in chunks, awaiting `onProgress(done, size)` between chunks (a page
+ * repaints its progress bar there). */
+export async function ensureGens(size, onProgress) {
+  while (BP_G.length < size) {
+    const stop = Math.min(size, BP_G.length + 64);
+    while (BP_G.length < stop) {
+      const i = BP_G.length;
+      BP_G.push(hashToG1(concat(LG, u32(i))));
+      BP_H.push(hashToG1(concat(LH, u32(i))));
+    }
+    if (onProgress) await onProgress(BP_G.length, size);
+  }
+}

@@ -42,13 +42,11 @@ export function decode(data, allowIdentity = false) {
   }
   let p;
   try {
-    p = P.fromHex(data);
-    p.assertValidity();
+    p = P.fromHex(data); // decompression, on-curve and subgroup (isTorsionFree) checks
   } catch {
     throw new EncodingError("not a valid compressed G1 point (flags, field element, curve or subgroup)");
   }
   if (p.equals(ZERO)) throw new EncodingError("non-canonical encoding of the identity");
-  if (!p.isTorsionFree()) throw new EncodingError("G1 point is not in the prime-order subgroup");
   if (!eqBytes(encode(p), data)) throw new EncodingError("non-canonical G1 point encoding");
   return p;
 }

@@ -2,7 +2,7 @@
 // [0, 2^bits). Claims are combined, padded to a power of two with the identity, and checked with one
 // range proof (in the statement's encoding) whose transcript context binds the statement, the claims
 // and the caller's context (§5.4).
-import { concat, fromHex, intToBytes, u16, u32, u64, utf8 } from "./bytes.js";
+import { concat, fromHex, intToBytes, sha256, toHex, u16, u32, u64, utf8 } from "./bytes.js";
 import { IDENTITY_BYTES, R } from "./group.js";
 import { combine } from "./pedersen.js";
 import * as rp from "./rangeproof.js";
@@ -62,11 +62,30 @@ function rpItem({ stmt, claims, proof, context }) {
     context: transcriptContext(stmt, claims, m, context) };
 }
 
+// An optional memo of items already verified (a pure function of the item's bytes): the page keeps it
+// between verifications, a test harness across thousands of proofs that share their range proofs.
+let MEMO = null;
+export function enableMemo() { MEMO = MEMO || new Map(); }
+function itemKey(it) {
+  return toHex(sha256(utf8(`${it.encoding}/${it.bits}/${it.commitments.length}/${it.proof.length}/`), ...it.commitments,
+    u64(it.context.length), it.context, it.proof));
+}
+
 /** All items ({stmt, claims, proof, context}) in one folded check; false for anything malformed. */
 export function verifyBatch(items, onProgress) {
   let rpItems;
   try { rpItems = items.map(rpItem); } catch { return false; }
-  return rp.verifyBatch(rpItems, onProgress);
+  if (!MEMO) return rp.verifyBatch(rpItems, onProgress);
+  let keys;
+  try { keys = rpItems.map(itemKey); } catch { return false; }
+  if (keys.some((k) => MEMO.get(k) === false)) return false;
+  const todo = rpItems.filter((_, i) => !MEMO.has(keys[i]));
+  const tk = keys.filter((k) => !MEMO.has(k));
+  if (!todo.length) return true;
+  const ok = rp.verifyBatch(todo, onProgress);
+  if (ok) tk.forEach((k) => MEMO.set(k, true));
+  else if (todo.length === 1) MEMO.set(tk[0], false);
+  return ok;
 }
 export function verify(stmt, claims, proof, context) { return verifyBatch([{ stmt, claims, proof, context }]); }
 export function findInvalid(items) {
