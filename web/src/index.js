@@ -7,7 +7,10 @@ export * as group from "./group.js";
 export * as bytes from "./bytes.js";
 export { parseJson, canonicalDumps } from "./json.js";
 export { Manifest } from "./manifest.js";
-export { startPage } from "./page.js";
+export { startPage, majorUnits } from "./page.js";
+import * as generators from "./generators.js";
+import * as leaf from "./leaf.js";
+export const internals = { generators, leaf };
 
 import { startPage } from "./page.js";
 if (typeof document !== "undefined" && document.getElementById("por-verifier")) startPage(document);

@@ -26,5 +26,20 @@ export const STATEMENTS = {
     "input_bound_bits": 64,
     "sha256": "06dd7d31f6be36c31b2ea3ae27edcf6760fb73508961b73601b3f0cb14387eb3",
     "version": 1
+  },
+  "solvency": {
+    "bits": 64,
+    "claim": {
+      "coefficients": [
+        -1,
+        1
+      ],
+      "inputs": 2
+    },
+    "encoding": "compressed",
+    "id": "solvency",
+    "input_bound_bits": 104,
+    "sha256": "00997ac6fe30e85ffc4d4995063f6b3fcddfdd4da89f69c20a17700c8c60dbb9",
+    "version": 1
   }
 };

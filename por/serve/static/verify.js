@@ -25,6 +25,8 @@ var PorVerify = (() => {
     bytes: () => bytes_exports,
     canonicalDumps: () => canonicalDumps,
     group: () => group_exports,
+    internals: () => internals,
+    majorUnits: () => majorUnits,
     parseJson: () => parseJson,
     pedersen: () => pedersen_exports,
     rangeproof: () => rangeproof_exports,
@@ -4070,12 +4072,10 @@ var PorVerify = (() => {
     let p;
     try {
       p = P.fromHex(data);
-      p.assertValidity();
     } catch {
       throw new EncodingError("not a valid compressed G1 point (flags, field element, curve or subgroup)");
     }
     if (p.equals(ZERO)) throw new EncodingError("non-canonical encoding of the identity");
-    if (!p.isTorsionFree()) throw new EncodingError("G1 point is not in the prime-order subgroup");
     if (!eqBytes(encode(p), data)) throw new EncodingError("non-canonical G1 point encoding");
     return p;
   }
@@ -4380,6 +4380,23 @@ var PorVerify = (() => {
   }
 
   // src/leaf.js
+  var leaf_exports = {};
+  __export(leaf_exports, {
+    LEAF_FORMAT: () => LEAF_FORMAT,
+    MAX_ACCOUNT_BYTES: () => MAX_ACCOUNT_BYTES,
+    MODES: () => MODES,
+    OLD_LEAF_FORMATS: () => OLD_LEAF_FORMATS,
+    blinding: () => blinding,
+    blockContext: () => blockContext,
+    blockSizeProblem: () => blockSizeProblem,
+    checkLeafFormat: () => checkLeafFormat,
+    collateralContext: () => collateralContext,
+    encodeSum: () => encodeSum,
+    leafHash: () => leafHash,
+    leafId: () => leafId,
+    levelBlockSize: () => levelBlockSize,
+    nodeHash: () => nodeHash
+  });
   var LEAF_FORMAT = "por-leaf/2";
   var OLD_LEAF_FORMATS = { "por-leaf/1": "leaf ids not bound to the account id (two accounts could share one leaf)" };
   var MODES = ["committed", "plain"];
@@ -5276,6 +5293,13 @@ var PorVerify = (() => {
   });
 
   // src/generators.js
+  var generators_exports = {};
+  __export(generators_exports, {
+    PEDERSEN_G: () => PEDERSEN_G,
+    bulletproofGens: () => bulletproofGens,
+    ensureGens: () => ensureGens,
+    pedersenH: () => pedersenH
+  });
   var PEDERSEN_G = G;
   var _H = null;
   function pedersenH() {
@@ -5293,6 +5317,17 @@ var PorVerify = (() => {
       if (onProgress && i % 64 === 0) onProgress(i, size);
     }
     return [BP_G.slice(0, size), BP_H.slice(0, size)];
+  }
+  async function ensureGens(size, onProgress) {
+    while (BP_G.length < size) {
+      const stop = Math.min(size, BP_G.length + 64);
+      while (BP_G.length < stop) {
+        const i = BP_G.length;
+        BP_G.push(hashToG1(concat(LG, u32(i))));
+        BP_H.push(hashToG1(concat(LH, u32(i))));
+      }
+      if (onProgress) await onProgress(BP_G.length, size);
+    }
   }
 
   // src/pedersen.js
@@ -5316,6 +5351,7 @@ var PorVerify = (() => {
   var statements_exports = {};
   __export(statements_exports, {
     STATEMENTS: () => STATEMENTS,
+    enableMemo: () => enableMemo,
     findInvalid: () => findInvalid2,
     load: () => load,
     transcriptContext: () => transcriptContext,
@@ -5604,6 +5640,21 @@ var PorVerify = (() => {
       "input_bound_bits": 64,
       "sha256": "06dd7d31f6be36c31b2ea3ae27edcf6760fb73508961b73601b3f0cb14387eb3",
       "version": 1
+    },
+    "solvency": {
+      "bits": 64,
+      "claim": {
+        "coefficients": [
+          -1,
+          1
+        ],
+        "inputs": 2
+      },
+      "encoding": "compressed",
+      "id": "solvency",
+      "input_bound_bits": 104,
+      "sha256": "00997ac6fe30e85ffc4d4995063f6b3fcddfdd4da89f69c20a17700c8c60dbb9",
+      "version": 1
     }
   };
 
@@ -5671,6 +5722,19 @@ var PorVerify = (() => {
       context: transcriptContext(stmt, claims, m, context)
     };
   }
+  var MEMO = null;
+  function enableMemo() {
+    MEMO = MEMO || /* @__PURE__ */ new Map();
+  }
+  function itemKey(it) {
+    return toHex(sha2562(
+      utf8(`${it.encoding}/${it.bits}/${it.commitments.length}/${it.proof.length}/`),
+      ...it.commitments,
+      u64(it.context.length),
+      it.context,
+      it.proof
+    ));
+  }
   function verifyBatch2(items, onProgress) {
     let rpItems;
     try {
@@ -5678,7 +5742,21 @@ var PorVerify = (() => {
     } catch {
       return false;
     }
-    return verifyBatch(rpItems, onProgress);
+    if (!MEMO) return verifyBatch(rpItems, onProgress);
+    let keys;
+    try {
+      keys = rpItems.map(itemKey);
+    } catch {
+      return false;
+    }
+    if (keys.some((k) => MEMO.get(k) === false)) return false;
+    const todo = rpItems.filter((_, i) => !MEMO.has(keys[i]));
+    const tk = keys.filter((k) => !MEMO.has(k));
+    if (!todo.length) return true;
+    const ok = verifyBatch(todo, onProgress);
+    if (ok) tk.forEach((k) => MEMO.set(k, true));
+    else if (todo.length === 1) MEMO.set(tk[0], false);
+    return ok;
   }
   function verify2(stmt, claims, proof, context) {
     return verifyBatch2([{ stmt, claims, proof, context }]);
@@ -5947,7 +6025,7 @@ var PorVerify = (() => {
   function encodingOf(statements) {
     return isObj(statements) && has(statements, "node-range-linear") ? "linear" : "compressed";
   }
-  function verifyClientProof(proof, {
+  async function verifyClientProof(proof, {
     rootHash = null,
     rootCommitments = null,
     epochId = null,
@@ -5988,7 +6066,7 @@ var PorVerify = (() => {
     const enc = encodingOf(p.statements);
     const names = statementNames(enc, p.columns.some((c) => c.kind === "debt"));
     if (committed) statementCheck(res, "client.statements", p.statements, names);
-    progress("leaf", 0, 1);
+    await progress("leaf", 0, 1);
     const lid = leafId(p.accountId, p.s);
     let pts = null, leafCols, cols;
     if (committed) {
@@ -6037,7 +6115,7 @@ var PorVerify = (() => {
       }
       const right = BigInt(p.position) >> BigInt(level) & 1n;
       h = right === 0n ? nodeHash(p.mode, h, sh, colBytes) : nodeHash(p.mode, sh, h, colBytes);
-      progress("path", level + 1, p.siblings.length);
+      await progress("path", level + 1, p.siblings.length);
     }
     if (problems.length) {
       res.failed("client.path", problems.join("; "));
@@ -6075,12 +6153,12 @@ var PorVerify = (() => {
       if (ok) res.passed("client.root", `path folds to the ${expectedHash ? "published" : "recorded"} root ${toHex(h).slice(0, 16)}...` + (expectedHash ? "" : " (compare it with the signed manifest)"));
       else res.failed("client.root", msgs.join("; "));
     }
-    if (committed) clientBlocks(res, p, pathCols, problems, names[0], progress);
+    if (committed) await clientBlocks(res, p, pathCols, problems, names[0], progress);
     else res.passed("client.range_proofs", !problems.length ? "plain mode: every sibling sum checked in the clear to be in [0, 2^64)" : "plain mode: sums checked in the clear (see client.path)");
-    clientCollateral(res, p, leafCols, prices, haircuts, names[1], progress);
+    await clientCollateral(res, p, leafCols, prices, haircuts, names[1], progress);
     return res;
   }
-  function clientBlocks(res, p, pathCols, problems, nodeRange, progress) {
+  async function clientBlocks(res, p, pathCols, problems, nodeRange, progress) {
     const k = p.columns.length;
     const issues = [], items = [], levels = [];
     for (let level = 0; level < p.blocks.length; level++) {
@@ -6124,10 +6202,12 @@ var PorVerify = (() => {
       levels.push(level);
     }
     if (!issues.length && items.length) {
-      progress("range proofs", 0, items.length);
-      const ok = verifyBatch2(items, (d, n) => progress("generators", d, n));
+      await progress("range proofs", 0, items.length);
+      const nMax = Math.max(...items.map((it) => it.stmt.bits * 2 ** Math.ceil(Math.log2(it.claims.length))));
+      await ensureGens(nMax, (d, n) => progress("generators", d, n));
+      const ok = verifyBatch2(items);
       const bad = ok ? [] : findInvalid2(items);
-      progress("range proofs", items.length, items.length);
+      await progress("range proofs", items.length, items.length);
       if (!ok) issues.push("range proof(s) do not verify at level(s) " + bad.map((i) => String(levels[i])).slice(0, 10).join(", "));
     }
     if (issues.length) res.failed("client.range_proofs", issues.join("; "));
@@ -6150,7 +6230,7 @@ var PorVerify = (() => {
     for (const [a, v] of published) if (mine.get(a) !== v) return false;
     return true;
   }
-  function clientCollateral(res, p, leafCols, prices, haircuts, collName, progress) {
+  async function clientCollateral(res, p, leafCols, prices, haircuts, collName, progress) {
     const hasDebt = p.columns.some((c, i) => c.kind === "debt" && p.values[i] !== 0n);
     if (!hasDebt) {
       res.passed("client.collateral", "no debt: no collateral proof needed");
@@ -6205,7 +6285,8 @@ var PorVerify = (() => {
       return;
     }
     const ctx = collateralContext(p.epochId, p.context, p.height, p.position);
-    progress("collateral", 0, 1);
+    await progress("collateral", 0, 1);
+    await ensureGens(load(collName).bits, (d, n) => progress("generators", d, n));
     let ok;
     try {
       ok = verify2(load(collName), [{ commitments: leafCols, coefficients: coeffs, constant: 0n }], proof, ctx);
@@ -6213,7 +6294,7 @@ var PorVerify = (() => {
       res.failed("client.collateral", `collateral proof unusable (${e.message})`);
       return;
     }
-    progress("collateral", 1, 1);
+    await progress("collateral", 1, 1);
     res.add("client.collateral", ok, ok ? "collateral proof verifies: debt covered by haircut collateral" : "collateral proof does not verify at the given prices and haircuts");
   }
   function treeDescriptionProblem(tree, epochId) {
@@ -6255,7 +6336,7 @@ var PorVerify = (() => {
     }
     return out;
   }
-  function verifyInclusion({ proofBytes, proofName = "proof.json", manifestBytes, operatorKey, accountId = null, onProgress = null }) {
+  async function verifyInclusion({ proofBytes, proofName = "proof.json", manifestBytes, operatorKey, accountId = null, onProgress = null }) {
     const res = new Result(`inclusion proof ${proofName}`);
     let proof;
     try {
@@ -6319,7 +6400,7 @@ var PorVerify = (() => {
       res.failed("manifest.prices", e.message);
       return res;
     }
-    const r = verifyClientProof(proof, {
+    const r = await verifyClientProof(proof, {
       rootHash: tree.root_hash,
       rootCommitments: tree.root,
       epochId: eid,
@@ -6339,10 +6420,188 @@ var PorVerify = (() => {
   }
 
   // src/page.js
-  function startPage() {
+  var STAGES = {
+    leaf: "recomputing your leaf",
+    path: "folding the path to the root",
+    generators: "deriving generators",
+    "range proofs": "verifying the siblings' range proofs",
+    collateral: "verifying your collateral proof"
+  };
+  var KEY_STORE = "por.operator-key";
+  function majorUnits(value, decimals) {
+    const v = BigInt(value);
+    if (!decimals) return v.toString();
+    const s = v.toString().padStart(decimals + 1, "0");
+    const whole = s.slice(0, -decimals), frac = s.slice(-decimals).replace(/0+$/, "");
+    return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (frac ? "." + frac : "");
+  }
+  function startPage(doc) {
+    const $ = (id) => doc.getElementById(id);
+    const el = (tag, cls, text) => {
+      const e = doc.createElement(tag);
+      if (cls) e.className = cls;
+      if (text !== void 0) e.textContent = text;
+      return e;
+    };
+    enableMemo();
+    const keyInput = $("operator-key");
+    try {
+      keyInput.value = globalThis.localStorage?.getItem(KEY_STORE) || "";
+    } catch {
+    }
+    const served = doc.location && /^https?:$/.test(doc.location.protocol);
+    let busy = false;
+    function reset() {
+      $("result").hidden = false;
+      $("checks").replaceChildren();
+      $("subject").textContent = "";
+      $("verdict").textContent = "";
+      $("verdict").className = "";
+      $("verdict").removeAttribute("data-ok");
+      $("balances-box").hidden = true;
+      $("balances").tBodies[0].replaceChildren();
+      setProgress(0, "starting");
+    }
+    function setProgress(fraction, text) {
+      $("progress").value = Math.round(Math.max(0, Math.min(1, fraction)) * 1e3);
+      $("stage").textContent = text;
+    }
+    const nextFrame = () => new Promise((r) => setTimeout(r, 0));
+    async function onProgress(stage, done, total) {
+      const base = { leaf: 0, path: 0.05, "range proofs": 0.15, generators: 0.15, collateral: 0.9 }[stage] ?? 0;
+      const span = { leaf: 0.05, path: 0.1, generators: 0.6, "range proofs": 0.75, collateral: 0.1 }[stage] ?? 0;
+      setProgress(base + (total ? span * (done / total) : 0), `${STAGES[stage] || stage}${total > 1 ? ` (${done}/${total})` : ""}`);
+      await nextFrame();
+    }
+    function fail(id, message) {
+      reset();
+      show({ subject: "", ok: false, checks: [{ id, ok: false, status: "failed", message }] }, null, null);
+    }
+    function show(result, proof, manifestBytes) {
+      $("subject").textContent = result.subject;
+      const list = $("checks");
+      for (const c of result.checks) {
+        const li = el("li", c.ok ? "ok" : "fail");
+        li.dataset.id = c.id;
+        li.dataset.ok = String(c.ok);
+        li.append(el("span", "badge", c.ok ? "OK" : "FAIL"), el("span", "id", c.id), el("span", "msg", c.message));
+        list.append(li);
+      }
+      const v = $("verdict");
+      v.dataset.ok = String(result.ok);
+      v.className = result.ok ? "ok" : "fail";
+      const first = result.checks.find((c) => !c.ok);
+      v.textContent = result.ok ? "PASS: your balances are included in the published liabilities." : `FAILED: ${first ? first.id : "no check ran"}. Do not rely on this proof; contact the operator or the auditor.`;
+      setProgress(1, result.ok ? "done" : "done (a check failed)");
+      if (result.ok && proof) balances(proof, manifestBytes);
+    }
+    function balances(proof, manifestBytes) {
+      let assets = null;
+      try {
+        assets = get(get(parseJson(utf8Decode(manifestBytes)), "signed"), "assets");
+      } catch {
+        assets = null;
+      }
+      const body = $("balances").tBodies[0];
+      const cols = proof.columns, vals = proof.values;
+      cols.forEach(([asset, kind], i) => {
+        const info = isObj(assets) ? get(assets, asset) : void 0;
+        const d = isObj(info) && typeof get(info, "decimals") === "bigint" ? Number(info.decimals) : 0;
+        const tr = el("tr");
+        tr.dataset.asset = asset;
+        tr.dataset.kind = kind;
+        tr.append(el("td", "", asset), el("td", "", kind), el("td", "num", `${majorUnits(vals[i].trim(), d)} ${asset}`));
+        body.append(tr);
+      });
+      $("balances-box").hidden = false;
+    }
+    async function run(proofBytes, proofName, manifestBytes) {
+      const key = keyInput.value.trim();
+      if (!/^[0-9a-fA-F]{64}$/.test(key)) {
+        fail("manifest.signature", "give the operator's public key: 64 hex digits, obtained independently of this site");
+        return;
+      }
+      try {
+        globalThis.localStorage?.setItem(KEY_STORE, key.toLowerCase());
+      } catch {
+      }
+      reset();
+      await nextFrame();
+      const account = $("account").value.trim() || null;
+      const t0 = Date.now();
+      const res = await verifyInclusion({ proofBytes, proofName, manifestBytes, operatorKey: key, accountId: account, onProgress });
+      let proof = null;
+      try {
+        proof = parseJson(utf8Decode(proofBytes));
+      } catch {
+        proof = null;
+      }
+      show(res.toJSON(), proof, manifestBytes);
+      $("stage").textContent += ` in ${((Date.now() - t0) / 1e3).toFixed(1)} s`;
+    }
+    async function guarded(fn) {
+      if (busy) return;
+      busy = true;
+      for (const b of doc.querySelectorAll("button")) b.disabled = true;
+      try {
+        await fn();
+      } catch (e) {
+        fail("client.file", `could not verify: ${e && e.message ? e.message : e}`);
+      } finally {
+        busy = false;
+        for (const b of doc.querySelectorAll("button")) b.disabled = false;
+      }
+    }
+    const readFile = (f) => f.arrayBuffer().then((b) => new Uint8Array(b));
+    $("verify-files").addEventListener("click", () => guarded(async () => {
+      const pf = $("proof-file").files[0], mf = $("manifest-file").files[0];
+      if (!pf) {
+        fail("client.file", "choose your proof file");
+        return;
+      }
+      if (!mf) {
+        fail("manifest", "choose the epoch's manifest.json");
+        return;
+      }
+      await run(await readFile(pf), pf.name, await readFile(mf));
+    }));
+    if (served) {
+      $("served").hidden = false;
+      $("files-title").textContent = "3. Or verify files you downloaded";
+      const sel = $("epoch");
+      fetch("/v1/epochs", { credentials: "omit", cache: "no-store" }).then((r) => r.ok ? r.json() : { epochs: [] }).then((d) => {
+        const eps = Array.isArray(d.epochs) ? d.epochs.filter((e) => typeof e === "string") : [];
+        for (const e of eps.slice().reverse()) sel.append(new Option(e, e));
+      }).catch(() => {
+      });
+      $("fetch-verify").addEventListener("click", () => guarded(async () => {
+        const epoch = sel.value, token = $("token").value.trim();
+        if (!epoch) {
+          fail("client.file", "no epoch is published on this service");
+          return;
+        }
+        if (!token) {
+          fail("client.file", "paste the sign-in token your platform gave you");
+          return;
+        }
+        const seg = encodeURIComponent(epoch);
+        const pr = await fetch(`/v1/epochs/${seg}/proof`, { headers: { Authorization: `Bearer ${token}` }, credentials: "omit", cache: "no-store", redirect: "error" });
+        if (!pr.ok) {
+          fail("client.file", pr.status === 401 ? "the service refused the token (expired or not valid): sign in again" : `the service has no proof for you in ${epoch} (HTTP ${pr.status})`);
+          return;
+        }
+        const mr = await fetch(`/epochs/${seg}/manifest.json`, { credentials: "omit", cache: "no-store", redirect: "error" });
+        if (!mr.ok) {
+          fail("manifest", `the manifest of ${epoch} could not be fetched (HTTP ${mr.status})`);
+          return;
+        }
+        await run(new Uint8Array(await pr.arrayBuffer()), `${epoch} proof`, new Uint8Array(await mr.arrayBuffer()));
+      }));
+    }
   }
 
   // src/index.js
+  var internals = { generators: generators_exports, leaf: leaf_exports };
   if (typeof document !== "undefined" && document.getElementById("por-verifier")) startPage(document);
   return __toCommonJS(index_exports);
 })();
