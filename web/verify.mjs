@@ -7,6 +7,7 @@ import { readFileSync, existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import { webcrypto } from "node:crypto";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BUNDLE = process.env.POR_WEB_BUNDLE || join(here, "..", "por", "serve", "static", "verify.js");
@@ -17,7 +18,7 @@ function usage(msg) {
 }
 
 export function loadBundle(path = BUNDLE) {
-  const ctx = { ...globalThis, console, TextEncoder, TextDecoder, crypto: globalThis.crypto, atob, btoa };
+  const ctx = { ...globalThis, console, TextEncoder, TextDecoder, crypto: globalThis.crypto || webcrypto, atob, btoa };
   vm.createContext(ctx);
   vm.runInContext(readFileSync(path, "utf8") + "\n;globalThis.PorVerify = PorVerify;", ctx, { filename: path });
   return ctx.PorVerify;

@@ -1,0 +1,69 @@
+"""web.verify.h20_ms: the JavaScript verifier's time on one height-20 client proof (Node, the committed
+bundle). The proof is por/bench/tree.py's synthesized height-20 proof (a real leaf, real blocks and
+range proofs on the path; the tree part of the client's check, as tree.inclusion.verify measures it).
+
+    python web/bench_h20.py [--json]
+
+Figures: ``web.verify.h20_ms`` (warm: generators already derived, best of 3) and
+``web.verify.h20_cold_ms`` (a fresh process: deriving the Bulletproofs generators by hash-to-curve
+included, as a browser's first verification does).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+SCRIPT = """
+import { readFileSync } from "node:fs";
+import { loadBundle } from %s;
+const V = loadBundle();
+const proof = V.parseJson(readFileSync(process.argv[2], "utf8"));
+const root = process.argv[3], epoch = process.argv[4];
+const times = [];
+for (let i = 0; i < 4; i++) {
+  const t0 = performance.now();
+  const r = await V.verifyClientProof(proof, { rootHash: root, epochId: epoch });
+  times.push(performance.now() - t0);
+  if (!r.ok) { console.error(JSON.stringify(r.checks.filter((c) => !c.ok))); process.exit(1); }
+}
+console.log(JSON.stringify({ cold: times[0], warm: Math.min(...times.slice(1)) }));
+"""
+
+
+def main() -> int:
+    from por.bench.tree import EPOCH, synthesize_client_proof
+    from por.tree.build import DEFAULT_BLOCK_SIZE
+
+    proof = synthesize_client_proof(20)
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "h20.json"
+        f.write_text(json.dumps(proof, separators=(",", ":"), sort_keys=True))
+        s = Path(tmp) / "bench.mjs"
+        s.write_text(SCRIPT % json.dumps(str(HERE / "verify.mjs")))
+        cp = subprocess.run(["node", str(s), str(f), proof["root"]["hash"], EPOCH], capture_output=True, text=True,
+                            timeout=3600)
+    if cp.returncode != 0:
+        print(cp.stderr, file=sys.stderr)
+        return 1
+    t = json.loads(cp.stdout)
+    note = f"Node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}, " \
+           f"height 20, one column, B = {DEFAULT_BLOCK_SIZE}, path synthesized (por/bench/tree.py)"
+    figs = [{"name": "web.verify.h20_ms", "value": round(t["warm"], 1), "unit": "ms", "note": note + "; generators cached"},
+            {"name": "web.verify.h20_cold_ms", "value": round(t["cold"], 1), "unit": "ms",
+             "note": note + "; first run, generators derived by hash-to-curve"}]
+    if "--json" in sys.argv:
+        print(json.dumps(figs, indent=1))
+    else:
+        for g in figs:
+            print(f"{g['name']:24} {g['value']:>10} {g['unit']}  {g['note']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
