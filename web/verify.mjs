@@ -68,7 +68,8 @@ async function main(argv) {
   else {
     process.stdout.write(`${doc.subject}\n`);
     for (const c of doc.checks) process.stdout.write(`${c.ok ? "OK:  " : "FAIL:"} ${c.id}  ${c.message}\n`);
-    process.stdout.write(doc.ok ? "PASS\n" : "FAILED\n");
+    const nFail = doc.checks.filter((c) => !c.ok).length;
+    process.stdout.write(doc.ok ? `OK: all ${doc.checks.length} checks passed\n` : `FAIL: ${nFail} of ${doc.checks.length} checks failed\n`);
   }
   process.exitCode = doc.ok ? 0 : 1;
 }
