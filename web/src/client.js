@@ -345,8 +345,9 @@ async function clientBlocks(res, p, pathCols, problems, nodeRange, progress) {
     const [j, comms, proof] = p.blocks[level];
     const bl = L.levelBlockSize(p.blockSize, p.height, level);
     const idx = BigInt(p.position) >> BigInt(level);
-    const want = idx / BigInt(bl);
-    if (j !== want) { issues.push(`level ${level}: block ${j} does not cover node ${idx} (expected block ${want})`); continue; }
+    // the sibling's block (for B_l >= 2 it holds the path node too; docs/protocol.md §7.10)
+    const want = (idx ^ 1n) / BigInt(bl);
+    if (j !== want) { issues.push(`level ${level}: block ${j} does not cover the sibling ${idx ^ 1n} (expected block ${want})`); continue; }
     if (comms.length !== bl * k * 48) { issues.push(`level ${level}: block commitments are ${comms.length} bytes, expected ${bl * k * 48}`); continue; }
     if (proof === null) { issues.push(`level ${level}: the range proof of block ${j} is missing`); continue; }
     const cs = [];
@@ -356,7 +357,7 @@ async function clientBlocks(res, p, pathCols, problems, nodeRange, progress) {
     if (!sameList(cs.slice(sibSlot * k, (sibSlot + 1) * k), p.siblings[level][1])) {
       issues.push(`level ${level}: the block's commitment at the sibling's slot is not the sibling shown`); continue;
     }
-    if (level < pathCols.length && !problems.length && !sameList(cs.slice(ownSlot * k, (ownSlot + 1) * k), pathCols[level])) {
+    if (ownSlot >= 0 && ownSlot < bl && level < pathCols.length && !problems.length && !sameList(cs.slice(ownSlot * k, (ownSlot + 1) * k), pathCols[level])) {
       issues.push(`level ${level}: the block's commitment at the path node's slot is not the path node`); continue;
     }
     const ctx = L.blockContext(p.epochId, p.context, p.height, level, Number(j));

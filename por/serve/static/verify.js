@@ -6165,9 +6165,9 @@ var PorVerify = (() => {
       const [j, comms, proof] = p.blocks[level];
       const bl = levelBlockSize(p.blockSize, p.height, level);
       const idx = BigInt(p.position) >> BigInt(level);
-      const want = idx / BigInt(bl);
+      const want = (idx ^ 1n) / BigInt(bl);
       if (j !== want) {
-        issues.push(`level ${level}: block ${j} does not cover node ${idx} (expected block ${want})`);
+        issues.push(`level ${level}: block ${j} does not cover the sibling ${idx ^ 1n} (expected block ${want})`);
         continue;
       }
       if (comms.length !== bl * k * 48) {
@@ -6186,7 +6186,7 @@ var PorVerify = (() => {
         issues.push(`level ${level}: the block's commitment at the sibling's slot is not the sibling shown`);
         continue;
       }
-      if (level < pathCols.length && !problems.length && !sameList(cs.slice(ownSlot * k, (ownSlot + 1) * k), pathCols[level])) {
+      if (ownSlot >= 0 && ownSlot < bl && level < pathCols.length && !problems.length && !sameList(cs.slice(ownSlot * k, (ownSlot + 1) * k), pathCols[level])) {
         issues.push(`level ${level}: the block's commitment at the path node's slot is not the path node`);
         continue;
       }
