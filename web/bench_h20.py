@@ -2,7 +2,10 @@
 bundle). The proof is por/bench/tree.py's synthesized height-20 proof (a real leaf, real blocks and
 range proofs on the path; the tree part of the client's check, as tree.inclusion.verify measures it).
 
-    python web/bench_h20.py [--json]
+    python web/bench_h20.py [--json] [--browser]
+
+With ``--browser`` the same proof is verified in Debian's headless Chromium (Selenium with
+chromium-driver, nothing downloaded) on the page's own bundle, loaded from file://.
 
 Figures: ``web.verify.h20_ms`` (warm: generators already derived, best of 3) and
 ``web.verify.h20_cold_ms`` (a fresh process: deriving the Bulletproofs generators by hash-to-curve
@@ -36,6 +39,51 @@ console.log(JSON.stringify({ cold: times[0], warm: Math.min(...times.slice(1)) }
 """
 
 
+BROWSER_JS = """
+const [text, root, epoch, done] = arguments;
+(async () => {
+  PorVerify.statements.disableMemo();  // the page memoises verified items; measure the real work
+  const proof = PorVerify.parseJson(text);
+  const times = [];
+  for (let i = 0; i < 4; i++) {
+    const t0 = performance.now();
+    const r = await PorVerify.verifyClientProof(proof, { rootHash: root, epochId: epoch });
+    times.push(performance.now() - t0);
+    if (!r.ok) { done({ error: JSON.stringify(r.checks.filter((c) => !c.ok)) }); return; }
+  }
+  done({ cold: times[0], warm: Math.min(...times.slice(1)), agent: navigator.userAgent });
+})();
+"""
+
+
+def in_browser(text: str, root: str, epoch: str) -> dict[str, float]:
+    import os
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ["SE_OFFLINE"] = "true"
+    with tempfile.TemporaryDirectory() as profile:
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     f"--user-data-dir={profile}"):
+            opts.add_argument(flag)
+        drv = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                               options=opts)
+        try:
+            drv.set_script_timeout(3600)
+            drv.get((HERE.parent / "por" / "serve" / "static" / "index.html").as_uri())
+            out: dict[str, float] = drv.execute_async_script(BROWSER_JS, text, root, epoch)
+        finally:
+            drv.quit()
+    if "error" in out:
+        raise RuntimeError(str(out["error"]))
+    return out
+
+
 def main() -> int:
     from por.bench.tree import EPOCH, synthesize_client_proof
     from por.tree.build import DEFAULT_BLOCK_SIZE
@@ -52,8 +100,12 @@ def main() -> int:
         print(cp.stderr, file=sys.stderr)
         return 1
     t = json.loads(cp.stdout)
-    note = f"Node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}, " \
-           f"height 20, one column, B = {DEFAULT_BLOCK_SIZE}, path synthesized (por/bench/tree.py)"
+    where = f"Node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}"
+    if "--browser" in sys.argv:
+        text = json.dumps(proof, separators=(",", ":"), sort_keys=True)
+        t = in_browser(text, proof["root"]["hash"], EPOCH)
+        where = "headless " + str(t.get("agent", "chromium")).split(") ")[-1].split(" Safari")[0]
+    note = f"{where}, height 20, one column, B = {DEFAULT_BLOCK_SIZE}, path synthesized (por/bench/tree.py)"
     figs = [{"name": "web.verify.h20_ms", "value": round(t["warm"], 1), "unit": "ms", "note": note + "; generators cached"},
             {"name": "web.verify.h20_cold_ms", "value": round(t["cold"], 1), "unit": "ms",
              "note": note + "; first run, generators derived by hash-to-curve"}]

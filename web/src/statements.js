@@ -66,6 +66,7 @@ function rpItem({ stmt, claims, proof, context }) {
 // between verifications, a test harness across thousands of proofs that share their range proofs.
 let MEMO = null;
 export function enableMemo() { MEMO = MEMO || new Map(); }
+export function disableMemo() { MEMO = null; }
 function itemKey(it) {
   return toHex(sha256(utf8(`${it.encoding}/${it.bits}/${it.commitments.length}/${it.proof.length}/`), ...it.commitments,
     u64(it.context.length), it.context, it.proof));

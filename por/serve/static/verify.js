@@ -5351,6 +5351,7 @@ var PorVerify = (() => {
   var statements_exports = {};
   __export(statements_exports, {
     STATEMENTS: () => STATEMENTS,
+    disableMemo: () => disableMemo,
     enableMemo: () => enableMemo,
     findInvalid: () => findInvalid2,
     load: () => load,
@@ -5725,6 +5726,9 @@ var PorVerify = (() => {
   var MEMO = null;
   function enableMemo() {
     MEMO = MEMO || /* @__PURE__ */ new Map();
+  }
+  function disableMemo() {
+    MEMO = null;
   }
   function itemKey(it) {
     return toHex(sha2562(
