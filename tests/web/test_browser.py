@@ -231,3 +231,17 @@ def test_fetches_its_own_proof_with_a_bearer_token(browser: Any, site: tuple[str
     assert not got["ok"] and got["checks"] == [("client.file", False)]
     assert "refused the token" in got["messages"][0]
     assert not _csp_violations(browser)
+
+
+def test_offline_from_a_local_file(browser: Any, demo: Demo) -> None:
+    """The page opened from disk (file://, no server at all) verifies a proof and manifest picked from
+    local files; the service's section stays hidden."""
+    from selenium.webdriver.common.by import By
+
+    proof = demo.proofs("epoch-0002")[1]
+    manifest = demo.bundle("epoch-0002") / "manifest.json"
+    key = demo.operator_pub.read_text().strip()
+    got = _verify_files(browser, (STATIC / "index.html").as_uri(), key, proof, manifest)
+    browser.save_screenshot(str(artefacts() / "file-url-pass.png"))
+    assert not browser.find_element(By.ID, "served").is_displayed()
+    assert got["ok"] and got["checks"] == _py_shape(proof, manifest, key)
