@@ -102,3 +102,87 @@ def sample_debt_proof(demo: Demo) -> Path:
         if json.loads(p.read_text()).get("collateral"):
             return p
     pytest.fail("the demo should have a margin client with debt (a collateral proof)")
+
+
+def _manifest_variants(manifest: Path, key_path: Path) -> list[tuple[str, bytes]]:
+    """Manifests an operator who lies could publish, re-signed with its own key (so the signature
+    verifies and only the content checks can refuse them), plus unsigned damage and non-canonical bytes."""
+    import copy
+
+    from por import canonical
+    from por.epoch.bundle import Manifest
+    from por.ledger import keys
+
+    key = keys.load(key_path)
+    base = json.loads(manifest.read_bytes())
+    out: list[tuple[str, bytes]] = []
+
+    def signed(name: str, body: dict[str, Any]) -> None:
+        m = Manifest(signed=body, signatures=[])
+        m.sign(key, "operator", "operator")
+        out.append((name, m.to_bytes()))
+
+    s = base["signed"]
+    tree = s["tree"]
+    edits: dict[str, Any] = {
+        "tree.mode": "plain", "tree.height": tree["height"] + 1, "tree.height-bool": True,
+        "tree.block_size": tree["block_size"] * 2, "tree.block_size-3": 3, "tree.root_hash": "00" * 32,
+        "tree.root_hash-upper": tree["root_hash"].upper(), "tree.root": list(reversed(tree["root"])),
+        "tree.context": "00" + tree["context"], "tree.statements": {}, "tree.leaf_format": "por-leaf/1",
+        "tree.epoch_id": "epoch-9999", "tree.columns": list(reversed(tree["columns"])), "tree": None,
+    }
+    for name, value in edits.items():
+        body = copy.deepcopy(s)
+        if name == "tree":
+            body["tree"] = value
+        else:
+            body["tree"][name.split(".")[1].split("-")[0]] = value
+        signed(f"manifest:{name}", body)
+    for field, value in (("columns", list(reversed(s["columns"]))), ("columns", "x"),
+                         ("collateral_prices", {a: v + 1 for a, v in s["collateral_prices"].items()}),
+                         ("collateral_prices", {a: str(v) for a, v in s["collateral_prices"].items()}),
+                         ("collateral_prices", {a: -1 for a in s["collateral_prices"]}),
+                         ("haircuts_bps", {a: 10000 for a in s["haircuts_bps"]}), ("haircuts_bps", []),
+                         ("epoch_id", "epoch-9999"), ("protocol", "por-v2"), ("format", "por-manifest/2"),
+                         ("journal_seq", 0), ("files", [])):
+        body = copy.deepcopy(s)
+        body[field] = value
+        signed(f"manifest:{field}={str(value)[:30]}", body)
+    for field in ("tree", "columns", "nonce", "collateral_prices"):
+        body = copy.deepcopy(s)
+        del body[field]
+        signed(f"manifest:no-{field}", body)
+    damaged = copy.deepcopy(base)
+    damaged["signed"]["tree"]["height"] += 1
+    out.append(("manifest:unsigned-edit", canonical.dumps(damaged)))
+    out.append(("manifest:not-canonical", json.dumps(base, indent=1).encode()))
+    out.append(("manifest:no-signature", canonical.dumps({**base, "signatures": []})))
+    out.append(("manifest:extra-member", canonical.dumps({**base, "x": 1})))
+    out.append(("manifest:float", manifest.read_bytes().replace(b'"journal_seq":', b'"journal_seq":1.0,"j":')))
+    return out
+
+
+def test_hostile_manifests_rejected_alike(demo: Demo, sample_debt_proof: Path, js_verify_many: Any,
+                                          memo_statements: Any, tmp_path: Path) -> None:
+    """The operator re-signs manifests whose tree description, columns, prices or header lie: both
+    verifiers refuse each at the same check (or accept it alike)."""
+    manifest = demo.bundle("epoch-0001") / "manifest.json"
+    # the proof as published, and without its manifest pointer (then the content checks come first)
+    unpointed = tmp_path / "proof-without-manifest-pointer.json"
+    doc = json.loads(sample_debt_proof.read_text())
+    del doc["manifest_sha256"]
+    unpointed.write_text(json.dumps(doc))
+    cases = []
+    for i, (name, data) in enumerate(_manifest_variants(manifest, demo.root / "keys" / "operator.key")):
+        f = tmp_path / f"manifest-{i:03d}.json"
+        f.write_bytes(data)
+        for proof in (sample_debt_proof, unpointed):
+            cases.append({"name": f"{name} ({proof.name})", "proof": proof, "manifest": f, "key": _key(demo),
+                          "account": None})
+    js = js_verify_many(cases)
+    assert sum(not j["ok"] for j in js) >= len(cases) - 4
+    firsts = {next(c["id"] for c in j["checks"] if not c["ok"]) for j in js if not j["ok"]}
+    assert firsts >= {"manifest", "manifest.signature", "client.manifest", "client.epoch", "manifest.tree",
+                      "manifest.columns", "client.expected"}, firsts
+    problems = _compare(cases, js)
+    assert not problems, f"{len(problems)} disagreement(s):\n" + "\n".join(problems[:20])
