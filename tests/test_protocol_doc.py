@@ -11,6 +11,8 @@ from por.crypto import backend, generators, rangeproof, statements, transcript
 from por.epoch import bundle
 from por.ledger import journal
 from por.reserves import attestation, keyring, oracle, solvency
+from por.serve import auth as serve_auth
+from por.serve import limits as serve_limits
 from por.tree import leaf, proof, store
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
@@ -22,11 +24,12 @@ def _text(value: bytes | str) -> str:
 
 CONSTANTS = [
     PROTOCOL, backend.H2C_DST, generators.PEDERSEN_H_LABEL, generators.BP_G_LABEL, generators.BP_H_LABEL,
-    transcript.PROTOCOL_LABEL, rangeproof.DOMAIN, statements.CONTEXT_LABEL,
+    transcript.PROTOCOL_LABEL, rangeproof.DOMAIN, rangeproof.DOMAIN_LINEAR, statements.CONTEXT_LABEL,
     leaf.LEAF_INFO, leaf.LEAF_ID_LABEL, leaf.BLINDING_DST, leaf.NODE_RANGE_CONTEXT, leaf.COLLATERAL_CONTEXT,
     store.STORE_FORMAT, proof.CLIENT_FORMAT, bundle.MANIFEST_FORMAT, "por/v1/manifest",
     attestation.STATEMENT_DOMAIN, attestation.FORMAT, oracle.REPORT_DOMAIN, oracle.REPORT_FORMAT,
-    solvency.CONTEXT_DOMAIN, solvency.FORMAT, keyring.FORMAT, journal.SIGN_DOMAIN, journal.CHAIN_DOMAIN,
+    solvency.CONTEXT_DOMAIN, solvency.FORMAT, keyring.FORMAT, journal.SIGN_DOMAIN, journal.SIGN_DOMAIN_V2, journal.CHAIN_DOMAIN,
+    serve_auth.AUDIENCE, serve_auth.ALGORITHM,
 ]
 
 
@@ -40,3 +43,11 @@ def test_statement_bit_widths_are_specified(name: str) -> None:
     st = statements.load(name)
     text = DOC.read_text()
     assert f"`{name}`" in text and str(st.bits) in text
+
+
+def test_serve_security_headers_are_specified() -> None:
+    text = " ".join(DOC.read_text().split())
+    assert serve_limits.CSP in text
+    for bound in (serve_limits.MAX_TARGET, serve_limits.MAX_HEADERS, serve_limits.MAX_HEADER_BYTES,
+                  serve_auth.MAX_TTL, serve_auth.MAX_TOKEN_CHARS):
+        assert str(bound) in text

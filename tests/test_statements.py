@@ -23,8 +23,10 @@ def _claim(values, coefs, const=0, seed=0):
 
 
 def test_ids_and_loading():
-    assert statements.statement_ids() == ["collateral", "node-range", "solvency"]
-    for name, bits in (("node-range", 64), ("collateral", 128), ("solvency", 64)):
+    assert statements.statement_ids() == ["collateral", "collateral-linear", "node-range", "node-range-linear",
+                                          "solvency"]
+    for name, bits in (("node-range", 64), ("collateral", 128), ("solvency", 64), ("node-range-linear", 64),
+                       ("collateral-linear", 128)):
         s = statements.load(name)
         assert (s.id, s.version, s.bits, len(s.sha256)) == (name, 1, bits, 64)
         assert "math" in s.spec and s.spec["inputs"]
@@ -177,3 +179,81 @@ def test_combined_commitment_and_zero_padding():
     assert statements.combined_commitment(c) == commit(3 * 4 - 9 + 2, (3 * o.blindings[0] - o.blindings[1]) % R)
     zero = Claim((IDENTITY_BYTES,), (1,), 0)
     assert statements.combined_commitment(zero) == IDENTITY_BYTES
+
+
+# --- encodings (docs/protocol.md §5.1, §5.2) --------------------------------------------------------
+
+
+def test_statements_name_their_encoding_and_the_hash_binds_it():
+    assert [statements.load(n).encoding for n in ("node-range", "collateral", "solvency")] == ["compressed"] * 3
+    assert statements.load("node-range-linear").encoding == rangeproof.LINEAR
+    assert statements.load("collateral-linear").encoding == rangeproof.LINEAR
+    data = statements.importlib.resources.files("por.circuits").joinpath("node-range-linear.toml").read_bytes()
+    flipped = statements.load_bytes("node-range-linear", data.replace(b'encoding = "linear"',
+                                                                      b'encoding = "compressed"'))
+    assert flipped.encoding == "compressed" and flipped.sha256 != statements.load("node-range-linear").sha256
+    with pytest.raises(SpecError):
+        flipped.require_hash(statements.load("node-range-linear").sha256)
+    for bad in (b'encoding = "Linear"', b"encoding = 1", b'encoding = ""'):
+        with pytest.raises(SpecError):
+            statements.load_bytes("node-range-linear", data.replace(b'encoding = "linear"', bad))
+
+
+def test_verifier_refuses_a_proof_of_another_encoding():
+    """A proof is read in the encoding its statement names; the other encoding's proof of the very same
+    claims is refused, whichever way round, and so is a statement whose spec was edited to claim the
+    proof's encoding (its hash, bound in the transcript context, no longer matches)."""
+    comp, lin = statements.load("node-range"), statements.load("node-range-linear")
+    pairs = [_claim([v], [1], seed=60 + i) for i, v in enumerate([7, 2**64 - 1, 0])]
+    claims, openings = [c for c, _ in pairs], [o for _, o in pairs]
+    p_lin = statements.prove(lin, claims, openings, context=b"blk")
+    p_comp = statements.prove(comp, claims, openings, context=b"blk")
+    assert len(p_lin) == rangeproof.proof_size(64, 4, rangeproof.LINEAR)
+    assert len(p_comp) == rangeproof.proof_size(64, 4)
+    assert statements.verify(lin, claims, p_lin, context=b"blk")
+    assert statements.verify(comp, claims, p_comp, context=b"blk")
+    assert not statements.verify(lin, claims, p_comp, context=b"blk")
+    assert not statements.verify(comp, claims, p_lin, context=b"blk")
+    as_comp = dataclasses.replace(lin, spec={**lin.spec, "encoding": "compressed"})
+    as_lin = dataclasses.replace(comp, spec={**comp.spec, "encoding": "linear"})
+    assert not statements.verify(as_comp, claims, p_comp, context=b"blk")
+    assert not statements.verify(as_lin, claims, p_lin, context=b"blk")
+    # batches mix statements of both encodings; bisection names the confused item
+    items = [(lin, claims, p_lin, b"blk"), (comp, claims, p_comp, b"blk"), (lin, claims, p_comp, b"blk")]
+    assert statements.find_invalid(items) == [2]
+
+
+def test_linear_frozen_heart_block_position_and_epoch():
+    """A linear block proof does not verify at another block position, level, height or epoch (the
+    tree's context, §7.5), nor for another statement with the same bits and encoding."""
+    from por.tree import leaf as L
+
+    lin, coll = statements.load("node-range-linear"), statements.load("collateral-linear")
+    pairs = [_claim([v], [1], seed=70 + i) for i, v in enumerate([1, 2])]
+    claims, openings = [c for c, _ in pairs], [o for _, o in pairs]
+    ctx = L.block_context("epoch-1", b"", 20, 3, 5)
+    proof = statements.prove(lin, claims, openings, context=ctx)
+    assert statements.verify(lin, claims, proof, context=ctx)
+    for other in (L.block_context("epoch-1", b"", 20, 3, 6), L.block_context("epoch-1", b"", 20, 4, 5),
+                  L.block_context("epoch-1", b"", 21, 3, 5), L.block_context("epoch-2", b"", 20, 3, 5),
+                  L.block_context("epoch-1", b"nonce", 20, 3, 5)):
+        assert not statements.verify(lin, claims, proof, context=other)
+    assert not statements.verify(dataclasses.replace(coll, bits=64), claims, proof, context=ctx)
+    assert not statements.verify(lin, claims[::-1], proof, context=ctx)
+    assert not statements.verify(lin, claims[:1], proof, context=ctx)
+
+
+def test_linear_collateral_and_out_of_range_claims():
+    stmt = statements.load("collateral-linear")
+    p1, h1 = 6_500_000_000_000, 8_000
+    ok, oo = _claim([3, 1], [h1 * p1, -10_000 * p1])
+    proof = statements.prove(stmt, [ok], [oo])
+    assert len(proof) == rangeproof.proof_size(128, 1, rangeproof.LINEAR)
+    assert statements.verify(stmt, [ok], proof)
+    short, so = _claim([1, 1], [h1 * p1, -10_000 * p1], seed=5)
+    with pytest.raises(RangeError, match="claim 0"):
+        statements.prove(stmt, [short], [so])
+    node = statements.load("node-range-linear")
+    c, o = _claim([5], [1], seed=6)
+    with pytest.raises(RangeError):
+        statements.prove(node, [c], [Opening((2**64,), o.blindings)])

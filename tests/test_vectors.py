@@ -54,7 +54,7 @@ def test_committed_rangeproof_vectors_verify(backend_name):
                                      context=bytes.fromhex(neg["context"]), backend=be), neg["name"]
 
 
-@pytest.mark.parametrize("name", ["node-range", "collateral", "solvency"])
+@pytest.mark.parametrize("name", ["node-range", "collateral", "solvency", "node-range-linear", "collateral-linear"])
 def test_committed_statement_vectors_verify(name):
     data = json.loads(_committed()[f"{name}.json"])
     stmt = statements.load(name)
@@ -64,3 +64,42 @@ def test_committed_statement_vectors_verify(name):
     ctx = bytes.fromhex(data["context"])
     assert statements.verify(stmt, claims, bytes.fromhex(data["proof"]), context=ctx)
     assert not statements.verify(stmt, claims, bytes.fromhex(data["proof"]), context=ctx + b"x")
+
+
+def test_reference_backend_regenerates_the_linear_cases():
+    ref = get_backend("reference")
+    committed = json.loads(_committed()["rangeproof-linear.json"])
+    for case in committed["cases"]:
+        proof = rangeproof.prove([int(v) for v in case["values"]], [int(g) for g in case["blindings"]],
+                                 case["bits"], context=bytes.fromhex(case["context"]),
+                                 rng=SeededRandom(case["rng_seed"]), backend=ref, encoding=case["encoding"])
+        assert proof.hex() == case["proof"], case["name"]
+
+
+@pytest.mark.parametrize("backend_name", ["fast", "reference"])
+def test_committed_linear_vectors_verify_and_negatives_fail(backend_name):
+    be = get_backend(backend_name)
+    data = json.loads(_committed()["rangeproof-linear.json"])
+    assert data["encoding_name"] == rangeproof.LINEAR
+    for case in data["cases"]:
+        V = [bytes.fromhex(c) for c in case["commitments"]]
+        assert rangeproof.verify(V, bytes.fromhex(case["proof"]), case["bits"], context=bytes.fromhex(case["context"]),
+                                 backend=be, encoding=case["encoding"]), case["name"]
+        assert not rangeproof.verify(V, bytes.fromhex(case["proof"]), case["bits"],
+                                     context=bytes.fromhex(case["context"]), backend=be), case["name"]
+    names = {neg["name"] for neg in data["negative"]}
+    assert {"t_hat-not-inner-product", "non-canonical-l0", "l-too-short", "compressed-read-as-linear",
+            "value-2^n-forged", "l-changed-t_hat-kept-consistent"} <= names
+    for neg in data["negative"]:
+        V = [bytes.fromhex(c) for c in neg["commitments"]]
+        assert not rangeproof.verify(V, bytes.fromhex(neg["proof"]), neg["bits"], context=bytes.fromhex(neg["context"]),
+                                     backend=be, encoding=neg["encoding"]), neg["name"]
+
+
+@pytest.mark.parametrize("name", ["node-range-linear", "collateral-linear"])
+def test_linear_statement_vectors_name_their_encoding(name):
+    data = json.loads(_committed()[f"{name}.json"])
+    stmt = statements.load(name)
+    assert data["encoding"] == stmt.encoding == rangeproof.LINEAR
+    m = data["m"]
+    assert data["proof_bytes"] == rangeproof.proof_size(stmt.bits, m, rangeproof.LINEAR)

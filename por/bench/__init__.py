@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-AREAS = ("crypto", "tree", "ledger", "reserves", "epoch", "scale", "risk")
+AREAS = ("crypto", "tree", "ledger", "reserves", "epoch", "scale", "risk", "serve")
 
 
 @dataclass(frozen=True, slots=True)

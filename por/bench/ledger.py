@@ -20,6 +20,7 @@ from sqlalchemy import MetaData, Table, select, text
 
 from por.bench import Figure
 from por.ledger import Ledger, Signer, keys, make_entry
+from por.ledger.journal import next_place
 from por.ledger.tables import journal_t, posting_t
 
 PG_URL = os.environ.get("POR_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -44,14 +45,17 @@ def _setup(led: Ledger) -> tuple[Signer, list[str]]:
     return op, accts
 
 
-def _entries(op: Signer, accts: list[str], n: int, start: int) -> list[Any]:
+def _entries(op: Signer, accts: list[str], n: int, start: int, place: tuple[int, str]) -> list[Any]:
+    """``n`` transfers signed ahead, each for its place in the journal after ``place`` (the single writer)."""
     out = []
     for i in range(start, start + n):
         a, b = accts[i % len(accts)], accts[(i * 7 + 3) % len(accts)]
         if a == b:
             b = accts[(i + 1) % len(accts)]
         out.append(make_entry(op, "post", {"kind": "transfer", "postings": [[a, "USD", "main", -1],
-                                                                             [b, "USD", "main", 1]]}))
+                                                                             [b, "USD", "main", 1]]},
+                              seq=place[0], prev=place[1]))
+        place = next_place(out[-1])
     return out
 
 
@@ -89,12 +93,12 @@ def _measure(led: Ledger, quick: bool) -> dict[str, tuple[float, float, float]]:
     n_batched = 2 * BATCH if quick else 10 * BATCH
     out = {}
     # warm-up (caches, prepared statements)
-    for e in _entries(op, accts, 20, 0):
+    for e in _entries(op, accts, 20, 0, led.next_place()):
         led.append(e)
     first = led.head()["seq"] + 1
     k = 100
     t0 = time.perf_counter()
-    signed = _entries(op, accts, n_single, k)
+    signed = _entries(op, accts, n_single, k, led.next_place())
     sign_s = (time.perf_counter() - t0) / n_single
     t0 = time.perf_counter()
     for e in signed:
@@ -105,7 +109,7 @@ def _measure(led: Ledger, quick: bool) -> dict[str, tuple[float, float, float]]:
     first = last + 1
     k += n_single
     t0 = time.perf_counter()
-    signed = _entries(op, accts, n_batched, k)
+    signed = _entries(op, accts, n_batched, k, led.next_place())
     sign_s = (time.perf_counter() - t0) / n_batched
     t0 = time.perf_counter()
     for b in range(0, n_batched, BATCH):

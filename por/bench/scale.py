@@ -53,6 +53,7 @@ def _warm() -> int:
     from por.tree._commit import committer
 
     st.load("node-range")
+    st.load("node-range-linear")
     committer()
     return os.getpid()
 
@@ -112,7 +113,7 @@ def unit_costs(blocks: int = 4) -> dict[str, float]:
     from por.crypto.scalar import R, SeededRandom
     from por.tree import leaf as L
     from por.tree._commit import committer
-    from por.tree.build import DEFAULT_BLOCK_SIZE
+    from por.tree.build import DEFAULT_BLOCK_SIZE, DEFAULT_PROOF_ENCODING, ENCODING_STATEMENTS
     from por.tree.prove import BlockUnit, prove_block
 
     cm = committer()
@@ -124,13 +125,15 @@ def unit_costs(blocks: int = 4) -> dict[str, float]:
     encs = [cm.encode(cm.commit(v, g)) for v, g in zip(vals, blinds, strict=True)]
     commit_s = (time.perf_counter() - t0) / n_commit
     b = DEFAULT_BLOCK_SIZE
+    blocks *= max(1, 8 // b)  # as many nodes whatever the block size
+    node_stmt = ENCODING_STATEMENTS[DEFAULT_PROOF_ENCODING][0]
     units = [BlockUnit(0, j, 20, EPOCH, b"", tuple(encs[j * b:(j + 1) * b]), tuple(vals[j * b:(j + 1) * b]),
-                       tuple(blinds[j * b:(j + 1) * b]), SEED) for j in range(blocks)]
+                       tuple(blinds[j * b:(j + 1) * b]), SEED, node_stmt) for j in range(blocks)]
     prove_block(units[0])  # warm caches
     t0 = time.perf_counter()
     proofs = [prove_block(u) for u in units]
     prove_s = (time.perf_counter() - t0) / (blocks * b)
-    stmt = st.load("node-range")
+    stmt = st.load(node_stmt)
     items = [(stmt, [st.Claim((c,), (1,)) for c in u.commitments], p, L.block_context(EPOCH, b"", 20, 0, u.block))
              for u, (_, _, p) in zip(units, proofs, strict=True)]
     t0 = time.perf_counter()

@@ -5,13 +5,13 @@
 - ``tree.committed.build.1e5`` (s): commitments and sums for 10^5 clients, no range proofs (quick:
   10^4, scaled x10); floor: one fast-backend MSM over two points per commitment.
 - ``tree.inclusion.verify`` (ms) and ``tree.inclusion.size`` (bytes): one client's proof at height
-  20, one column, default block size. Building a 2^20-leaf committed tree with proofs takes hours
+  20, one column, default encoding and block size (``….compressed``/``….linear``: the other encoding). Building a 2^20-leaf committed tree with proofs takes hours
   in Python, so the bench synthesizes exactly the part a client sees: its leaf, and for each level a
   real block of B_l nodes (the path node, the sibling and B_l - 2 other nodes with known openings)
   with a real aggregated ``node-range`` proof; the sibling's children hashes are random. The file
   is byte-for-byte what :func:`por.tree.client_proof` writes and verifies with the same verifier.
 - ``tree.prove.per_node`` (ms): a whole small committed tree built with proofs (local pool), time
-  per proven node.
+  per proven node, default encoding (and the other one, suffixed).
 """
 
 from __future__ import annotations
@@ -105,22 +105,25 @@ def bench_committed(quick: bool) -> list[Figure]:
     return [Figure("tree.committed.build.1e5", t * scale, "s", floor * scale, None, note)]
 
 
-def synthesize_client_proof(height: int = 20, block_size: int | None = None, seed: int = 7) -> dict[str, Any]:
+def synthesize_client_proof(height: int = 20, block_size: int | None = None, seed: int = 7,
+                            encoding: str = "linear") -> dict[str, Any]:
     """A genuine client proof (``CLIENT_FORMAT``) for one client of a virtual height-``height`` tree (see
-    the module docstring): real leaf, real blocks and proofs on the path, random hashes elsewhere."""
+    the module docstring): real leaf, real blocks (the sibling's, §7.10) and proofs on the path, random
+    hashes elsewhere; ``encoding`` names the statements (``linear``: ``node-range-linear``)."""
     from por.crypto import statements as st
     from por.crypto.pedersen import commit
     from por.crypto.scalar import R, SeededRandom
     from por.tree import leaf as L
-    from por.tree.build import DEFAULT_BLOCK_SIZE, statement_refs
+    from por.tree.build import DEFAULT_BLOCK_SIZES, ENCODING_STATEMENTS, statement_refs
     from por.tree.proof import CLIENT_FORMAT, b64
 
-    bsz = block_size or DEFAULT_BLOCK_SIZE
+    bsz = block_size or DEFAULT_BLOCK_SIZES[encoding]
     rng = SeededRandom(seed)
     s = L.leaf_secret(MASTER, EPOCH, "client-00000001")
     value = 123_456
     position = rng.randbelow(1 << height)
-    stmt = st.load("node-range")
+    node_stmt = ENCODING_STATEMENTS[encoding][0]
+    stmt = st.load(node_stmt)
     own_v, own_g = value, L.blinding(s, 0)
     own_c = commit(own_v, own_g)
     h = L.leaf_hash("committed", L.leaf_id("client-00000001", s), own_c)
@@ -128,7 +131,7 @@ def synthesize_client_proof(height: int = 20, block_size: int | None = None, see
     for level in range(height):
         bl = L.level_block_size(bsz, height, level)
         idx = position >> level
-        j = idx // bl
+        j = (idx ^ 1) // bl
         vals, blinds = [], []
         for i in range(bl):
             if j * bl + i == idx:
@@ -162,16 +165,17 @@ def synthesize_client_proof(height: int = 20, block_size: int | None = None, see
         "epoch_id": EPOCH,
         "columns": [["USD", "equity"]], "height": height, "block_size": bsz, "context": "",
         "account_id": "client-00000001", "values": [str(value)], "leaf_secret": s.hex(), "position": position,
-        "statements": statement_refs(["node-range"]), "path": path, "collateral": None,
+        "statements": statement_refs([node_stmt]), "path": path, "collateral": None,
         "root": {"hash": h.hex(), "columns": [own_c.hex()]},
     }
 
 
-def bench_inclusion(quick: bool) -> list[Figure]:
+def bench_inclusion(quick: bool, encoding: str | None = None) -> list[Figure]:
     from por.tree import verify_client_proof
-    from por.tree.build import DEFAULT_BLOCK_SIZE
+    from por.tree.build import DEFAULT_BLOCK_SIZES, DEFAULT_PROOF_ENCODING, ENCODING_STATEMENTS
 
-    proof = synthesize_client_proof(20)
+    enc = encoding or DEFAULT_PROOF_ENCODING
+    proof = synthesize_client_proof(20, encoding=enc)
     text = json.dumps(proof, separators=(",", ":"), sort_keys=True)
     root = proof["root"]["hash"]
     res = verify_client_proof(json.loads(text), root_hash=root, epoch_id=EPOCH)
@@ -187,29 +191,39 @@ def bench_inclusion(quick: bool) -> list[Figure]:
     for e in proof["path"]:
         comms = _b64(e["block"]["commitments"], "")
         cs = [comms[i:i + 48] for i in range(0, len(comms), 48)]
-        items.append((st.load("node-range"), [st.Claim((c,), (1,)) for c in cs], _b64(e["block"]["proof"], ""),
-                      L.block_context(EPOCH, b"", 20, e["level"], e["block"]["index"])))
+        items.append((st.load(ENCODING_STATEMENTS[enc][0]), [st.Claim((c,), (1,)) for c in cs],
+                      _b64(e["block"]["proof"], ""), L.block_context(EPOCH, b"", 20, e["level"], e["block"]["index"])))
     floor = best_of(lambda: st.verify_batch(items), 3)
-    note = f"height 20, one column, B = {DEFAULT_BLOCK_SIZE}; path synthesized (see por/bench/tree.py)"
-    return [Figure("tree.inclusion.verify", t * 1e3, "ms", floor * 1e3, 150.0, note + "; floor: the batch check alone"),
-            Figure("tree.inclusion.size", float(len(text)), "bytes", None, 65536.0, note + ", compact JSON")]
+    note = f"height 20, one column, {enc} proofs, B = {DEFAULT_BLOCK_SIZES[enc]}; path synthesized (see por/bench/tree.py)"
+    suffix = "" if encoding is None else f".{enc}"
+    return [Figure("tree.inclusion.verify" + suffix, t * 1e3, "ms", floor * 1e3, 150.0,
+                   note + "; floor: the batch check alone"),
+            Figure("tree.inclusion.size" + suffix, float(len(text)), "bytes", None, 131072.0, note + ", compact JSON")]
 
 
-def bench_prove(quick: bool) -> list[Figure]:
+def bench_prove(quick: bool, encoding: str | None = None) -> list[Figure]:
     from por.parallel import LocalExecutor
     from por.tree import build_tree
+    from por.tree.build import DEFAULT_BLOCK_SIZES, DEFAULT_PROOF_ENCODING
 
+    enc = encoding or DEFAULT_PROOF_ENCODING
     height = 5 if quick else 7
     n = 1 << height
     with tempfile.TemporaryDirectory() as d, LocalExecutor() as ex:
         t0 = time.perf_counter()
         build_tree([("USD", "equity")], iter(_rows(n)), epoch_id=EPOCH, master_secret=MASTER, out_dir=Path(d),
-                   executor=ex, unit_bits=max(3, height - 2))
+                   executor=ex, unit_bits=max(3, height - 2), proof_encoding=enc)
         t = time.perf_counter() - t0
     nodes = (1 << (height + 1)) - 2
-    return [Figure("tree.prove.per_node", t / nodes * 1e3, "ms", None, None,
-                   f"whole tree of {n} leaves ({nodes} proven nodes, one column), local pool of {ex.workers}")]
+    suffix = "" if encoding is None else f".{enc}"
+    return [Figure("tree.prove.per_node" + suffix, t / nodes * 1e3, "ms", None, None,
+                   f"whole tree of {n} leaves ({nodes} proven nodes, one column, {enc} proofs, "
+                   f"B = {DEFAULT_BLOCK_SIZES[enc]}), local pool of {ex.workers}")]
 
 
 def run(quick: bool = False) -> list[Figure]:
-    return bench_plain(quick) + bench_committed(quick) + bench_inclusion(quick) + bench_prove(quick)
+    from por.tree.build import DEFAULT_PROOF_ENCODING
+
+    other = "compressed" if DEFAULT_PROOF_ENCODING == "linear" else "linear"
+    return (bench_plain(quick) + bench_committed(quick) + bench_inclusion(quick) + bench_inclusion(quick, other)
+            + bench_prove(quick) + bench_prove(quick, other))

@@ -17,7 +17,8 @@ from por.bench import AREAS, Figure, machine
 @click.argument("areas", nargs=-1, type=click.Choice(AREAS))
 @click.option("--quick", is_flag=True, help="Smaller sizes; the whole report in under 2 minutes.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--clients", type=click.IntRange(min=1), default=None, help="Client count for the epoch benchmark.")
+@click.option("--clients", type=click.IntRange(min=1), default=None,
+              help="Client count for the epoch and serve benchmarks.")
 @click.option("--assets", type=click.Choice(["1", "3"]), default=None,
               help="Epoch benchmark: only the one-column (1) or the three-asset (3) workload.")
 def bench(areas: tuple[str, ...], quick: bool, as_json: bool, clients: int | None, assets: str | None) -> None:
@@ -32,6 +33,8 @@ def bench(areas: tuple[str, ...], quick: bool, as_json: bool, clients: int | Non
         kwargs: dict[str, int] = {}
         if area == "epoch":
             kwargs = {k: int(v) for k, v in (("clients", clients), ("assets", assets)) if v is not None}
+        elif area == "serve" and clients is not None:
+            kwargs = {"clients": clients}
         figures.extend(mod.run(quick, **kwargs))
     if as_json:
         click.echo(json.dumps({"machine": machine(), "figures": [f.to_dict() for f in figures]}, indent=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,13 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
               f"regulator report:  {reports}\nverify yourself:   por verify inclusion {one} --bundle {bundle} "
               f"--operator-key {op_pub}\n                   por audit verify {bundle} --operator-key {op_pub} "
               f"--ledger {ws.db_url} --master-secret {ws.private_dir(eid) / 'master.secret'}")
+    from por.serve.auth import PRIVATE_NAME, keygen
+
+    if not (ws.root / PRIVATE_NAME).exists():  # the platform's auth key: signs client tokens for por serve
+        keygen(ws.root)
+    account = json.loads(one.read_text())["account_id"]
+    con.print(f"serve clients:     por serve --dir {ws.root}   (then open http://127.0.0.1:8080/)\n"
+              f"sign in as one:    por serve token {account} --dir {ws.root}   (a bearer token for the page)")
     con.print(f"done in {time.perf_counter() - t0:.1f} s ("
               + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()) + ")")
     if not (client.ok and auditor.ok):

@@ -52,7 +52,7 @@ def make_executor(spec: str | None) -> Any:
 
 
 def _pipeline(directory: str, epoch_id: str | None, executor: str | None, quiet: bool,
-              disclosure: str | None = None) -> tuple[Any, Any]:
+              disclosure: str | None = None, proofs: str | None = None) -> tuple[Any, Any]:
     from por.epoch.pipeline import Pipeline
     from por.epoch.workspace import Workspace
 
@@ -60,7 +60,7 @@ def _pipeline(directory: str, epoch_id: str | None, executor: str | None, quiet:
     cm = progress_display(not quiet)
     report = cm.__enter__()
     pipe = Pipeline(ws, epoch_id=epoch_id, executor=make_executor(executor), progress=report,
-                    disclosure=disclosure)
+                    disclosure=disclosure, proofs=proofs)
     return pipe, cm
 
 
@@ -118,10 +118,13 @@ for _s in STAGES:
 @click.option("--until", type=click.Choice(STAGES), default="publish", show_default=True)
 @click.option("--disclosure", type=click.Choice(["hidden", "auditor", "public"]),
               help="Whether liability totals are hidden, opened to the auditor, or published (new epochs).")
+@click.option("--proofs", type=click.Choice(["linear", "compressed"]),
+              help="Range-proof encoding of the tree (new epochs; recorded in the manifest): linear proves "
+                   "~4x faster, compressed makes the bundle ~4x smaller (default: por.json, else linear).")
 def run(directory: str, epoch_id: str | None, executor: str | None, quiet: bool, as_json: bool, until: str,
-        disclosure: str | None) -> None:
+        disclosure: str | None, proofs: str | None) -> None:
     """Run every unfinished stage (resumes after a crash or Ctrl-C; finished stages are not redone)."""
-    pipe, cm = _pipeline(directory, epoch_id, executor, quiet, disclosure)
+    pipe, cm = _pipeline(directory, epoch_id, executor, quiet, disclosure, proofs)
     before = set(pipe.state.completed)
     try:
         pipe.run(until)

@@ -336,7 +336,8 @@ def ledger() -> None:
 @click.option("--amount", help="Decimal amount in the asset's units, e.g. 12.34.")
 @click.option("--idem", help="Idempotency key: a retry with the same key never posts twice.")
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False),
-              help="A pre-signed entry {body, sigs} to append as is.")
+              help="A pre-signed entry {body, seq, prev, sigs} to append as is (signed for the next place "
+                   "that `por ledger head` shows).")
 @common
 def ledger_post(kind: str, account: str | None, to_account: str | None, asset: str | None, amount: str | None,
                 idem: str | None, file: str | None, as_json: bool) -> None:
@@ -418,7 +419,7 @@ def ledger_balance(account: str | None, as_json: bool) -> None:
 
 @ledger.command("config-set")
 @click.argument("key", type=click.Choice(["quote_asset", "breaker", "withdraw", "governor_quorum", "reserves",
-                                          "risk_margins"]))
+                                          "risk_margins", "clock"]))
 @click.argument("value_file", type=click.Path(dir_okay=False, exists=True))
 @_sign_opt
 @common
@@ -458,6 +459,41 @@ def ledger_verify(root: str | None, as_json: bool) -> None:
     with _ledger(o) as led, progress_display(stderr=True) as report:
         result = led.verify(expected, progress=report)
     sys.exit(print_result(result, as_json))
+
+
+@ledger.command("migrate")
+@_sign_opt
+@common
+def ledger_migrate(sign: tuple[str, ...], as_json: bool) -> None:
+    """Move a format-1 journal to format 2 (entries sign their place; docs/protocol.md §10.3).
+
+    Re-verifies the whole journal first; only if every check passes does a governor quorum sign the
+    ``ledger.migrate`` entry restating the format-1 head. Exit 1 (nothing written) if it does not verify."""
+    from por.errors import LedgerIntegrityError
+
+    o = _obj()
+    with _ledger(o) as led:
+        try:
+            r, result = led.migrate(_governors(o, sign))
+        except LedgerIntegrityError as exc:
+            click.echo(f"FAIL: ledger.migrate: {exc.diagnostics()}", err=True)
+            sys.exit(1)
+    _out(as_json, {"receipt": r.to_dict(), "verified": result.to_dict()},
+         f"OK: journal re-verified ({len(result.checks)} checks) and migrated to format 2 at entry {r.seq}")
+
+
+@ledger.command("head")
+@common
+def ledger_head(as_json: bool) -> None:
+    """The last entry, the journal's format and the place the next pre-signed entry must be signed for."""
+    o = _obj()
+    with _ledger(o) as led:
+        h = led.head()
+        seq, prev = led.next_place()
+        out = {"seq": h["seq"], "entry_hash": h["entry_hash"], "time": h["time"], "format": led.journal_format(),
+               "next": {"seq": seq, "prev": prev}}
+    _out(as_json, out, f"entry {h['seq']} ({h['entry_hash']}), format {out['format']}; sign the next entry for "
+                       f"seq {seq}, prev {prev}")
 
 
 @ledger.command("log-proof")

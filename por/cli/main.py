@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "report": "por.cli.report:report",
     "stress": "por.cli.report:stress",
     "risk": "por.cli.risk:risk",
+    "serve": "por.serve.cli:serve",
 }
 
 

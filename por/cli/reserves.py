@@ -239,15 +239,20 @@ def oracle() -> None:
 @click.option("--oracle", "oracle_id", required=True, help="Your oracle member id.")
 @click.option("--asset", required=True)
 @click.option("--price", required=True, help="Price of one whole unit in the reporting currency, e.g. 65000.12")
+@click.option("--epoch", "epoch_id", required=True, help="The epoch the report is for (e.g. epoch-0002).")
+@click.option("--cutoff", required=True, help="That epoch's cut-off, YYYY-MM-DDTHH:MM:SSZ (whole seconds).")
 @click.option("--time", "at", help="Observation time YYYY-MM-DDTHH:MM:SSZ (default: now).")
 @click.option("--key", "key_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="A BLS key file, or a file holding an Ed25519 private key in hex.")
+              help="A BLS key file, an Ed25519 private key file (PEM), or a file holding one in hex.")
 @click.option("-o", "--out", type=click.Path(dir_okay=False), required=True)
-def oracle_submit(oracle_id: str, asset: str, price: str, at: str | None, key_path: str, out: str) -> None:
-    """Sign a price report and write it to OUT."""
+def oracle_submit(oracle_id: str, asset: str, price: str, epoch_id: str, cutoff: str, at: str | None,
+                  key_path: str, out: str) -> None:
+    """Sign a price report for one epoch and cut-off (protocol §8.5) and write it to OUT.
+
+    The report counts only for that epoch and cut-off, so it cannot be reused for another epoch."""
     t = at or A.format_time(datetime.now(UTC))
     try:
-        report = PriceReport(oracle_id, asset, _price_e8(price), t)
+        report = PriceReport(oracle_id, asset, _price_e8(price), t, epoch_id, cutoff)
         report.validate()
     except EncodingError as exc:
         raise UsageError(str(exc)) from exc
@@ -257,10 +262,14 @@ def oracle_submit(oracle_id: str, asset: str, price: str, at: str | None, key_pa
         if key.member != oracle_id:
             raise UsageError(f"the key file belongs to {key.member}, not {oracle_id}")
         sr = sign_report(report, bls_secret_key=key.secret_key)
+    elif "PRIVATE KEY" in text:  # the member's Ed25519 key file (PKCS#8 PEM, as por keys and the demo write)
+        from por.ledger import keys as ledger_keys
+
+        sr = sign_report(report, ed25519_key=ledger_keys.load(key_path))
     else:
         sr = sign_report(report, ed25519_key=ed25519_key_from_hex(text))
     Path(out).write_text(json.dumps(sr.to_dict(), indent=2, sort_keys=True) + "\n")
-    click.echo(f"OK: {oracle_id} reports {asset} at {price} ({sr.scheme}) -> {out}")
+    click.echo(f"OK: {oracle_id} reports {asset} at {price} for {epoch_id} (cut-off {cutoff}, {sr.scheme}) -> {out}")
 
 
 def _load_reports(files: tuple[str, ...]) -> tuple[list[SignedReport], list[str]]:
@@ -277,11 +286,17 @@ def _load_reports(files: tuple[str, ...]) -> tuple[list[SignedReport], list[str]
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--keys", required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--config", required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--now", help="Evaluate freshness at this time (default: now).")
+@click.option("--now", help="Evaluate freshness at this time (default: now, or the --cutoff).")
+@click.option("--epoch", "epoch_id", help="Count only reports for this epoch (with --cutoff).")
+@click.option("--cutoff", help="Count only reports for this cut-off (with --epoch).")
 @click.option("--json", "as_json", is_flag=True)
-def oracle_prices(files: tuple[str, ...], keys: str, config: str, now: str | None, as_json: bool) -> None:
+def oracle_prices(files: tuple[str, ...], keys: str, config: str, now: str | None, epoch_id: str | None,
+                  cutoff: str | None, as_json: bool) -> None:
     """The quorum median price per asset from report FILES (exit 1 if any asset has no price)."""
-    cfg, keyring, at = ReservesConfig.load(config), Keyring.load(keys), _now(now)
+    if (epoch_id is None) != (cutoff is None):
+        raise UsageError("--epoch and --cutoff go together")
+    bound = (epoch_id, cutoff) if epoch_id is not None and cutoff is not None else None
+    cfg, keyring, at = ReservesConfig.load(config), Keyring.load(keys), _now(now or cutoff)
     reports, errors = _load_reports(files)
     res = Result(f"prices at {A.format_time(at)}")
     for e in errors:
@@ -289,7 +304,7 @@ def oracle_prices(files: tuple[str, ...], keys: str, config: str, now: str | Non
     quotes = {}
     for asset, pol in sorted(cfg.price.items()):
         try:
-            q = aggregate_price(reports, pol, keyring, at)
+            q = aggregate_price(reports, pol, keyring, at, epoch=bound)
         except PriceError as exc:
             res.failed(f"price.{asset}.{exc.kind}", exc.diagnostics())
             continue

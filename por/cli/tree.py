@@ -23,7 +23,8 @@ from por.canonical import parse_json
 from por.cli._output import print_json, print_result
 from por.errors import TreeError, UsageError
 from por.tree import (
-    DEFAULT_BLOCK_SIZE,
+    DEFAULT_BLOCK_SIZES,
+    DEFAULT_PROOF_ENCODING,
     TreeInfo,
     build_tree,
     client_proof,
@@ -108,15 +109,19 @@ def tree() -> None:
               help="File with the epoch master secret (hex, >= 32 bytes).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output directory.")
 @click.option("--mode", type=click.Choice(["committed", "plain"]), default="committed", show_default=True)
-@click.option("--block-size", type=int, default=DEFAULT_BLOCK_SIZE, show_default=True)
+@click.option("--block-size", type=int, default=None,
+              help=f"Nodes per range-proof block, a power of two (default: {DEFAULT_BLOCK_SIZES['linear']} "
+                   f"for linear proofs, {DEFAULT_BLOCK_SIZES['compressed']} for compressed).")
+@click.option("--proofs", type=click.Choice(["linear", "compressed"]), default=DEFAULT_PROOF_ENCODING,
+              show_default=True, help="Range-proof encoding (recorded in the store).")
 @click.option("--min-height", type=int, default=0, show_default=True)
 @click.option("--prices", help="JSON {asset: price x 10^8} or a file holding it (needed with debt columns).")
 @click.option("--haircuts", help="JSON {asset: haircut in bps} or a file holding it.")
 @click.option("--context", "context_hex", default="", help="Extra proof context, hex (e.g. the epoch nonce).")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--json", "as_json", is_flag=True, help="Print the tree info as JSON.")
-def build(input_path: str, epoch_id: str, secret_file: str, out_dir: str, mode: str, block_size: int,
-          min_height: int, prices: str | None, haircuts: str | None, context_hex: str, workers: int | None,
+def build(input_path: str, epoch_id: str, secret_file: str, out_dir: str, mode: str, block_size: int | None,
+          proofs: str, min_height: int, prices: str | None, haircuts: str | None, context_hex: str, workers: int | None,
           as_json: bool) -> None:
     """Build, prove and store one epoch's tree into OUT (tree.sqlite + private operator files)."""
     from por.parallel import LocalExecutor, SerialExecutor
@@ -130,7 +135,7 @@ def build(input_path: str, epoch_id: str, secret_file: str, out_dir: str, mode: 
     kwargs: dict[str, Any] = dict(epoch_id=epoch_id, master_secret=_secret(secret_file), out_dir=Path(out_dir),
                                   mode=mode, block_size=block_size, min_height=min_height,
                                   prices=_json_arg(prices, "--prices"), haircuts_bps=_json_arg(haircuts, "--haircuts"),
-                                  context=context, executor=ex)
+                                  context=context, executor=ex, proof_encoding=proofs)
     try:
         if as_json or not sys.stderr.isatty():
             info = build_tree(columns, rows, **kwargs)

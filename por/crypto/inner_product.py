@@ -37,11 +37,14 @@ T = TypeVar("T")
 _POOL: dict[int, ThreadPoolExecutor] = {}
 
 
+_CPUS = os.cpu_count() or 1
+
+
 def _workers() -> int:
     env = os.environ.get("POR_THREADS")
     if env and env.isdigit() and int(env) > 0:
         return int(env)
-    return max(1, min(2, os.cpu_count() or 1))
+    return max(1, min(2, _CPUS))
 
 
 def pool() -> ThreadPoolExecutor | None:
@@ -64,10 +67,11 @@ def run_parallel(tasks: Sequence[Callable[[], T]]) -> list[T]:
     return [first] + [f.result() for f in futures]
 
 
-def msm_parallel(be: GroupBackend, points: list[Point], scalars: list[int], parts: int = 0) -> Point:
-    """One MSM split into ``parts`` concurrent halves (identity-safe)."""
+def msm_parallel(be: GroupBackend, points: list[Point], scalars: list[int], parts: int = 0,
+                 min_points: int = 256) -> Point:
+    """One MSM split into ``parts`` concurrent pieces when it has at least ``min_points`` points."""
     parts = parts or _workers()
-    if parts < 2 or len(points) < 256:
+    if parts < 2 or len(points) < min_points:
         return be.msm(points, scalars)
     step = -(-len(points) // parts)
     chunks = [(points[i:i + step], scalars[i:i + step]) for i in range(0, len(points), step)]

@@ -6,7 +6,9 @@ One prover and one verifier serve every statement: combine each claim's commitme
 coefficients (plus constant·G), pad the claims to a power of two with the zero claim, and prove all
 combined values in range with one aggregated Bulletproofs proof whose transcript context binds the
 statement (id, version, spec hash, bits), the claims (count, commitments, coefficients, constants)
-and the caller's context. docs/protocol.md is normative.
+and the caller's context. The proof is made and read in the encoding the statement names
+(``encoding`` in the file, absent = compressed; :attr:`Statement.encoding`), never another.
+docs/protocol.md is normative.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import re
-import secrets
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import Any
 from por import PROTOCOL
 from por.crypto import rangeproof
 from por.crypto.backend import IDENTITY_BYTES, POINT_BYTES, GroupBackend, get_backend
-from por.crypto.generators import pedersen_gens
+from por.crypto.fixed_base import pedersen_tables
 from por.crypto.pedersen import combine
 from por.crypto.scalar import R, RandomSource
 from por.errors import EncodingError, RangeError, SpecError, UsageError
@@ -33,7 +34,7 @@ FORMAT = "por-statement/1"
 
 CONTEXT_LABEL = b"por/v1/statement"
 _ID_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
-_TOP_KEYS = {"format", "protocol", "id", "version", "bits", "title", "summary", "math",
+_TOP_KEYS = {"format", "protocol", "id", "version", "bits", "encoding", "title", "summary", "math",
              "input_bound_bits", "inputs", "coefficients", "constant", "claim"}
 _CLAIM_KEYS = {"inputs", "min_inputs", "max_inputs", "coefficients", "constant"}
 
@@ -47,6 +48,13 @@ class Statement:
     bits: int
     sha256: str
     spec: dict[str, Any]
+
+    @property
+    def encoding(self) -> str:
+        """The range-proof encoding the statement names (docs/protocol.md §5.1): ``"compressed"`` when
+        the file has no ``encoding`` key (every statement written before the key existed), else the key's
+        value. Read from the spec, whose bytes the hash covers, so it cannot differ from the file's."""
+        return str(self.spec.get("encoding", rangeproof.COMPRESSED))
 
     def require_hash(self, expected_hex: str) -> None:
         """Raise SpecError unless the bundle's recorded hash equals this file's."""
@@ -102,6 +110,8 @@ def _validate(name: str, spec: dict[str, Any]) -> None:
     _int(spec, "version", 1, 2**31 - 1, where)
     if spec.get("bits") not in rangeproof.ALLOWED_BITS or isinstance(spec.get("bits"), bool):
         raise SpecError(f"{where}: bits must be one of {rangeproof.ALLOWED_BITS}")
+    if "encoding" in spec and spec["encoding"] not in rangeproof.ENCODINGS:
+        raise SpecError(f"{where}: encoding must be one of {rangeproof.ENCODINGS} (absent: compressed)")
     _int(spec, "input_bound_bits", 1, 128, where)
     for key in ("title", "summary", "math"):
         if not isinstance(spec.get(key), str) or not spec[key].strip():
@@ -282,42 +292,30 @@ def prove(stmt: Statement, claims: list[Claim], openings: list[Opening], *, cont
     values += [0] * (m - len(claims))
     blindings += [0] * (m - len(claims))
     ctx = transcript_context(stmt, claims, m, context)
-    return rangeproof.prove(values, blindings, stmt.bits, context=ctx, rng=rng, backend=be)
+    combined = [_combined_for_proof(c, be) for c in claims] + [IDENTITY_BYTES] * (m - len(claims))
+    return rangeproof.prove(values, blindings, stmt.bits, context=ctx, rng=rng, backend=be,
+                            encoding=stmt.encoding, commitments=combined)
 
 
 def _check_openings(be: GroupBackend, claims: Sequence[Claim], openings: Sequence[Opening]) -> None:
-    """All openings at once: Σ ρ_i·(C_i − v_i·G − γ_i·H) = 0 for random ρ_i (one MSM); name the bad
-    one by a direct check only when that fails."""
-    pg = pedersen_gens(be)
-    pts, ks = [], []
-    g_s = h_s = 0
-    try:
-        for c, o in zip(claims, openings, strict=True):
-            for cm, v, g in zip(c.commitments, o.values, o.blindings, strict=True):
-                rho = 1 + secrets.randbelow(R - 1)
-                pts.append(be.decode(cm, allow_identity=True))
-                ks.append(rho)
-                g_s -= rho * v
-                h_s -= rho * g
-    except EncodingError as exc:
-        raise UsageError(f"a claim commitment does not decode: {exc}") from exc
-    if be.is_identity(be.msm(pts + [pg.G, pg.H], ks + [g_s % R, h_s % R])):
-        return
+    """Every opening recomputed (fixed-base tables: a few dozen point additions each) and compared with
+    its commitment's bytes; the first mismatch is named."""
+    tg, th = pedersen_tables(be)
     for i, (c, o) in enumerate(zip(claims, openings, strict=True)):
         for j, (cm, v, g) in enumerate(zip(c.commitments, o.values, o.blindings, strict=True)):
-            if be.encode(be.msm([pg.G, pg.H], [v % R, g % R])) != cm:
+            if be.encode(be.add(tg.mul(v), th.mul(g))) != cm:
                 raise UsageError(f"opening {i}, input {j}: does not match the claim's commitment")
-    raise UsageError("openings do not match the claims' commitments")  # pragma: no cover
 
 
 def _rp_item(stmt: Statement, claims: list[Claim], proof: bytes, context: bytes,
-             be: GroupBackend) -> tuple[list[bytes], bytes, int, bytes]:
+             be: GroupBackend) -> tuple[list[bytes], bytes, int, bytes, str]:
     if not isinstance(stmt, Statement) or not isinstance(context, (bytes, bytearray)):
         raise TypeError("statement and context")
     _check_claims(stmt, claims)
     m = _padded_m(len(claims))
     combined = [_combined_for_proof(c, be) for c in claims] + [IDENTITY_BYTES] * (m - len(claims))
-    return combined, proof, stmt.bits, transcript_context(stmt, claims, m, bytes(context))
+    # the statement's encoding, never the proof's length, decides how the proof is read (§5.2)
+    return combined, proof, stmt.bits, transcript_context(stmt, claims, m, bytes(context)), stmt.encoding
 
 
 _BAD = (EncodingError, UsageError, RangeError, SpecError, ValueError, TypeError, AttributeError)

@@ -211,17 +211,18 @@ def verify_bundle(
 
     def config() -> None:
         nonlocal cfg
-        from por.reserves.policy import ReservesConfig
-
-        cfg = ReservesConfig.from_dict(m["reserves_config"])
+        cfg = _reserves_config(res, m)
 
     _step(res, "reserves-config", config)
 
     # 7. prices
     def prices() -> None:
-        from por.epoch.pipeline import cutoff_datetime
+        from por.epoch.pipeline import cutoff_datetime, iso_seconds
         from por.reserves.oracle import SignedReport, aggregate_price
 
+        if cfg is None:
+            res.failed("price", "no usable reserves configuration in the manifest, hence no price policy")
+            return
         doc = _read_json(path, "prices.json")
         reports = []
         for i, d in enumerate(doc.get("reports", [])):
@@ -230,7 +231,11 @@ def verify_bundle(
             except PorError as exc:
                 res.failed(f"price.report.{i}", f"prices.json report {i} is malformed: {exc.diagnostics()}")
         now = cutoff_datetime(m["cutoff_time"])  # the signed cut-off
+        bound = (str(m["epoch_id"]), iso_seconds(m["cutoff_time"]))  # reports must name this epoch and cut-off
         _price_file(res, doc, m, cfg.reporting_currency)
+        cols = sorted({str(c["asset"]) for c in m["columns"]})
+        if sorted(m["prices"]) != cols:
+            res.failed("price.assets", f"the manifest prices {sorted(m['prices'])}, its columns' assets are {cols}")
         for asset, price in sorted(m["prices"].items()):
             if asset == cfg.reporting_currency and asset not in cfg.price:
                 ok = int(price) == 10**8
@@ -238,7 +243,7 @@ def verify_bundle(
                         else f"{asset}: the reporting currency must have price 10^8, manifest says {price}")
                 continue
             try:
-                q = aggregate_price(reports, cfg.price[asset], keyring, now)
+                q = aggregate_price(reports, cfg.price[asset], keyring, now, epoch=bound)
             except PorError as exc:
                 res.failed(f"price.{asset}", f"{asset}: no valid quorum price from prices.json: {exc.diagnostics()}")
                 continue
@@ -251,13 +256,18 @@ def verify_bundle(
     _step(res, "price", prices)
 
     def collateral_prices() -> None:
-        decimals = {a: int(v["decimals"]) for a, v in m["assets"].items()}
-        top = max(decimals.values(), default=0)
-        want = {a: int(p) * 10 ** (top - decimals[a]) for a, p in m["prices"].items()}
+        from por.reserves.policy import collateral_prices_of
+
+        if cfg is None:
+            res.failed("price.collateral", "no usable reserves configuration, hence no governed decimals")
+            return
+        want = collateral_prices_of(cfg, {str(a): int(p) for a, p in m["prices"].items()})
         got = _int_map(m.get("collateral_prices")) or {}
         res.add("price.collateral", got == want,
-                "collateral prices are the prices of record per minor unit (price_e8 · 10^(D − decimals))"
-                if got == want else f"collateral prices {got} are not the prices of record per minor unit {want}")
+                "collateral prices are the prices of record per minor unit (price_e8 · 10^(D − decimals), "
+                "decimals from the reserves configuration)"
+                if got == want else f"collateral prices {got} are not the prices of record per minor unit under "
+                f"the reserves configuration's decimals {want}")
 
     _step(res, "price.collateral", collateral_prices)
 
@@ -366,7 +376,7 @@ def verify_bundle(
     with_ledger = ledger_url is not None and master_secret is not None
     if ledger_url is not None and master_secret is not None:
         url, secret = ledger_url, master_secret
-        _step(res, "completeness", lambda: _completeness(res, path, m, url, ledger_schema, secret))
+        _step(res, "completeness", lambda: _completeness(res, path, m, url, ledger_schema, secret, manifest.sha256))
         # 12. the ledger's own integrity: the completeness check read its derived tables
         if ledger_integrity:
             _step(res, "ledger", lambda: _ledger_integrity(res, m, url, ledger_schema, progress))
@@ -503,7 +513,7 @@ def _plain_solvency(res: Result, m: dict[str, Any]) -> None:
 
 
 def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, schema: str | None,
-                  master_secret: bytes) -> None:
+                  master_secret: bytes, manifest_sha256: str) -> None:
     from por.epoch.pipeline import client_rows
     from por.ledger import Ledger
     from por.tree import verify_completeness
@@ -513,8 +523,10 @@ def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, s
         owners = {a["id"]: a["owner"] for a in led.accounts()}
         keep, rows = client_rows(snap.rows(), owners, len(cols))
         _governed_config(res, led, m)
+        _step(res, "completeness.prices", lambda: _ledger_cutoff_and_prices(res, led, m))
         _governed_keyring(res, led, m, path)
         _ledger_log_root(res, led, m)
+        _governed_chain(res, led, m, manifest_sha256)
     want = [[c["asset"], c["kind"]] for c in m["columns"]]
     if [cols[i] for i in keep] != want:
         res.failed("completeness.columns", f"the ledger's non-zero columns at seq {m['journal_seq']} are "
@@ -543,9 +555,20 @@ def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
         res.failed("completeness.reserves-config", f"the manifest's reserves_config is not a reserves "
                    f"configuration ({exc.__class__.__name__}: {exc}), so it cannot be the governed one")
         return
+    _step(res, "completeness.asset-decimals", lambda: _asset_decimals(res, led, m, governed))
+    from por.reserves.ledger_adapter import reserves_config_entry
+
+    entry = reserves_config_entry(led, seq)
+    ref = m.get("reserves_config_ref")
+    got = {k: ref.get(k) for k in ("seq", "entry_hash")} if isinstance(ref, dict) else ref
+    if published == governed and got != entry:
+        res.failed("completeness.reserves-config", f"the manifest's reserves_config_ref {got} is not the ledger's "
+                   f"governing reserves entry at entry {seq} ({entry})")
+        return
     if published == governed:
-        res.passed("completeness.reserves-config", f"the manifest's reserve and price policies are the ledger's "
-                   f"governed configuration at entry {seq}")
+        res.passed("completeness.reserves-config", f"the manifest's reserves configuration (decimals, haircuts, "
+                   f"reserve and price policies) is the ledger's governed one at entry {seq}, set by entry "
+                   f"{entry['seq'] if entry else '?'}")
         return
     differ = sorted(k for k in set(published) | set(governed) if published.get(k) != governed.get(k))
     assets = published.get("assets", {}), governed.get("assets", {})
@@ -555,13 +578,15 @@ def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
 
 
 def _price_file(res: Result, doc: dict[str, Any], m: dict[str, Any], reporting: str) -> None:
-    """prices.json's own summary (format, cut-off, reporting currency, quotes) is the manifest's: a
-    reader of that file alone must not be shown other prices than those the epoch used."""
-    from por.epoch.pipeline import iso_seconds
+    """prices.json's own summary (format, epoch, cut-off, reporting currency, quotes) is the manifest's:
+    a reader of that file alone must not be shown other prices than those the epoch used."""
+    from por.epoch.pipeline import PRICES_FORMAT, iso_seconds
 
     problems = []
-    if doc.get("format") != "por-prices/1":
-        problems.append(f"format {doc.get('format')!r} is not 'por-prices/1'")
+    if doc.get("format") != PRICES_FORMAT:
+        problems.append(f"format {doc.get('format')!r} is not {PRICES_FORMAT!r}")
+    if doc.get("epoch_id") != m["epoch_id"]:
+        problems.append(f"epoch {doc.get('epoch_id')!r} is not the manifest's {m['epoch_id']!r}")
     if doc.get("cutoff") != iso_seconds(m["cutoff_time"]):
         problems.append(f"cutoff {doc.get('cutoff')!r} is not the manifest's cut-off {m['cutoff_time']}")
     if doc.get("reporting_currency") != reporting or m.get("reporting_currency") != reporting:
@@ -573,6 +598,118 @@ def _price_file(res: Result, doc: dict[str, Any], m: dict[str, Any], reporting: 
         problems.append(f"quotes {got} are not the manifest's prices {m['prices']}")
     res.add("price.file", not problems, "prices.json summarises the manifest's prices at its cut-off" if not problems
             else "prices.json: " + "; ".join(problems))
+
+
+def _reserves_config(res: Result, m: dict[str, Any]) -> Any:
+    """The manifest's reserves configuration, and every figure the verifiers take from it.
+
+    Asset decimals, haircuts and (in ``price.collateral``) the collateral prices are derived from this
+    one document, whose identity (``reserves_config_ref``: the governing journal entry and the SHA-256
+    of its canonical JSON) the manifest carries; with the ledger, ``completeness.reserves-config``
+    checks it is the governed one. The manifest's own ``assets``, ``reporting_*`` and ``haircuts_bps``
+    fields must be the configuration's (protocol §9.5): an operator that re-signs them with other
+    values (AAPL at 0 decimals, a haircut of 10000 bps) fails here by name. Returns the configuration,
+    or None when it is unusable (a failed ``reserves-config``).
+    """
+    from por.reserves.policy import ReservesConfig, config_sha256, haircuts_of
+
+    doc = m["reserves_config"]
+    try:
+        cfg = ReservesConfig.from_dict(doc)
+    except PorError as exc:
+        res.failed("reserves-config", f"the manifest's reserves_config is not a reserves configuration: "
+                   f"{exc.diagnostics()}")
+        return None
+    ref = m.get("reserves_config_ref")
+    seq = m["journal_seq"]
+    problems = []
+    if cfg.to_dict() != doc:
+        problems.append("reserves_config is not in its resolved form (every asset's decimals and haircut_bps)")
+    if not isinstance(ref, dict) or set(ref) != {"seq", "entry_hash", "sha256"}:
+        problems.append(f"reserves_config_ref {ref!r:.80} is not {{seq, entry_hash, sha256}}")
+    else:
+        if type(ref["seq"]) is not int or not 1 <= ref["seq"] <= seq:
+            problems.append(f"reserves_config_ref.seq {ref['seq']!r} is not an entry at or before journal_seq {seq}")
+        if ref["sha256"] != config_sha256(doc):
+            problems.append(f"reserves_config_ref.sha256 {str(ref['sha256'])[:16]}… is not the SHA-256 of the "
+                            f"canonical reserves_config ({config_sha256(doc)[:16]}…)")
+    if problems or not isinstance(ref, dict):
+        res.failed("reserves-config", "; ".join(problems))
+    else:
+        res.passed("reserves-config", f"reserves configuration {ref['sha256'][:16]}… set by journal entry "
+                   f"{ref['seq']} (decimals, haircuts, reserve and price policies)")
+    # decimals: the manifest's assets table is the configuration's, and names every column asset
+    assets = m["assets"]
+    bad = []
+    if not isinstance(assets, dict):
+        bad.append(f"assets is not an object ({type(assets).__name__})")
+    else:
+        for a, spec in sorted(assets.items()):
+            d = spec.get("decimals") if isinstance(spec, dict) else None
+            if a not in cfg.decimals or type(d) is not int or d != cfg.decimals[a]:
+                bad.append(f"{a}: manifest {d!r}, configuration {cfg.decimals.get(a)!r}")
+        cols = sorted({str(c["asset"]) for c in m["columns"]} - set(assets))
+        if cols:
+            bad.append(f"column assets {cols} are not in the assets table")
+    if m.get("reporting_currency") != cfg.reporting_currency or m.get("reporting_decimals") != cfg.reporting_decimals:
+        bad.append(f"reporting currency {m.get('reporting_currency')!r}/{m.get('reporting_decimals')!r} decimals, "
+                   f"configuration {cfg.reporting_currency!r}/{cfg.reporting_decimals!r}")
+    res.add("reserves-config.decimals", not bad, "asset decimals are the reserves configuration's" if not bad
+            else "the manifest's asset decimals are not the reserves configuration's: " + "; ".join(bad))
+    # haircuts: governed, never the manifest's own choice
+    want = haircuts_of(cfg, dict(m["prices"]))
+    got = m.get("haircuts_bps")
+    res.add("reserves-config.haircuts", got == want,
+            f"haircuts {want} are the reserves configuration's" if got == want
+            else f"the manifest's haircuts_bps {got} are not the reserves configuration's {want}")
+    return cfg
+
+
+def _asset_decimals(res: Result, led: Any, m: dict[str, Any], governed: dict[str, Any]) -> None:
+    """The governed decimals (hence the manifest's, see :func:`_reserves_config`) are the ledger's
+    asset table's, for every asset both name and every column asset."""
+    table = {a: int(info.decimals) for a, info in led.assets().items()}
+    conf = {a: spec.get("decimals") for a, spec in dict(governed.get("assets", {})).items()}
+    cols = {str(c["asset"]) for c in m["columns"]}
+    bad = [f"{a}: configuration {conf.get(a)!r}, ledger {table.get(a)!r}"
+           for a in sorted((set(conf) & set(table)) | cols) if conf.get(a) != table.get(a)]
+    mine: dict[str, Any] = m["assets"] if isinstance(m.get("assets"), dict) else {}
+    bad += [f"{a}: manifest {spec.get('decimals') if isinstance(spec, dict) else spec!r}, ledger {table.get(a)!r}"
+            for a, spec in sorted(mine.items())
+            if not isinstance(spec, dict) or spec.get("decimals") != table.get(a)]
+    res.add("completeness.asset-decimals", not bad, "asset decimals are the ledger's asset table's" if not bad
+            else "asset decimals differ from the ledger's asset table: " + "; ".join(bad))
+
+
+def _ledger_cutoff_and_prices(res: Result, led: Any, m: dict[str, Any]) -> None:
+    """With the ledger: ``cutoff_time`` is the signed time of entry ``journal_seq``
+    (``completeness.cutoff``), and the prices of record are the quorum median of the oracles'
+    ``price`` entries at or before that entry under the governed price policy
+    (``completeness.prices``). Why: without it an operator could reuse an earlier cut-off and the
+    prices before a crash."""
+    from por.reserves.ledger_adapter import entry_time, ledger_quotes, reserves_config
+
+    seq = int(m["journal_seq"])
+    t = entry_time(led, seq)
+    ok = m["cutoff_time"] == t
+    res.add("completeness.cutoff", ok, f"the cut-off {t} is the time of entry {seq}" if ok
+            else f"the manifest's cut-off {m['cutoff_time']!r} is not the time of entry {seq} ({t})")
+    try:
+        cfg = reserves_config(led, at_seq=seq)
+        assets = set(m["prices"]) | {str(c["asset"]) for c in m["columns"]}
+        quotes = ledger_quotes(led, cfg, assets, seq, t)
+    except PorError as exc:
+        res.failed("completeness.prices", f"no prices of record from the ledger's price entries up to entry "
+                   f"{seq}: {exc.diagnostics()}")
+        return
+    want = {a: q["price_e8"] for a, q in quotes.items()}
+    got = m["prices"]
+    if got == want:
+        res.passed("completeness.prices", f"the prices are the quorum medians of the oracles' price entries up to "
+                   f"entry {seq}: " + ", ".join(f"{a} {p}" for a, p in sorted(want.items())))
+    else:
+        res.failed("completeness.prices", f"the manifest's prices {got} are not the quorum medians of the oracles' "
+                   f"price entries up to entry {seq} at {t}: {want}")
 
 
 def _disclosure(res: Result, m: dict[str, Any], doc: dict[str, Any], assets: list[str]) -> None:
@@ -598,6 +735,41 @@ def _disclosure(res: Result, m: dict[str, Any], doc: dict[str, Any], assets: lis
                    f"proofs open {opened}")
         return
     res.passed("solvency.disclosure", "public disclosure: the manifest's liabilities are the opened root values")
+
+
+def _governed_chain(res: Result, led: Any, m: dict[str, Any], manifest_sha256: str) -> None:
+    """The chain of published epochs is the journal's: the previous epoch the manifest names is the
+    last ``epoch.publish`` entry at or before the cut-off (none skipped, none invented), and if this
+    epoch was published, its entry records this very manifest (docs/protocol.md §9.5 step 11)."""
+    check = "completeness.epochs"
+    seq = int(m["journal_seq"])
+    pubs = led.epoch_publications()
+    before = [p for p in pubs if p["seq"] <= seq]
+    named = m.get("previous")
+    last = before[-1] if before else None
+    if last is None:
+        if named is not None:
+            res.failed(check, f"the manifest names previous epoch {named.get('epoch_id')!r}, but the journal "
+                       f"records no published epoch before entry {seq}")
+            return
+    else:
+        want = {"epoch_id": last["epoch_id"], "manifest_sha256": last["manifest_sha256"],
+                "size": last["log_size"], "root": last["log_root"]}
+        got = {k: named.get(k) for k in want} if isinstance(named, dict) else None
+        if got != want:
+            res.failed(check, f"the journal's last published epoch before entry {seq} is {last['epoch_id']} "
+                       f"(entry {last['seq']}, manifest {str(last['manifest_sha256'])[:16]}…, log size "
+                       f"{last['log_size']}); the manifest names {got}")
+            return
+    mine = [p for p in pubs if p["epoch_id"] == m["epoch_id"]]
+    if any(p["manifest_sha256"] != manifest_sha256 for p in mine):
+        res.failed(check, f"the journal records epoch {m['epoch_id']} published with another manifest "
+                   f"({', '.join(str(p['manifest_sha256'])[:16] + '…' for p in mine)}, entry "
+                   f"{', '.join(str(p['seq']) for p in mine)}), not this one ({manifest_sha256[:16]}…)")
+        return
+    res.passed(check, f"the chain of published epochs is the journal's ({len(before)} published before entry "
+               f"{seq}" + (f"; this manifest is recorded at entry {mine[0]['seq']}" if mine else
+                           "; this epoch is not yet recorded as published") + ")")
 
 
 def _ledger_log_root(res: Result, led: Any, m: dict[str, Any]) -> None:

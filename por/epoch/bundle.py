@@ -21,10 +21,11 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from por import PROTOCOL, canonical
 from por.canonical import read_document
 from por.errors import BundleError, EncodingError
+from por.signing import domain
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "por-manifest/1"
-SIGNATURE_DOMAIN = b"por/v1/manifest\x00"
+SIGNATURE_DOMAIN = domain("v1/manifest")  # b"por/v1/manifest\x00" (docs/protocol.md §1.1)
 CHUNK = 1 << 20
 
 

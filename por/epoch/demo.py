@@ -93,7 +93,11 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, 
         reserve = {a: ReservePolicy(a, frozenset({custodian_of[a]}), frozenset({custodian_of[a], syn.auditor.member_id}), 2)
                    for a in decimals}
         price = {a: OraclePolicy(a, frozenset(ORACLES), 2, 3600, 200, 60) for a in decimals if a != "USD"}
-        set_reserves_config(led, govs, ReservesConfig("USD", 2, decimals, reserve, price))
+        # collateral counted at 95% (a 5% haircut, below the lowest maintenance margin of the book's
+        # tiers, 6%): every account above maintenance, and one a 5% price print pushed just below it,
+        # still covers its debt in the epoch's collateral proofs; governed, like every haircut
+        haircuts = {a: 9500 for a in decimals if a != "USD"}
+        set_reserves_config(led, govs, ReservesConfig("USD", 2, decimals, reserve, price, haircuts))
     cfg: dict[str, Any] = {
         "db": url,
         **({"schema": schema} if schema else {}),
@@ -103,10 +107,7 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, 
             "auditor": {"path": _save_key(syn.auditor.key, kdir / "auditor.key"), "member": "auditor",
                         "governor": True, "public": syn.auditor.public_hex},
         },
-        # collateral counted at 95% (a 5% haircut, below the lowest maintenance margin of the book's
-        # tiers, 6%): every account above maintenance, and one a 5% price print pushed just below it,
-        # still covers its debt in the epoch's collateral proofs
-        "epoch": {"disclosure": "auditor", "haircuts_bps": {"AAPL": 9500, "MSFT": 9500}},
+        "epoch": {"disclosure": "auditor"},
         "simulate": {
             "custodians": {m: str(p.relative_to(directory)) for m, p in bls_files.items()},
             "oracles": {o: _save_key(s.key, kdir / f"{o}.key") for o, s in oracles.items()},

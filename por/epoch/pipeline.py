@@ -7,10 +7,13 @@ bundle and refuses to sign when any check fails.
 
 - open: epoch id, nonce, master secret (0600), the previous epoch's log position, settings.
 - snapshot: client liabilities at a journal sequence (streamed to a private file), the ledger log
-  root and its consistency proof from the previous epoch, prices of record (oracle quorum median).
+  root and its consistency proof from the previous epoch, prices of record (the quorum median of the
+  oracles' ``price`` entries in the journal up to the cut-off entry, which the oracles' epoch-bound
+  price reports must repeat).
 - build: the liabilities tree (leaves, commitments, inner nodes) in the tree store.
 - prove: node-range proof blocks and collateral proofs.
-- attest: attestation requests, collection and policy evaluation; solvency proofs per asset.
+- attest: the oracles' price reports bound to the epoch (they must repeat the prices of record),
+  attestation requests, collection and policy evaluation; solvency proofs per asset.
 - seal: assemble and verify the bundle, write and sign ``manifest.json``.
 - publish: move the bundle into ``epochs/``, write every client's inclusion proof.
 """
@@ -30,13 +33,14 @@ from por import PROTOCOL
 from por.epoch.bundle import MANIFEST_FORMAT, Manifest, list_files
 from por.epoch.state import STAGES, EpochState, now_iso, write_atomic
 from por.epoch.workspace import Workspace
-from por.errors import EpochError, PorError, UsageError
-from por.tree.build import DEFAULT_BLOCK_SIZE
+from por.errors import EpochError, PorError, PriceError, UsageError
+from por.tree.build import DEFAULT_BLOCK_SIZES, DEFAULT_PROOF_ENCODING, check_encoding
 
 Progress = Callable[[str, int, int], None]
 SNAPSHOT = "snapshot.jsonl"
 TREE_DIR = "tree"
 PRICE_SCALE = 10**8
+PRICES_FORMAT = "por-prices/2"
 
 
 def cutoff_datetime(t: str) -> datetime:
@@ -66,7 +70,8 @@ class Pipeline:
     """One epoch's run over a workspace. ``progress(stage, done, total)`` drives the display."""
 
     def __init__(self, ws: Workspace, *, epoch_id: str | None = None, executor: Any = None,
-                 progress: Progress | None = None, disclosure: str | None = None) -> None:
+                 progress: Progress | None = None, disclosure: str | None = None,
+                 proofs: str | None = None) -> None:
         self.ws = ws
         self.executor = executor
         self.progress: Progress = progress or (lambda stage, done, total: None)
@@ -77,6 +82,7 @@ class Pipeline:
         self.private = ws.private_dir(self.epoch_id)
         self.state = EpochState(self.private)
         self._disclosure = disclosure
+        self._proofs = proofs  # range-proof encoding of a new epoch (docs/protocol.md §7.5, §9.1)
 
     # ---- plumbing ---------------------------------------------------------------------------
     @property
@@ -132,16 +138,19 @@ class Pipeline:
         disclosure = self._disclosure or self.ws.epoch_setting("disclosure")
         if disclosure not in ("hidden", "auditor", "public"):
             raise UsageError(f"disclosure {disclosure!r} must be hidden, auditor or public")
+        encoding = check_encoding(self._proofs or self.ws.epoch_setting("proofs") or DEFAULT_PROOF_ENCODING)
         self.state.mark_done(
             "open", epoch_id=self.epoch_id, nonce=secrets.token_hex(32), opened_at=now_iso(),
             previous=previous, disclosure=disclosure, mode=self.ws.epoch_setting("mode"),
-            block_size=int(self.ws.epoch_setting("block_size") or DEFAULT_BLOCK_SIZE),
+            proof_encoding=encoding,
+            block_size=int(self.ws.epoch_setting("block_size") or DEFAULT_BLOCK_SIZES[encoding]),
             min_height=int(self.ws.epoch_setting("min_height")),
         )
         self.progress("open", 1, 1)
 
     def _stage_snapshot(self) -> None:
         led = self.ledger
+        self._simulate_oracle_entries()
         owners = {a["id"]: a["owner"] for a in led.accounts()}
         with led.snapshot() as snap:
             meta = {"seq": snap.seq, "cutoff_time": snap.cutoff_time,
@@ -162,7 +171,8 @@ class Pipeline:
             log["consistency_proof"] = led.consistency_proof(prev["size"], size)
         _dump(self.private / "ledger-log.json", log)
         cutoff = iso_seconds(meta["cutoff_time"])
-        prices = self._collect_prices(cutoff, [a for a, _ in meta["columns"]], int(meta["seq"]))
+        self._check_decimals(meta["asset_decimals"], [a for a, _ in meta["columns"]], int(meta["seq"]))
+        prices = self._prices_of_record(meta["cutoff_time"], [a for a, _ in meta["columns"]], int(meta["seq"]))
         self.state.mark_done("snapshot", snapshot=meta, clients=count, cutoff=cutoff, prices=prices)
         self.progress("snapshot", count, count)
 
@@ -177,58 +187,116 @@ class Pipeline:
             self._reserves = (seq, reserves_config(self.ledger, at_seq=seq), keyring_from_ledger(self.ledger))
         return self._reserves[1], self._reserves[2]
 
-    def _collect_prices(self, cutoff: str, assets: list[str], seq: int) -> dict[str, Any]:
-        """Prices of record at the cut-off (journal entry ``seq``): the oracle quorum median per asset
-        (reports saved)."""
+    def _check_decimals(self, ledger_decimals: dict[str, int], columns: list[str], seq: int) -> None:
+        """The governed configuration's decimals are the ledger's asset table's, for every asset the
+        configuration names and every column asset (the auditor checks the same, protocol §9.5)."""
+        cfg, _ = self._reserves_setup(seq)
+        missing = sorted(a for a in set(columns) if a not in cfg.decimals)
+        if missing:
+            raise EpochError(f"the reserves configuration names no decimals for {missing}: add the assets to "
+                             f"the governed reserves configuration (config.set)")
+        differ = {a: (d, ledger_decimals.get(a)) for a, d in cfg.decimals.items()
+                  if a in ledger_decimals and ledger_decimals[a] != d}
+        if differ:
+            raise EpochError("the governed reserves configuration's decimals differ from the ledger's asset table: "
+                             + ", ".join(f"{a} {c} (ledger {lg})" for a, (c, lg) in sorted(differ.items())))
+
+    def _prices_of_record(self, cutoff_time: str, assets: list[str], seq: int) -> dict[str, int]:
+        """Prices of record at the cut-off (journal entry ``seq`` at ``cutoff_time``): per asset the
+        quorum median of the oracles' ``price`` entries in the journal up to that entry (protocol
+        §9.2); saved with the entries used (``prices-of-record.json``)."""
+        from por.reserves.ledger_adapter import ledger_quotes
+
+        cfg, _ = self._reserves_setup(seq)
+        of_record = ledger_quotes(self.ledger, cfg, assets, seq, cutoff_time)  # PriceError stops the epoch
+        _dump(self.private / "prices-of-record.json", {"journal_seq": seq, "cutoff_time": cutoff_time,
+                                                        "quotes": of_record})
+        return {a: int(q["price_e8"]) for a, q in of_record.items()}
+
+    def _collect_price_reports(self) -> None:
+        """The oracles' price reports bound to this epoch and its cut-off (the price inbox) must give
+        the prices of record (same policy, judged at the cut-off): they are what an auditor without
+        the ledger checks, saved in ``prices.json``. Until a quorum is in, the epoch waits here (the
+        snapshot, hence the cut-off the reports name, stays)."""
         from por.reserves.oracle import SignedReport, aggregate_price
 
-        cfg, keyring = self._reserves_setup(seq)
-        self._simulate_oracles(cutoff, sorted(set(assets)))
+        cfg, keyring = self._reserves_setup()
+        cutoff, seq = self.state.get("cutoff"), int(self.state.get("snapshot")["seq"])
+        of_record = _load(self.private / "prices-of-record.json")["quotes"]
+        self._simulate_oracles(cutoff, of_record, seq)
         reports: list[Any] = []
         inbox = self.ws.price_inbox
         for p in sorted(inbox.glob("*.json")) if inbox.is_dir() else []:
             try:
                 reports.append(SignedReport.load(p))
             except PorError:
-                continue  # a malformed report is not counted (aggregate names what it used)
+                continue  # a malformed (or format 1, unbound) report is not counted
         now = datetime.strptime(cutoff, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         quotes: dict[str, Any] = {}
         used: list[dict[str, Any]] = []
-        for asset in sorted(set(assets)):
-            if asset == cfg.reporting_currency and asset not in cfg.price:
+        for asset, rec in sorted(of_record.items()):
+            if rec.get("reporting_currency"):
                 quotes[asset] = {"asset": asset, "price_e8": PRICE_SCALE, "time": cutoff, "oracles": [],
-                                 "dropped": [], "reporting_currency": True}
+                                 "dropped": [], "reporting_currency": True, "ledger_entries": []}
                 continue
-            if asset not in cfg.price:
-                raise EpochError(f"no oracle policy for {asset}: set one in the reserves configuration")
-            q = aggregate_price(reports, cfg.price[asset], keyring, now)  # PriceError stops the epoch
-            quotes[asset] = q.to_dict()
+            try:
+                q = aggregate_price(reports, cfg.price[asset], keyring, now, epoch=(self.epoch_id, cutoff))
+            except PriceError as exc:
+                raise EpochError(
+                    f"epoch {self.epoch_id}: no quorum of price reports for {asset} yet ({exc.diagnostics()}). "
+                    f"The oracles sign the price of record {rec['price_e8']} with `por oracle submit --epoch "
+                    f"{self.epoch_id} --cutoff {cutoff} ...` into {inbox}; then run `por epoch run` again") from exc
+            if q.price_e8 != rec["price_e8"]:
+                raise EpochError(f"{asset}: the oracles' price reports for {self.epoch_id} give {q.price_e8}, their "
+                                 f"price entries in the ledger up to entry {seq} give {rec['price_e8']} (entries "
+                                 f"{rec['entries']}); the reports must repeat the prices of record")
+            quotes[asset] = {**q.to_dict(), "ledger_entries": rec["entries"]}
             used.extend(sr.to_dict() for sr in q.used)
-        _dump(self.private / "prices.json", {"format": "por-prices/1", "cutoff": cutoff,
+        _dump(self.private / "prices.json", {"format": PRICES_FORMAT, "epoch_id": self.epoch_id, "cutoff": cutoff,
                                              "reporting_currency": cfg.reporting_currency,
                                              "quotes": quotes, "reports": used})
-        return {a: q["price_e8"] for a, q in quotes.items()}
 
-    def _simulate_oracles(self, cutoff: str, assets: list[str]) -> None:
-        """Demo only: configured oracle keys sign the ledger's current prices at the cut-off."""
+    def _simulate_oracle_entries(self) -> None:
+        """Demo only: each simulated oracle posts a ``price`` entry in the ledger at the ledger's current
+        price (oracles a basis point apart; the median one last), so that every epoch has fresh prices."""
+        sims = self.ws.simulated("oracles")
+        if not sims:
+            return
+        from por.ledger import Signer, keys
+        from por.reserves.ledger_adapter import reserves_config
+
+        cfg = reserves_config(self.ledger)
+        assets = sorted(a for a in cfg.price if a in self.ledger.assets())
+        members = sorted(sims)
+        spread = {m: i - (len(members) - 1) // 2 for i, m in enumerate(members)}  # the lower median gets 0
+        for asset in assets:
+            try:
+                base = self.ledger.current_price(asset)
+            except PorError:
+                continue
+            for m in sorted(members, key=lambda m: (spread[m] == 0, m)):
+                self.ledger.post_price(Signer(m, keys.load(sims[m])), asset, base + spread[m] * base // 10_000)
+
+    def _simulate_oracles(self, cutoff: str, of_record: dict[str, dict[str, Any]], seq: int) -> None:
+        """Demo only: each simulated oracle signs, bound to this epoch and cut-off, the price its own
+        ``price`` entry used for the price of record says (what an honest oracle repeats)."""
         sims = self.ws.simulated("oracles")
         if not sims:
             return
         from por.ledger import keys
+        from por.reserves.attestation import format_time
+        from por.reserves.ledger_adapter import ledger_price_observations
         from por.reserves.oracle import PriceReport, sign_report
 
         self.ws.price_inbox.mkdir(parents=True, exist_ok=True)
-        for i, (member, path) in enumerate(sorted(sims.items())):
-            key = keys.load(path)
-            for asset in assets:
-                try:
-                    base = self.ledger.current_price(asset)
-                except PorError:
+        obs = ledger_price_observations(self.ledger, seq)
+        for asset, rec in sorted(of_record.items()):
+            for o in obs.get(asset, []):
+                if o.source not in rec["entries"] or o.oracle_id not in sims:
                     continue
-                # each oracle quotes within a few basis points of the ledger price (a real spread)
-                price = base + (i - 1) * base // 10_000
-                sr = sign_report(PriceReport(member, asset, price, cutoff), ed25519_key=key)
-                out = self.ws.price_inbox / f"{self.epoch_id}-{member}-{asset}.json"
+                report = PriceReport(o.oracle_id, asset, o.price_e8, format_time(o.at), self.epoch_id, cutoff)
+                sr = sign_report(report, ed25519_key=keys.load(sims[o.oracle_id]))
+                out = self.ws.price_inbox / f"{self.epoch_id}-{o.oracle_id}-{asset}.json"
                 out.write_text(json.dumps(sr.to_dict(), indent=2, sort_keys=True))
 
     def _columns(self) -> list[tuple[str, str]]:
@@ -241,11 +309,11 @@ class Pipeline:
                 yield account, tuple(values)
 
     def _haircuts(self) -> dict[str, int]:
-        cfg = dict(self.ws.epoch_setting("haircuts_bps"))
-        default = int(self.ws.epoch_setting("default_haircut_bps"))
-        prices = self.state.get("prices")
-        cash = self._reporting_currency()
-        return {a: int(cfg.get(a, 10_000 if a == cash else default)) for a in prices}
+        """The governed haircuts (reserves configuration, protocol §9.2) of the priced assets."""
+        from por.reserves.policy import haircuts_of
+
+        cfg, _ = self._reserves_setup()
+        return haircuts_of(cfg, self.state.get("prices"))
 
     def _reporting_currency(self) -> str:
         cfg, _ = self._reserves_setup()
@@ -263,16 +331,18 @@ class Pipeline:
             min_height=self.state.get("min_height"), prices=self._collateral_prices(),
             haircuts_bps=self._haircuts(), context=bytes.fromhex(self.state.get("nonce")),
             executor=self.executor, progress=self.progress, range_proofs=False,
+            # an epoch opened before the encoding was a setting is compressed (its block size is 8)
+            proof_encoding=self.state.get("proof_encoding") or "compressed",
         )
         self.state.mark_done("build", tree=info.to_dict(), haircuts_bps=self._haircuts(),
                              collateral_prices=self._collateral_prices())
 
     def _collateral_prices(self) -> dict[str, int]:
-        """Prices per MINOR unit on one common scale, so that columns of assets with different
-        decimals compare: ``price_e8 * 10^(max_decimals - decimals)`` (docs/protocol.md, collateral)."""
-        decimals = self.state.get("snapshot")["asset_decimals"]
-        top = max(decimals.values(), default=0)
-        return {a: int(p) * 10 ** (top - int(decimals[a])) for a, p in self.state.get("prices").items()}
+        """Prices per MINOR unit on one common scale (protocol §9.2), from the governed decimals."""
+        from por.reserves.policy import collateral_prices_of
+
+        cfg, _ = self._reserves_setup()
+        return collateral_prices_of(cfg, self.state.get("prices"))
 
     def _stage_prove(self) -> None:
         from por.tree import prove_tree
@@ -285,6 +355,7 @@ class Pipeline:
         from por.reserves import attestation as A
         from por.reserves.policy import EpochContext, evaluate, load_attestations
 
+        self._collect_price_reports()
         cfg, keyring = self._reserves_setup()
         cutoff = self.state.get("cutoff")
         window = int(self.ws.epoch_setting("window_seconds"))
@@ -421,7 +492,7 @@ class Pipeline:
             "nonce": self.state.get("nonce"),
             "ledger_log": _load(self.private / "ledger-log.json"),
             "columns": [{"asset": a, "kind": k} for a, k in self._columns()],
-            "assets": {a: {"decimals": d} for a, d in sorted(snap["asset_decimals"].items())},
+            "assets": assets_of(cfg, snap["asset_decimals"]),
             "reporting_currency": cfg.reporting_currency,
             "reporting_decimals": cfg.reporting_decimals,
             "tree": public_tree,
@@ -429,6 +500,7 @@ class Pipeline:
             "disclosure": self.state.get("disclosure"),
             "epoch_context": self.state.get("epoch_context"),
             "reserves_config": cfg.to_dict(),
+            "reserves_config_ref": self._config_ref(cfg),
             "reserves": reserves_section(self.state.get("reserves"), self.state.get("outcomes")),
             "prices": self.state.get("prices"),
             "haircuts_bps": self.state.get("haircuts_bps"),
@@ -457,6 +529,11 @@ class Pipeline:
                              f"failed: {lines}")
         self.state.mark_done("seal", manifest_sha256=manifest.sha256)
         self.progress("seal", 1, 1)
+
+    def _config_ref(self, cfg: Any) -> dict[str, Any]:
+        from por.reserves.ledger_adapter import config_ref
+
+        return config_ref(self.ledger, cfg, int(self.state.get("snapshot")["seq"]))
 
     def _liabilities(self) -> dict[str, Any]:
         opening = _load(self.private / TREE_DIR / "root-opening.json")
@@ -494,6 +571,12 @@ class Pipeline:
         self.state.mark_done("publish", bundle=str(final), client_proofs=str(dest), client_proof_count=n,
                              published_at=now_iso())
         self.progress("publish", n, n)
+
+
+def assets_of(cfg: Any, ledger_decimals: dict[str, int]) -> dict[str, Any]:
+    """The manifest's ``assets``: the ledger's assets the governed configuration names, with the
+    configuration's decimals (protocol §9.4; the pipeline checked they are the ledger's)."""
+    return {a: {"decimals": int(cfg.decimals[a])} for a in sorted(ledger_decimals) if a in cfg.decimals}
 
 
 def reserves_section(totals: dict[str, int], outcomes: list[dict[str, Any]]) -> dict[str, Any]:

@@ -23,12 +23,14 @@ CONFIG_NAME = "por.json"
 EPOCH_DEFAULTS: dict[str, Any] = {
     "mode": "committed",
     "disclosure": "auditor",
-    "block_size": None,  # None: the tree's benchmarked default
+    "block_size": None,  # None: the tree's benchmarked default for the proof encoding
+    "proofs": None,  # range-proof encoding, "linear" or "compressed"; None: the tree's default
     "min_height": 0,
     "window_seconds": 86_400,
-    "haircuts_bps": {},
-    "default_haircut_bps": 7500,
 }
+#: settings that moved into the governed reserves configuration (``haircut_bps`` per asset,
+#: protocol §9.2): a workspace that still sets them is refused, never silently ignored
+GOVERNED_NOW = ("haircuts_bps", "default_haircut_bps")
 
 
 class Workspace:
@@ -62,7 +64,17 @@ class Workspace:
 
     # ---- settings ---------------------------------------------------------------------------
     def epoch_setting(self, name: str) -> Any:
-        return dict(self.config.get("epoch", {})).get(name, EPOCH_DEFAULTS[name])
+        """An epoch setting of ``por.json`` (or its default).
+
+        Raises:
+            UsageError: the workspace sets a haircut, which only the governed reserves configuration may.
+        """
+        settings = dict(self.config.get("epoch", {}))
+        stale = [k for k in GOVERNED_NOW if k in settings]
+        if stale:
+            raise UsageError(f"por.json sets {stale} under 'epoch': haircuts are governed now; set haircut_bps per "
+                             f"asset in the ledger's reserves configuration (config.set) and remove them here")
+        return settings.get(name, EPOCH_DEFAULTS[name])
 
     @property
     def db_url(self) -> str:

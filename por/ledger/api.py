@@ -11,12 +11,12 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Connection, func, select
 
 from por import PROTOCOL
-from por.errors import LedgerError, PriceUnavailableError, UsageError
+from por.errors import LedgerError, LedgerIntegrityError, PriceUnavailableError, UsageError
 from por.ledger import canonical
 from por.ledger import margin as _margin
 from por.ledger import postings as _postings  # noqa: F401 - registers handlers
 from por.ledger import withdrawals as _withdrawals
-from por.ledger.core import DEFAULT_CONFIG, AssetInfo, Receipt, Tx, merge_config, write_transaction
+from por.ledger.core import DEFAULT_CONFIG, AssetInfo, Receipt, Tx, idem_key, merge_config, write_transaction
 from por.ledger.db import is_sqlite, make_engine, require_existing
 from por.ledger.journal import Entry, Governance, Member, make_entry
 from por.ledger.keys import Signer
@@ -85,6 +85,17 @@ class Ledger:
         self._log_conn: Connection | None = None
         self.log = JournalLog(self._log_connection)
         self._price_source: Callable[[str], int] = self._db_price
+        #: the ledger's clock: entry times may not run ahead of it by more than ``clock.max_ahead_s``
+        self.clock: Callable[[], str] = canonical.utc_now
+        #: accept pre-signed format-1 entries into a journal that has no format-2 entry yet (what software
+        #: before format 2 wrote; off by default: new journals are format 2 from the genesis, and a
+        #: format-1 journal takes only its migration)
+        self.accept_format_1 = False
+
+    def set_clock(self, clock: Callable[[], str] | None) -> None:
+        """Replace the ledger's clock (a UTC entry-time string source; tests, simulations); None restores
+        the system clock."""
+        self.clock = clock or canonical.utc_now
 
     @classmethod
     def open(cls, url: str = DEFAULT_URL, *, schema: str | None = None, create: bool = True) -> Ledger:
@@ -172,19 +183,24 @@ class Ledger:
         return self._write(lambda tx: [tx.append(e) for e in items])
 
     def _build(self, tx: Tx, r: Request) -> Receipt:
-        t = r.time or canonical.utc_now()
+        t = r.time or self.clock()
         if tx.time and t < tx.time:
             t = tx.time
         try:
             payload = r.payload(tx, t) if callable(r.payload) else r.payload
         except LedgerError:
             # a retry whose original already went through may no longer build (funds now held, ...):
-            # answer it from the journal; the content check needs the rebuilt request, so it is skipped
-            prior = tx._idem_lookup(f"{r.signer.member_id}/{r.idem}") if r.idem is not None else None
+            # answer it from the journal; the content check needs the rebuilt request, so it is skipped.
+            # Only for a signer whose key and role the membership accepts for this type (the lookup
+            # comes after authorisation, as for every entry).
+            if r.idem is None or not tx.gov.may_sign(r.signer.member_id, r.signer.public_hex, r.type):
+                raise
+            prior = tx._idem_lookup(idem_key(r.signer.member_id, r.idem, 2))
             if prior is None:
                 raise
             return Receipt(prior[1].seq, prior[1].entry_hash, prior[1].type, replayed=True)
-        entry = make_entry(r.signer, r.type, payload, time=t, idem=r.idem, cosigners=r.cosigners)
+        entry = make_entry(r.signer, r.type, payload, seq=tx.seq + 1, prev=tx.prev, time=t, idem=r.idem,
+                           cosigners=r.cosigners)
         return tx.append(entry)
 
     def submit(self, signer: Signer, type_: str, payload: Payload, *, idem: str | None = None,
@@ -239,6 +255,41 @@ class Ledger:
     def set_config(self, governors: Sequence[Signer], key: str, value: Any) -> Receipt:
         return self._gov_submit(governors, "config.set", {"key": key, "value": value})
 
+    def journal_format(self) -> int | None:
+        """The format of the journal's last entry: 2, 1 (a format-1 journal not yet migrated) or None (empty)."""
+        def q(conn: Connection) -> int | None:
+            head = conn.execute(select(head_t)).first()
+            if head is None:
+                return None
+            return Tx(self, conn, head._asdict()).format
+        return self._read(q)
+
+    def migrate(self, governors: Sequence[Signer], *, time: str | None = None) -> tuple[Receipt, Result]:
+        """Move a format-1 journal to format 2 (docs/protocol.md §10.3): re-verify the whole journal
+        (:meth:`verify`); only if every check passes, a governor quorum signs a ``ledger.migrate`` entry at
+        the next place restating the format-1 head (seq, chain hash, log root). From then on only format-2
+        entries are accepted, and every entry signs its place.
+
+        Raises:
+            LedgerIntegrityError: the re-verification failed (nothing is appended); the result is attached.
+            LedgerError: the journal is empty or already in format 2.
+        """
+        fmt = self.journal_format()
+        if fmt != 1:
+            raise LedgerError("nothing to migrate: the journal is " + ("empty" if fmt is None else "already in format 2"))
+        result = self.verify()
+        # the one failure expected here is the one the migration mends: a format-1 journal
+        if any(not c.ok and c.id != "ledger.format" for c in result.checks):
+            raise LedgerIntegrityError("the format-1 journal does not re-verify, so it is not migrated: "
+                                       + "; ".join(f"{c.id}: {c.message}" for c in result.failures))
+
+        def build(tx: Tx, _t: str) -> dict[str, Any]:
+            return {"from_version": 1, "v1_seq": tx.seq, "v1_head": tx.prev, "v1_log_root": self.log.root_hex(tx.seq)}
+        if not governors:
+            raise UsageError("a migration needs the signatures of a quorum of governors")
+        r = self.submit(governors[0], "ledger.migrate", build, time=time, cosigners=governors[1:])
+        return r, result
+
     def members(self) -> list[dict[str, Any]]:
         """Members with roles, status, Ed25519 public key hex and (if set) BLS public key and PoP hex."""
         def q(conn: Connection) -> list[dict[str, Any]]:
@@ -257,11 +308,12 @@ class Ledger:
         def q(conn: Connection) -> list[tuple[int, list[dict[str, Any]]]]:
             gov = Governance()
             out: list[tuple[int, list[dict[str, Any]]]] = []
-            rows = conn.execute(select(journal_t.c.seq, journal_t.c.type, journal_t.c.body, journal_t.c.sigs)
+            rows = conn.execute(select(journal_t.c.seq, journal_t.c.type, journal_t.c.body, journal_t.c.sigs,
+                                       journal_t.c.prev_hash)
                                 .where(journal_t.c.type.in_(types)).order_by(journal_t.c.seq))
             for r in rows:
                 sigs = [(str(x["by"]), str(x["sig"])) for x in canonical.loads(r.sigs.encode("utf-8"))]
-                entry = Entry.from_bytes(r.body.encode("utf-8"), sigs)
+                entry = Entry.from_bytes(r.body.encode("utf-8"), sigs, seq=int(r.seq), prev=r.prev_hash)
                 if r.type == "genesis":
                     gov.apply_genesis(entry)
                 else:
@@ -561,6 +613,13 @@ class Ledger:
             return {"seq": int(h.seq), "entry_hash": h.entry_hash, "time": h.time}
         return self._read(q)
 
+    def next_place(self) -> tuple[int, str]:
+        """``(seq, prev)`` the next entry must be signed for: the head's sequence + 1 and its chain hash.
+        A submitter signing ahead of appending (:meth:`append`, ``por ledger post --file``) signs for it;
+        if another entry lands first, the signed entry is refused and must be signed again."""
+        h = self.head()
+        return int(h["seq"]) + 1, str(h["entry_hash"])
+
     def entry(self, seq: int) -> dict[str, Any]:
         """One journal entry as stored: seq, prev, hash, leaf hash, body and signatures."""
         def q(conn: Connection) -> dict[str, Any]:
@@ -569,6 +628,44 @@ class Ledger:
                 raise LedgerError(f"no journal entry {seq}")
             return {"seq": int(r.seq), "prev": r.prev_hash, "entry_hash": r.entry_hash,
                     "leaf_hash": bytes(r.leaf_hash).hex(), "body": json.loads(r.body), "sigs": json.loads(r.sigs)}
+        return self._read(q)
+
+    def entry_time(self, seq: int) -> str:
+        """The signed time of journal entry ``seq`` (read from its body, not the row's column).
+
+        Raises:
+            LedgerError: no such entry, or its body does not parse.
+        """
+        def q(conn: Connection) -> str:
+            if isinstance(seq, bool) or not isinstance(seq, int):
+                raise LedgerError(f"entry {seq!r} is not a sequence number")
+            body = conn.execute(select(journal_t.c.body).where(journal_t.c.seq == seq)).scalar()
+            if body is None:
+                raise LedgerError(f"no journal entry {seq}")
+            return Entry.from_bytes(str(body).encode("utf-8"), ()).time
+        return self._read(q)
+
+    def epoch_publications(self, upto: int | None = None) -> list[dict[str, Any]]:
+        """The journal's ``epoch.publish`` entries with ``seq <= upto`` (default: all), in journal order:
+        ``{"seq", "time", "epoch_id", "manifest_sha256", "log_size", "log_root"}`` as each body records them.
+
+        Why: the auditor checks the chain of published epochs (ids, manifest hashes, log positions)
+        against what the operator signed into the journal when it published them.
+        """
+        def q(conn: Connection) -> list[dict[str, Any]]:
+            s = select(journal_t.c.seq, journal_t.c.body).where(journal_t.c.type == "epoch.publish")
+            if upto is not None:
+                s = s.where(journal_t.c.seq <= upto)
+            out = []
+            for r in conn.execute(s.order_by(journal_t.c.seq)):
+                e = Entry.from_bytes(str(r.body).encode("utf-8"), ())
+                if e.type != "epoch.publish":
+                    raise LedgerError(f"entry {r.seq} is filed as epoch.publish but its signed body is a {e.type}")
+                p = e.payload
+                out.append({"seq": int(r.seq), "time": e.time, "epoch_id": p.get("epoch_id"),
+                            "manifest_sha256": p.get("manifest_sha256"), "log_size": p.get("log_size"),
+                            "log_root": p.get("log_root")})
+            return out
         return self._read(q)
 
     def snapshot(self, at_seq: int | None = None) -> Snapshot:

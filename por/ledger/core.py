@@ -3,15 +3,20 @@
 Every append runs, inside one database transaction holding the writer lock (SQLite ``BEGIN
 IMMEDIATE``; PostgreSQL ``SELECT ... FOR UPDATE`` on ``ledger_head``):
 
-1. parse the entry (canonical body, known type, well-formed time);
-2. idempotency: a key already used returns the earlier receipt if the content is the same, and is
-   refused (:class:`IdempotencyConflictError`) if it differs;
-3. authorisation: every signature verifies against the signer's current key, and the signer's roles
-   (or a governor quorum) permit the type;
-4. the type's handler validates the payload against the current state and stages its effects
+1. parse the entry: canonical body, the strict schema of its type (:mod:`por.ledger.schema`), the
+   journal format (2, or 1 only in an unmigrated format-1 journal);
+2. authorisation: every signature verifies against the signer's current key over the entry and the
+   place it is signed for, and the signer's roles (or a governor quorum) permit the type;
+3. idempotency (only now, so nobody learns another member's receipts): a key already used returns
+   the earlier receipt if the content is the same, and is refused (:class:`IdempotencyConflictError`)
+   if it differs;
+4. place and time: a format-2 entry must be signed for the next place (seq, prev); its time may not
+   run ahead of the ledger's clock by more than ``clock.max_ahead_s`` nor trail the head's time by
+   more than ``MAX_SKEW_S``;
+5. the type's handler validates the payload against the current state and stages its effects
    (postings with per-asset zero sums and balance floors, projections);
-5. the record is chained to the previous entry and appended to the transparency log;
-6. commit: journal rows, postings and balances in the same transaction; any error rolls it all back.
+6. the record is chained to the previous entry and appended to the transparency log;
+7. commit: journal rows, postings and balances in the same transaction; any error rolls it all back.
 """
 
 from __future__ import annotations
@@ -29,8 +34,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from por.errors import IdempotencyConflictError, InsufficientFundsError, LedgerError
 from por.ledger import canonical
 from por.ledger.journal import (
-    ENTRY_TYPES,
-    ENTRY_VERSION,
     GENESIS_PREV,
     Entry,
     Governance,
@@ -43,6 +46,7 @@ from por.ledger.journal import (
     record_bytes,
     sigs_bytes,
 )
+from por.ledger.schema import check_body
 from por.ledger.tables import (
     ACCOUNT_KINDS,
     account_t,
@@ -56,9 +60,11 @@ from por.ledger.tables import (
 )
 
 MAX_SKEW_S = 300  # an entry's time may trail the head's time by at most this much
+DEFAULT_MAX_AHEAD_S = 300  # ... and run ahead of the ledger's clock by at most clock.max_ahead_s
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "quote_asset": "USD",
+    "clock": {"max_ahead_s": DEFAULT_MAX_AHEAD_S},
     "breaker": {"move_bps": 2000, "window_s": 3600, "max_age_s": 86400},
     "withdraw": {
         "cooling_s": 3600,
@@ -73,7 +79,16 @@ DEFAULT_CONFIG: dict[str, Any] = {
     },
 }
 PLATFORM_ACCOUNTS = ("house", "insurance", "street")  # opened at genesis; reserve:<custodian> with assets
-CONFIG_KEYS = ("quote_asset", "breaker", "withdraw", "governor_quorum", "reserves", "risk_margins")
+CONFIG_KEYS = ("quote_asset", "breaker", "withdraw", "governor_quorum", "reserves", "risk_margins", "clock")
+
+
+def idem_key(signer: str, idem: str, version: int) -> str:
+    """The stored idempotency key: format 2 ``canonical([signer, idem])`` (member ids may contain ``/``,
+    so ``signer + "/" + idem`` was ambiguous: ``a/b`` + ``c`` = ``a`` + ``b/c``); format 1 kept its old
+    ``signer/idem`` rows. No format-2 key begins like a format-1 one (``[`` is not an id character)."""
+    if version == 1:
+        return f"{signer}/{idem}"
+    return canonical.dumps([signer, idem]).decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +162,19 @@ class Tx:
         self.postings: list[dict[str, Any]] = []
         self.idem_seen: dict[str, tuple[bytes, Receipt]] = {}
         self.receipts: list[Receipt] = []
+        #: the journal's format: None (empty), 1 (format-1 journal, not migrated) or 2
+        self.format: int | None = None
+        if head:
+            body = conn.execute(select(journal_t.c.body).where(journal_t.c.seq == head["seq"])).scalar()
+            try:
+                v = json.loads(body).get("v") if isinstance(body, str) else None
+            except ValueError:
+                v = None
+            self.format = 1 if v == 1 else 2
+        #: per-transaction caches of journal-derived figures (e.g. a day's settled totals)
+        self.memo: dict[Any, Any] = {}
+        #: the ledger's clock (the appending process's UTC now), read once per transaction
+        self.now: str = ledger.clock()
 
     # ---------------------------------------------------------------- state reads
     def account_kind(self, account: str) -> str | None:
@@ -242,60 +270,74 @@ class Tx:
     # ---------------------------------------------------------------- append
     def append(self, entry: Entry) -> Receipt:
         body = entry.body
-        if body.get("v") != ENTRY_VERSION:
-            raise LedgerError(f"unsupported entry version {body.get('v')!r}")
-        t = body.get("type")
-        if t not in ENTRY_TYPES:
-            raise LedgerError(f"unknown entry type {t!r}")
-        if not isinstance(body.get("payload"), dict):
-            raise LedgerError("entry payload must be an object")
-        extra = set(body) - {"v", "type", "signer", "time", "payload", "idem"}
-        if extra:
-            raise LedgerError(f"unknown entry field(s) {sorted(extra)}")
-        canonical.check_time(body.get("time"))
-        check_id(body.get("signer"), "signer")
-        idem_key = None
-        if "idem" in body:
-            idem = body["idem"]
-            if not isinstance(idem, str) or not 0 < len(idem) <= 200:
-                raise LedgerError("idempotency key must be a non-empty string of at most 200 characters")
-            idem_key = f"{entry.signer}/{idem}"
-            prior = self._idem_lookup(idem_key)
-            if prior is not None:
-                content, receipt = prior
-                if content != entry.content_key():
-                    raise IdempotencyConflictError(
-                        f"idempotency key {idem!r} of {entry.signer} was used by entry {receipt.seq} "
-                        f"with different content; a retry must repeat the same request")
-                return Receipt(receipt.seq, receipt.entry_hash, receipt.type, replayed=True)
+        check_body(body)  # strict per-type schema, before anything reads the database
+        t = body["type"]
+        version = body["v"]
+        if version == 1 and not self.ledger.accept_format_1:
+            raise LedgerError("format-1 entries do not sign their place and are not accepted (sign format 2 for "
+                              "the next place; a format-1 journal is moved to format 2 by `por ledger migrate`)")
+        if self.format == 2 and version != 2:
+            raise LedgerError(f"a format-{version} entry cannot follow format-2 entries (the journal was migrated "
+                              "or created in format 2)")
+        if self.format == 1 and version == 2 and t != "ledger.migrate":
+            raise LedgerError("this ledger's journal is in format 1: run `por ledger migrate` (a governor quorum "
+                              "re-verifies it and moves it to format 2) before appending format-2 entries")
         if t == "genesis":
             if self.seq != 0:
                 raise LedgerError("the ledger already has a genesis entry")
         elif self.seq == 0:
             raise LedgerError("the ledger has no genesis entry yet (run `por init`)")
         else:
-            self.gov.authorise(entry)
-            if self.time and entry.time < self.time and \
-                    canonical.time_to_us(entry.time) < canonical.time_to_us(self.time) - MAX_SKEW_S * canonical.US_PER_S:
-                raise LedgerError(f"entry time {entry.time} is more than {MAX_SKEW_S} s before the "
-                                  f"last entry's time {self.time}")
+            self.gov.authorise(entry)  # signatures over the entry and its signed place; roles
+        idem_key_ = None
+        if "idem" in body:
+            idem_key_ = idem_key(entry.signer, body["idem"], version)
+            prior = self._idem_lookup(idem_key_)
+            if prior is not None:
+                content, receipt = prior
+                if content != entry.content_key():
+                    raise IdempotencyConflictError(
+                        f"idempotency key {body['idem']!r} of {entry.signer} was used by entry {receipt.seq} "
+                        f"with different content; a retry must repeat the same request")
+                return Receipt(receipt.seq, receipt.entry_hash, receipt.type, replayed=True)
         seq = self.seq + 1
+        if version == 2 and (entry.seq, entry.prev) != (seq, self.prev):
+            raise LedgerError(f"{t} entry is signed for place {entry.seq} after {str(entry.prev)[:16]}..., but the "
+                              f"ledger's next place is {seq} after {self.prev[:16]}... (sign it again at the head)")
+        self.check_time(entry.time)
         HANDLERS[t](self, entry, seq)
         sb = sigs_bytes(entry.sigs)
         record = record_bytes(seq, self.prev, entry.body_bytes, sb)
         h = chain_hash(record)
         self.journal.append({
             "record": record,
-            "row": {"seq": seq, "type": t, "signer": entry.signer, "idem": idem_key, "time": entry.time,
+            "row": {"seq": seq, "type": t, "signer": entry.signer, "idem": idem_key_, "time": entry.time,
                     "body": entry.body_bytes.decode("utf-8"), "sigs": sb.decode("utf-8"),
                     "prev_hash": self.prev, "entry_hash": h},
         })
         self.seq, self.prev, self.time = seq, h, entry.time
+        self.format = version
         receipt = Receipt(seq, h, t)
-        if idem_key is not None:
-            self.idem_seen[idem_key] = (entry.content_key(), receipt)
+        if idem_key_ is not None:
+            self.idem_seen[idem_key_] = (entry.content_key(), receipt)
         self.receipts.append(receipt)
         return receipt
+
+    def max_ahead_s(self) -> int:
+        v = self.config.get("clock", {}).get("max_ahead_s", DEFAULT_MAX_AHEAD_S)
+        return v if isinstance(v, int) and not isinstance(v, bool) else DEFAULT_MAX_AHEAD_S
+
+    def check_time(self, time: str) -> None:
+        """An entry's time is the ledger's time: at most ``clock.max_ahead_s`` ahead of the appending
+        process's clock (so a settlement cannot be dated past its cooling period or into tomorrow's
+        daily cap), and at most ``MAX_SKEW_S`` before the previous entry's time."""
+        us = canonical.time_to_us(time)
+        ahead = self.max_ahead_s()
+        if us > canonical.time_to_us(self.now) + ahead * canonical.US_PER_S:
+            raise LedgerError(f"entry time {time} runs more than {ahead} s ahead of the ledger's clock {self.now}")
+        if self.time and time < self.time and us < canonical.time_to_us(self.time) - MAX_SKEW_S * canonical.US_PER_S:
+            raise LedgerError(f"entry time {time} is more than {MAX_SKEW_S} s before the "
+                              f"last entry's time {self.time}")
 
     def _idem_lookup(self, idem_key: str) -> tuple[bytes, Receipt] | None:
         if idem_key in self.idem_seen:
@@ -415,6 +457,17 @@ def _epoch_record(tx: Tx, entry: Entry, seq: int) -> None:
     epoch_id = entry.payload.get("epoch_id")
     if not isinstance(epoch_id, str) or not epoch_id:
         raise LedgerError(f"{entry.type} needs an epoch_id")
+
+
+@handler("ledger.migrate")
+def _migrate(tx: Tx, entry: Entry, seq: int) -> None:
+    """Moves a format-1 journal to format 2: the first format-2 entry, signed by a governor quorum for
+    its place right after the format-1 head, restating that head (docs/protocol.md §10.3)."""
+    if tx.format != 1:
+        raise LedgerError("ledger.migrate moves a format-1 journal to format 2; this journal is already in format 2")
+    expected = {"from_version": 1, "v1_seq": tx.seq, "v1_head": tx.prev, "v1_log_root": tx.ledger.log.root_hex(tx.seq)}
+    if entry.payload != expected:
+        raise LedgerError(f"ledger.migrate must restate the format-1 head {expected}")
 
 
 @handler("asset.add")

@@ -3,11 +3,15 @@
 Pure (no SQL): the same functions check an entry when it is appended and when ``por ledger verify``
 replays the journal from scratch.
 
-An entry is ``{"body": BODY, "sigs": [{"by": MEMBER, "sig": HEX}, ...]}`` where ``BODY`` is
-``{"v": 1, "type": T, "signer": MEMBER, "time": UTC, "payload": {...}}`` plus ``"idem"`` when the
-submitter gave an idempotency key. Every signature is Ed25519 over
-``b"por/v1/ledger/entry\\x00" || canonical(BODY)``; the first is the body's signer. Once appended at
-sequence ``n`` after an entry whose chain hash is ``prev``, the entry's *record* is
+An entry is ``{"body": BODY, "seq": n, "prev": PREV, "sigs": [{"by": MEMBER, "sig": HEX}, ...]}``
+where ``BODY`` is ``{"v": 2, "type": T, "signer": MEMBER, "time": UTC, "payload": {...}}`` plus
+``"idem"`` when the submitter gave an idempotency key. Every signature is Ed25519 over
+``signing_input("v2/ledger/entry", canonical({"body": BODY, "prev": PREV, "seq": n}))``: an entry
+signs its place (sequence number and the previous entry's chain hash), so entries cannot be
+reordered and re-chained without their signers' keys (docs/protocol.md §10.2). Format-1 bodies
+(``"v": 1``, signature over ``"por/v1/ledger/entry\\x00" || canonical(BODY)``) are only accepted in a
+journal's prefix before its ``ledger.migrate`` entry. The first signature is the body's signer. Once
+appended at sequence ``n`` after an entry whose chain hash is ``prev``, the entry's *record* is
 ``canonical({"body": BODY, "prev": prev, "seq": n, "sigs": SIGS})``; its chain hash is
 ``SHA-256(b"por/v1/ledger/chain\\x00" || record)`` and its transparency-log leaf is the record itself
 (leaf hash ``SHA-256(0x00 || record)``, RFC 9162 section 2.1.1). See docs/protocol.md.
@@ -26,9 +30,13 @@ from por import PROTOCOL
 from por.errors import EncodingError, LedgerError, PermissionDeniedError, SignatureError
 from por.ledger import canonical
 from por.ledger.keys import Signer, load_public, verify_signature
+from por.signing import domain
+from por.signing import signing_input as _signing_input
 
-ENTRY_VERSION = 1
-SIGN_DOMAIN = b"por/v1/ledger/entry\x00"
+ENTRY_VERSION = 2  # the format every new entry is written in
+ENTRY_VERSIONS = (1, 2)
+SIGN_DOMAIN = domain("v1/ledger/entry")  # b"por/v1/ledger/entry\x00": format 1 (old journals only)
+SIGN_DOMAIN_V2 = domain("v2/ledger/entry")  # b"por/v2/ledger/entry\x00"
 CHAIN_DOMAIN = b"por/v1/ledger/chain\x00"
 GENESIS_PREV = "00" * 32
 
@@ -67,6 +75,7 @@ ENTRY_TYPES: dict[str, TypeRule] = {
     "withdraw.settle": TypeRule(frozenset({"operator"})),
     "reserves.collect": TypeRule(frozenset({"operator"})),
     "epoch.publish": TypeRule(frozenset({"operator"})),
+    "ledger.migrate": TypeRule(frozenset({"governor"}), quorum=True),
 }
 
 
@@ -77,7 +86,29 @@ def check_id(value: Any, what: str) -> str:
 
 
 def signing_input(body_bytes: bytes) -> bytes:
-    return SIGN_DOMAIN + body_bytes
+    """Format 1 (old journals only): ``"por/v1/ledger/entry\\x00" || canonical(BODY)``."""
+    return _signing_input("v1/ledger/entry", body_bytes)
+
+
+_PREV_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def place_bytes(seq: int, prev: str, body_bytes: bytes) -> bytes:
+    """canonical({"body": BODY, "prev": prev, "seq": seq}) from the already-canonical body."""
+    return b'{"body":' + body_bytes + b',"prev":"' + prev.encode() + b'","seq":' + str(seq).encode() + b"}"
+
+
+def signing_input_v2(seq: int, prev: str, body_bytes: bytes) -> bytes:
+    """Format 2: ``signing_input("v2/ledger/entry", canonical({"body", "prev", "seq"}))``."""
+    return _signing_input("v2/ledger/entry", place_bytes(seq, prev, body_bytes))
+
+
+def check_place(seq: Any, prev: Any) -> tuple[int, str]:
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+        raise LedgerError(f"an entry's place needs a positive integer seq, got {seq!r:.40}")
+    if not isinstance(prev, str) or not _PREV_RE.match(prev):
+        raise LedgerError(f"an entry's place needs prev as 64 lowercase hex digits, got {prev!r:.80}")
+    return seq, prev
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +118,18 @@ class Entry:
     body_bytes: bytes
     sigs: tuple[tuple[str, str], ...]
     body: dict[str, Any] = field(compare=False, repr=False)
+    seq: int | None = None  # the place a format-2 entry is signed for
+    prev: str | None = None
 
     @classmethod
-    def from_body(cls, body: Mapping[str, Any], sigs: Iterable[tuple[str, str]] = ()) -> Entry:
+    def from_body(cls, body: Mapping[str, Any], sigs: Iterable[tuple[str, str]] = (), *, seq: int | None = None,
+                  prev: str | None = None) -> Entry:
         b = dict(body)
-        return cls(canonical.dumps(b), tuple(sigs), b)
+        return cls(canonical.dumps(b), tuple(sigs), b, seq, prev)
 
     @classmethod
-    def from_bytes(cls, body_bytes: bytes, sigs: Iterable[tuple[str, str]]) -> Entry:
+    def from_bytes(cls, body_bytes: bytes, sigs: Iterable[tuple[str, str]], *, seq: int | None = None,
+                   prev: str | None = None) -> Entry:
         """Parse received bytes; they must already be canonical (the signature covers exactly them)."""
         try:
             body = canonical.loads(body_bytes, require_canonical=True)
@@ -102,22 +137,51 @@ class Entry:
             raise LedgerError(f"entry body is not canonical JSON: {exc}") from exc
         if not isinstance(body, dict):
             raise LedgerError("entry body is not a JSON object")
-        return cls(body_bytes, tuple(sigs), body)
+        return cls(body_bytes, tuple(sigs), body, seq, prev)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Entry:
-        """From ``{"body": {...}, "sigs": [{"by", "sig"}]}`` (e.g. a file given to ``por ledger post``)."""
+        """From ``{"body": {...}, "seq": n, "prev": HEX, "sigs": [{"by", "sig"}]}`` (e.g. a file given to
+        ``por ledger post``); ``seq`` and ``prev`` are the place a format-2 entry is signed for."""
         try:
             body = d["body"]
             sigs = [(str(s["by"]), str(s["sig"])) for s in d["sigs"]]
         except (KeyError, TypeError) as exc:
-            raise LedgerError("an entry is an object with 'body' and 'sigs' [{'by', 'sig'}]") from exc
+            raise LedgerError("an entry is an object with 'body', 'seq', 'prev' and 'sigs' [{'by', 'sig'}]") from exc
         if not isinstance(body, dict):
             raise LedgerError("entry body is not a JSON object")
-        return cls.from_body(body, sigs)
+        extra = set(d) - {"body", "sigs", "seq", "prev"}
+        if extra:
+            raise LedgerError(f"unknown entry field(s) {sorted(extra)}")
+        seq, prev = d.get("seq"), d.get("prev")
+        if seq is not None or prev is not None:
+            seq, prev = check_place(seq, prev)
+        return cls.from_body(body, sigs, seq=seq, prev=prev)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"body": self.body, "sigs": sigs_list(self.sigs)}
+        out: dict[str, Any] = {"body": self.body, "sigs": sigs_list(self.sigs)}
+        if self.seq is not None:
+            out["seq"], out["prev"] = self.seq, self.prev
+        return out
+
+    @property
+    def version(self) -> Any:
+        return self.body.get("v")
+
+    def message(self) -> bytes:
+        """The bytes every signature of this entry covers (format 1: the body; format 2: body and place).
+
+        Raises:
+            LedgerError: a format-2 entry without its place, or an unknown format.
+        """
+        v = self.version
+        if v == 2 and not isinstance(v, bool):
+            if self.seq is None or self.prev is None:
+                raise LedgerError("a format-2 entry is signed for its place: it needs seq and prev")
+            return signing_input_v2(self.seq, self.prev, self.body_bytes)
+        if v == 1 and not isinstance(v, bool):
+            return signing_input(self.body_bytes)
+        raise LedgerError(f"unsupported entry version {v!r}")
 
     @property
     def type(self) -> str:
@@ -145,8 +209,8 @@ class Entry:
         """The same body with one more signature (for quorum entries)."""
         if any(by == signer.member_id for by, _ in self.sigs):
             return self
-        sig = signer.sign(signing_input(self.body_bytes))
-        return Entry(self.body_bytes, self.sigs + ((signer.member_id, sig),), self.body)
+        sig = signer.sign(self.message())
+        return Entry(self.body_bytes, self.sigs + ((signer.member_id, sig),), self.body, self.seq, self.prev)
 
     def content_key(self) -> bytes:
         """What an idempotency key binds: the type and the request (or the whole payload)."""
@@ -169,11 +233,23 @@ def sigs_bytes(sigs: Iterable[tuple[str, str]]) -> bytes:
     return canonical.dumps(sigs_list(items))
 
 
-def make_entry(signer: Signer, type_: str, payload: Mapping[str, Any], *, time: str | None = None,
-               idem: str | None = None, cosigners: Iterable[Signer] = ()) -> Entry:
-    """Build and sign an entry (the first signature is ``signer``'s; cosigners add theirs)."""
+def make_entry(signer: Signer, type_: str, payload: Mapping[str, Any], *, seq: int | None = None,
+               prev: str | None = None, time: str | None = None, idem: str | None = None,
+               cosigners: Iterable[Signer] = (), version: int = ENTRY_VERSION) -> Entry:
+    """Build and sign an entry for its place ``(seq, prev)`` (the first signature is ``signer``'s;
+    cosigners add theirs). ``version=1`` builds an old-format entry (no place; tests of migration).
+
+    Raises:
+        LedgerError: a format-2 entry without a well-formed place.
+    """
+    if version == 2:
+        seq, prev = check_place(seq, prev)
+    elif version == 1:
+        seq = prev = None
+    else:
+        raise LedgerError(f"unsupported entry version {version!r}")
     body: dict[str, Any] = {
-        "v": ENTRY_VERSION,
+        "v": version,
         "type": type_,
         "signer": signer.member_id,
         "time": time or canonical.utc_now(),
@@ -181,13 +257,21 @@ def make_entry(signer: Signer, type_: str, payload: Mapping[str, Any], *, time: 
     }
     if idem is not None:
         body["idem"] = idem
-    body_bytes = canonical.dumps(body)
-    msg = signing_input(body_bytes)
+    unsigned = Entry(canonical.dumps(body), (), body, seq, prev)
+    msg = unsigned.message()
     sigs = [(signer.member_id, signer.sign(msg))]
     for c in cosigners:
         if c.member_id != signer.member_id and all(c.member_id != b for b, _ in sigs):
             sigs.append((c.member_id, c.sign(msg)))
-    return Entry(body_bytes, tuple(sigs), body)
+    return Entry(unsigned.body_bytes, tuple(sigs), body, seq, prev)
+
+
+def next_place(entry: Entry) -> tuple[int, str]:
+    """The place after ``entry`` once appended at its own place: ``(seq + 1, its chain hash)``; lets a
+    submitter sign a run of entries ahead (``Ledger.append_many``)."""
+    if entry.seq is None or entry.prev is None:
+        raise LedgerError("the entry has no place")
+    return entry.seq + 1, chain_hash(record_bytes(entry.seq, entry.prev, entry.body_bytes, sigs_bytes(entry.sigs)))
 
 
 def record_bytes(seq: int, prev: str, body_bytes: bytes, sigs_b: bytes) -> bytes:
@@ -269,6 +353,15 @@ class Governance:
         return [m.id for m in self.members.values() if m.status == "active" and "governor" in m.roles]
 
     # -- authorisation
+    def may_sign(self, member_id: str, public_hex: str, type_: str) -> bool:
+        """Whether ``member_id`` is active, holds ``public_hex`` as its current key and a role that may
+        sign (or co-sign, for quorum types) ``type_``."""
+        m = self.active(member_id)
+        rule = ENTRY_TYPES.get(type_)
+        if m is None or rule is None or m.ed25519 != public_hex.lower():
+            return False
+        return bool(m.roles & rule.roles)
+
     def authorise(self, entry: Entry) -> None:
         """Check the entry's signatures and that its signers may sign its type.
 
@@ -286,7 +379,7 @@ class Governance:
             raise SignatureError(f"{t} entry carries no signature")
         if entry.sigs[0][0] != entry.signer:
             raise SignatureError(f"{t} entry: the first signature must be the body's signer {entry.signer!r}")
-        msg = signing_input(entry.body_bytes)
+        msg = entry.message()
         seen: set[str] = set()
         for by, sig in entry.sigs:
             if by in seen:
@@ -334,7 +427,7 @@ class Governance:
             raise LedgerError(f"genesis quorum {q} exceeds the {len(self.governors())} governors")
         self.quorum = q
         # every genesis member must sign
-        msg = signing_input(entry.body_bytes)
+        msg = entry.message()
         signed = {by for by, sig in entry.sigs
                   if by in self.members and verify_signature(self.members[by].ed25519, msg, sig)}
         if len(signed) != len(entry.sigs):

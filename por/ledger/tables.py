@@ -53,6 +53,8 @@ class JournalRow(SQLModel, table=True):
         CheckConstraint("seq >= 1", name="ledger_journal_seq_positive"),
         UniqueConstraint("entry_hash", name="ledger_journal_hash_unique"),
         UniqueConstraint("idem", name="ledger_journal_idem_unique"),
+        # the withdrawal handlers replay a request's later withdraw.* entries from the journal
+        Index("ledger_journal_type", "type", "seq"),
     )
     seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     type: str = Field(sa_column=Column(Text, nullable=False))

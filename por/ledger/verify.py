@@ -6,12 +6,18 @@ Steps, in one read transaction:
 2. every body is canonical JSON and agrees with its row's columns;
 3. each entry's ``prev`` is the previous entry's chain hash, and its chain hash recomputes;
 4. its log leaf hash recomputes from the record;
-5. its signatures verify against the keys of the membership replayed so far, and its signers' roles
-   (or a governor quorum) permit its type;
+5. its body has its type's strict schema (``ledger.schema``); its format is 2 (signing its place), or
+   1 in a prefix that a ``ledger.migrate`` entry restates (``ledger.format``); its time trails the
+   previous entry's by at most ``MAX_SKEW_S`` (``ledger.times``); its signatures verify against the
+   keys of the membership replayed so far, over the body and (format 2) the place, so a reordered
+   journal fails here; and its signers' roles (or a governor quorum) permit its type;
 6. the posting rows are exactly the postings the entry body states, and sum to zero per asset;
 7. replayed balances never cross their floors, and equal ``ledger_balance`` at the end; the member,
    account (kind, owner, opening entry), asset (decimals, kind, custodian, adding entry), margin
    (quote, limits, status, opening entry) and price tables equal the replay; no posting row lies outside the journal's entries;
+   the withdrawal requests are replayed through their status machine (screen recomputed, approvers,
+   cooling, caps, settlement postings) and the withdrawal and approval tables equal the replay
+   (``ledger.withdrawals``);
 8. the log root over the recomputed leaves equals the root pymerkle computes from the stored leaves
    (and a published root, when one is given);
 9. the head row names the last entry.
@@ -19,6 +25,7 @@ Steps, in one read transaction:
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from por.errors import EncodingError, LedgerError, PorError
 from por.ledger import canonical
-from por.ledger.core import DEFAULT_CONFIG, PLATFORM_ACCOUNTS
+from por.ledger.core import DEFAULT_CONFIG, MAX_SKEW_S, PLATFORM_ACCOUNTS, idem_key, merge_config
 from por.ledger.db import error_line
 from por.ledger.journal import (
     Entry,
@@ -40,8 +47,11 @@ from por.ledger.journal import (
     record_bytes,
 )
 from por.ledger.log import JournalLog, root_of_leaves
+from por.ledger.margin import merge
+from por.ledger.schema import check_body
 from por.ledger.tables import (
     account_t,
+    approval_t,
     asset_t,
     balance_t,
     head_t,
@@ -51,7 +61,9 @@ from por.ledger.tables import (
     member_t,
     posting_t,
     price_t,
+    withdrawal_t,
 )
+from por.ledger.withdrawals import WithdrawalState, replay_screen, settled_amounts, table_row
 from por.verify.result import Result
 
 CHUNK = 2000
@@ -100,6 +112,74 @@ def _same_as_replay(f: _Failures, check: str, what: str, fields: str, table: dic
                          f"{replayed.get(key)}")
 
 
+class _Withdrawals:
+    """The withdrawal requests replayed from the journal: the same status machine as the append path
+    (:class:`por.ledger.withdrawals.WithdrawalState`), the screen recomputed from the replayed
+    requests and settings, cooling and caps measured on the entries' times."""
+
+    def __init__(self) -> None:
+        self.config: dict[str, Any] = json.loads(json.dumps(DEFAULT_CONFIG))
+        self.states: dict[str, WithdrawalState] = {}
+        self.by_account: dict[str, list[WithdrawalState]] = defaultdict(list)
+        self.settled_day: dict[tuple[str, str], int] = defaultdict(int)  # (UTC day, asset) -> settled
+
+    def configure(self, entry: Entry) -> None:
+        p = entry.payload
+        changes = p.get("config", {}) if entry.type == "genesis" else {p.get("key"): p.get("value")}
+        for k, v in changes.items():
+            if isinstance(k, str) and k != "governor_quorum":
+                self.config = merge_config(self.config, k, v)
+
+    def _get(self, wid: Any) -> WithdrawalState:
+        w = self.states.get(wid) if isinstance(wid, str) else None
+        if w is None:
+            raise LedgerError(f"acts on unknown withdrawal {wid!r}")
+        return w
+
+    def apply(self, entry: Entry, seq: int, assets: dict[str, tuple[Any, Any, Any, int]]) -> None:
+        """``assets``: code -> (decimals, kind, custodian, added_seq) as replayed."""
+        t, p = entry.type, entry.payload
+        cfg = self.config.get("withdraw", {})
+        if t == "withdraw.request":
+            rq = p["request"]
+            wid, acct, asset, amount = rq["id"], rq["account"], rq["asset"], rq["amount"]
+            if wid in self.states:
+                raise LedgerError(f"withdrawal {wid} already exists")
+            dec = assets[asset][0] if asset in assets else None
+            if not isinstance(dec, int):
+                raise LedgerError(f"unknown asset {asset!r}")
+            expected = replay_screen(cfg, dec, acct, asset, amount, entry.time, self.by_account[acct])
+            if p["screen"] != expected:
+                raise LedgerError(f"its signed screen {p['screen']} is not the screen the journal gives {expected}")
+            if p["postings"] != [[acct, asset, "main", -amount], [acct, asset, "held", amount]]:
+                raise LedgerError("its postings do not hold exactly the requested amount")
+            w = WithdrawalState.from_request(seq, entry.time, p)
+            self.states[wid] = w
+            self.by_account[acct].append(w)
+        elif t in ("withdraw.review", "withdraw.approve", "withdraw.reject"):
+            self._get(p.get("id")).apply(t, p, entry.signer, seq, entry.time)
+        elif t == "withdraw.settle":
+            totals: dict[str, int] = defaultdict(int)
+            raw: list[tuple[str, str, str, int]] = []
+            for wid in p["withdrawals"]:
+                w = self._get(wid)
+                w.apply(t, p, entry.signer, seq, entry.time, p.get("batch"))
+                totals[w.asset] += w.amount
+                raw += [(w.account, w.asset, "held", -w.amount), (f"reserve:{assets[w.asset][2]}", w.asset, "main", w.amount)]
+            day = entry.time[:10]
+            for asset, total in sorted(totals.items()):
+                cap = cfg.get("batch_cap", {}).get(asset)
+                if cap is not None and total > cap:
+                    raise LedgerError(f"pays {total} {asset}, above the per-batch cap {cap}")
+                daily = cfg.get("daily_cap", {}).get(asset)
+                if daily is not None and self.settled_day[(day, asset)] + total > daily:
+                    raise LedgerError(f"exceeds the daily {asset} outflow cap {daily} on {day}")
+            if p["postings"] != merge(raw):
+                raise LedgerError("its postings do not pay out exactly the withdrawals it settles")
+            for asset, amount in settled_amounts(p).items():
+                self.settled_day[(day, asset)] += amount
+
+
 def verify_ledger(engine: Engine, expected_root: tuple[int, str] | None = None,
                   progress: Callable[[str, int, int], None] | None = None) -> Result:
     """Replay and check every entry; the result names each failing entry by sequence and type.
@@ -137,6 +217,9 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
             last_touch: dict[tuple[str, str, str], int] = {}
             leaves: list[bytes] = []
             stored_leaves: list[bytes] = []
+            wd = _Withdrawals()
+            v2_from: int | None = None  # the first format-2 entry
+            prev_time = ""
             prev = "00" * 32
             expect = 1
             last_seq = 0
@@ -180,13 +263,56 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                     try:
                         sigs_obj = canonical.loads(sigs_b, require_canonical=True)
                         sigs = [(str(s["by"]), str(s["sig"])) for s in sigs_obj]
-                        entry = Entry.from_bytes(body_b, sigs)
+                        entry = Entry.from_bytes(body_b, sigs, seq=seq, prev=row.prev_hash)
                     except (EncodingError, LedgerError, KeyError, TypeError) as exc:
                         f.add("ledger.canonical", f"{name}: {exc}")
                         prev = row.entry_hash
                         continue
                     if (entry.type, entry.signer, entry.time) != (row.type, row.signer, row.time):
                         f.add("ledger.canonical", f"{name}: the row's type/signer/time differ from its signed body")
+                    # 5a. strict schema; format; idempotency key column; time
+                    try:
+                        check_body(entry.body)
+                        schema_ok = True
+                    except PorError as exc:
+                        schema_ok = False
+                        f.add("ledger.schema", f"{name}: {exc.diagnostics()}")
+                    version = entry.body.get("v")
+                    if version == 2 and v2_from is None:
+                        v2_from = seq
+                        if entry.type == "ledger.migrate":
+                            restated = {"from_version": 1, "v1_seq": seq - 1, "v1_head": row.prev_hash,
+                                        "v1_log_root": root_of_leaves(leaves[:seq - 1])}
+                            if entry.payload != restated:
+                                f.add("ledger.format", f"{name}: the migration does not restate the format-1 head "
+                                                       f"{restated}")
+                        elif not (seq == 1 and entry.type == "genesis"):
+                            f.add("ledger.format", f"{name}: the first format-2 entry of a format-1 journal must be "
+                                                   "its ledger.migrate entry")
+                    elif version == 2 and entry.type == "ledger.migrate":
+                        f.add("ledger.format", f"{name}: a second migration (the journal is in format 2 from "
+                                               f"entry {v2_from})")
+                    elif version == 1 and v2_from is not None:
+                        f.add("ledger.format", f"{name}: a format-1 entry after format-2 entries (from entry "
+                                               f"{v2_from}): format-1 entries do not sign their place")
+                    elif version == 1 and entry.type == "ledger.migrate":
+                        f.add("ledger.format", f"{name}: a migration must be a format-2 entry")
+                    idem = entry.body.get("idem")
+                    want_idem = idem_key(entry.signer, idem, 1 if version == 1 else 2) if isinstance(idem, str) else None
+                    if row.idem != want_idem:
+                        f.add("ledger.canonical", f"{name}: the row's idempotency key {row.idem!r:.80} is not the one "
+                                                  f"its body gives ({want_idem!r:.80})")
+                    if isinstance(entry.body.get("time"), str) and prev_time and entry.time < prev_time:
+                        try:
+                            late = canonical.time_to_us(entry.time) < \
+                                canonical.time_to_us(prev_time) - MAX_SKEW_S * canonical.US_PER_S
+                        except ValueError:
+                            late = True
+                        if late:
+                            f.add("ledger.times", f"{name}: its time {entry.time} is more than {MAX_SKEW_S} s before "
+                                                  f"the previous entry's {prev_time}")
+                    if schema_ok:
+                        prev_time = entry.time
                     # 3-4. chain and leaf
                     if row.prev_hash != prev:
                         f.add("ledger.chain", f"{name}: prev hash does not link to entry {seq - 1}")
@@ -220,6 +346,8 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                         elif entry.type in ("genesis", "config.set"):  # the default quote of margin.open
                             changes = p.get("config", {}) if entry.type == "genesis" else {p.get("key"): p.get("value")}
                             quote_asset = changes.get("quote_asset", quote_asset)
+                            if schema_ok:
+                                wd.configure(entry)
                         elif entry.type == "asset.add":
                             cust = p.get("custodian")
                             opened.setdefault(f"reserve:{cust}", ("reserve", cust, seq))
@@ -233,6 +361,16 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                     except (PorError, KeyError, TypeError, AttributeError, ValueError) as exc:
                         f.add("ledger.postings", f"{name}: postings cannot be read from the body ({exc})")
                         stated = []
+                    # 5b. the withdrawal status machine (an entry off the schema is not replayed: named above)
+                    if entry.type.startswith("withdraw."):
+                        if not schema_ok:
+                            f.add("ledger.withdrawals", f"{name}: not replayed (its body is off the schema)")
+                        else:
+                            try:
+                                wd.apply(entry, seq, added)
+                            except (PorError, KeyError, TypeError, AttributeError, ValueError) as exc:
+                                msg = exc.diagnostics() if isinstance(exc, PorError) else repr(exc)
+                                f.add("ledger.withdrawals", f"{name}: {msg}")
                     # 6. posting rows equal the signed postings; double entry
                     stored = posted.get(seq, [])
                     if stored != stated:
@@ -281,6 +419,14 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
             _same_as_replay(f, "ledger.prices", "price of entry", "",
                             {int(r.seq): (r.asset, r.price_e8, r.time, r.oracle) for r in conn.execute(select(price_t))},
                             prices)
+            _same_as_replay(f, "ledger.withdrawals", "withdrawal",
+                            " (account, asset, amount, destination, status, flagged, score, reasons, approvals needed, "
+                            "approvals, requested seq/time, available time, decided seq, batch, settled seq/time)",
+                            {r.id: table_row(r) for r in conn.execute(select(withdrawal_t))},
+                            {k: w.row() for k, w in wd.states.items()})
+            _same_as_replay(f, "ledger.withdrawals", "approval of withdrawal", " (seq)",
+                            {f"{r.withdrawal} by {r.approver}": r.seq for r in conn.execute(select(approval_t))},
+                            {f"{k} by {a}": q for k, w in wd.states.items() for a, q in w.approvers.items()})
             # posting rows of no journal entry (entry_seq outside 1..last): the snapshot would count them
             orphans = conn.execute(select(func.count(), func.min(posting_t.c.entry_seq), func.max(posting_t.c.entry_seq))
                                    .where((posting_t.c.entry_seq < 1) | (posting_t.c.entry_seq > last_seq))).one()
@@ -313,7 +459,15 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
     f.report(result, "ledger.sequence", f"entries 1..{last_seq} are contiguous, the first is the genesis")
     f.report(result, "ledger.canonical", "every entry body is canonical JSON matching its row")
     f.report(result, "ledger.chain", "every entry links to the previous one and its hash recomputes")
-    f.report(result, "ledger.signatures", "every signature verifies and every signer's role permits its entry")
+    f.report(result, "ledger.schema", "every entry body has its type's strict schema (ids, integers, no unknown keys)")
+    if not v2_from and last_seq:  # fail closed: such a journal could be reordered and re-chained unnoticed
+        f.add("ledger.format", "format 1 throughout: entries do not sign their place, so a reordered and "
+              "re-chained journal would verify; run `por ledger migrate` (a governor quorum restates the head)")
+    f.report(result, "ledger.format", f"entries sign their place (format 2) from entry {v2_from}" +
+             (f"; entries 1..{v2_from - 1} are format 1, restated by the migration" if v2_from and v2_from > 1 else ""))
+    f.report(result, "ledger.times", f"no entry's time trails the previous entry's by more than {MAX_SKEW_S} s")
+    f.report(result, "ledger.signatures", "every signature verifies over its entry and place, and every signer's "
+                                          "role permits its entry")
     f.report(result, "ledger.postings", "posting rows are exactly the signed postings")
     f.report(result, "ledger.double-entry", "every entry's postings sum to zero per asset")
     f.report(result, "ledger.floors", "no client balance ever went below zero, no debt above zero")
@@ -326,6 +480,8 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
     f.report(result, "ledger.assets", "the asset table (codes, decimals, kinds, custodians, adding entries) equals "
                                       "the replayed journal")
     f.report(result, "ledger.prices", "the price table equals the journal's signed price entries")
+    f.report(result, "ledger.withdrawals", "every withdrawal replays through its status machine (screen, approvals, "
+                                           "cooling, caps, payouts) and the withdrawal and approval tables equal it")
     f.report(result, "ledger.log-leaves", "every log leaf recomputes from its record")
     f.report(result, "ledger.log-root", f"log root at size {last_seq} is {replayed_root}")
     f.report(result, "ledger.head", f"head names the last entry {last_seq}")

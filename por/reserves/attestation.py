@@ -1,8 +1,8 @@
 """Reserve attestations: the canonical statement a custodian signs with BLS, co-signing, aggregation.
 
-The statement (DESIGN.md section 5) is encoded into a fixed byte string (:meth:`Statement.encode`,
-specified byte by byte in ``docs/protocol.md``); that string, and nothing else, is the
-BLS message. An attestation file (``por-attestation/1``, portable JSON) carries the statement's
+The statement is encoded into a fixed byte string (:meth:`Statement.encode`, specified byte by byte
+in docs/protocol.md §8.2); the BLS message is ``signing_input("v1/reserve-attestation", encode())``
+(por/signing.py, protocol §1.1), and nothing else. An attestation file (``por-attestation/1``, portable JSON) carries the statement's
 fields, its id (SHA-256 of the encoding) and a list of signature entries; each entry is one BLS
 signature by one or more signers (more than one after aggregation)::
 
@@ -33,9 +33,11 @@ from por import PROTOCOL
 from por.canonical import parse_json
 from por.crypto import bls
 from por.errors import EncodingError, UsageError
+from por.signing import domain, signing_input
 
 FORMAT = "por-attestation/1"
-STATEMENT_DOMAIN = b"por/v1/reserve-attestation"
+STATEMENT_PURPOSE = "v1/reserve-attestation"
+STATEMENT_DOMAIN = domain(STATEMENT_PURPOSE)  # b"por/v1/reserve-attestation\x00" (protocol §1.1)
 MAX_FIELD_BYTES = 256
 AMOUNT_BYTES = 16  # u128 big-endian
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -105,14 +107,13 @@ class Statement:
             raise EncodingError("challenge must be the epoch nonce in lowercase hex")
 
     def encode(self) -> bytes:
-        """The canonical bytes (the BLS message); see docs/protocol.md.
+        """The statement's canonical fields (docs/protocol.md §8.2); the BLS message is :meth:`message`.
 
-        ``lp(DOMAIN) || lp(protocol) || lp(epoch_id) || lp(custodian_id) || lp(asset) ||
-        u128be(amount) || lp(account_ref) || lp(as_of) || lp(challenge bytes)``.
+        ``lp(protocol) || lp(epoch_id) || lp(custodian_id) || lp(asset) || u128be(amount) ||
+        lp(account_ref) || lp(as_of) || lp(challenge bytes)``.
         """
         self.validate()
         return b"".join([
-            lp(STATEMENT_DOMAIN),
             lp(self.protocol.encode()),
             lp(self.epoch_id.encode()),
             lp(self.custodian_id.encode()),
@@ -124,8 +125,14 @@ class Statement:
         ])
 
     @property
+    def message(self) -> bytes:
+        """The signed bytes: ``"por/v1/reserve-attestation" || 0x00 || encode()`` (protocol §1.1)."""
+        return signing_input(STATEMENT_PURPOSE, self.encode())
+
+    @property
     def statement_id(self) -> str:
-        return hashlib.sha256(self.encode()).hexdigest()
+        """SHA-256 of the signed message, hex."""
+        return hashlib.sha256(self.message).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         return {"protocol": self.protocol, "epoch_id": self.epoch_id, "custodian_id": self.custodian_id,
@@ -191,7 +198,7 @@ class Attestation:
 
     @property
     def message(self) -> bytes:
-        return self.statement.encode()
+        return self.statement.message
 
     @property
     def statement_id(self) -> str:

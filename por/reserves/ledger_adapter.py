@@ -134,3 +134,114 @@ def record_collection(ledger: Any, operator: Any, epoch_id: str, evaluation: Eva
     if COLLECT_ENTRY not in ENTRY_TYPES:
         raise UsageError(f"the ledger has no {COLLECT_ENTRY!r} entry type; record the collection with the epoch")
     return ledger.submit(operator, COLLECT_ENTRY, collection_record(epoch_id, evaluation))
+
+
+# ----------------------------------------------------------- what an epoch reads from the journal
+# These read the signed journal (entry bodies), never the derived tables: the auditor's ledger replay
+# (protocol §9.5 step 12) checks the journal, while the tables are what a database writer could rewrite.
+
+
+def _journal(ledger: Any, types: Sequence[str], at_seq: int) -> list[tuple[int, str, dict[str, Any]]]:
+    """(seq, entry hash, body) of the journal entries of ``types`` with seq <= ``at_seq``, in order."""
+    import json
+
+    from sqlalchemy import select
+
+    from por.ledger.tables import journal_t
+
+    def q(conn: Any) -> list[tuple[int, str, dict[str, Any]]]:
+        rows = conn.execute(select(journal_t.c.seq, journal_t.c.entry_hash, journal_t.c.body)
+                            .where(journal_t.c.type.in_(tuple(types)), journal_t.c.seq <= at_seq)
+                            .order_by(journal_t.c.seq))
+        return [(int(r.seq), str(r.entry_hash), json.loads(r.body)) for r in rows]
+
+    out: list[tuple[int, str, dict[str, Any]]] = ledger._read(q)
+    return out
+
+
+def ledger_time(text: Any) -> datetime:
+    """A ledger entry time (``YYYY-MM-DDTHH:MM:SS.ffffffZ``, or whole seconds) as an aware datetime.
+
+    Raises:
+        UsageError: any other form.
+    """
+    from datetime import UTC
+
+    for fmt in ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ"):
+        try:
+            return datetime.strptime(str(text), fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    raise UsageError(f"{text!r} is not a ledger time (YYYY-MM-DDTHH:MM:SS.ffffffZ)")
+
+
+def entry_time(ledger: Any, seq: int) -> str:
+    """The signed time of journal entry ``seq`` (the epoch's cut-off when ``seq`` is its journal_seq)."""
+    return str(ledger.entry(seq)["body"].get("time"))
+
+
+def reserves_config_entry(ledger: Any, at_seq: int) -> dict[str, Any] | None:
+    """``{"seq", "entry_hash"}`` of the journal entry that set the ``reserves`` configuration in force
+    after entry ``at_seq`` (the last ``config.set`` of that key, or the genesis that carried it)."""
+    found: dict[str, Any] | None = None
+    for seq, h, body in _journal(ledger, ("genesis", "config.set"), at_seq):
+        p = body.get("payload") or {}
+        if (body.get("type") == "genesis" and CONFIG_KEY in dict(p.get("config") or {})) or (
+                body.get("type") == "config.set" and p.get("key") == CONFIG_KEY):
+            found = {"seq": seq, "entry_hash": h}
+    return found
+
+
+def config_ref(ledger: Any, config: ReservesConfig, at_seq: int) -> dict[str, Any]:
+    """What the manifest carries as the reserves configuration's identity (protocol §9.4):
+    ``{"seq", "entry_hash"}`` of its governing entry and the SHA-256 of its canonical JSON."""
+    entry = reserves_config_entry(ledger, at_seq)
+    if entry is None:
+        raise UsageError(f"the ledger has no {CONFIG_KEY!r} configuration entry at or before entry {at_seq}")
+    return {**entry, "sha256": config.sha256}
+
+
+def ledger_price_observations(ledger: Any, at_seq: int) -> dict[str, list[Any]]:
+    """Per asset, the oracles' signed ``price`` entries at or before entry ``at_seq`` as observations."""
+    from por.reserves.oracle import Observation
+
+    out: dict[str, list[Any]] = {}
+    for seq, _, body in _journal(ledger, ("price",), at_seq):
+        p = body.get("payload") or {}
+        price = p.get("price_e8")
+        if type(price) is not int or price <= 0 or not isinstance(p.get("asset"), str):
+            continue  # the ledger refuses such an entry; its replay names it
+        out.setdefault(p["asset"], []).append(Observation(str(body.get("signer")), price,
+                                                          ledger_time(body.get("time")), seq))
+    return out
+
+
+def ledger_quotes(ledger: Any, config: ReservesConfig, assets: Iterable[str], at_seq: int,
+                  cutoff_time: str) -> dict[str, dict[str, Any]]:
+    """The prices of record of an epoch (protocol §9.2): per asset the quorum median, under the
+    governed price policy, of the oracles' ``price`` entries in the journal at or before the cut-off
+    entry ``at_seq``, judged at its time ``cutoff_time``; the reporting currency is 10^8.
+
+    Raises:
+        PriceError: an asset has no quorum price.
+        UsageError: an asset has no price policy.
+    """
+    from por.reserves.attestation import format_time
+    from por.reserves.oracle import PRICE_SCALE, quorum_median
+
+    now = ledger_time(cutoff_time)
+    obs = ledger_price_observations(ledger, at_seq)
+    out: dict[str, dict[str, Any]] = {}
+    for asset in sorted(set(assets)):
+        if asset == config.reporting_currency and asset not in config.price:
+            out[asset] = {"asset": asset, "price_e8": PRICE_SCALE, "time": format_time(now), "oracles": [],
+                          "entries": [], "dropped": [], "reporting_currency": True}
+            continue
+        pol = config.price.get(asset)
+        if pol is None:
+            raise UsageError(f"no oracle policy for {asset}: set one in the reserves configuration")
+        price, latest, used, dropped = quorum_median(obs.get(asset, []), pol, now)
+        out[asset] = {"asset": asset, "price_e8": price, "time": format_time(latest),
+                      "oracles": [o.oracle_id for o in used], "entries": [o.source for o in used],
+                      "dropped": [{"oracle_id": o, "reason": why} for o, why in dropped]}
+    return out

@@ -1,18 +1,22 @@
 """Price oracles: signed price reports, the quorum median, freshness and dispersion rules.
 
-A :class:`PriceReport` says: oracle ``oracle_id`` saw one whole unit of ``asset`` worth
-``price_e8 / 10^8`` units of the reporting currency at ``time``. It is signed over a fixed byte
-encoding (:meth:`PriceReport.encode`, in docs/protocol.md) with BLS or Ed25519, whichever
-key the oracle member holds (``scheme`` says which). A report file (``por-price-report/1``)::
+A :class:`PriceReport` says: for epoch ``epoch_id`` with cut-off ``cutoff``, oracle ``oracle_id``
+saw one whole unit of ``asset`` worth ``price_e8 / 10^8`` units of the reporting currency at
+``time``. It is signed over ``signing_input("v1/price-report", encode())`` (por/signing.py; the
+byte layout is docs/protocol.md §8.5) with BLS or Ed25519, whichever key the oracle member holds
+(``scheme`` says which). Binding the epoch and its cut-off means a report cannot be reused for
+another epoch (the previous epoch's prices after a crash). A report file (``por-price-report/2``)::
 
-    {"format": "por-price-report/1",
-     "report": {"oracle_id": "o1", "asset": "BTC", "price_e8": 6500000000000, "time": "...Z"},
+    {"format": "por-price-report/2",
+     "report": {"epoch_id": "epoch-0002", "cutoff": "...Z", "oracle_id": "o1", "asset": "BTC",
+                "price_e8": 6500000000000, "time": "...Z"},
      "scheme": "bls" | "ed25519", "signature": "<hex>"}
 
 :func:`aggregate_price` applies an :class:`OraclePolicy` (the asset's governed settings):
 
-1. drop reports that do not verify, or whose signer is not a member with the oracle role listed by
-   the policy (``unknown-signer``), or whose key is revoked;
+1. drop reports for another epoch or cut-off when the caller binds one (``wrong-epoch``), reports
+   that do not verify, or whose signer is not a member with the oracle role listed by the policy
+   (``unknown-signer``), or whose key is revoked;
 2. drop reports older than ``max_age_seconds`` or more than ``max_skew_seconds`` in the future
    (``stale``); keep the newest report per oracle;
 3. take the median (the lower middle value of the sorted prices, always a signed price);
@@ -39,11 +43,16 @@ from por.crypto import bls
 from por.errors import EncodingError, PorError, PriceError, UsageError
 from por.reserves.attestation import AMOUNT_BYTES, _text, format_time, lp, parse_time
 from por.reserves.keyring import Keyring
+from por.signing import domain, signing_input
 
-REPORT_FORMAT = "por-price-report/1"
-REPORT_DOMAIN = b"por/v1/price-report"
+REPORT_FORMAT = "por-price-report/2"
+REPORT_PURPOSE = "v1/price-report"
+REPORT_DOMAIN = domain(REPORT_PURPOSE)  # b"por/v1/price-report\x00" (protocol §1.1)
 PRICE_SCALE = 10**8
 SCHEMES = ("bls", "ed25519")
+
+
+_REPORT_KEYS = frozenset({"epoch_id", "cutoff", "oracle_id", "asset", "price_e8", "time"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +61,12 @@ class PriceReport:
     asset: str
     price_e8: int
     time: str
+    epoch_id: str
+    cutoff: str  # the epoch's cut-off, whole seconds (YYYY-MM-DDTHH:MM:SSZ)
 
     def validate(self) -> None:
+        _text(self.epoch_id, "epoch_id")
+        parse_time(self.cutoff, "cutoff")
         _text(self.oracle_id, "oracle_id")
         _text(self.asset, "asset")
         if type(self.price_e8) is not int or not 0 < self.price_e8 < 1 << (8 * AMOUNT_BYTES):
@@ -61,19 +74,27 @@ class PriceReport:
         parse_time(self.time, "report time")
 
     def encode(self) -> bytes:
-        """``lp(DOMAIN) || lp(oracle_id) || lp(asset) || u128be(price_e8) || lp(time)``."""
+        """The report's fields (docs/protocol.md §8.5): ``lp(epoch_id) || lp(cutoff) || lp(oracle_id) ||
+        lp(asset) || u128be(price_e8) || lp(time)``; what is signed is :meth:`message`."""
         self.validate()
-        return b"".join([lp(REPORT_DOMAIN), lp(self.oracle_id.encode()), lp(self.asset.encode()),
-                         self.price_e8.to_bytes(AMOUNT_BYTES, "big"), lp(self.time.encode())])
+        return b"".join([lp(self.epoch_id.encode()), lp(self.cutoff.encode()), lp(self.oracle_id.encode()),
+                         lp(self.asset.encode()), self.price_e8.to_bytes(AMOUNT_BYTES, "big"),
+                         lp(self.time.encode())])
+
+    @property
+    def message(self) -> bytes:
+        """The signed bytes: ``"por/v1/price-report" || 0x00 || encode()`` (protocol §1.1)."""
+        return signing_input(REPORT_PURPOSE, self.encode())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"oracle_id": self.oracle_id, "asset": self.asset, "price_e8": self.price_e8, "time": self.time}
+        return {"epoch_id": self.epoch_id, "cutoff": self.cutoff, "oracle_id": self.oracle_id,
+                "asset": self.asset, "price_e8": self.price_e8, "time": self.time}
 
     @classmethod
     def from_dict(cls, d: Any) -> PriceReport:
-        if not isinstance(d, dict) or set(d) != {"oracle_id", "asset", "price_e8", "time"}:
-            raise EncodingError("a price report is {oracle_id, asset, price_e8, time}")
-        r = cls(d["oracle_id"], d["asset"], d["price_e8"], d["time"])
+        if not isinstance(d, dict) or set(d) != _REPORT_KEYS:
+            raise EncodingError("a price report is {epoch_id, cutoff, oracle_id, asset, price_e8, time}")
+        r = cls(d["oracle_id"], d["asset"], d["price_e8"], d["time"], d["epoch_id"], d["cutoff"])
         r.validate()
         return r
 
@@ -115,7 +136,7 @@ def sign_report(report: PriceReport, *, bls_secret_key: bytes | None = None,
     """Sign with exactly one of a BLS secret key or an Ed25519 private key."""
     if (bls_secret_key is None) == (ed25519_key is None):
         raise UsageError("sign a price report with exactly one key (BLS or Ed25519)")
-    msg = report.encode()
+    msg = report.message
     if bls_secret_key is not None:
         return SignedReport(report, "bls", bls.sign(bls_secret_key, msg))
     assert ed25519_key is not None
@@ -131,7 +152,7 @@ def verify_report(sr: SignedReport, keyring: Keyring) -> str | None:
         return f"unknown-signer: {sr.report.oracle_id} does not hold the oracle role"
     if m.revoked:
         return f"unknown-signer: {sr.report.oracle_id}'s key was revoked at {m.revoked_at}"
-    msg = sr.report.encode()
+    msg = sr.report.message
     if sr.scheme == "bls":
         if m.bls_public_key is None or not keyring.pop_ok(m):
             return f"unknown-signer: {sr.report.oracle_id} has no BLS key with a valid proof of possession"
@@ -205,20 +226,93 @@ def _lower_median(values: Sequence[int]) -> int:
     return s[(len(s) - 1) // 2]
 
 
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One authenticated price: a verified report, or an oracle's ``price`` entry in the ledger."""
+
+    oracle_id: str
+    price_e8: int
+    at: datetime
+    source: Any = None  # the SignedReport, or the ledger entry's seq
+
+
+def quorum_median(observations: Iterable[Observation], policy: OraclePolicy, now: datetime,
+                  dropped: list[tuple[str, str]] | None = None,
+                  kinds: set[str] | None = None) -> tuple[int, datetime, list[Observation], list[tuple[str, str]]]:
+    """Steps 2-5 of the module docstring over already authenticated observations of ``policy.asset``.
+
+    Returns (price_e8, newest time used, observations used sorted by oracle, dropped).
+
+    Raises:
+        PriceError: fewer than ``policy.quorum`` observations survive.
+    """
+    asset = policy.asset
+    dropped = list(dropped or [])
+    kinds = set(kinds or set())
+    newest: dict[str, Observation] = {}
+    for o in observations:
+        if o.oracle_id not in policy.oracles:
+            dropped.append((o.oracle_id, f"unknown-signer: {o.oracle_id} is not an oracle for {asset}"))
+            kinds.add("unknown-signer")
+            continue
+        age = (now - o.at).total_seconds()
+        if age > policy.max_age_seconds:
+            dropped.append((o.oracle_id, f"stale: {format_time(o.at)} is {int(age)} s old at "
+                            f"{format_time(now)} (limit {policy.max_age_seconds} s)"))
+            kinds.add("stale")
+            continue
+        if -age > policy.max_skew_seconds:
+            dropped.append((o.oracle_id, f"stale: {format_time(o.at)} is {int(-age)} s in the future of {format_time(now)} "
+                            f"(skew limit {policy.max_skew_seconds} s)"))
+            kinds.add("stale")
+            continue
+        prev = newest.get(o.oracle_id)
+        if prev is None or prev.at < o.at:
+            newest[o.oracle_id] = o
+    fresh = list(newest.values())
+    if fresh:
+        med = _lower_median([o.price_e8 for o in fresh])
+        kept = []
+        for o in fresh:
+            dev_bps = Fraction(abs(o.price_e8 - med) * 10_000, med)
+            if dev_bps > policy.max_dispersion_bps:
+                dropped.append((o.oracle_id, f"outlier: {o.price_e8} is {round(dev_bps)} bps from "
+                                f"the median {med} (limit {policy.max_dispersion_bps} bps)"))
+                kinds.add("dispersed")
+            else:
+                kept.append(o)
+        fresh = kept
+    if len(fresh) < policy.quorum:
+        kind = next((k for k in ("dispersed", "stale", "wrong-epoch", "unknown-signer") if k in kinds), "too-few")
+        detail = "; ".join(f"{o}: {why}" for o, why in dropped) or "no reports"
+        raise PriceError(f"no price for {asset}: {len(fresh)} usable report(s), quorum {policy.quorum} "
+                         f"({kind}; {detail})", asset=asset, kind=kind)
+    fresh.sort(key=lambda o: o.oracle_id)
+    return _lower_median([o.price_e8 for o in fresh]), max(o.at for o in fresh), fresh, dropped
+
+
 def aggregate_price(reports: Iterable[SignedReport], policy: OraclePolicy, keyring: Keyring,
-                    now: datetime) -> PriceQuote:
+                    now: datetime, *, epoch: tuple[str, str] | None = None) -> PriceQuote:
     """The quorum median of fresh, valid, non-outlier reports for ``policy.asset`` (module docstring).
+
+    ``epoch`` = (epoch id, cut-off): only reports bound to exactly that epoch and cut-off count
+    (others are dropped as ``wrong-epoch``); ``now`` is then normally the cut-off.
 
     Raises:
         PriceError: fewer than ``policy.quorum`` reports survive; ``kind`` names the main cause.
     """
     asset = policy.asset
     dropped: list[tuple[str, str]] = []
-    newest: dict[str, SignedReport] = {}
     kinds: set[str] = set()
+    obs: list[Observation] = []
     for sr in reports:
         r = sr.report
         if r.asset != asset:
+            continue
+        if epoch is not None and (r.epoch_id, r.cutoff) != epoch:
+            dropped.append((r.oracle_id, f"wrong-epoch: the report is for {r.epoch_id} with cut-off {r.cutoff}, "
+                            f"not {epoch[0]} with cut-off {epoch[1]}"))
+            kinds.add("wrong-epoch")
             continue
         if r.oracle_id not in policy.oracles:
             dropped.append((r.oracle_id, f"unknown-signer: {r.oracle_id} is not an oracle for {asset}"))
@@ -229,40 +323,9 @@ def aggregate_price(reports: Iterable[SignedReport], policy: OraclePolicy, keyri
             dropped.append((r.oracle_id, why))
             kinds.add("unknown-signer" if why.startswith("unknown-signer") else "bad-signature")
             continue
-        age = (now - parse_time(r.time)).total_seconds()
-        if age > policy.max_age_seconds:
-            dropped.append((r.oracle_id, f"stale: {r.time} is {int(age)} s old (limit {policy.max_age_seconds} s)"))
-            kinds.add("stale")
-            continue
-        if -age > policy.max_skew_seconds:
-            dropped.append((r.oracle_id, f"stale: {r.time} is {int(-age)} s in the future"))
-            kinds.add("stale")
-            continue
-        prev = newest.get(r.oracle_id)
-        if prev is None or parse_time(prev.report.time) < parse_time(r.time):
-            newest[r.oracle_id] = sr
-    fresh = list(newest.values())
-    if fresh:
-        med = _lower_median([sr.report.price_e8 for sr in fresh])
-        kept = []
-        for sr in fresh:
-            dev_bps = Fraction(abs(sr.report.price_e8 - med) * 10_000, med)
-            if dev_bps > policy.max_dispersion_bps:
-                dropped.append((sr.report.oracle_id, f"outlier: {sr.report.price_e8} is {round(dev_bps)} bps from "
-                                f"the median {med} (limit {policy.max_dispersion_bps} bps)"))
-                kinds.add("dispersed")
-            else:
-                kept.append(sr)
-        fresh = kept
-    if len(fresh) < policy.quorum:
-        kind = next((k for k in ("dispersed", "stale", "unknown-signer") if k in kinds), "too-few")
-        detail = "; ".join(f"{o}: {why}" for o, why in dropped) or "no reports"
-        raise PriceError(f"no price for {asset}: {len(fresh)} usable report(s), quorum {policy.quorum} "
-                         f"({kind}; {detail})", asset=asset, kind=kind)
-    fresh.sort(key=lambda sr: sr.report.oracle_id)
-    price = _lower_median([sr.report.price_e8 for sr in fresh])
-    latest = max(parse_time(sr.report.time) for sr in fresh)
-    return PriceQuote(asset, price, format_time(latest), tuple(fresh), tuple(dropped))
+        obs.append(Observation(r.oracle_id, r.price_e8, parse_time(r.time), sr))
+    price, latest, used, dropped = quorum_median(obs, policy, now, dropped, kinds)
+    return PriceQuote(asset, price, format_time(latest), tuple(o.source for o in used), tuple(dropped))
 
 
 class PriceSource:

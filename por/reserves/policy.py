@@ -388,6 +388,8 @@ def _entry_problem(signers: Sequence[tuple[str, bytes]], pol: ReservePolicy, key
 # ------------------------------------------------------------------- the governed settings file
 
 CONFIG_FORMAT = "por-reserves-config/1"
+#: haircut of an asset whose configuration names none: the margin maintenance complement (protocol §9.2)
+DEFAULT_HAIRCUT_BPS = 7_500
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,12 +397,17 @@ class ReservesConfig:
     """All governed reserve settings in one document (the ledger holds it as a governed entry)::
 
         {"format": "por-reserves-config/1", "reporting_currency": "USD", "reporting_decimals": 2,
-         "assets": {"BTC": {"decimals": 8,
+         "assets": {"BTC": {"decimals": 8, "haircut_bps": 7500,
                             "reserve": {"custodians": [...], "signers": [...], "quorum": 2},
                             "price": {"oracles": [...], "quorum": 2, "max_age_seconds": 3600,
                                       "max_dispersion_bps": 200, "max_skew_seconds": 60}}}}
 
-    ``price`` may be omitted for the reporting currency itself (its price is 10^8).
+    ``price`` may be omitted for the reporting currency itself (its price is 10^8). ``haircut_bps``
+    (the share of a collateral asset's value counted against margin debt, in [0, 10000]) defaults to
+    10000 for the reporting currency and :data:`DEFAULT_HAIRCUT_BPS` for any other asset; it is
+    governed like the rest, so an operator cannot count collateral at a value its governors did not
+    set (protocol §9.2). Asset decimals, haircuts and the collateral prices derived from them are read
+    by the epoch pipeline and the auditor from this document only (protocol §9.5).
     """
 
     reporting_currency: str
@@ -408,11 +415,24 @@ class ReservesConfig:
     decimals: Mapping[str, int]
     reserve: Mapping[str, ReservePolicy]
     price: Mapping[str, Any]  # asset -> por.reserves.oracle.OraclePolicy
+    haircuts_bps: Mapping[str, int] = field(default_factory=dict)  # explicit ones; see haircut_bps()
+
+    def haircut_bps(self, asset: str) -> int:
+        """The governed haircut of ``asset`` (the configured one, else the default above)."""
+        if asset in self.haircuts_bps:
+            return int(self.haircuts_bps[asset])
+        return 10_000 if asset == self.reporting_currency else DEFAULT_HAIRCUT_BPS
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 (hex) of the canonical JSON of :meth:`to_dict`: the configuration's identity, which
+        the manifest carries (``reserves_config_ref``)."""
+        return config_sha256(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         assets: dict[str, Any] = {}
         for a in sorted(set(self.decimals)):
-            d: dict[str, Any] = {"decimals": self.decimals[a]}
+            d: dict[str, Any] = {"decimals": self.decimals[a], "haircut_bps": self.haircut_bps(a)}
             if a in self.reserve:
                 d["reserve"] = self.reserve[a].to_dict()
             if a in self.price:
@@ -430,17 +450,74 @@ class ReservesConfig:
         rc, rd = d.get("reporting_currency", "USD"), d.get("reporting_decimals", 2)
         if not isinstance(rc, str) or type(rd) is not int or rd < 0:
             raise UsageError("reporting_currency must be a string and reporting_decimals an integer >= 0")
-        decimals, reserve, price = {}, {}, {}
+        decimals, reserve, price, haircuts = {}, {}, {}, {}
         for a, spec in d["assets"].items():
-            if not isinstance(spec, dict) or type(spec.get("decimals")) is not int or spec["decimals"] < 0:
-                raise UsageError(f"asset {a}: decimals must be an integer >= 0")
+            if not isinstance(spec, dict) or type(spec.get("decimals")) is not int or not 0 <= spec["decimals"] <= 36:
+                raise UsageError(f"asset {a}: decimals must be an integer in [0, 36]")
             decimals[a] = spec["decimals"]
+            if "haircut_bps" in spec:
+                h = spec["haircut_bps"]
+                if type(h) is not int or not 0 <= h <= 10_000:
+                    raise UsageError(f"asset {a}: haircut_bps must be an integer in [0, 10000]")
+                haircuts[a] = h
             if "reserve" in spec:
                 reserve[a] = ReservePolicy.from_dict(a, spec["reserve"])
             if "price" in spec:
                 price[a] = OraclePolicy.from_dict(a, spec["price"])
-        return cls(rc, rd, decimals, reserve, price)
+        defaults = cls(rc, rd, decimals, reserve, price)  # store only haircuts that differ from the default,
+        haircuts = {a: h for a, h in haircuts.items() if h != defaults.haircut_bps(a)}  # so equal configs compare equal
+        return cls(rc, rd, decimals, reserve, price, haircuts)
 
     @classmethod
     def load(cls, path: str | Path) -> ReservesConfig:
         return cls.from_dict(read_json_file(path, "reserves configuration"))
+
+
+def config_sha256(doc: Any) -> str:
+    """SHA-256 (hex) of the canonical JSON (por/canonical.py) of a reserves configuration document."""
+    import hashlib
+
+    from por.canonical import dumps
+
+    return hashlib.sha256(dumps(doc)).hexdigest()
+
+
+def haircuts_of(cfg: ReservesConfig, prices: Mapping[str, Any]) -> dict[str, int]:
+    """The governed haircut (bps) of every priced asset (docs/protocol.md §9.2)."""
+    return {a: int(cfg.haircut_bps(a)) for a in sorted(prices)}
+
+
+def collateral_prices_of(cfg: ReservesConfig, prices: Mapping[str, Any]) -> dict[str, int]:
+    """Prices per MINOR unit on one common scale, so that columns of assets with different decimals
+    compare: ``price_e8 · 10^(D − decimals)``, decimals from the governed configuration and ``D`` the
+    largest of them over the priced assets (docs/protocol.md §9.2, docs/adr/0002).
+
+    Raises:
+        UsageError: a priced asset has no decimals in the configuration.
+    """
+    missing = sorted(a for a in prices if a not in cfg.decimals)
+    if missing:
+        raise UsageError(f"the reserves configuration names no decimals for {missing}")
+    top = max((int(cfg.decimals[a]) for a in prices), default=0)
+    return {a: int(p) * 10 ** (top - int(cfg.decimals[a])) for a, p in sorted(prices.items())}
+
+
+def collateral_terms(signed: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """(collateral prices, haircuts) of a manifest's signed body, derived from its reserves
+    configuration and prices, for a verifier that checks collateral proofs (the client's, the
+    auditor's tree step): never the manifest's own ``collateral_prices``/``haircuts_bps`` fields,
+    which must equal them (docs/protocol.md §9.5; issue 14 row D).
+
+    Raises:
+        PorError: the configuration is unusable, or the manifest's fields differ from what it gives.
+    """
+    try:
+        cfg = ReservesConfig.from_dict(signed.get("reserves_config"))
+        prices = {str(a): int(p) for a, p in dict(signed.get("prices") or {}).items()}
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise UsageError(f"the manifest's reserves configuration or prices are malformed ({exc})") from exc
+    cp, hc = collateral_prices_of(cfg, prices), haircuts_of(cfg, prices)
+    if signed.get("collateral_prices") != cp or signed.get("haircuts_bps") != hc:
+        raise UsageError(f"the manifest's collateral prices {signed.get('collateral_prices')} and haircuts "
+                         f"{signed.get('haircuts_bps')} are not those of its reserves configuration ({cp}, {hc})")
+    return cp, hc

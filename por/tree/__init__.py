@@ -14,7 +14,14 @@ Public API (docs/protocol.md is normative for every byte):
 - :func:`leaf_secret`: s = HKDF(master secret, salt = epoch id, info = "por/v1/leaf" || account id).
 """
 
-from por.tree.build import DEFAULT_BLOCK_SIZE, TreeInfo, build_tree
+from por.tree.build import (
+    DEFAULT_BLOCK_SIZE,
+    DEFAULT_BLOCK_SIZES,
+    DEFAULT_PROOF_ENCODING,
+    PROOF_ENCODINGS,
+    TreeInfo,
+    build_tree,
+)
 from por.tree.complete import verify_completeness
 from por.tree.leaf import leaf_secret
 from por.tree.proof import CLIENT_FORMAT, client_proof, iter_client_proofs, write_client_proofs
@@ -23,7 +30,8 @@ from por.tree.store import ACCOUNTS_NAME, OPENING_NAME, STORE_NAME, TreeStore
 from por.tree.verify import tree_description_problem, verify_client_proof, verify_tree
 
 __all__ = [
-    "ACCOUNTS_NAME", "CLIENT_FORMAT", "DEFAULT_BLOCK_SIZE", "OPENING_NAME", "STORE_NAME", "TreeInfo",
+    "ACCOUNTS_NAME", "CLIENT_FORMAT", "DEFAULT_BLOCK_SIZE", "DEFAULT_BLOCK_SIZES", "DEFAULT_PROOF_ENCODING",
+    "OPENING_NAME", "PROOF_ENCODINGS", "STORE_NAME", "TreeInfo",
     "TreeStore", "build_tree", "client_proof", "iter_client_proofs", "leaf_secret", "prove_tree", "tree_description_problem",
     "tree_info",
     "verify_client_proof", "verify_completeness", "verify_tree", "write_client_proofs",

@@ -53,13 +53,35 @@ from por.tree.store import (
     StoreWriter,
 )
 
-#: Default nodes per range-proof block (chosen by ``por bench tree``: see BENCHMARKS.md).
-DEFAULT_BLOCK_SIZE = 8
+#: Range-proof encodings of the tree's node-range blocks and collateral proofs (docs/protocol.md §4.3,
+#: §4.5, §7.5); the default was chosen by ``por bench crypto`` / ``por bench tree`` (BENCHMARKS.md):
+#: linear proves at about the MSM floor, compressed makes the bundle ~4x smaller.
+PROOF_ENCODINGS = ("linear", "compressed")
+DEFAULT_PROOF_ENCODING = "linear"
+#: Default nodes per range-proof block, per encoding (chosen by ``por bench tree``: see BENCHMARKS.md).
+DEFAULT_BLOCK_SIZES = {"linear": 1, "compressed": 8}
+DEFAULT_BLOCK_SIZE = DEFAULT_BLOCK_SIZES[DEFAULT_PROOF_ENCODING]
 MAX_HEIGHT = 40
 #: Leaves per work unit is 2^UNIT_BITS (smaller trees: one unit).
 UNIT_BITS = 12
 NODE_RANGE = "node-range"
 COLLATERAL = "collateral"
+#: the statements (node-range, collateral) each encoding uses
+ENCODING_STATEMENTS = {"compressed": (NODE_RANGE, COLLATERAL),
+                       "linear": ("node-range-linear", "collateral-linear")}
+
+
+def check_encoding(encoding: Any) -> str:
+    """The encoding itself, or UsageError naming the allowed ones."""
+    if encoding not in PROOF_ENCODINGS:
+        raise UsageError(f"proof encoding {encoding!r} must be one of {', '.join(PROOF_ENCODINGS)}")
+    return str(encoding)
+
+
+def encoding_of_statements(refs: Any) -> str:
+    """The encoding a recorded statements table implies: ``linear`` when it names the linear node-range
+    statement, else ``compressed`` (every tree proven before the linear encoding existed)."""
+    return "linear" if isinstance(refs, Mapping) and ENCODING_STATEMENTS["linear"][0] in refs else "compressed"
 
 Progress = Callable[[str, int, int], None]
 
@@ -85,6 +107,7 @@ class TreeInfo:
     private: tuple[str, ...] = (OPENING_NAME, ACCOUNTS_NAME)
     statements: dict[str, dict[str, Any]] = field(default_factory=dict)
     leaf_format: str = L.LEAF_FORMAT
+    proof_encoding: str = "compressed"
 
     @property
     def root_commitments(self) -> tuple[str, ...] | None:
@@ -108,6 +131,7 @@ class TreeInfo:
             "store": self.store, "private": list(self.private),
             "statements": {k: dict(v) for k, v in self.statements.items()},
             "leaf_format": self.leaf_format,
+            "proof_encoding": self.proof_encoding,
         }
 
     @classmethod
@@ -137,6 +161,7 @@ class TreeInfo:
                 private=tuple(str(x) for x in d.get("private", (OPENING_NAME, ACCOUNTS_NAME))),
                 statements={str(k): dict(v) for k, v in dict(d.get("statements", {})).items()},
                 leaf_format=str(d.get("leaf_format")),
+                proof_encoding=str(d.get("proof_encoding", "compressed")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise TreeError(f"tree info: missing or malformed field ({exc})") from None
@@ -280,7 +305,7 @@ def build_tree(
     master_secret: bytes,
     out_dir: Path | str,
     mode: str = "committed",
-    block_size: int = DEFAULT_BLOCK_SIZE,
+    block_size: int | None = None,
     min_height: int = 0,
     prices: Mapping[str, int] | None = None,
     haircuts_bps: Mapping[str, int] | None = None,
@@ -290,6 +315,7 @@ def build_tree(
     range_proofs: bool = True,
     seed: bytes | None = None,
     unit_bits: int = UNIT_BITS,
+    proof_encoding: str = DEFAULT_PROOF_ENCODING,
 ) -> TreeInfo:
     """Build (and by default prove) and store the liabilities tree of one epoch.
 
@@ -301,7 +327,8 @@ def build_tree(
         out_dir: where ``tree.sqlite`` (public), ``root-opening.json`` and ``accounts.sqlite``
             (private) are written.
         mode: ``committed`` (Pedersen commitments, range proofs) or ``plain`` (sums in clear).
-        block_size: nodes per range-proof block, a power of two.
+        block_size: nodes per range-proof block, a power of two (default: the encoding's,
+            ``DEFAULT_BLOCK_SIZES``).
         min_height: the minimum tree height (hides the client count better).
         prices, haircuts_bps: needed when the tree has debt columns (collateral check and proofs).
         context: extra bytes bound into every proof context (e.g. the manifest nonce).
@@ -312,6 +339,8 @@ def build_tree(
             default) is exactly that build followed by ``prove_tree``.
         seed: the key of the proofs' randomness (default: derived from the master secret).
         unit_bits: leaves per work unit is 2^unit_bits (tests use small units).
+        proof_encoding: ``linear`` or ``compressed``: the range-proof encoding of every block and
+            collateral proof (recorded in the store's meta and the tree info, §7.5).
 
     Raises:
         UsageError: bad parameters (mode, block size, columns, master secret, prices).
@@ -322,6 +351,9 @@ def build_tree(
     k = len(cols)
     if mode not in L.MODES:
         raise UsageError(f"mode {mode!r} must be one of {', '.join(L.MODES)}")
+    proof_encoding = check_encoding(proof_encoding)
+    if block_size is None:
+        block_size = DEFAULT_BLOCK_SIZES[proof_encoding]
     bad_block = L.block_size_problem(block_size, k, mode)
     if bad_block is not None:
         raise UsageError(bad_block + " (the block size must be a power of two within the node-range statement's range)")
@@ -423,7 +455,7 @@ def build_tree(
             "epoch_id": epoch_id,
             "columns": [c.to_list() for c in cols], "height": height, "block_size": block_size,
             "context": context.hex(), "statements": {}, "root_hash": root_hash, "root": list(root),
-            "range_proofs": False, "proofs": "pending" if committed else "none",
+            "range_proofs": False, "proofs": "pending" if committed else "none", "proof_encoding": proof_encoding,
             "prices": {a: str(p) for a, p in (prices or {}).items()} if coeffs is not None else {},
             "haircuts_bps": {a: int(h) for a, h in (haircuts_bps or {}).items()} if coeffs is not None else {},
         }
@@ -448,7 +480,7 @@ def build_tree(
         report("store", 1, 1)
         info = TreeInfo(mode=mode, epoch_id=epoch_id, columns=tuple((c.asset, c.kind) for c in cols),
                         height=height, leaf_count=n, block_size=block_size, root_hash=root_hash, root=root,
-                        context=context.hex(), statements={})
+                        context=context.hex(), statements={}, proof_encoding=proof_encoding)
         if committed and range_proofs:
             from por.tree.prove import prove_tree
 

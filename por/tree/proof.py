@@ -114,7 +114,7 @@ def _make_proof(reader: _Reader, position: int, account_id: str, values: Sequenc
         entry: dict[str, Any] = {"level": level, "sibling": sibling}
         if mode == "committed" and meta.get("range_proofs", True):
             bl = L.level_block_size(st.block_size, height, level)
-            j = idx // bl
+            j = sib // bl  # the sibling's block (for B_l >= 2 it holds the path node too; §7.10)
             blob = reader.nodes(level, j * bl, bl)
             w = st.width
             comms = b"".join(blob[i * w + 32:(i + 1) * w] for i in range(bl))

@@ -1,5 +1,6 @@
-"""Prove a built liabilities tree: every ``node-range`` block and ``collateral`` proof
-(docs/protocol.md §7.5, §7.8, §7.9, §7.12).
+"""Prove a built liabilities tree: every ``node-range`` block and ``collateral`` proof, in the range-proof
+encoding the store's meta records (``proof_encoding``: the ``*-linear`` statements or the compressed
+ones; docs/protocol.md §7.5, §7.8, §7.9, §7.12).
 
 :func:`prove_tree` is the pipeline's ``prove`` stage, separate from the ``build`` stage
 (:func:`por.tree.build_tree` with ``range_proofs=False``). It reads what the build left:
@@ -43,7 +44,7 @@ from por.errors import PorError, TreeError, UsageError
 from por.parallel import Executor, close_executor, get_executor
 from por.tree import leaf as L
 from por.tree.build import (
-    COLLATERAL,
+    ENCODING_STATEMENTS,
     NODE_RANGE,
     UNIT_BITS,
     Progress,
@@ -74,6 +75,7 @@ class BlockUnit:
     values: tuple[int, ...]
     blindings: tuple[int, ...]
     seed: bytes | None = None
+    statement: str = NODE_RANGE
 
 
 def _rng(seed: bytes | None, context: bytes, values: Sequence[int], blindings: Sequence[int],
@@ -100,7 +102,7 @@ def prove_block(unit: BlockUnit) -> tuple[int, int, bytes]:
     """
     from por.crypto import statements as st
 
-    stmt = st.load(NODE_RANGE)
+    stmt = st.load(unit.statement)
     claims = [st.Claim((c,), (1,)) for c in unit.commitments]
     openings = [st.Opening((v,), (g,)) for v, g in zip(unit.values, unit.blindings, strict=True)]
     ctx = L.block_context(unit.epoch_id, unit.context, unit.height, unit.level, unit.block)
@@ -142,6 +144,7 @@ class ProveUnit:
     debt_columns: tuple[int, ...]
     levels: tuple[bytes, ...]
     seed: bytes | None = None
+    encoding: str = "compressed"
 
 
 @dataclass(slots=True)
@@ -204,11 +207,11 @@ def prove_unit(u: ProveUnit) -> ProveResult:
                 level, first + j, u.height, u.epoch_id, u.context,
                 tuple(blob[i * w + 32 + 48 * c:i * w + 80 + 48 * c] for i in idx for c in range(k)),
                 tuple(lv[i][c] for i in idx for c in range(k)),
-                tuple(lg[i][c] for i in idx for c in range(k)), u.seed)))
+                tuple(lg[i][c] for i in idx for c in range(k)), u.seed, ENCODING_STATEMENTS[u.encoding][0])))
     if u.coefficients is not None and u.debt_columns:
         from por.crypto import statements as st
 
-        stmt = st.load(COLLATERAL)
+        stmt = st.load(ENCODING_STATEMENTS[u.encoding][1])
         recs0 = u.levels[0]
         for i in range(n):
             if not any(all_vals[0][i][c] for c in u.debt_columns):
@@ -230,7 +233,7 @@ def prove_unit(u: ProveUnit) -> ProveResult:
 def _top_block_units(
     top_recs: Mapping[int, bytes], top_open: Mapping[int, tuple[list[tuple[int, ...]], list[tuple[int, ...]]]],
     k: int, w: int, height: int, bits: int, block_size: int, epoch_id: str, context: bytes,
-    seed: bytes | None,
+    seed: bytes | None, statement: str = NODE_RANGE,
 ) -> Iterator[BlockUnit]:
     for level in range(height):
         if not _top_proven(block_size, height, bits, level):
@@ -244,7 +247,7 @@ def _top_block_units(
                 level, j, height, epoch_id, context,
                 tuple(blob[i * w + 32 + 48 * c:i * w + 80 + 48 * c] for i in idx for c in range(k)),
                 tuple(vs[i][c] for i in idx for c in range(k)),
-                tuple(gs[i][c] for i in idx for c in range(k)), seed)
+                tuple(gs[i][c] for i in idx for c in range(k)), seed, statement)
 
 
 # ---- the working copy ------------------------------------------------------------------------
@@ -395,6 +398,8 @@ def _prove_into(
     acc = Accounts(out / ACCOUNTS_NAME)
     try:
         height, k, bsz, epoch_id, context = st.height, st.k, st.block_size, st.epoch_id, st.context
+        encoding = st.proof_encoding
+        node_stmt, coll_stmt = ENCODING_STATEMENTS[encoding]
         if acc.k != k or acc.meta.get("epoch_id") != epoch_id or acc.meta.get("height") != height:
             raise TreeError("the private accounts file is not of this tree (epoch, height or columns differ)")
         prk = L.prk(master_secret, epoch_id)
@@ -413,7 +418,7 @@ def _prove_into(
                 values = tuple(np.frombuffer(vbytes, dtype=">u8").tolist())
                 levels = () if u in done else tuple(st.nodes(lv, start >> lv, per >> lv) for lv in range(bits + 1))
                 yield ProveUnit(k, start, bits, prk, tuple(keys), values, height, bsz, epoch_id, context,
-                                coeffs, debt_cols, levels, seed)
+                                coeffs, debt_cols, levels, seed, encoding)
 
         ex, owned = get_executor(executor, work=size, threshold=1 << 8)
         try:
@@ -444,8 +449,8 @@ def _prove_into(
             top_recs = {lv: st.nodes(lv, 0, size >> lv) for lv in top_levels}
             have = {(lv, j) for lv, j in db.execute("SELECT level, block FROM range_proofs WHERE level >= ?",
                                                       (min(top_levels, default=height),))}
-            todo = [b for b in _top_block_units(top_recs, top_open, k, w, height, bits, bsz, epoch_id, context, seed)
-                    if (b.level, b.block) not in have]
+            todo = [b for b in _top_block_units(top_recs, top_open, k, w, height, bits, bsz, epoch_id, context, seed,
+                                                node_stmt) if (b.level, b.block) not in have]
             for j, (level, block, proof) in enumerate(ex.map(prove_block, todo)):
                 db.execute("INSERT OR REPLACE INTO range_proofs VALUES (?,?,?)", (level, block, proof))
                 if j % 64 == 63:
@@ -454,7 +459,7 @@ def _prove_into(
         finally:
             close_executor(ex, owned)
 
-        statements = statement_refs([NODE_RANGE] + ([COLLATERAL] if coeffs is not None else []))
+        statements = statement_refs([node_stmt] + ([coll_stmt] if coeffs is not None else []))
         _put_meta(db, {"statements": statements, "range_proofs": True, "proofs": "complete"})
         db.execute("DROP TABLE IF EXISTS prove_units")
         db.commit()

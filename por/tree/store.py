@@ -4,7 +4,7 @@ Public store ``tree.sqlite`` (format ``por-tree-store/2``, leaf format ``por-lea
 with four tables:
 
 - ``meta(key TEXT PRIMARY KEY, value TEXT)``: JSON values (format, leaf format, protocol, mode, epoch id, columns,
-  height, block size, proof context, statements, root, prices and haircuts, ``range_proofs`` and
+  height, block size, proof context, statements, root, prices and haircuts, ``proof_encoding``, ``range_proofs`` and
   ``proofs``: ``pending`` after a build without proofs, ``complete`` once proven, ``none`` in plain mode);
 - ``nodes(level, start, count, data)``: the node records of one level from index ``start``, packed;
   a record is ``field(32) || col_1 || ... || col_k`` where ``field`` is the leaf id at level 0 and the
@@ -151,6 +151,10 @@ class TreeStore:
         if not isinstance(self.epoch_id, str) or not isinstance(self.columns, list) or not all(
                 isinstance(c, list) and len(c) == 2 and all(isinstance(x, str) for x in c) for c in self.columns):
             raise TreeError("tree store meta: epoch_id must be a string and columns a list of [asset, kind] pairs")
+        enc = self.meta.get("proof_encoding", "compressed")  # absent: a store from before the key
+        if enc not in ("compressed", "linear"):
+            raise TreeError(f"tree store meta: proof_encoding {enc!r:.40} is not compressed or linear")
+        self.proof_encoding: str = enc
         self.k = len(self.columns)
         bad_block = L.block_size_problem(self.block_size, self.k, self.mode)
         if bad_block is not None:

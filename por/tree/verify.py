@@ -50,7 +50,7 @@ from por import PROTOCOL
 from por.errors import PorError
 from por.parallel import Executor, close_executor, get_executor
 from por.tree import leaf as L
-from por.tree.build import Progress
+from por.tree.build import ENCODING_STATEMENTS, Progress, encoding_of_statements
 from por.tree.columns import MAX_VALUE, Column, collateral_coefficients, parse_columns
 from por.tree.proof import CLIENT_FORMAT, OLD_CLIENT_FORMATS
 from por.tree.store import TreeStore, resolve_store
@@ -320,7 +320,10 @@ def verify_client_proof(
         _client_expected(res, p, expected)
     k = len(p.columns)
     committed = p.mode == "committed"
-    names = ["node-range"] + (["collateral"] if any(c.kind == "debt" for c in p.columns) else [])
+    # the encoding is the one the recorded statements name (§7.5): either is sound, and each statement's
+    # hash is checked against the local specification below, so a proof is never read in another encoding
+    node_stmt, coll_stmt = ENCODING_STATEMENTS[encoding_of_statements(p.statements)]
+    names = [node_stmt] + ([coll_stmt] if any(c.kind == "debt" for c in p.columns) else [])
     if committed:
         _statement_check(res, "client.statements", p.statements, names)
 
@@ -463,11 +466,13 @@ def _client_blocks(res: Result, p: _Parsed, path_cols: list[list[bytes]], proble
     issues: list[str] = []
     items = []
     levels = []
+    node_stmt = ENCODING_STATEMENTS[encoding_of_statements(p.statements)][0]
     for level, (j, comms, proof) in enumerate(p.blocks):
         bl = L.level_block_size(p.block_size, p.height, level)
         idx = p.position >> level
-        if j != idx // bl:
-            issues.append(f"level {level}: block {j} does not cover node {idx} (expected block {idx // bl})")
+        if j != (idx ^ 1) // bl:  # the sibling's block (for B_l >= 2 it holds the path node too)
+            issues.append(f"level {level}: block {j} does not cover the sibling {idx ^ 1} "
+                          f"(expected block {(idx ^ 1) // bl})")
             continue
         if len(comms) != bl * k * 48:
             issues.append(f"level {level}: block commitments are {len(comms)} bytes, expected {bl * k * 48}")
@@ -481,14 +486,15 @@ def _client_blocks(res: Result, p: _Parsed, path_cols: list[list[bytes]], proble
         if cs[sib_slot * k:(sib_slot + 1) * k] != p.siblings[level][1]:
             issues.append(f"level {level}: the block's commitment at the sibling's slot is not the sibling shown")
             continue
-        if level < len(path_cols) and not problems and cs[own_slot * k:(own_slot + 1) * k] != path_cols[level]:
+        if 0 <= own_slot < bl and level < len(path_cols) and not problems \
+                and cs[own_slot * k:(own_slot + 1) * k] != path_cols[level]:
             issues.append(f"level {level}: the block's commitment at the path node's slot is not the path node")
             continue
         ctx = L.block_context(p.epoch_id, p.context, p.height, level, j)
         try:
-            items.append((st.load("node-range"), [st.Claim((c,), (1,)) for c in cs], proof, ctx))
+            items.append((st.load(node_stmt), [st.Claim((c,), (1,)) for c in cs], proof, ctx))
         except PorError as exc:
-            issues.append(f"cannot load node-range: {exc}")
+            issues.append(f"cannot load {node_stmt}: {exc}")
             break
         levels.append(level)
     if not issues and items:
@@ -554,7 +560,8 @@ def _client_collateral(res: Result, p: _Parsed, leaf_cols: list[Any], prices: Ma
         return
     ctx = L.collateral_context(p.epoch_id, p.context, p.height, p.position)
     try:
-        ok = st.verify(st.load("collateral"), [st.Claim(tuple(leaf_cols), coeffs, 0)], proof, context=ctx)
+        coll_stmt = ENCODING_STATEMENTS[encoding_of_statements(p.statements)][1]
+        ok = st.verify(st.load(coll_stmt), [st.Claim(tuple(leaf_cols), coeffs, 0)], proof, context=ctx)
     except Exception as exc:  # noqa: BLE001
         ok = False
         res.failed("client.collateral", f"collateral proof unusable ({type(exc).__name__})")
@@ -731,7 +738,8 @@ def check_blocks(task: BlockCheck) -> list[str]:
     failed: list[str] = []
     try:
         k, w, height = store.k, store.width, store.height
-        node_range = st.load("node-range")
+        node_stmt, coll_stmt = ENCODING_STATEMENTS[store.proof_encoding]
+        node_range = st.load(node_stmt)
         for level, j in task.blocks:
             bl = L.level_block_size(store.block_size, height, level)
             proof = store.block_proof(level, j)
@@ -748,7 +756,7 @@ def check_blocks(task: BlockCheck) -> list[str]:
                           L.block_context(store.epoch_id, store.context, height, level, j)))
             names.append(f"block level {level} index {j}")
         if task.collateral:
-            coll = st.load("collateral")
+            coll = st.load(coll_stmt)
             for pos in task.collateral:
                 proof = store.collateral_proof(pos)
                 try:
@@ -860,14 +868,18 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
             bad_block = L.block_size_problem(exp["block_size"], len(cols), st.mode)
             if bad_block is not None:
                 diffs.append(f"block_size ({bad_block})")
+        # descriptions published before the key existed describe compressed trees (§7.9)
+        if exp.get("proof_encoding", "compressed") != st.proof_encoding:
+            diffs.append("proof_encoding")
         res.add("tree.expected", not diffs, "store matches the published tree description" if not diffs
                 else f"store differs from the published description in: {', '.join(diffs)}")
 
     # 3. statements
     debt = any(c.kind == "debt" for c in cols)
     if has_proofs:
+        node_stmt, coll_stmt = ENCODING_STATEMENTS[st.proof_encoding]
         _statement_check(res, "tree.statements", meta.get("statements"),
-                         ["node-range"] + (["collateral"] if debt else []))
+                         [node_stmt] + ([coll_stmt] if debt else []))
 
     # 4-7. recompute every node
     height = st.height
@@ -941,8 +953,9 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
             blocks = [(level, j) for level in range(height)
                       for j in range((1 << (height - level)) // L.level_block_size(st.block_size, height, level))]
             extra_blocks = stored_blocks - n_blocks
-            btasks = [BlockCheck(path, tuple(blocks[i:i + blocks_per_task]), (), None)
-                      for i in range(0, len(blocks), blocks_per_task)]
+            # small blocks (linear, B = 1): more of them per batch, so the shared generators amortise
+            per = blocks_per_task * max(1, 8 // st.block_size)
+            btasks = [BlockCheck(path, tuple(blocks[i:i + per]), (), None) for i in range(0, len(blocks), per)]
             failed = [f for out in reported(ex, "range proofs", check_blocks, btasks) for f in out]
             if extra_blocks:
                 failed.append(f"{extra_blocks} unexpected block row(s)")

@@ -13,7 +13,6 @@ or not: every shape of manifest or proof is a failed check.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -83,11 +82,12 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
     tree, columns = _published_tree(res, m)
     if tree is None or columns is None:
         return res
-    try:
-        prices = _int_map(m.get("collateral_prices"), "collateral_prices")
-        haircuts = _int_map(m.get("haircuts_bps"), "haircuts_bps")
-    except ValueError as exc:
-        res.failed("manifest.prices", str(exc))
+    from por.reserves.policy import collateral_terms
+
+    try:  # from the reserves configuration, never the manifest's own fields (protocol §9.5, row D)
+        prices, haircuts = collateral_terms(m)
+    except PorError as exc:
+        res.failed("manifest.prices", exc.diagnostics())
         return res
     from por.tree import verify_client_proof
 
@@ -159,21 +159,3 @@ def _published_tree(res: Result, m: dict[str, Any]) -> tuple[dict[str, Any] | No
         return None, None
     res.passed("manifest.columns", f"the manifest's {len(top)} column(s) are its tree description's, in order")
     return tree, top
-
-
-def _int_map(d: Any, what: str) -> dict[str, int] | None:
-    """A manifest's {asset: integer} map (integers or decimal strings, never bools or floats).
-
-    Raises:
-        ValueError: naming the field.
-    """
-    if d is None:
-        return None
-    if not isinstance(d, Mapping):
-        raise ValueError(f"the manifest's {what} is not an object")
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, bool) or not ((isinstance(v, int) and v >= 0) or (isinstance(v, str) and _DEC.match(v))):
-            raise ValueError(f"the manifest's {what}[{str(k)[:40]!r}] is not a non-negative integer")
-        out[str(k)] = int(v)
-    return out

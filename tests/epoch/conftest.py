@@ -257,7 +257,7 @@ def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEp
         private = ws.private_dir(epoch_id)
         state1 = json.loads((private / "state.json").read_text())
         junk = sorted(p.name for p in (private / "tree").iterdir())
-        marks = ["snapshot.jsonl", "master.secret", "ledger-log.json", "prices.json"]
+        marks = ["snapshot.jsonl", "master.secret", "ledger-log.json", "prices-of-record.json"]
         before = file_marks(private, marks)
 
         # 2. resume up to prove: open and snapshot are not redone, build is redone from scratch

@@ -292,3 +292,27 @@ def test_listed_file_that_is_a_symlink_fails(demo: Demo, tmp_path: Path) -> None
     assert code == 1, out[-2000:]
     failed = _failed(res)
     assert "file.prices.json" in failed and "symbolic link" in failed["file.prices.json"], failed
+
+
+def test_j_with_the_ledger_the_chain_is_the_journals(demo: Demo, tmp_path: Path) -> None:
+    """The operator re-publishes epoch 1 with another manifest (re-signed; here only its created_at
+    differs) and makes epoch 2 name it: the bundles agree with each other, so the bundle-only check
+    passes, but the journal recorded epoch 1's original manifest: completeness.epochs fails."""
+    from por.epoch.audit import verify_bundle
+    from tests.epoch.conftest import audit_with_ledger
+
+    root = _copy_epochs(demo, tmp_path / "epochs")
+    _edit(root / "epoch-0001", demo, lambda s: s.update(created_at="2020-01-01T00:00:00Z"))
+    from por.epoch.bundle import Manifest
+
+    new_hash = Manifest.read(root / "epoch-0001").sha256
+    _edit(root / "epoch-0002", demo, lambda s: s["previous"].update(manifest_sha256=new_hash))
+    alone = verify_bundle(root / "epoch-0002", operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
+    assert alone.ok, [(c.id, c.message) for c in alone.failures]
+    res = audit_with_ledger(demo.root, root / "epoch-0002", demo, "epoch-0002")
+    failed = {c.id: c.message for c in res.failures}
+    assert list(failed) == ["completeness.epochs"], failed
+    assert "epoch-0001" in failed["completeness.epochs"]
+    honest = audit_with_ledger(demo.root, demo.bundle("epoch-0002"), demo, "epoch-0002")
+    assert honest.ok, [(c.id, c.message) for c in honest.failures]
+    assert any(c.id == "completeness.epochs" and c.ok for c in honest.checks)

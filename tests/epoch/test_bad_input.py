@@ -21,9 +21,12 @@ from typing import Any
 
 import pytest
 
+from por.tree.build import DEFAULT_PROOF_ENCODING, ENCODING_STATEMENTS
+
 from .conftest import Demo, copy_bundle, no_traceback, resign, run_por
 
 MANIFEST = "manifest.json"
+NODE = ENCODING_STATEMENTS[DEFAULT_PROOF_ENCODING][0]  # the demo's node-range statement
 
 
 # ---- damage -----------------------------------------------------------------------------------------
@@ -209,7 +212,8 @@ def test_stale_price_reports_fail(demo: Demo, tmp_path: Path, memo_verify_tree: 
     for d in doc["reports"]:
         r = SignedReport.from_dict(d).report
         key = keys.load(demo.root / "keys" / f"{r.oracle_id}.key")
-        reports.append(sign_report(PriceReport(r.oracle_id, r.asset, r.price_e8, stamp), ed25519_key=key).to_dict())
+        reports.append(sign_report(PriceReport(r.oracle_id, r.asset, r.price_e8, stamp, r.epoch_id, r.cutoff),
+                                   ed25519_key=key).to_dict())
     assert reports
     doc["reports"] = reports
     doc["cutoff"] = stamp
@@ -227,7 +231,7 @@ def test_resigned_statement_spec_copy_is_checked(demo: Demo, tmp_path: Path,
     from por.epoch.audit import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
-    p = bundle / "statements" / "node-range.toml"
+    p = bundle / "statements" / f"{NODE}.toml"
     p.write_bytes(p.read_bytes() + b"\n# edited\n")
     resign(bundle, demo.root / "keys" / "operator.key")
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
@@ -328,9 +332,9 @@ SEMANTIC: dict[str, Callable[[dict[str, Any]], None]] = {
     "manifest_sha256": lambda d: d.__setitem__("manifest_sha256", _change_char(d["manifest_sha256"], HEX)),
     "context": lambda d: d.__setitem__("context", _change_char(d["context"], HEX)),
     "protocol": lambda d: d.__setitem__("protocol", d["protocol"][:-1] + "2"),
-    "statement-version": lambda d: d["statements"]["node-range"].__setitem__(
-        "version", d["statements"]["node-range"]["version"] + 1),
-    "statement-bits": lambda d: d["statements"]["node-range"].__setitem__("bits", 16),
+    "statement-version": lambda d: d["statements"][NODE].__setitem__(
+        "version", d["statements"][NODE]["version"] + 1),
+    "statement-bits": lambda d: d["statements"][NODE].__setitem__("bits", 16),
 }
 DEBT_ONLY: dict[str, Callable[[dict[str, Any]], None]] = {
     "collateral-proof": lambda d: d["collateral"].__setitem__("proof", _change_char(d["collateral"]["proof"], B64)),
@@ -630,7 +634,7 @@ RESIGNED_LIES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "previous-root": (lambda m: m["previous"].__setitem__("root", _hexflip(m["previous"]["root"])),
                       "ledger-log.previous"),
     "previous-epoch": (lambda m: m["previous"].__setitem__("epoch_id", "epoch-0000"), "ledger-log.previous"),
-    "tree-statement-bits": (lambda m: m["tree"]["statements"]["node-range"].__setitem__("bits", 32),
+    "tree-statement-bits": (lambda m: m["tree"]["statements"][NODE].__setitem__("bits", 32),
                             "tree.expected"),
 }
 

@@ -30,6 +30,11 @@ def test_weaker_published_quorum_fails_against_the_ledger(demo: Demo, tmp_path: 
     usd = m.signed["reserves_config"]["assets"]["USD"]["reserve"]
     assert usd["quorum"] == 2
     usd["quorum"] = 1
+    # a careful liar also recomputes the configuration's identity (its SHA-256) the manifest carries
+    from por.reserves.policy import config_sha256
+
+    assert Manifest.read(bundle).signed["reserves_config_ref"]["sha256"] != config_sha256(m.signed["reserves_config"])
+    m.signed["reserves_config_ref"]["sha256"] = config_sha256(m.signed["reserves_config"])
     m.signed["files"] = list_files(bundle)
     m.signatures = []
     m.sign(keys.load(demo.root / "keys" / "operator.key"), "operator", "operator")

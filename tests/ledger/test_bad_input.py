@@ -17,9 +17,10 @@ from por.errors import (
     SignatureError,
 )
 from por.ledger import Entry, make_entry
+from por.ledger.journal import next_place
 from por.ledger.tables import balance_t, journal_t, posting_t
 
-from .conftest import World
+from .conftest import World, signer
 
 
 def _state(world: World) -> tuple:
@@ -30,10 +31,17 @@ def _state(world: World) -> tuple:
                 world.led.head()["entry_hash"])
 
 
-def _transfer(world: World, amount: object, asset: str = "USD", signer=None) -> Entry:  # type: ignore[no-untyped-def]
+def _transfer(world: World, amount: object, asset: str = "USD", signer=None,  # type: ignore[no-untyped-def]
+              place: tuple[int, str] | None = None) -> Entry:
+    seq, prev = place or world.led.next_place()
     return make_entry(signer or world.op, "post", {"kind": "transfer", "postings": [
         ["alice:cash", asset, "main", -amount if isinstance(amount, int) else amount],  # type: ignore[operator]
-        ["bob:cash", asset, "main", amount]]})
+        ["bob:cash", asset, "main", amount]]}, seq=seq, prev=prev)
+
+
+def _batch(w: World) -> list[Entry]:
+    first = _transfer(w, 10)
+    return [first, _transfer(w, 10**9, place=next_place(first))]
 
 
 def _bad_signature(w: World) -> Entry:
@@ -45,7 +53,7 @@ def _bad_signature(w: World) -> Entry:
 def _tampered_body(w: World) -> Entry:
     e = _transfer(w, 10)
     other = _transfer(w, 11)
-    return Entry(other.body_bytes, e.sigs, other.body)
+    return Entry(other.body_bytes, e.sigs, other.body, e.seq, e.prev)
 
 
 CASES: list[tuple[str, Callable[[World], object], type[Exception], str]] = [
@@ -53,8 +61,7 @@ CASES: list[tuple[str, Callable[[World], object], type[Exception], str]] = [
     ("signature over other body", lambda w: w.led.append(_tampered_body(w)), SignatureError, "does not verify"),
     ("wrong role", lambda w: w.led.append(_transfer(w, 10, signer=w.oracle)), PermissionDeniedError, "may not sign post"),
     ("regulator posts", lambda w: w.led.append(_transfer(w, 10, signer=w.clerk)), PermissionDeniedError, "regulator"),
-    ("non-member", lambda w: w.led.append(make_entry(__import__("tests.ledger.conftest", fromlist=["signer"]).signer("mallory"),
-                                                     "post", {"kind": "transfer", "postings": []})),
+    ("non-member", lambda w: w.led.append(_transfer(w, 10, signer=signer("mallory"))),
      PermissionDeniedError, "not a member"),
     ("unbalanced", lambda w: w.led.post(w.op, [["alice:cash", "USD", "main", -10], ["bob:cash", "USD", "main", 9]]),
      LedgerError, "unbalanced"),
@@ -71,7 +78,7 @@ CASES: list[tuple[str, Callable[[World], object], type[Exception], str]] = [
     ("replayed idempotency key, different content",
      lambda w: w.led.transfer(w.op, "alice:cash", "bob:cash", "USD", 2, idem="k-1"), IdempotencyConflictError,
      "different content"),
-    ("batch with one bad entry", lambda w: w.led.append_many([_transfer(w, 10), _transfer(w, 10**9)]),
+    ("batch with one bad entry", lambda w: w.led.append_many(_batch(w)),
      InsufficientFundsError, "below zero"),
     ("unknown entry type", lambda w: w.led.submit(w.op, "mint", {}), LedgerError, "unknown entry type"),
 ]

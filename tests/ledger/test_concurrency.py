@@ -92,14 +92,18 @@ def test_eight_processes(db: DB) -> None:
 CHILD = r"""
 import sys
 from por.ledger import Ledger, make_entry
+from por.ledger.journal import next_place
 from tests.ledger.conftest import signer
 led = Ledger.open(sys.argv[1], schema=(sys.argv[2] or None))
 op = signer("operator")
 i = 0
 while True:
-    batch = [make_entry(op, "post", {"kind": "transfer", "postings": [["alice:cash", "USD", "main", -1],
-                                                                      ["bob:cash", "USD", "main", 1]]})
-             for _ in range(50)]
+    batch, place = [], led.next_place()  # the only writer: sign 50 entries ahead, each for its place
+    for _ in range(50):
+        batch.append(make_entry(op, "post", {"kind": "transfer", "postings": [["alice:cash", "USD", "main", -1],
+                                                                              ["bob:cash", "USD", "main", 1]]},
+                                seq=place[0], prev=place[1]))
+        place = next_place(batch[-1])
     led.append_many(batch)
     led.transfer(op, "bob:cash", "alice:cash", "USD", 1)
     i += 1

@@ -12,10 +12,22 @@ from por.ledger.canonical import US_PER_S, us_to_time
 from .conftest import World
 
 T0 = (int(time.time()) + 3600) * US_PER_S  # later than every entry the world fixture writes (at the current time)
+_NOW = [T0]
 
 
 def t(s: int) -> str:
+    """Time ``s`` seconds after T0; the ledger's clock (below) has reached it by then."""
+    _NOW[0] = max(_NOW[0], T0 + s * US_PER_S)
     return us_to_time(T0 + s * US_PER_S)
+
+
+@pytest.fixture
+def world(world: World) -> World:
+    """The world whose ledger clock is the simulated time of these tests: entry times may not run
+    ahead of the ledger's clock, so the clock moves with the times the tests date entries at."""
+    _NOW[0] = T0
+    world.led.set_clock(lambda: us_to_time(_NOW[0]))
+    return world
 
 
 def _margin(world: World) -> None:

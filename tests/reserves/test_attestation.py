@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -40,7 +42,6 @@ def test_encoding_is_fixed_and_length_prefixed() -> None:
     st = _req().statement
     enc = st.encode()
     expect = b"".join([
-        (26).to_bytes(4, "big"), b"por/v1/reserve-attestation",
         (6).to_bytes(4, "big"), b"por-v1",
         (7).to_bytes(4, "big"), b"2024-06",
         (6).to_bytes(4, "big"), b"bank-a",
@@ -51,6 +52,10 @@ def test_encoding_is_fixed_and_length_prefixed() -> None:
         (32).to_bytes(4, "big"), bytes.fromhex(NONCE),
     ])
     assert enc == expect
+    # the BLS message is the domain-separated signing input of protocol §1.1 / §8.2
+    assert st.message == b"por/v1/reserve-attestation\x00" + expect
+    assert A.STATEMENT_DOMAIN == b"por/v1/reserve-attestation\x00"
+    assert st.statement_id == hashlib.sha256(st.message).hexdigest()
     # no two field splits give the same bytes (length prefixes): "ab"+"c" vs "a"+"bc"
     s1 = dataclasses.replace(st, custodian_id="ab", asset="c")
     s2 = dataclasses.replace(st, custodian_id="a", asset="bc")
@@ -246,3 +251,31 @@ def test_one_bad_signature_among_many_is_named(world: World) -> None:
     ev = evaluate(atts, world.keyring, world.policies, world.epoch)
     assert [o.counted for o in ev.outcomes] == [True, True, True, False, True, True]
     assert ev.outcomes[3].reason == "bad-signature"
+
+
+def test_documented_example_bytes() -> None:
+    """The example of docs/protocol.md §8.2, byte for byte (the hex there is this message)."""
+    msg = _req().statement.message
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text()
+    assert msg.hex() in doc.replace(" ", "").replace("\n", ""), "the §8.2 example is not the encoded message"
+
+
+def test_attestation_signature_does_not_verify_for_another_purpose(world: World) -> None:
+    """A custodian's BLS signature over a statement is bound to the v1/reserve-attestation domain: the
+    same key's signature over the same bytes for any other purpose (a price report, a manifest) does
+    not verify as the attestation, nor the attestation's as theirs."""
+    from por.signing import PURPOSES, signing_input
+
+    att = _signed(world, "bank-a")
+    sig = att.signatures[0].signature
+    pk = bls.sk_to_pk(world.secret["bank-a"])
+    body = att.statement.encode()
+    assert bls.verify(pk, signing_input("v1/reserve-attestation", body), sig)
+    for purpose in PURPOSES:
+        if purpose == "v1/reserve-attestation":
+            continue
+        assert not bls.verify(pk, signing_input(purpose, body), sig), purpose
+        other = bls.sign(world.secret["bank-a"], signing_input(purpose, body))
+        forged = A.Attestation(att.statement, (A.SignatureEntry((("bank-a", pk),), other),))
+        assert not bls.verify(pk, forged.message, other), purpose
+    assert not bls.verify(pk, body, sig)  # nor the undomained bytes

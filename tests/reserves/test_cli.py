@@ -66,11 +66,12 @@ def test_end_to_end(tmp_path: Path) -> None:
     (tmp_path / "t.json").write_text(json.dumps(t))
     out = run("attest", "verify", str(tmp_path / "t.json"), "--keys", str(keys), "--json", code=1)
     assert "statement_id" in out
-    # prices
+    # prices: each report is bound to one epoch and cut-off
     r1, r2 = tmp_path / "r1.json", tmp_path / "r2.json"
-    run("oracle", "submit", "--oracle", "oracle-1", "--asset", "BTC", "--price", "60000", "--time",
+    BOUND = ("--epoch", "2024-06", "--cutoff", "2024-06-30T12:00:00Z")
+    run("oracle", "submit", "--oracle", "oracle-1", *BOUND, "--asset", "BTC", "--price", "60000", "--time",
         "2024-06-30T12:00:00Z", "--key", str(tmp_path / "oracle-1.key"), "-o", str(r1))
-    run("oracle", "submit", "--oracle", "oracle-2", "--asset", "BTC", "--price", "60000.5", "--time",
+    run("oracle", "submit", "--oracle", "oracle-2", *BOUND, "--asset", "BTC", "--price", "60000.5", "--time",
         "2024-06-30T12:00:00Z", "--key", str(tmp_path / "oracle-2.key"), "-o", str(r2))
     out = run("oracle", "prices", str(r1), str(r2), "--keys", str(keys), "--config", str(cfg),
               "--now", "2024-06-30T12:05:00Z", "--json")
@@ -78,6 +79,13 @@ def test_end_to_end(tmp_path: Path) -> None:
     out = run("oracle", "prices", str(r1), str(r2), "--keys", str(keys), "--config", str(cfg),
               "--now", "2024-06-30T13:05:00Z", code=1)
     assert "stale" in out
+    # bound to the epoch: the same reports count for it, not for the next epoch or another cut-off
+    out = run("oracle", "prices", str(r1), str(r2), "--keys", str(keys), "--config", str(cfg), *BOUND, "--json")
+    assert json.loads(out)["prices"]["BTC"]["price_e8"] == 6_000_000_000_000
+    out = run("oracle", "prices", str(r1), str(r2), "--keys", str(keys), "--config", str(cfg), "--epoch", "2024-07",
+              "--cutoff", "2024-06-30T12:00:00Z", code=1)
+    assert "wrong-epoch" in out
+    assert json.loads(r1.read_text())["report"]["epoch_id"] == "2024-06"
     # coverage: 3 BTC reserves against 2.5 - 0.5 = 2 BTC net
     liab = tmp_path / "liab.json"
     liab.write_text(json.dumps({"BTC": {"equity": 250000000, "debt": 50000000}}))

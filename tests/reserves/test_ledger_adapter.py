@@ -43,7 +43,8 @@ def test_ledger_round_trip(tmp_path: Path) -> None:
     LA.set_reserves_config(led, [op, aud], cfg)
     assert LA.reserves_config(led) == cfg
 
-    rep = sign_report(PriceReport("oracle-1", "BTC", 6_000_000_000_000, "2024-06-30T11:59:00Z"), bls_secret_key=osk)
+    rep = sign_report(PriceReport("oracle-1", "BTC", 6_000_000_000_000, "2024-06-30T11:59:00Z", "2024-06",
+                                  "2024-06-30T12:00:00Z"), bls_secret_key=osk)
     price = LA.install_price_source(led, lambda: [rep], config=cfg, clock=lambda: NOW)
     assert led.current_price("BTC") == 6_000_000_000_000 and price("USD") == 10**8
     LA.install_price_source(led, lambda: [], config=cfg, clock=lambda: NOW)

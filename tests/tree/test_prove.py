@@ -14,6 +14,7 @@ import por.tree.prove as P
 from por.errors import TreeError, UsageError
 from por.parallel import SerialExecutor
 from por.tree import STORE_NAME, TreeStore, build_tree, client_proof, prove_tree, verify_tree
+from por.tree.build import DEFAULT_PROOF_ENCODING, ENCODING_STATEMENTS
 
 from .conftest import EPOCH, MASTER
 
@@ -67,7 +68,7 @@ def test_pending_store_then_prove_equals_the_one_step_build(tmp_path: Path, refe
     seen: list[str] = []
     info = prove_tree(tmp_path, master_secret=MASTER, executor=SerialExecutor(), seed=SEED,
                       progress=lambda stage, done, total: seen.append(stage), unit_bits=2)
-    assert info == ref_info and info.statements.keys() == {"node-range", "collateral"}
+    assert info == ref_info and info.statements.keys() == set(ENCODING_STATEMENTS[DEFAULT_PROOF_ENCODING])
     assert dump(tmp_path) == ref_dump  # same rows, byte for byte (units of another size, same seed)
     assert {"proofs", "top proofs"} <= set(seen)
     assert not (tmp_path / (STORE_NAME + P.WORK_SUFFIX)).exists()

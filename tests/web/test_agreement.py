@@ -148,6 +148,28 @@ def _manifest_variants(manifest: Path, key_path: Path) -> list[tuple[str, bytes]
         body = copy.deepcopy(s)
         body[field] = value
         signed(f"manifest:{field}={str(value)[:30]}", body)
+    # the governed terms the collateral check derives its prices and haircuts from (protocol §9.5)
+    if isinstance(s.get("reserves_config"), dict):
+        cfg = s["reserves_config"]
+        a = sorted(cfg["assets"])[0]
+        body = copy.deepcopy(s)  # a haircut raised in the configuration, the derived fields kept in step
+        body["reserves_config"]["assets"][a]["haircut_bps"] = 10000
+        body["haircuts_bps"][a] = 10000
+        signed("manifest:reserves_config-haircut-in-step", body)
+        body = copy.deepcopy(s)  # a price raised, the collateral price kept in step
+        if a in body.get("prices", {}) and a in body.get("collateral_prices", {}):
+            body["prices"][a] += 1
+            body["collateral_prices"][a] = body["collateral_prices"][a] // (body["prices"][a] - 1) * body["prices"][a]
+            signed("manifest:price-in-step", body)
+        for name, value in (("decimals-as-string", "4"), ("decimals-37", 37), ("decimals-bool", True)):
+            body = copy.deepcopy(s)
+            body["reserves_config"]["assets"][a]["decimals"] = value
+            signed(f"manifest:reserves_config-{name}", body)
+        for field, value in (("reserves_config", None), ("reserves_config", {"format": "x"}), ("prices", []),
+                             ("prices", {a: "1_000"})):
+            body = copy.deepcopy(s)
+            body[field] = value
+            signed(f"manifest:{field}={str(value)[:30]}", body)
     for field in ("tree", "columns", "nonce", "collateral_prices"):
         body = copy.deepcopy(s)
         del body[field]

@@ -1,18 +1,16 @@
 """A real browser (Debian's chromium, driven by Selenium through chromium-driver; nothing downloaded)
-runs the page under the service's Content-Security-Policy: a demo client's proof and manifest, picked
-as local files, show every check OK and the balances in major units; a tampered proof shows the failed
-check the Python verifier names; the page fetches a client's own proof with a bearer token from its
-own origin (the routes of `por serve`, served here by a small stand-in); screenshots are kept under
-``test-artifacts/web/`` (or ``$POR_TEST_ARTIFACTS``)."""
+runs the page served by a real `por serve` (uvicorn, its Content-Security-Policy and headers) on a
+copy of the demo workspace: a token minted for one demo client fetches that client's own proof and
+every check shows OK, with the balances in major units; a forged token is refused; a tampered proof
+picked as a local file shows the failed check the Python verifier names; the page also works from
+file:// on local files. Screenshots are kept under ``test-artifacts/web/`` (or ``$POR_TEST_ARTIFACTS``)."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +18,9 @@ import pytest
 
 from por.verify.client import verify_inclusion
 from tests.epoch.conftest import Demo
+from tests.serve.conftest import Server
 from tests.web.conftest import ROOT, STATIC
 
-CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; "
-       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-TOKEN = "demo-token-for-the-browser-test"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage", "--window-size=1200,2200"]
@@ -36,71 +32,18 @@ def artefacts() -> Path:
     return d
 
 
-class _Site:
-    """The static page with the CSP, and the routes the page calls: /v1/epochs, the bearer's own
-    proof at /v1/epochs/{epoch}/proof, and /epochs/{epoch}/manifest.json."""
-
-    def __init__(self, demo: Demo, account: str) -> None:
-        self.demo, self.account = demo, account
-        self.requests: list[tuple[str, str | None]] = []
-
-    def handler(self) -> type[BaseHTTPRequestHandler]:
-        site = self
-
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def send(self, code: int, body: bytes, ctype: str) -> None:
-                self.send_response(code)
-                self.send_header("content-type", ctype)
-                self.send_header("content-length", str(len(body)))
-                self.send_header("content-security-policy", CSP)
-                self.send_header("x-content-type-options", "nosniff")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self) -> None:  # noqa: N802 - the http.server API
-                path = self.path.split("?")[0]
-                site.requests.append((path, self.headers.get("authorization")))
-                types = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                         ".css": "text/css; charset=utf-8"}
-                name = "index.html" if path == "/" else path.lstrip("/")
-                if (STATIC / name).is_file() and "/" not in name:
-                    self.send(200, (STATIC / name).read_bytes(), types[Path(name).suffix])
-                elif path == "/v1/epochs":
-                    self.send(200, json.dumps({"epochs": ["epoch-0001", "epoch-0002"]}).encode(), "application/json")
-                elif path.startswith("/v1/epochs/") and path.endswith("/proof"):
-                    epoch = path.split("/")[3]
-                    if self.headers.get("authorization") != f"Bearer {TOKEN}":
-                        self.send(401, b'{"error": "unauthorized"}', "application/json")
-                        return
-                    f = site.demo.root / "client-proofs" / epoch / f"{site.account}.json"
-                    self.send(200, f.read_bytes(), "application/json") if f.is_file() else \
-                        self.send(404, b'{"error": "not found"}', "application/json")
-                elif path.startswith("/epochs/") and path.endswith("/manifest.json"):
-                    f = site.demo.bundle(path.split("/")[2]) / "manifest.json"
-                    self.send(200, f.read_bytes(), "application/json")
-                else:
-                    self.send(404, b'{"error": "not found"}', "application/json")
-
-        return H
-
-
 @pytest.fixture(scope="module")
 def debt_proof(demo: Demo) -> Path:
     return next(p for p in demo.proofs("epoch-0001") if json.loads(p.read_text()).get("collateral"))
 
 
 @pytest.fixture(scope="module")
-def site(demo: Demo, debt_proof: Path) -> Iterator[tuple[str, _Site]]:
-    s = _Site(demo, json.loads(debt_proof.read_text())["account_id"])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), s.handler())
-    t = threading.Thread(target=server.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", s
-    server.shutdown()
-    server.server_close()
+def site(server: Server) -> str:
+    """The page as `por serve` serves it (its CSP: default-src 'none'; script-src 'self'; ...)."""
+    with server.client() as c:
+        r = c.get("/")
+        assert r.status_code == 200 and "script-src 'self'" in r.headers["content-security-policy"]
+    return server.url + "/"
 
 
 @pytest.fixture(scope="module")
@@ -167,8 +110,8 @@ def _py_shape(proof: Path, manifest: Path, key: str, account: str | None = None)
     return [(c.id, c.ok) for c in verify_inclusion(proof, bundle=manifest, operator_key=key, account_id=account)]
 
 
-def test_local_files_every_check_ok(browser: Any, site: tuple[str, _Site], demo: Demo, debt_proof: Path) -> None:
-    url, _ = site
+def test_local_files_every_check_ok(browser: Any, site: str, demo: Demo, debt_proof: Path) -> None:
+    url = site
     key = demo.operator_pub.read_text().strip()
     manifest = demo.bundle("epoch-0001") / "manifest.json"
     got = _verify_files(browser, url, key, debt_proof, manifest)
@@ -185,9 +128,9 @@ def test_local_files_every_check_ok(browser: Any, site: tuple[str, _Site], demo:
     assert not _csp_violations(browser)
 
 
-def test_tampered_proof_shows_the_failed_check(browser: Any, site: tuple[str, _Site], demo: Demo, debt_proof: Path,
+def test_tampered_proof_shows_the_failed_check(browser: Any, site: str, demo: Demo, debt_proof: Path,
                                                tmp_path: Path) -> None:
-    url, _ = site
+    url = site
     key = demo.operator_pub.read_text().strip()
     manifest = demo.bundle("epoch-0001") / "manifest.json"
     doc = json.loads(debt_proof.read_text())
@@ -205,27 +148,32 @@ def test_tampered_proof_shows_the_failed_check(browser: Any, site: tuple[str, _S
     assert not got["balances"]
 
 
-def test_fetches_its_own_proof_with_a_bearer_token(browser: Any, site: tuple[str, _Site], demo: Demo) -> None:
+def test_fetches_its_own_proof_with_a_bearer_token(browser: Any, site: str, server: Server, demo: Demo,
+                                                   debt_proof: Path) -> None:
+    """Signed in as one demo client (a token `por serve` minted), the page fetches that client's own
+    proof of the chosen epoch from its own origin and shows every check OK."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    url, s = site
-    browser.get(url)
+    account = json.loads(debt_proof.read_text())["account_id"]
+    browser.get(site)
     k = browser.find_element(By.ID, "operator-key")
     k.clear()
     k.send_keys(demo.operator_pub.read_text().strip())
     Select(browser.find_element(By.ID, "epoch")).select_by_value("epoch-0002")
-    browser.find_element(By.ID, "token").send_keys(TOKEN)
-    s.requests.clear()
+    browser.find_element(By.ID, "account").send_keys(account)
+    browser.find_element(By.ID, "token").send_keys(server.token(account))
     browser.find_element(By.ID, "fetch-verify").click()
     got = _wait_verdict(browser)
     browser.save_screenshot(str(artefacts() / "served-proof-pass.png"))
     assert got["ok"], got
-    assert ("/v1/epochs/epoch-0002/proof", f"Bearer {TOKEN}") in s.requests
-    assert ("/epochs/epoch-0002/manifest.json", None) in s.requests  # the token goes only to the proof route
-    # a wrong token: the service's 401 is shown as a failed check, nothing verified
+    proof = demo.root / "client-proofs" / "epoch-0002" / debt_proof.name
+    assert got["checks"] == _py_shape(proof, demo.bundle("epoch-0002") / "manifest.json",
+                                      demo.operator_pub.read_text().strip(), account)
+    assert ("client.account", True) in got["checks"] and got["balances"]
+    # a forged token: the service's 401 is shown as a failed check, nothing verified
     browser.find_element(By.ID, "token").clear()
-    browser.find_element(By.ID, "token").send_keys("forged")
+    browser.find_element(By.ID, "token").send_keys(server.token(account)[:-4] + "AAAA")
     browser.find_element(By.ID, "fetch-verify").click()
     got = _wait_verdict(browser)
     assert not got["ok"] and got["checks"] == [("client.file", False)]

@@ -13,6 +13,7 @@ import { JsonError, PyFloat, get, has, hasLoneSurrogate, isObj, parseJson, pyEq,
 import * as L from "./leaf.js";
 import { BundleError, Manifest } from "./manifest.js";
 import { commitPoint } from "./pedersen.js";
+import { collateralTerms } from "./reserves.js";
 import { ensureGens } from "./generators.js";
 import * as st from "./statements.js";
 
@@ -475,19 +476,6 @@ export function treeDescriptionProblem(tree, epochId) {
   return null;
 }
 
-function intMap(d, what) {
-  if (d === undefined || d === null) return null;
-  if (!isObj(d)) throw new Bad(`the manifest's ${what} is not an object`);
-  const out = new Map();
-  for (const [k, v] of Object.entries(d)) {
-    if (!((typeof v === "bigint" && v >= 0n) || (typeof v === "string" && DEC.test(v)))) {
-      throw new Bad(`the manifest's ${what}['${trunc(k, 40)}'] is not a non-negative integer`);
-    }
-    out.set(k, BigInt(typeof v === "string" ? v.replace("\n", "") : v));
-  }
-  return out;
-}
-
 /**
  * verify_inclusion: one proof file's bytes against the manifest's bytes and the pinned operator key.
  * @param {{proofBytes: Uint8Array, proofName: string, manifestBytes: Uint8Array, operatorKey: string,
@@ -548,9 +536,8 @@ export async function verifyInclusion({ proofBytes, proofName = "proof.json", ma
   }
   res.passed("manifest.columns", `the manifest's ${top.length} column(s) are its tree description's, in order`);
   let prices, haircuts;
-  try {
-    prices = intMap(get(m, "collateral_prices"), "collateral_prices");
-    haircuts = intMap(get(m, "haircuts_bps"), "haircuts_bps");
+  try { // from the reserves configuration, never the manifest's own fields (docs/protocol.md §9.5)
+    [prices, haircuts] = collateralTerms(m);
   } catch (e) {
     res.failed("manifest.prices", e.message);
     return res;

@@ -12,6 +12,18 @@ export const STATEMENTS = {
     "sha256": "0d50a7e60dd14e6bc59b7fe07a0a08f33726d0ccdb6f97c40e8eef5eb327dc29",
     "version": 1
   },
+  "collateral-linear": {
+    "bits": 128,
+    "claim": {
+      "max_inputs": 512,
+      "min_inputs": 2
+    },
+    "encoding": "linear",
+    "id": "collateral-linear",
+    "input_bound_bits": 64,
+    "sha256": "d7dd62745639d48cb9800c26e3017ed9e2c3ad801c1adf84646835b35acb71ad",
+    "version": 1
+  },
   "node-range": {
     "bits": 64,
     "claim": {
@@ -25,6 +37,21 @@ export const STATEMENTS = {
     "id": "node-range",
     "input_bound_bits": 64,
     "sha256": "06dd7d31f6be36c31b2ea3ae27edcf6760fb73508961b73601b3f0cb14387eb3",
+    "version": 1
+  },
+  "node-range-linear": {
+    "bits": 64,
+    "claim": {
+      "coefficients": [
+        1
+      ],
+      "constant": 0,
+      "inputs": 1
+    },
+    "encoding": "linear",
+    "id": "node-range-linear",
+    "input_bound_bits": 64,
+    "sha256": "c728dc0af2a55f00ceee35f44aa8aa2ec3ef9c0d8c7572d7599e3aad518ce215",
     "version": 1
   },
   "solvency": {

@@ -5347,6 +5347,99 @@ var PorVerify = (() => {
     return encode(msm(pts, sc));
   }
 
+  // src/reserves.js
+  var CONFIG_FORMAT = "por-reserves-config/1";
+  var DEFAULT_HAIRCUT_BPS = 7500n;
+  var TermsError = class extends Error {
+  };
+  var isPyInt = (v) => typeof v === "bigint";
+  function strList(x, what) {
+    if (!Array.isArray(x) || !x.every((i) => typeof i === "string" && i)) throw new TermsError(`${what} must be a list of non-empty strings`);
+  }
+  function reservesConfig(d) {
+    if (!isObj(d) || !pyEq(get(d, "format"), CONFIG_FORMAT) || !isObj(get(d, "assets"))) {
+      throw new TermsError(`not a reserves configuration (format '${CONFIG_FORMAT}' with an assets object)`);
+    }
+    const rc = has(d, "reporting_currency") ? d.reporting_currency : "USD";
+    const rd = has(d, "reporting_decimals") ? d.reporting_decimals : 2n;
+    if (typeof rc !== "string" || !isPyInt(rd) || rd < 0n) throw new TermsError("reporting_currency must be a string and reporting_decimals an integer >= 0");
+    const decimals = /* @__PURE__ */ new Map(), haircuts = /* @__PURE__ */ new Map();
+    for (const [a, spec] of Object.entries(d.assets)) {
+      if (!isObj(spec) || !isPyInt(get(spec, "decimals")) || spec.decimals < 0n || spec.decimals > 36n) {
+        throw new TermsError(`asset ${a}: decimals must be an integer in [0, 36]`);
+      }
+      decimals.set(a, spec.decimals);
+      if (has(spec, "haircut_bps")) {
+        const h = spec.haircut_bps;
+        if (!isPyInt(h) || h < 0n || h > 10000n) throw new TermsError(`asset ${a}: haircut_bps must be an integer in [0, 10000]`);
+        haircuts.set(a, h);
+      }
+      if (has(spec, "reserve")) {
+        const r = spec.reserve;
+        if (!isObj(r)) throw new TermsError(`reserve policy for ${a}: expected an object`);
+        strList(get(r, "custodians"), `reserve policy for ${a}: custodians`);
+        strList(has(r, "signers") ? r.signers : [], `reserve policy for ${a}: signers`);
+        if (has(r, "quorum") && !isPyInt(r.quorum)) throw new TermsError(`reserve policy for ${a}: quorum must be an integer`);
+      }
+      if (has(spec, "price")) {
+        const p = spec.price;
+        if (!isObj(p) || !Array.isArray(get(p, "oracles"))) throw new TermsError(`oracle policy for ${a}: needs an oracles list`);
+        for (const k of ["quorum", "max_age_seconds", "max_dispersion_bps", "max_skew_seconds"]) {
+          if (has(p, k) && !isPyInt(p[k])) throw new TermsError(`oracle policy for ${a}: ${k} must be an integer`);
+        }
+      }
+    }
+    const haircut = (a) => haircuts.has(a) ? haircuts.get(a) : a === rc ? 10000n : DEFAULT_HAIRCUT_BPS;
+    return { reportingCurrency: rc, decimals, haircut };
+  }
+  function pyInt(x) {
+    if (typeof x === "boolean") return x ? 1n : 0n;
+    if (typeof x === "bigint") return x;
+    if (x instanceof PyFloat) {
+      if (!Number.isFinite(x.value)) throw new TermsError("cannot convert float to integer");
+      return BigInt(Math.trunc(x.value));
+    }
+    if (typeof x === "string") {
+      const t = x.trim();
+      if (!/^[+-]?[0-9](_?[0-9])*$/.test(t)) throw new TermsError(`invalid literal for int(): '${x.slice(0, 40)}'`);
+      return BigInt(t.replace(/_/g, ""));
+    }
+    throw new TermsError("int() argument must be a string or a number");
+  }
+  function dictItems(x) {
+    if (x === null || x === void 0 || x === false || typeof x === "string" && !x || x === 0n || Array.isArray(x) && !x.length || isObj(x) && !Object.keys(x).length) return [];
+    if (isObj(x)) return Object.entries(x);
+    throw new TermsError("the manifest's prices are not an object");
+  }
+  var sortedKeys = (m) => [...m.keys()].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  function collateralTerms(signed2) {
+    let cfg, prices;
+    try {
+      cfg = reservesConfig(get(signed2, "reserves_config") ?? null);
+      prices = new Map(dictItems(get(signed2, "prices") ?? null).map(([a, p]) => [String(a), pyInt(p)]));
+    } catch (e) {
+      throw new TermsError(`the manifest's reserves configuration or prices are malformed (${e.message})`);
+    }
+    const missing = sortedKeys(prices).filter((a) => !cfg.decimals.has(a));
+    if (missing.length) throw new TermsError(`the reserves configuration names no decimals for ${missing.join(", ")}`);
+    let top = 0n;
+    for (const a of prices.keys()) if (cfg.decimals.get(a) > top) top = cfg.decimals.get(a);
+    const cp = /* @__PURE__ */ new Map(), hc = /* @__PURE__ */ new Map();
+    for (const a of sortedKeys(prices)) {
+      cp.set(a, prices.get(a) * 10n ** (top - cfg.decimals.get(a)));
+      hc.set(a, cfg.haircut(a));
+    }
+    const asObj = (m) => {
+      const o = /* @__PURE__ */ Object.create(null);
+      for (const [k, v] of m) o[k] = v;
+      return o;
+    };
+    if (!pyEq(get(signed2, "collateral_prices") ?? null, asObj(cp)) || !pyEq(get(signed2, "haircuts_bps") ?? null, asObj(hc))) {
+      throw new TermsError("the manifest's collateral prices and haircuts are not those of its reserves configuration");
+    }
+    return [cp, hc];
+  }
+
   // src/statements.js
   var statements_exports = {};
   __export(statements_exports, {
@@ -5627,6 +5720,18 @@ var PorVerify = (() => {
       "sha256": "0d50a7e60dd14e6bc59b7fe07a0a08f33726d0ccdb6f97c40e8eef5eb327dc29",
       "version": 1
     },
+    "collateral-linear": {
+      "bits": 128,
+      "claim": {
+        "max_inputs": 512,
+        "min_inputs": 2
+      },
+      "encoding": "linear",
+      "id": "collateral-linear",
+      "input_bound_bits": 64,
+      "sha256": "d7dd62745639d48cb9800c26e3017ed9e2c3ad801c1adf84646835b35acb71ad",
+      "version": 1
+    },
     "node-range": {
       "bits": 64,
       "claim": {
@@ -5640,6 +5745,21 @@ var PorVerify = (() => {
       "id": "node-range",
       "input_bound_bits": 64,
       "sha256": "06dd7d31f6be36c31b2ea3ae27edcf6760fb73508961b73601b3f0cb14387eb3",
+      "version": 1
+    },
+    "node-range-linear": {
+      "bits": 64,
+      "claim": {
+        "coefficients": [
+          1
+        ],
+        "constant": 0,
+        "inputs": 1
+      },
+      "encoding": "linear",
+      "id": "node-range-linear",
+      "input_bound_bits": 64,
+      "sha256": "c728dc0af2a55f00ceee35f44aa8aa2ec3ef9c0d8c7572d7599e3aad518ce215",
       "version": 1
     },
     "solvency": {
@@ -6328,18 +6448,6 @@ var PorVerify = (() => {
     if (!isObj(tree.statements)) return "statements is not an object";
     return null;
   }
-  function intMap(d, what) {
-    if (d === void 0 || d === null) return null;
-    if (!isObj(d)) throw new Bad(`the manifest's ${what} is not an object`);
-    const out = /* @__PURE__ */ new Map();
-    for (const [k, v] of Object.entries(d)) {
-      if (!(typeof v === "bigint" && v >= 0n || typeof v === "string" && DEC.test(v))) {
-        throw new Bad(`the manifest's ${what}['${trunc(k, 40)}'] is not a non-negative integer`);
-      }
-      out.set(k, BigInt(typeof v === "string" ? v.replace("\n", "") : v));
-    }
-    return out;
-  }
   async function verifyInclusion({ proofBytes, proofName = "proof.json", manifestBytes, operatorKey, accountId = null, onProgress = null }) {
     const res = new Result(`inclusion proof ${proofName}`);
     let proof;
@@ -6398,8 +6506,7 @@ var PorVerify = (() => {
     res.passed("manifest.columns", `the manifest's ${top.length} column(s) are its tree description's, in order`);
     let prices, haircuts;
     try {
-      prices = intMap(get(m, "collateral_prices"), "collateral_prices");
-      haircuts = intMap(get(m, "haircuts_bps"), "haircuts_bps");
+      [prices, haircuts] = collateralTerms(m);
     } catch (e) {
       res.failed("manifest.prices", e.message);
       return res;
