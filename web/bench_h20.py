@@ -1,8 +1,10 @@
 """web.verify.h20_ms: the JavaScript verifier's time on one height-20 client proof (Node, the committed
 bundle). The proof is por/bench/tree.py's synthesized height-20 proof (a real leaf, real blocks and
-range proofs on the path; the tree part of the client's check, as tree.inclusion.verify measures it).
+range proofs on the path; the tree part of the client's check, as tree.inclusion.verify measures it),
+in the tree's default encoding (linear, B = 1) or ``--encoding compressed`` (B = 8); figure names of
+the non-default encoding are suffixed ``.compressed``.
 
-    python web/bench_h20.py [--json] [--browser]
+    python web/bench_h20.py [--json] [--browser] [--encoding linear|compressed]
 
 With ``--browser`` the same proof is verified in Debian's headless Chromium (Selenium with
 chromium-driver, nothing downloaded) on the page's own bundle, loaded from file://.
@@ -86,9 +88,11 @@ def in_browser(text: str, root: str, epoch: str) -> dict[str, float]:
 
 def main() -> int:
     from por.bench.tree import EPOCH, synthesize_client_proof
-    from por.tree.build import DEFAULT_BLOCK_SIZE
+    from por.tree.build import DEFAULT_BLOCK_SIZES, DEFAULT_PROOF_ENCODING
 
-    proof = synthesize_client_proof(20)
+    enc = sys.argv[sys.argv.index("--encoding") + 1] if "--encoding" in sys.argv else DEFAULT_PROOF_ENCODING
+    suffix = "" if enc == DEFAULT_PROOF_ENCODING else f".{enc}"
+    proof = synthesize_client_proof(20, encoding=enc)
     with tempfile.TemporaryDirectory() as tmp:
         f = Path(tmp) / "h20.json"
         f.write_text(json.dumps(proof, separators=(",", ":"), sort_keys=True))
@@ -105,9 +109,11 @@ def main() -> int:
         text = json.dumps(proof, separators=(",", ":"), sort_keys=True)
         t = in_browser(text, proof["root"]["hash"], EPOCH)
         where = "headless " + str(t.get("agent", "chromium")).split(") ")[-1].split(" Safari")[0]
-    note = f"{where}, height 20, one column, B = {DEFAULT_BLOCK_SIZE}, path synthesized (por/bench/tree.py)"
-    figs = [{"name": "web.verify.h20_ms", "value": round(t["warm"], 1), "unit": "ms", "note": note + "; generators cached"},
-            {"name": "web.verify.h20_cold_ms", "value": round(t["cold"], 1), "unit": "ms",
+    note = (f"{where}, height 20, one column, {enc}, B = {DEFAULT_BLOCK_SIZES[enc]}, path synthesized "
+            "(por/bench/tree.py)")
+    figs = [{"name": f"web.verify.h20_ms{suffix}", "value": round(t["warm"], 1), "unit": "ms",
+             "note": note + "; generators cached"},
+            {"name": f"web.verify.h20_cold_ms{suffix}", "value": round(t["cold"], 1), "unit": "ms",
              "note": note + "; first run, generators derived by hash-to-curve"}]
     if "--json" in sys.argv:
         print(json.dumps(figs, indent=1))
