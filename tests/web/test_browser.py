@@ -121,7 +121,8 @@ def test_local_files_every_check_ok(browser: Any, site: str, demo: Demo, debt_pr
     assert all(ok for _, ok in got["checks"]) and got["checks"][-1] == ("client.included", True)
     # balances in major units with asset codes, decimals from the manifest's assets
     doc = json.loads(debt_proof.read_text())
-    decimals = {a: int(v["decimals"]) for a, v in json.loads(manifest.read_text())["signed"]["assets"].items()}
+    decimals = {a: int(v["decimals"]) for a, v in
+                json.loads(manifest.read_text())["signed"]["reserves_config"]["assets"].items()}
     assert [(b[0], b[1]) for b in got["balances"]] == [tuple(c) for c in doc["columns"]]
     assert [b[2] for b in got["balances"]] == [f"{_major(int(v), decimals[a])} {a}"
                                               for (a, _), v in zip(doc["columns"], doc["values"], strict=True)]

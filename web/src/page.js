@@ -74,12 +74,17 @@ export function startPage(doc) {
     if (result.ok && proof) balances(proof, manifestBytes);
   }
   function balances(proof, manifestBytes) {
-    let assets = null;
-    try { assets = get(get(parseJson(utf8Decode(manifestBytes)), "signed"), "assets"); } catch { assets = null; }
+    // decimals from the governed reserves configuration (docs/protocol.md §9.2), else the manifest's assets
+    let assets = null, governed = null;
+    try {
+      const signed = get(parseJson(utf8Decode(manifestBytes)), "signed");
+      assets = get(signed, "assets");
+      governed = get(get(signed, "reserves_config"), "assets");
+    } catch { assets = null; }
     const body = $("balances").tBodies[0];
     const cols = proof.columns, vals = proof.values;
     cols.forEach(([asset, kind], i) => {
-      const info = isObj(assets) ? get(assets, asset) : undefined;
+      const info = isObj(governed) && isObj(get(governed, asset)) ? get(governed, asset) : isObj(assets) ? get(assets, asset) : undefined;
       const d = isObj(info) && typeof get(info, "decimals") === "bigint" ? Number(info.decimals) : 0;
       const tr = el("tr");
       tr.dataset.asset = asset;

@@ -6607,16 +6607,18 @@ var PorVerify = (() => {
       if (result.ok && proof) balances(proof, manifestBytes);
     }
     function balances(proof, manifestBytes) {
-      let assets = null;
+      let assets = null, governed = null;
       try {
-        assets = get(get(parseJson(utf8Decode(manifestBytes)), "signed"), "assets");
+        const signed2 = get(parseJson(utf8Decode(manifestBytes)), "signed");
+        assets = get(signed2, "assets");
+        governed = get(get(signed2, "reserves_config"), "assets");
       } catch {
         assets = null;
       }
       const body = $("balances").tBodies[0];
       const cols = proof.columns, vals = proof.values;
       cols.forEach(([asset, kind], i) => {
-        const info = isObj(assets) ? get(assets, asset) : void 0;
+        const info = isObj(governed) && isObj(get(governed, asset)) ? get(governed, asset) : isObj(assets) ? get(assets, asset) : void 0;
         const d = isObj(info) && typeof get(info, "decimals") === "bigint" ? Number(info.decimals) : 0;
         const tr = el("tr");
         tr.dataset.asset = asset;
