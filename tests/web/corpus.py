@@ -165,3 +165,25 @@ RAW_MUTATIONS: list[tuple[str, bytes]] = [
     ("raw:number", b"12"),
     ("raw:trailing", b"{} {}"),
 ]
+
+
+def byte_flips(data: bytes, count: int = 200, seed: int = 17) -> list[tuple[str, bytes]]:
+    """Raw damage to the file's bytes (seeded): one bit flipped, one byte replaced by a JSON-significant
+    character, or a byte deleted, at positions spread over the whole file (the parser's agreement too)."""
+    import random
+
+    rng = random.Random(seed)
+    specials = b'"\\{}[],:0123456789-.eE \n\tnulltruefalseNaN\x00\xff\xc3'
+    out = []
+    for i in range(count):
+        pos = rng.randrange(len(data))
+        b = bytearray(data)
+        kind = i % 3
+        if kind == 0:
+            b[pos] ^= 1 << rng.randrange(8)
+        elif kind == 1:
+            b[pos] = specials[rng.randrange(len(specials))]
+        else:
+            del b[pos]
+        out.append((f"raw:{['bit', 'byte', 'delete'][kind]}@{pos}", bytes(b)))
+    return out

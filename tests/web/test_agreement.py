@@ -17,7 +17,7 @@ import pytest
 
 from por.verify.client import verify_inclusion
 from tests.epoch.conftest import Demo
-from tests.web.corpus import RAW_MUTATIONS, mutations, proof_bytes
+from tests.web.corpus import RAW_MUTATIONS, byte_flips, mutations, proof_bytes
 
 
 def _py(case: dict[str, Any]) -> dict[str, Any]:
@@ -76,8 +76,8 @@ def test_mutated_proofs_rejected_alike(demo: Demo, sample_debt_proof: Path, js_v
         f = tmp_path / f"m{i:04d}.json"
         f.write_bytes(proof_bytes(mutated))
         cases.append({"name": name, "proof": f, "manifest": manifest, "key": _key(demo), "account": mine})
-    for name, raw in RAW_MUTATIONS:
-        f = tmp_path / f"{name.replace(':', '-')}.json"
+    for j, (name, raw) in enumerate(RAW_MUTATIONS + byte_flips(sample_debt_proof.read_bytes())):
+        f = tmp_path / f"raw{j:04d}.json"
         f.write_bytes(raw)
         cases.append({"name": name, "proof": f, "manifest": manifest, "key": _key(demo), "account": None})
     for p in demo.proofs("epoch-0002")[:4]:
