@@ -49,3 +49,16 @@ console.log(JSON.stringify({{H: hex(V.internals.generators.pedersenH().toRawByte
     cp = run_node(node, script)
     assert cp.returncode == 0, cp.stderr[-2000:]
     assert json.loads(cp.stdout) == want
+
+
+def test_bls_vectors(node: str) -> None:
+    """tests/vectors/bls (docs/protocol.md §8.1): Verify, FastAggregateVerify and AggregateVerify,
+    including the named negative cases (identity keys, tampered and non-canonical signatures, the rogue
+    key without proof of possession), give the expected answer."""
+    cp = run_node(node, Path(__file__).parent / "bls_vectors.mjs", ROOT / "tests" / "vectors" / "bls")
+    assert cp.returncode == 0, cp.stderr[-3000:]
+    rows = [json.loads(line) for line in cp.stdout.splitlines() if line.strip()]
+    assert {r["file"] for r in rows} == {"verify", "fast_aggregate_verify", "aggregate_verify"}
+    assert len(rows) >= 50 and any(r["expect"] is False for r in rows)
+    wrong = [r for r in rows if r["got"] is not r["expect"]]
+    assert not wrong, wrong

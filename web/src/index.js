@@ -4,6 +4,7 @@ export * as rangeproof from "./rangeproof.js";
 export * as statements from "./statements.js";
 export * as pedersen from "./pedersen.js";
 export * as group from "./group.js";
+export * as bls from "./bls.js";
 export * as bytes from "./bytes.js";
 export { parseJson, canonicalDumps } from "./json.js";
 export { Manifest } from "./manifest.js";

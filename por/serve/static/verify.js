@@ -22,6 +22,7 @@ var PorVerify = (() => {
   __export(index_exports, {
     Manifest: () => Manifest,
     Result: () => Result,
+    bls: () => bls_exports,
     bytes: () => bytes_exports,
     canonicalDumps: () => canonicalDumps,
     group: () => group_exports,
@@ -453,18 +454,18 @@ var PorVerify = (() => {
       this.H = SHA256_IV[7] | 0;
     }
     get() {
-      const { A, B, C, D, E, F, G: G2, H } = this;
-      return [A, B, C, D, E, F, G2, H];
+      const { A, B, C, D, E, F, G: G3, H } = this;
+      return [A, B, C, D, E, F, G3, H];
     }
     // prettier-ignore
-    set(A, B, C, D, E, F, G2, H) {
+    set(A, B, C, D, E, F, G3, H) {
       this.A = A | 0;
       this.B = B | 0;
       this.C = C | 0;
       this.D = D | 0;
       this.E = E | 0;
       this.F = F | 0;
-      this.G = G2 | 0;
+      this.G = G3 | 0;
       this.H = H | 0;
     }
     process(view, offset) {
@@ -477,14 +478,14 @@ var PorVerify = (() => {
         const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
         SHA256_W[i] = s1 + SHA256_W[i - 7] + s0 + SHA256_W[i - 16] | 0;
       }
-      let { A, B, C, D, E, F, G: G2, H } = this;
+      let { A, B, C, D, E, F, G: G3, H } = this;
       for (let i = 0; i < 64; i++) {
         const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
-        const T1 = H + sigma1 + Chi(E, F, G2) + SHA256_K[i] + SHA256_W[i] | 0;
+        const T1 = H + sigma1 + Chi(E, F, G3) + SHA256_K[i] + SHA256_W[i] | 0;
         const sigma0 = rotr(A, 2) ^ rotr(A, 13) ^ rotr(A, 22);
         const T2 = sigma0 + Maj(A, B, C) | 0;
-        H = G2;
-        G2 = F;
+        H = G3;
+        G3 = F;
         F = E;
         E = D + T1 | 0;
         D = C;
@@ -498,9 +499,9 @@ var PorVerify = (() => {
       D = D + this.D | 0;
       E = E + this.E | 0;
       F = F + this.F | 0;
-      G2 = G2 + this.G | 0;
+      G3 = G3 + this.G | 0;
       H = H + this.H | 0;
-      this.set(A, B, C, D, E, F, G2, H);
+      this.set(A, B, C, D, E, F, G3, H);
     }
     roundClean() {
       clean(SHA256_W);
@@ -1641,22 +1642,22 @@ var PorVerify = (() => {
     if (!Number.isSafeInteger(item))
       throw new Error("number expected");
   }
-  function normDST(DST) {
-    if (!isBytes(DST) && typeof DST !== "string")
+  function normDST(DST2) {
+    if (!isBytes(DST2) && typeof DST2 !== "string")
       throw new Error("DST must be Uint8Array or string");
-    return typeof DST === "string" ? utf8ToBytes(DST) : DST;
+    return typeof DST2 === "string" ? utf8ToBytes(DST2) : DST2;
   }
-  function expand_message_xmd(msg, DST, lenInBytes, H) {
+  function expand_message_xmd(msg, DST2, lenInBytes, H) {
     abytes(msg);
     anum(lenInBytes);
-    DST = normDST(DST);
-    if (DST.length > 255)
-      DST = H(concatBytes(utf8ToBytes("H2C-OVERSIZE-DST-"), DST));
+    DST2 = normDST(DST2);
+    if (DST2.length > 255)
+      DST2 = H(concatBytes(utf8ToBytes("H2C-OVERSIZE-DST-"), DST2));
     const { outputLen: b_in_bytes, blockLen: r_in_bytes } = H;
     const ell = Math.ceil(lenInBytes / b_in_bytes);
     if (lenInBytes > 65535 || ell > 255)
       throw new Error("expand_message_xmd: invalid lenInBytes");
-    const DST_prime = concatBytes(DST, i2osp(DST.length, 1));
+    const DST_prime = concatBytes(DST2, i2osp(DST2.length, 1));
     const Z_pad = i2osp(0, r_in_bytes);
     const l_i_b_str = i2osp(lenInBytes, 2);
     const b = new Array(ell);
@@ -1669,17 +1670,17 @@ var PorVerify = (() => {
     const pseudo_random_bytes = concatBytes(...b);
     return pseudo_random_bytes.slice(0, lenInBytes);
   }
-  function expand_message_xof(msg, DST, lenInBytes, k, H) {
+  function expand_message_xof(msg, DST2, lenInBytes, k, H) {
     abytes(msg);
     anum(lenInBytes);
-    DST = normDST(DST);
-    if (DST.length > 255) {
+    DST2 = normDST(DST2);
+    if (DST2.length > 255) {
       const dkLen = Math.ceil(2 * k / 8);
-      DST = H.create({ dkLen }).update(utf8ToBytes("H2C-OVERSIZE-DST-")).update(DST).digest();
+      DST2 = H.create({ dkLen }).update(utf8ToBytes("H2C-OVERSIZE-DST-")).update(DST2).digest();
     }
-    if (lenInBytes > 65535 || DST.length > 255)
+    if (lenInBytes > 65535 || DST2.length > 255)
       throw new Error("expand_message_xof: invalid lenInBytes");
-    return H.create({ dkLen: lenInBytes }).update(msg).update(i2osp(lenInBytes, 2)).update(DST).update(i2osp(DST.length, 1)).digest();
+    return H.create({ dkLen: lenInBytes }).update(msg).update(i2osp(lenInBytes, 2)).update(DST2).update(i2osp(DST2.length, 1)).digest();
   }
   function hash_to_field(msg, count, options) {
     _validateObject(options, {
@@ -1688,7 +1689,7 @@ var PorVerify = (() => {
       k: "number",
       hash: "function"
     });
-    const { p, k, m, hash, expand, DST } = options;
+    const { p, k, m, hash, expand, DST: DST2 } = options;
     if (!isHash(options.hash))
       throw new Error("expected valid hash");
     abytes(msg);
@@ -1698,9 +1699,9 @@ var PorVerify = (() => {
     const len_in_bytes = count * m * L;
     let prb;
     if (expand === "xmd") {
-      prb = expand_message_xmd(msg, DST, len_in_bytes, hash);
+      prb = expand_message_xmd(msg, DST2, len_in_bytes, hash);
     } else if (expand === "xof") {
-      prb = expand_message_xof(msg, DST, len_in_bytes, k, hash);
+      prb = expand_message_xof(msg, DST2, len_in_bytes, k, hash);
     } else if (expand === "_internal_pass") {
       prb = msg;
     } else {
@@ -2458,7 +2459,7 @@ var PorVerify = (() => {
     if (!Array.isArray(arr) || arr.length === 0)
       throw new Error("expected non-empty array");
   }
-  function createBlsPairing(fields, G1, G2, params) {
+  function createBlsPairing(fields, G1, G22, params) {
     const { Fp2: Fp22, Fp12: Fp122 } = fields;
     const { twistType, ateLoopSize, xNegative, postPrecompute } = params;
     let lineFunction;
@@ -2539,7 +2540,7 @@ var PorVerify = (() => {
     function pairingBatch(pairs, withFinalExponent = true) {
       const res = [];
       normalizeZ(G1, pairs.map(({ g1 }) => g1));
-      normalizeZ(G2, pairs.map(({ g2 }) => g2));
+      normalizeZ(G22, pairs.map(({ g2 }) => g2));
       for (const { g1, g2 } of pairs) {
         if (g1.is0() || g2.is0())
           throw new Error("pairing is not available for ZERO point");
@@ -2599,10 +2600,10 @@ var PorVerify = (() => {
         signature = normSig(signature);
         publicKey = normPub(publicKey);
         const P2 = publicKey.negate();
-        const G2 = PubCurve.Point.BASE;
+        const G3 = PubCurve.Point.BASE;
         const Hm = amsg(message);
         const S = signature;
-        const exp = pairingBatch([pair(P2, Hm), pair(G2, S)]);
+        const exp = pairingBatch([pair(P2, Hm), pair(G3, S)]);
         return Fp122.eql(exp, Fp122.ONE);
       },
       // https://ethresear.ch/t/fast-verification-of-multiple-bls-signatures/5407
@@ -2627,13 +2628,13 @@ var PorVerify = (() => {
           keys.push(pub);
         }
         const paired = [];
-        const G2 = PubCurve.Point.BASE;
+        const G3 = PubCurve.Point.BASE;
         try {
           for (const [msg, keys] of messagePubKeyMap) {
             const groupPublicKey = keys.reduce((acc, msg2) => acc.add(msg2));
             paired.push(pair(groupPublicKey, msg));
           }
-          paired.push(pair(G2.negate(), sig));
+          paired.push(pair(G3.negate(), sig));
           return Fp122.eql(pairingBatch(paired), Fp122.ONE);
         } catch {
           return false;
@@ -2657,9 +2658,9 @@ var PorVerify = (() => {
         agg.assertValidity();
         return agg;
       },
-      hash(messageBytes, DST) {
+      hash(messageBytes, DST2) {
         abytes(messageBytes);
-        const opts = DST ? { DST } : void 0;
+        const opts = DST2 ? { DST: DST2 } : void 0;
         return SigCurve.hashToCurve(messageBytes, opts);
       },
       Signature: SignatureCoder
@@ -2673,17 +2674,17 @@ var PorVerify = (() => {
       ...CURVE.G1.htfDefaults
     }));
     const G2_ = weierstrassPoints(CURVE.G2);
-    const G2 = Object.assign(G2_, createHasher2(G2_.Point, CURVE.G2.mapToCurve, {
+    const G22 = Object.assign(G2_, createHasher2(G2_.Point, CURVE.G2.mapToCurve, {
       ...CURVE.htfDefaults,
       ...CURVE.G2.htfDefaults
     }));
-    const pairingRes = createBlsPairing(CURVE.fields, G1.Point, G2.Point, {
+    const pairingRes = createBlsPairing(CURVE.fields, G1.Point, G22.Point, {
       ...CURVE.params,
       postPrecompute: CURVE.postPrecompute
     });
     const { millerLoopBatch, pairing, pairingBatch, calcPairingPrecomputes } = pairingRes;
-    const longSignatures = createBlsSig(pairingRes, G1, G2, CURVE.G2.Signature, false);
-    const shortSignatures = createBlsSig(pairingRes, G2, G1, CURVE.G1.ShortSignature, true);
+    const longSignatures = createBlsSig(pairingRes, G1, G22, CURVE.G2.Signature, false);
+    const shortSignatures = createBlsSig(pairingRes, G22, G1, CURVE.G1.ShortSignature, true);
     const rand = CURVE.randomBytes || randomBytes;
     const randomSecretKey = () => {
       const length = getMinHashLength(Fr.ORDER);
@@ -2700,7 +2701,7 @@ var PorVerify = (() => {
       return point instanceof G1.Point ? point : shortSignatures.hash(ensureBytes("point", point), htfOpts?.DST);
     }
     function normP2Hash(point, htfOpts) {
-      return point instanceof G2.Point ? point : longSignatures.hash(ensureBytes("point", point), htfOpts?.DST);
+      return point instanceof G22.Point ? point : longSignatures.hash(ensureBytes("point", point), htfOpts?.DST);
     }
     function getPublicKey(privateKey) {
       return longSignatures.getPublicKey(privateKey).toBytes(true);
@@ -2711,14 +2712,14 @@ var PorVerify = (() => {
     function sign(message, privateKey, htfOpts) {
       const Hm = normP2Hash(message, htfOpts);
       const S = longSignatures.sign(Hm, privateKey);
-      return message instanceof G2.Point ? S : Signature.toBytes(S);
+      return message instanceof G22.Point ? S : Signature.toBytes(S);
     }
     function signShortSignature(message, privateKey, htfOpts) {
       const Hm = normP1Hash(message, htfOpts);
       const S = shortSignatures.sign(Hm, privateKey);
       return message instanceof G1.Point ? S : ShortSignature.toBytes(S);
     }
-    function verify3(signature, message, publicKey, htfOpts) {
+    function verify4(signature, message, publicKey, htfOpts) {
       const Hm = normP2Hash(message, htfOpts);
       return longSignatures.verify(signature, Hm, publicKey);
     }
@@ -2732,7 +2733,7 @@ var PorVerify = (() => {
     }
     function aggregateSignatures(signatures) {
       const agg = longSignatures.aggregateSignatures(signatures);
-      return signatures[0] instanceof G2.Point ? agg : Signature.toBytes(agg);
+      return signatures[0] instanceof G22.Point ? agg : Signature.toBytes(agg);
     }
     function aggregateShortSignatures(signatures) {
       const agg = shortSignatures.aggregateSignatures(signatures);
@@ -2771,13 +2772,13 @@ var PorVerify = (() => {
       getPublicKeyForShortSignatures,
       sign,
       signShortSignature,
-      verify: verify3,
+      verify: verify4,
       verifyShortSignature,
       aggregatePublicKeys,
       aggregateSignatures,
       aggregateShortSignatures,
       G1,
-      G2,
+      G2: G22,
       Signature,
       ShortSignature
     };
@@ -4603,13 +4604,13 @@ var PorVerify = (() => {
         const D = modP(a * A);
         const x1y1 = X1 + Y1;
         const E = modP(modP(x1y1 * x1y1) - A - B);
-        const G2 = D + B;
-        const F = G2 - C;
+        const G3 = D + B;
+        const F = G3 - C;
         const H = D - B;
         const X3 = modP(E * F);
-        const Y3 = modP(G2 * H);
+        const Y3 = modP(G3 * H);
         const T3 = modP(E * H);
-        const Z3 = modP(F * G2);
+        const Z3 = modP(F * G3);
         return new Point(X3, Y3, Z3, T3);
       }
       // Fast algo for adding 2 Extended Points.
@@ -4626,12 +4627,12 @@ var PorVerify = (() => {
         const D = modP(Z1 * Z2);
         const E = modP((X1 + Y1) * (X2 + Y2) - A - B);
         const F = D - C;
-        const G2 = D + C;
+        const G3 = D + C;
         const H = modP(B - a * A);
         const X3 = modP(E * F);
-        const Y3 = modP(G2 * H);
+        const Y3 = modP(G3 * H);
         const T3 = modP(E * H);
-        const Z3 = modP(F * G2);
+        const Z3 = modP(F * G3);
         return new Point(X3, Y3, Z3, T3);
       }
       subtract(other) {
@@ -4853,7 +4854,7 @@ var PorVerify = (() => {
       return _abytes2(rs, lengths.signature, "result");
     }
     const verifyOpts = { zip215: true };
-    function verify3(sig, msg, publicKey, options = verifyOpts) {
+    function verify4(sig, msg, publicKey, options = verifyOpts) {
       const { context, zip215 } = options;
       const len = lengths.signature;
       sig = ensureBytes("signature", sig, len);
@@ -4944,7 +4945,7 @@ var PorVerify = (() => {
       keygen,
       getPublicKey,
       sign,
-      verify: verify3,
+      verify: verify4,
       utils,
       Point,
       lengths
@@ -6528,6 +6529,59 @@ var PorVerify = (() => {
       res.passed("client.included", `account '${proof.account_id}': your balances (${shown || "all zero"}) are included in the liabilities of epoch ${eid}`);
     }
     return res;
+  }
+
+  // src/bls.js
+  var bls_exports = {};
+  __export(bls_exports, {
+    DST: () => DST,
+    aggregateVerify: () => aggregateVerify,
+    fastAggregateVerify: () => fastAggregateVerify,
+    verify: () => verify3
+  });
+  var DST = utf8("BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_");
+  var G2 = bls12_381.G2.ProjectivePoint;
+  function decodeSig(b) {
+    if (!(b instanceof Uint8Array) || b.length !== 96) throw new Error("a signature is 96 bytes");
+    const p = G2.fromHex(b);
+    const re = p.toRawBytes(true);
+    if (re.length !== b.length || re.some((x, i) => x !== b[i])) throw new Error("non-canonical signature");
+    return p;
+  }
+  function verify3(pk, message, sig) {
+    try {
+      const P2 = decode(pk);
+      const S = decodeSig(sig);
+      const H = bls12_381.G2.hashToCurve(message, { DST });
+      return bls12_381.verify(S, H, P2);
+    } catch {
+      return false;
+    }
+  }
+  function fastAggregateVerify(pks, message, sig) {
+    try {
+      if (!pks.length) return false;
+      let sum = null;
+      for (const pk of pks) {
+        const P2 = decode(pk);
+        sum = sum ? sum.add(P2) : P2;
+      }
+      if (sum.equals(bls12_381.G1.ProjectivePoint.ZERO)) return false;
+      const S = decodeSig(sig);
+      return bls12_381.verify(S, bls12_381.G2.hashToCurve(message, { DST }), sum);
+    } catch {
+      return false;
+    }
+  }
+  function aggregateVerify(pks, messages, sig) {
+    try {
+      if (!pks.length || pks.length !== messages.length) return false;
+      const Ps = pks.map((pk) => decode(pk));
+      const S = decodeSig(sig);
+      return bls12_381.verifyBatch(S, messages.map((m) => bls12_381.G2.hashToCurve(m, { DST })), Ps);
+    } catch {
+      return false;
+    }
   }
 
   // src/page.js
