@@ -582,10 +582,8 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
     else:
         for name in margin_names:
             unavailable[name] = book_reason
-    if risk is not None:  # 5. the risk section (estimates, labelled; protocol §11.6)
-        from por.risk.report import report_section
-
-        r_tables, r_params, r_unavailable = report_section(stress_book, ledger, ccy, risk)
+    if risk is not None:  # 5. the risk section (estimates, labelled; protocol §11.6), built by the caller's
+        r_tables, r_params, r_unavailable = risk.section(stress_book, ledger, ccy)  # por.risk settings
         tables += r_tables
         params.update(r_params)
         unavailable.update(r_unavailable)

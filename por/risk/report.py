@@ -36,6 +36,12 @@ class RiskSettings:
     margin_horizon_days: int = 2
     run: RunParams = field(default_factory=RunParams)
 
+    def section(self, book: MarginBook | None, ledger: Any, ccy: str,
+                ) -> tuple[list[Table], dict[str, str], dict[str, str]]:
+        """The report's risk section with these settings (:func:`report_section`); the report calls
+        this method on what its caller passed, so the report package never imports this one."""
+        return report_section(book, ledger, ccy, self)
+
 
 @dataclass(slots=True)
 class RiskResults:

@@ -59,6 +59,19 @@ def _governed_config_file(demo: Demo, tmp_path: Path) -> Path:
     return out
 
 
+def _drop_previous(bundle: Path, demo: Demo) -> None:
+    """The lying operator's epoch that names no previous epoch, in the manifest and ledger-log.json alike."""
+    def drop(s: dict[str, Any]) -> None:
+        s["previous"] = None
+        s["ledger_log"]["previous"] = None
+        s["ledger_log"]["consistency_proof"] = None
+
+    _edit(bundle, demo, drop)
+    signed = json.loads((bundle / "manifest.json").read_text())["signed"]
+    (bundle / "ledger-log.json").write_text(json.dumps(signed["ledger_log"], sort_keys=True))
+    resign(bundle, demo.root / "keys" / "operator.key")
+
+
 def _failed(doc: dict[str, Any]) -> dict[str, str]:
     return {c["id"]: c["message"] for c in doc.get("checks", []) if not c["ok"]}
 
@@ -231,15 +244,7 @@ def test_j_dropping_previous_is_caught_by_the_library_too(demo: Demo, tmp_path: 
     root = _copy_epochs(demo, tmp_path / "epochs")
     bundle = root / "epoch-0002"
 
-    def drop(s: dict[str, Any]) -> None:
-        s["previous"] = None
-        s["ledger_log"]["previous"] = None
-        s["ledger_log"]["consistency_proof"] = None
-
-    _edit(bundle, demo, drop)
-    signed = json.loads((bundle / "manifest.json").read_text())["signed"]
-    (bundle / "ledger-log.json").write_text(json.dumps(signed["ledger_log"], sort_keys=True))
-    resign(bundle, demo.root / "keys" / "operator.key")
+    _drop_previous(bundle, demo)
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
     assert not res.ok
     assert any(c.id == "ledger-log.previous" and not c.ok and "epoch-0001" in c.message for c in res.checks)
@@ -377,15 +382,7 @@ def test_j_earlier_bundle_found_by_content_not_by_name(demo: Demo, tmp_path: Pat
     root = _copy_epochs(demo, tmp_path / "epochs")
     bundle = root / "epoch-0002"
 
-    def drop(s: dict[str, Any]) -> None:
-        s["previous"] = None
-        s["ledger_log"]["previous"] = None
-        s["ledger_log"]["consistency_proof"] = None
-
-    _edit(bundle, demo, drop)
-    signed = json.loads((bundle / "manifest.json").read_text())["signed"]
-    (bundle / "ledger-log.json").write_text(json.dumps(signed["ledger_log"], sort_keys=True))
-    resign(bundle, demo.root / "keys" / "operator.key")
+    _drop_previous(bundle, demo)
     (root / "epoch-0001").rename(root / "zz-old")
     code, doc, out = _audit(bundle, demo)
     assert code == 1, out[-2000:]
