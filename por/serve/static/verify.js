@@ -6478,15 +6478,13 @@ var PorVerify = (() => {
     const ok = manifest.signaturesBy("operator").some((s) => manifest.verifySignature(s, opHex));
     res.add("manifest.signature", ok, `operator signature over the manifest ${ok ? "verifies" : "does NOT verify"} with the operator key you pinned`);
     const auditors = manifest.signaturesBy("auditor").filter((s) => manifest.verifySignature(s)).map((s) => trunc(get(s, "signer") ?? "?", 60));
-    res.passed("client.trust", `this verdict rests on the operator key you pinned (${opHex.slice(0, 16)}…); ` + (auditors.length ? `an auditor co-signature is present (${auditors.join(", ")}; its key is not pinned by you)` : "no auditor has co-signed this manifest"));
+    res.passed("client.trust", `this verdict rests on the operator key you pinned (${opHex.slice(0, 16)}…); ` + (auditors.length ? `an auditor co-signature is present (${auditors.join(", ")}; its key is not pinned by you)` : "no auditor has co-signed this manifest") + "; the asset decimals, haircuts and price policies behind your collateral check are the manifest's reserves configuration, which only an auditor with the ledger checks against the governed one");
     const eid = m.epoch_id;
     const sameEpoch = pyEq(get(proof, "epoch_id") ?? null, eid);
     res.add("client.epoch", sameEpoch, `the proof is for epoch ${trunc(pyRepr(get(proof, "epoch_id")), 80)}` + (sameEpoch ? "" : `, the bundle is epoch '${trunc(eid, 80)}'`));
     const want = get(proof, "manifest_sha256") ?? null;
-    if (want !== null) {
-      const same = pyEq(want, manifest.sha256);
-      res.add("client.manifest", same, same ? "the proof points at this manifest" : `the proof points at manifest ${trunc(typeof want === "string" ? want : pyRepr(want), 16)}…, the bundle's is ${manifest.sha256.slice(0, 16)}…`);
-    }
+    const same = want !== null && pyEq(want, manifest.sha256);
+    res.add("client.manifest", same, same ? "the proof points at this manifest" : want === null ? "the proof names no manifest (manifest_sha256 missing)" : `the proof points at manifest ${trunc(typeof want === "string" ? want : pyRepr(want), 16)}…, the bundle's is ${manifest.sha256.slice(0, 16)}…`);
     const tree = get(m, "tree");
     const problem = treeDescriptionProblem(tree, eid);
     if (problem !== null) {
