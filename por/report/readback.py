@@ -276,7 +276,7 @@ def _read_xlsx(data: bytes) -> ReportFile:
         v, _ = _xlsx_cell(value, ctype)
         if v == "":
             return None  # a spreadsheet stores an empty text cell as no cell
-        return float(v) if isinstance(v, Decimal) else v
+        return v  # ratios stay exact Decimals; compared below with the number the sheet stores
 
     def compare(t: Table) -> str | None:
         if t.name not in sheets:
@@ -286,13 +286,23 @@ def _read_xlsx(data: bytes) -> ReportFile:
         if list(head) != headers or [u or "" for u in units] != [c.unit for c in t.columns]:
             return f"table {t.name}: the sheet's column names or units are not the bundles'"
         want = [[cell(v, c.type) for v, c in zip(r, t.columns, strict=True)] for r in t.rows]
-        return _first_difference(t.name, headers, want, body,
-                                 lambda a, b: type(a) is type(b) and a == b or (
-                                     isinstance(a, int | float) and not isinstance(b, bool)
-                                     and isinstance(b, int | float) and a == b))
+        return _first_difference(t.name, headers, want, body, _same_xlsx_value)
 
     rf.compare = compare
     return rf
+
+
+def _same_xlsx_value(want: Any, got: Any) -> bool:
+    """A report cell against what the sheet holds. A spreadsheet stores numbers as binary doubles, so a
+    ratio (an exact decimal in the report) is compared with the shortest decimal that reads back as the
+    stored double, ``Decimal(repr(got))``: exactly, never as floats."""
+    if isinstance(got, bool) or isinstance(want, bool):
+        return type(want) is type(got) and want == got
+    if isinstance(want, Decimal):
+        return isinstance(got, int | float) and want == Decimal(repr(got))
+    if isinstance(want, int) and isinstance(got, float):
+        return got.is_integer() and want == int(got)
+    return type(want) is type(got) and want == got
 
 
 _PDF_KEYWORDS = re.compile(rb"/Keywords\s*\(((?:[^()\\]|\\.)*)\)", re.S)
