@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from por.verify.result import Result
+from por.result import Result
 
 EXIT_OK = 0
 EXIT_FAILED = 1

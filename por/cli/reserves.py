@@ -41,7 +41,7 @@ from por.reserves.policy import (
     load_attestations,
 )
 from por.reserves.valuation import decimal_string, value
-from por.verify.result import Result
+from por.result import Result
 
 # ------------------------------------------------------------------------------------ helpers
 

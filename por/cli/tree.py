@@ -22,6 +22,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from por.canonical import parse_json
 from por.cli._output import print_json, print_result
 from por.errors import TreeError, UsageError
+from por.result import Result
 from por.tree import (
     DEFAULT_BLOCK_SIZES,
     DEFAULT_PROOF_ENCODING,
@@ -32,7 +33,6 @@ from por.tree import (
     verify_tree,
     write_client_proofs,
 )
-from por.verify.result import Result
 
 _INT = re.compile(r"^[0-9]+$")
 

@@ -36,7 +36,7 @@ from por.canonical import parse_json, read_document
 from por.epoch.bundle import Manifest, check_files
 from por.epoch.manifest_shape import manifest_problems
 from por.errors import PorError
-from por.verify.result import Check, Result
+from por.result import Check, Result
 
 _MALFORMED = (PorError, KeyError, TypeError, ValueError, AttributeError, IndexError, OSError,
               SQLAlchemyError)  # ValueError covers JSONDecodeError; SQLAlchemyError a damaged --ledger database

@@ -37,7 +37,7 @@ from por.ledger.tables import (
     price_t,
     withdrawal_t,
 )
-from por.verify.result import Result
+from por.result import Result
 
 DEFAULT_URL = "sqlite:///por-ledger.db"
 T = TypeVar("T")

@@ -64,7 +64,7 @@ from por.ledger.tables import (
     withdrawal_t,
 )
 from por.ledger.withdrawals import WithdrawalState, replay_screen, settled_amounts, table_row
-from por.verify.result import Result
+from por.result import Result
 
 CHUNK = 2000
 MAX_NAMED = 5

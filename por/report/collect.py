@@ -38,7 +38,7 @@ from por.report.stress import (
     book_metrics,
     fixed,
 )
-from por.verify.result import Check, Result
+from por.result import Check, Result
 
 Verifier = Callable[[Path], Result]
 NO_LEDGER = "no ledger access (--ledger not given): margin accounts, the insurance fund and withdrawals are not in the published bundle"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from por.errors import ReportError
-from por.verify.result import Check
+from por.result import Check
 
 REPORT_FORMAT = "por-report/1"
 #: Column types: ``int`` exact integer; ``ratio`` decimal string (6 digits, rounded toward −∞, 1 = 100%);

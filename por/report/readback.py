@@ -33,7 +33,7 @@ from typing import Any
 from por.canonical import parse_json
 from por.errors import PorError, ReportError
 from por.report.model import REPORT_FORMAT, Cell, ReportData, Table
-from por.verify.result import Check, Result
+from por.result import Check, Result
 
 #: the tables read from the bundles' manifests alone (the rest come from a ledger or a margin book)
 BUNDLE_TABLES = ("epochs", "coverage", "reserves", "attestation_signers", "log_roots")

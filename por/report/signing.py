@@ -32,8 +32,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from por import canonical
 from por.errors import EncodingError, PorError, SignatureError, UsageError
+from por.result import Result
 from por.signing import signing_input
-from por.verify.result import Result
 
 SIG_FORMAT = "por-report-signature/2"
 #: the superseded version (signed the bare file bytes): refused with a sentence saying why

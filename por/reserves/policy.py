@@ -7,7 +7,7 @@ match: the epoch id, the epoch's nonce (the challenge) and the window its as-of 
 
 :func:`evaluate` never raises on bad attestations: it returns an :class:`Evaluation` with one
 :class:`Outcome` per attestation (counted, or not counted with a stable reason code) and a
-structured :class:`por.verify.result.Result`. Its steps, in order (the first that fails decides):
+structured :class:`por.result.Result`. Its steps, in order (the first that fails decides):
 
 1. the file is well formed (``malformed``);
 2. the statement is for this epoch (``wrong-epoch``) and carries this epoch's nonce (``wrong-nonce``);
@@ -40,7 +40,7 @@ from por.crypto import bls
 from por.errors import EncodingError, PorError, UsageError
 from por.reserves.attestation import Attestation, parse_time
 from por.reserves.keyring import Keyring
-from por.verify.result import Result
+from por.result import Result
 
 POLICY_FORMAT = "por-reserve-policy/1"
 SIGNER_ROLES = frozenset({"custodian", "auditor"})

@@ -28,7 +28,7 @@ from por.crypto.backend import IDENTITY_BYTES
 from por.crypto.scalar import R, RandomSource
 from por.errors import PorError, ReservesError, ShortfallError, UsageError
 from por.reserves.attestation import AMOUNT_BYTES, lp
-from por.verify.result import Result
+from por.result import Result
 
 FORMAT = "por-solvency/1"
 OPENING_FORMAT = "por-solvency-opening/1"

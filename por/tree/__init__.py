@@ -7,7 +7,7 @@ Public API (docs/protocol.md is normative for every byte):
   (the pipeline's resumable ``prove`` stage);
 - :func:`client_proof`, :func:`write_client_proofs`: client inclusion proof files;
 - :func:`verify_client_proof`, :func:`verify_tree`: the client's and the auditor's verifiers,
-  returning a :class:`por.verify.result.Result` and never raising on malformed input;
+  returning a :class:`por.result.Result` and never raising on malformed input;
 - :func:`tree_description_problem`: why a published tree description is unusable (or None);
 - :func:`verify_completeness`: the auditor with ledger access and the master secret: every account
   at its shuffle position with its values, every other leaf the expected padding leaf;

@@ -33,12 +33,12 @@ import numpy as np
 
 from por.errors import PorError
 from por.parallel import Executor, close_executor, get_executor
+from por.result import Result
 from por.tree import leaf as L
 from por.tree._hmac import HmacSha256
 from por.tree.build import _leaf_secrets
 from por.tree.columns import check_values, parse_columns
 from por.tree.store import TreeStore, resolve_store
-from por.verify.result import Result
 
 CHECKS = ("completeness.count", "completeness.accounts", "completeness.padding", "completeness.collateral")
 MAX_NAMED = 10

@@ -1,6 +1,6 @@
 """Verifiers of the liabilities tree: the client's inclusion check and the auditor's full check.
 
-Both return a :class:`por.verify.result.Result` and never raise on malformed or damaged input: every
+Both return a :class:`por.result.Result` and never raise on malformed or damaged input: every
 problem is a failed check with a stable id and a sentence naming the field, level or index.
 
 Client checks (``verify_client_proof``), in order:
@@ -49,12 +49,12 @@ from typing import Any
 from por import PROTOCOL
 from por.errors import PorError
 from por.parallel import Executor, close_executor, get_executor
+from por.result import Result
 from por.tree import leaf as L
 from por.tree.build import ENCODING_STATEMENTS, Progress, encoding_of_statements
 from por.tree.columns import MAX_VALUE, Column, collateral_coefficients, parse_columns
 from por.tree.proof import CLIENT_FORMAT, OLD_CLIENT_FORMATS
 from por.tree.store import TreeStore, resolve_store
-from por.verify.result import Result
 
 _DEC = re.compile(r"^(0|[1-9][0-9]{0,39})$")
 _HEX = re.compile(r"^[0-9a-f]*$")

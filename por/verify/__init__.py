@@ -1,5 +1,5 @@
-"""Verifiers and their structured results (DESIGN.md section 8)."""
+"""The verifiers: the client's (client.py); Check and Result live in por.result (one of each, below every package)."""
 
-from por.verify.result import Check, Result
+from por.result import Check, Result
 
 __all__ = ["Check", "Result"]

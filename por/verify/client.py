@@ -20,7 +20,7 @@ from por.canonical import parse_json, read_document
 from por.epoch.audit import _key_hex, load_keyring, operator_key_of
 from por.epoch.bundle import Manifest
 from por.errors import PorError
-from por.verify.result import Result
+from por.result import Result
 
 _DEC = re.compile(r"^(0|[1-9][0-9]{0,39})$")
 

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from por.epoch.bundle import Manifest, check_files
 from por.report.stress import AssetSpec, MarginBook
-from por.verify.result import Result
+from por.result import Result
 from tests.epoch.conftest import demo, demo_runs  # noqa: F401 - the demo workspace (two epochs), built once per session
 
 OPERATOR_SEED = hashlib.sha256(b"por/v1/test-key" + b"report-operator").digest()

@@ -21,6 +21,7 @@ from por.crypto.generators import pedersen_gens
 from por.crypto.scalar import R
 from por.errors import TreeError, UsageError
 from por.parallel import SerialExecutor
+from por.result import Result
 from por.tree import (
     STORE_NAME,
     TreeInfo,
@@ -33,7 +34,6 @@ from por.tree import (
 from por.tree import leaf as L
 from por.tree._commit import committer
 from por.tree.store import ACCOUNTS_NAME, Accounts
-from por.verify.result import Result
 
 from .conftest import EPOCH, HAIRCUTS, MASTER, PRICES
 

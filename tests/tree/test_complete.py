@@ -13,9 +13,9 @@ import pytest
 
 import por.tree.build as B
 from por.parallel import SerialExecutor
+from por.result import Result
 from por.tree import build_tree, verify_completeness
 from por.tree.store import ACCOUNTS_NAME, Accounts
-from por.verify.result import Result
 
 from .conftest import EPOCH, MASTER, ROWS
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from por.crypto.pedersen import commit
 from por.parallel import SerialExecutor
+from por.result import Result
 from por.tree import (
     STORE_NAME,
     build_tree,
@@ -25,7 +26,6 @@ from por.tree import (
     write_client_proofs,
 )
 from por.tree import leaf as L
-from por.verify.result import Result
 
 from .conftest import EPOCH, HAIRCUTS, MASTER, PRICES, ROWS
 
