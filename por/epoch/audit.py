@@ -2,16 +2,20 @@
 
 Steps (each a check id prefix; a step that cannot run is a failed check, never a traceback):
 
- 1. ``manifest``     manifest.json reads, is canonical, and has a supported major version
+ 1. ``manifest``     manifest.json reads, is canonical, and has a supported major version;
+                     ``manifest.shape``: every field read below has its type, and the manifest's
+                     columns are its tree description's
  2. ``keys``         the trust anchors: the operator key (pinned by the caller or the keyring)
  3. ``signature``    the operator's signature, and any auditor co-signature, over the manifest body
- 4. ``file``         every listed file has its SHA-256 and size; nothing unlisted is present
+ 4. ``file``         every listed file has its SHA-256 and size; nothing unlisted is present. A
+                     failed operator signature or listed-file hash stops here (``verification``)
  5. ``statement``    each statement's specification hash equals this verifier's copy
  6. ``tree``         the full liabilities tree: nodes, root, range-proof blocks, collateral proofs
  7. ``price``        oracle reports: signatures, freshness, dispersion, quorum median = manifest prices
  8. ``attestation``  reserve attestations against the policy and keyring; totals = manifest reserves
  9. ``solvency``     per asset, the solvency proof over the root commitments and attested reserves
-10. ``ledger-log``   the log root and its consistency proof from the previous epoch's root
+10. ``ledger-log``   the log root and its consistency proof from the previous bundle's root (the
+                     one given, else the one beside this bundle found by content)
 11. ``completeness`` (with ledger access and the master secret) every client account at the cut-off
                      is in the tree with its balance, and nothing else is; the manifest's reserves
                      configuration is the ledger's governed one at the cut-off entry, and the
@@ -21,6 +25,10 @@ Steps (each a check id prefix; a step that cannot run is a failed check, never a
                      ``por ledger verify`` checks it: signatures, hash chain, postings, replayed
                      balances and log root, and that its journal extends the published root. Without
                      it, completeness would compare the bundle with tables the operator can rewrite.
+13. ``trust``        what the key-based and policy-based checks rest on: a keyring and reserves
+                     configuration the verifier gives, or the ledger's; otherwise they are
+                     *untrusted* and fail unless the caller accepts the bundle's own
+(docs/protocol.md §9.5 is the normative list.)
 """
 
 from __future__ import annotations
