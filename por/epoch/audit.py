@@ -713,9 +713,10 @@ def _reserves_config(res: Result, m: dict[str, Any]) -> Any:
     else:
         if type(ref["seq"]) is not int or not 1 <= ref["seq"] <= seq:
             problems.append(f"reserves_config_ref.seq {ref['seq']!r} is not an entry at or before journal_seq {seq}")
-        if ref["sha256"] != config_sha256(doc):
+        digest = config_sha256(doc)
+        if ref["sha256"] != digest:
             problems.append(f"reserves_config_ref.sha256 {str(ref['sha256'])[:16]}… is not the SHA-256 of the "
-                            f"canonical reserves_config ({config_sha256(doc)[:16]}…)")
+                            f"canonical reserves_config ({digest[:16]}…)")
     if problems or not isinstance(ref, dict):
         res.failed("reserves-config", "; ".join(problems))
     else:

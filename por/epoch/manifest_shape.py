@@ -11,6 +11,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+from por.reserves.policy import MAX_DECIMALS
+
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 _KINDS = ("equity", "debt")
@@ -64,8 +66,8 @@ def manifest_problems(m: Any) -> list[str]:
         "an object of {version, sha256} per statement")
     assets = m.get("assets")
     need("assets", isinstance(assets, dict) and all(
-        isinstance(v, dict) and _is_int(v.get("decimals")) and 0 <= v["decimals"] <= 18 for v in assets.values()),
-        "an object of {decimals: 0..18} per asset")
+        isinstance(v, dict) and _is_int(v.get("decimals")) and 0 <= v["decimals"] <= MAX_DECIMALS
+        for v in assets.values()), f"an object of {{decimals: 0..{MAX_DECIMALS}}} per asset")
     log = m.get("ledger_log")
     need("ledger_log", isinstance(log, dict) and _is_int(log.get("size")) and isinstance(log.get("root"), str)
          and (log.get("previous") is None or isinstance(log.get("previous"), dict)),

@@ -63,7 +63,7 @@ from por.ledger.tables import (
     price_t,
     withdrawal_t,
 )
-from por.ledger.withdrawals import WithdrawalState, replay_screen, settled_amounts, table_row
+from por.ledger.withdrawals import WithdrawalState, replay_screen, table_row
 from por.result import Result
 
 CHUNK = 2000
@@ -123,9 +123,8 @@ class _Withdrawals:
         self.by_account: dict[str, list[WithdrawalState]] = defaultdict(list)
         self.settled_day: dict[tuple[str, str], int] = defaultdict(int)  # (UTC day, asset) -> settled
 
-    def configure(self, entry: Entry) -> None:
-        p = entry.payload
-        changes = p.get("config", {}) if entry.type == "genesis" else {p.get("key"): p.get("value")}
+    def configure(self, changes: dict[Any, Any]) -> None:
+        """Apply one genesis or ``config.set`` entry's settings (as the replay parsed them)."""
         for k, v in changes.items():
             if isinstance(k, str) and k != "governor_quorum":
                 self.config = merge_config(self.config, k, v)
@@ -176,7 +175,7 @@ class _Withdrawals:
                     raise LedgerError(f"exceeds the daily {asset} outflow cap {daily} on {day}")
             if p["postings"] != merge(raw):
                 raise LedgerError("its postings do not pay out exactly the withdrawals it settles")
-            for asset, amount in settled_amounts(p).items():
+            for asset, amount in totals.items():  # what the settlement pays, checked equal above
                 self.settled_day[(day, asset)] += amount
 
 
@@ -347,7 +346,7 @@ def _verify_ledger(engine: Engine, expected_root: tuple[int, str] | None,
                             changes = p.get("config", {}) if entry.type == "genesis" else {p.get("key"): p.get("value")}
                             quote_asset = changes.get("quote_asset", quote_asset)
                             if schema_ok:
-                                wd.configure(entry)
+                                wd.configure(changes)
                         elif entry.type == "asset.add":
                             cust = p.get("custodian")
                             opened.setdefault(f"reserve:{cust}", ("reserve", cust, seq))

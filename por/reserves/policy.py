@@ -392,6 +392,10 @@ CONFIG_FORMAT = "por-reserves-config/1"
 DEFAULT_HAIRCUT_BPS = 7_500
 
 
+#: an asset's decimals, as the ledger admits them (docs/protocol.md §10.1); every reader uses this bound
+MAX_DECIMALS = 18
+
+
 @dataclass(frozen=True, slots=True)
 class ReservesConfig:
     """All governed reserve settings in one document (the ledger holds it as a governed entry)::
@@ -452,8 +456,9 @@ class ReservesConfig:
             raise UsageError("reporting_currency must be a string and reporting_decimals an integer >= 0")
         decimals, reserve, price, haircuts = {}, {}, {}, {}
         for a, spec in d["assets"].items():
-            if not isinstance(spec, dict) or type(spec.get("decimals")) is not int or not 0 <= spec["decimals"] <= 36:
-                raise UsageError(f"asset {a}: decimals must be an integer in [0, 36]")
+            if not isinstance(spec, dict) or type(spec.get("decimals")) is not int \
+                    or not 0 <= spec["decimals"] <= MAX_DECIMALS:
+                raise UsageError(f"asset {a}: decimals must be an integer in [0, {MAX_DECIMALS}]")
             decimals[a] = spec["decimals"]
             if "haircut_bps" in spec:
                 h = spec["haircut_bps"]
