@@ -19,6 +19,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from por import units
 from por.canonical import parse_json
 from por.cli._output import console, print_json, print_result
 from por.errors import EncodingError, PorError, PriceError, UsageError
@@ -82,7 +83,7 @@ def _price_e8(text: str) -> int:
 
 
 def _now(text: str | None) -> datetime:
-    return A.parse_time(text, "--now") if text else datetime.now(UTC)
+    return units.parse_time(text, "--now") if text else datetime.now(UTC)
 
 
 # --------------------------------------------------------------------------------- por attest
@@ -250,7 +251,7 @@ def oracle_submit(oracle_id: str, asset: str, price: str, epoch_id: str, cutoff:
     """Sign a price report for one epoch and cut-off (protocol §8.5) and write it to OUT.
 
     The report counts only for that epoch and cut-off, so it cannot be reused for another epoch."""
-    t = at or A.format_time(datetime.now(UTC))
+    t = at or units.format_time(datetime.now(UTC))
     try:
         report = PriceReport(oracle_id, asset, _price_e8(price), t, epoch_id, cutoff)
         report.validate()
@@ -298,7 +299,7 @@ def oracle_prices(files: tuple[str, ...], keys: str, config: str, now: str | Non
     bound = (epoch_id, cutoff) if epoch_id is not None and cutoff is not None else None
     cfg, keyring, at = ReservesConfig.load(config), Keyring.load(keys), _now(now or cutoff)
     reports, errors = _load_reports(files)
-    res = Result(f"prices at {A.format_time(at)}")
+    res = Result(f"prices at {units.format_time(at)}")
     for e in errors:
         res.failed("report.malformed", e)
     quotes = {}

@@ -228,8 +228,8 @@ def verify_bundle(
 
     # 7. prices
     def prices() -> None:
-        from por.epoch.pipeline import cutoff_datetime, iso_seconds
         from por.reserves.oracle import SignedReport, aggregate_price
+        from por.units import cutoff_datetime, iso_seconds
 
         if cfg is None:
             res.failed("price", "no usable reserves configuration in the manifest, hence no price policy")
@@ -305,7 +305,7 @@ def verify_bundle(
             return
         ev = evaluate(items, keyring, cfg.reserve, ctx)
         res.merge(ev.result)
-        from por.epoch.pipeline import reserves_section
+        from por.reserves.policy import reserves_section
 
         ours = reserves_section(ev.totals(), [o.to_dict() for o in ev.outcomes])
         for asset in sorted(set(m["reserves"]) | set(ours)):
@@ -597,8 +597,8 @@ def _plain_solvency(res: Result, m: dict[str, Any]) -> None:
 
 def _completeness(res: Result, path: Path, m: dict[str, Any], ledger_url: str, schema: str | None,
                   master_secret: bytes, manifest_sha256: str) -> None:
-    from por.epoch.pipeline import client_rows
     from por.ledger import Ledger
+    from por.ledger.snapshot import client_rows
     from por.tree import verify_completeness
 
     with Ledger.open(ledger_url, schema=schema, create=False) as led, led.snapshot(int(m["journal_seq"])) as snap:
@@ -663,7 +663,8 @@ def _governed_config(res: Result, led: Any, m: dict[str, Any]) -> None:
 def _price_file(res: Result, doc: dict[str, Any], m: dict[str, Any], reporting: str) -> None:
     """prices.json's own summary (format, epoch, cut-off, reporting currency, quotes) is the manifest's:
     a reader of that file alone must not be shown other prices than those the epoch used."""
-    from por.epoch.pipeline import PRICES_FORMAT, iso_seconds
+    from por.reserves.oracle import PRICES_FORMAT
+    from por.units import iso_seconds
 
     problems = []
     if doc.get("format") != PRICES_FORMAT:

@@ -24,8 +24,8 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,28 +34,15 @@ from por.epoch.bundle import MANIFEST_FORMAT, Manifest, list_files
 from por.epoch.state import STAGES, EpochState, now_iso, write_atomic
 from por.epoch.workspace import Workspace
 from por.errors import EpochError, PorError, PriceError, UsageError
+from por.ledger.snapshot import client_rows
+from por.reserves.oracle import PRICES_FORMAT
+from por.reserves.policy import reserves_section
 from por.tree.build import DEFAULT_BLOCK_SIZES, DEFAULT_PROOF_ENCODING, check_encoding
+from por.units import PRICE_SCALE, iso_seconds, parse_time, shift_seconds
 
 Progress = Callable[[str, int, int], None]
 SNAPSHOT = "snapshot.jsonl"
 TREE_DIR = "tree"
-PRICE_SCALE = 10**8
-PRICES_FORMAT = "por-prices/2"
-
-
-def cutoff_datetime(t: str) -> datetime:
-    """A ledger time (microseconds, UTC) to the whole second, as attestations and prices are judged."""
-    return datetime.strptime(t[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-
-
-def iso_seconds(t: str) -> str:
-    """Ledger times carry microseconds; attestations and price reports use whole seconds."""
-    return cutoff_datetime(t).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _shift(t: str, seconds: int) -> str:
-    dt = datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) + timedelta(seconds=seconds)
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _dump(path: Path, obj: Any, *, mode: int | None = None) -> None:
@@ -231,7 +218,7 @@ class Pipeline:
                 reports.append(SignedReport.load(p))
             except PorError:
                 continue  # a malformed (or format 1, unbound) report is not counted
-        now = datetime.strptime(cutoff, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        now = parse_time(cutoff)
         quotes: dict[str, Any] = {}
         used: list[dict[str, Any]] = []
         for asset, rec in sorted(of_record.items()):
@@ -284,9 +271,9 @@ class Pipeline:
         if not sims:
             return
         from por.ledger import keys
-        from por.reserves.attestation import format_time
         from por.reserves.ledger_adapter import ledger_price_observations
         from por.reserves.oracle import PriceReport, sign_report
+        from por.units import format_time
 
         self.ws.price_inbox.mkdir(parents=True, exist_ok=True)
         obs = ledger_price_observations(self.ledger, seq)
@@ -359,7 +346,7 @@ class Pipeline:
         cfg, keyring = self._reserves_setup()
         cutoff = self.state.get("cutoff")
         window = int(self.ws.epoch_setting("window_seconds"))
-        ctx = EpochContext(self.epoch_id, self.state.get("nonce"), _shift(cutoff, -window), _shift(cutoff, window))
+        ctx = EpochContext(self.epoch_id, self.state.get("nonce"), shift_seconds(cutoff, -window), shift_seconds(cutoff, window))
         req_dir = self.private / "attest" / "requests"
         req_dir.mkdir(parents=True, exist_ok=True)
         inbox = self.ws.attestation_inbox(self.epoch_id)
@@ -577,36 +564,6 @@ def assets_of(cfg: Any, ledger_decimals: dict[str, int]) -> dict[str, Any]:
     """The manifest's ``assets``: the ledger's assets the governed configuration names, with the
     configuration's decimals (protocol §9.4; the pipeline checked they are the ledger's)."""
     return {a: {"decimals": int(cfg.decimals[a])} for a in sorted(ledger_decimals) if a in cfg.decimals}
-
-
-def reserves_section(totals: dict[str, int], outcomes: list[dict[str, Any]]) -> dict[str, Any]:
-    """The manifest's reserves per asset: the counted total and every attestation's outcome."""
-    out: dict[str, Any] = {}
-    for o in outcomes:
-        if o.get("asset"):
-            out.setdefault(o["asset"], {"amount": 0, "custodians": []})["custodians"].append({
-                "custodian_id": o["custodian_id"], "amount": o["amount"], "counted": o["counted"],
-                "reason": o["reason"], "signers": sorted(o["signers"])})
-    for asset, total in totals.items():
-        out.setdefault(asset, {"amount": 0, "custodians": []})["amount"] = total
-    return {a: out[a] for a in sorted(out)}
-
-
-def client_rows(account_rows: Iterable[tuple[str, tuple[int, ...]]], owners: dict[str, str | None], k: int,
-                progress: Progress | None = None) -> tuple[list[int], list[tuple[str, tuple[int, ...]]]]:
-    """One row per CLIENT (the owner of ledger accounts; an account without an owner stands alone):
-    per column the sum over the client's accounts. Returns the kept column indexes (every column
-    with a non-zero value; at least one) and the rows, sorted by client id, restricted to them."""
-    sums: dict[str, list[int]] = {}
-    for n, (account, values) in enumerate(account_rows, 1):
-        client = owners.get(account) or account
-        acc = sums.setdefault(client, [0] * k)
-        for i, v in enumerate(values):
-            acc[i] += v
-        if progress is not None and n % 5000 == 0:
-            progress("snapshot", n, 0)
-    keep = [i for i in range(k) if any(v[i] for v in sums.values())] or [0]
-    return keep, [(c, tuple(sums[c][i] for i in keep)) for c in sorted(sums)]
 
 
 def _opening(doc: dict[str, Any], column: int) -> tuple[int, int]:

@@ -10,7 +10,7 @@ meanwhile change nothing the snapshot returns.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
@@ -121,3 +121,20 @@ class Snapshot:
                         vals[self._index[(asset, "equity")]] += amount
                 yield acct, tuple(vals)
             lo = ids[-1]
+
+
+def client_rows(account_rows: Iterable[tuple[str, tuple[int, ...]]], owners: dict[str, str | None], k: int,
+                progress: Callable[[str, int, int], None] | None = None) -> tuple[list[int], list[tuple[str, tuple[int, ...]]]]:
+    """One row per CLIENT (the owner of ledger accounts; an account without an owner stands alone):
+    per column the sum over the client's accounts. Returns the kept column indexes (every column
+    with a non-zero value; at least one) and the rows, sorted by client id, restricted to them."""
+    sums: dict[str, list[int]] = {}
+    for n, (account, values) in enumerate(account_rows, 1):
+        client = owners.get(account) or account
+        acc = sums.setdefault(client, [0] * k)
+        for i, v in enumerate(values):
+            acc[i] += v
+        if progress is not None and n % 5000 == 0:
+            progress("snapshot", n, 0)
+    keep = [i for i in range(k) if any(v[i] for v in sums.values())] or [0]
+    return keep, [(c, tuple(sums[c][i] for i in keep)) for c in sorted(sums)]

@@ -25,7 +25,6 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,40 +33,19 @@ from por.canonical import parse_json
 from por.crypto import bls
 from por.errors import EncodingError, UsageError
 from por.signing import domain, signing_input
+from por.units import parse_time
 
 FORMAT = "por-attestation/1"
 STATEMENT_PURPOSE = "v1/reserve-attestation"
 STATEMENT_DOMAIN = domain(STATEMENT_PURPOSE)  # b"por/v1/reserve-attestation\x00" (protocol §1.1)
 MAX_FIELD_BYTES = 256
 AMOUNT_BYTES = 16  # u128 big-endian
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _HEX = re.compile(r"^(?:[0-9a-f]{2})+$")
 
 
 def lp(data: bytes) -> bytes:
     """Length prefix: u32be(len) || data."""
     return len(data).to_bytes(4, "big") + data
-
-
-def parse_time(text: Any, what: str = "time") -> datetime:
-    """Strict ISO-8601 UTC, second precision, ``YYYY-MM-DDTHH:MM:SSZ`` (the only accepted form).
-
-    Raises:
-        EncodingError: any other form.
-    """
-    if not isinstance(text, str) or not _ISO.match(text):
-        raise EncodingError(f"{what} must be ISO-8601 UTC of the form YYYY-MM-DDTHH:MM:SSZ, got {text!r}")
-    try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError as exc:
-        raise EncodingError(f"{what} is not a valid date and time: {text!r}") from exc
-
-
-def format_time(t: datetime) -> str:
-    """The canonical form of a time (converted to UTC, microseconds dropped)."""
-    if t.tzinfo is None:
-        raise UsageError("times must be timezone-aware")
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _text(value: Any, what: str) -> bytes:

@@ -226,8 +226,8 @@ def ledger_quotes(ledger: Any, config: ReservesConfig, assets: Iterable[str], at
         PriceError: an asset has no quorum price.
         UsageError: an asset has no price policy.
     """
-    from por.reserves.attestation import format_time
-    from por.reserves.oracle import PRICE_SCALE, quorum_median
+    from por.reserves.oracle import quorum_median
+    from por.units import PRICE_SCALE, format_time
 
     now = ledger_time(cutoff_time)
     obs = ledger_price_observations(ledger, at_seq)

@@ -41,14 +41,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from por.canonical import parse_json
 from por.crypto import bls
 from por.errors import EncodingError, PorError, PriceError, UsageError
-from por.reserves.attestation import AMOUNT_BYTES, _text, format_time, lp, parse_time
+from por.reserves.attestation import AMOUNT_BYTES, _text, lp
 from por.reserves.keyring import Keyring
 from por.signing import domain, signing_input
+from por.units import PRICE_SCALE, format_time, parse_time
 
 REPORT_FORMAT = "por-price-report/2"
 REPORT_PURPOSE = "v1/price-report"
 REPORT_DOMAIN = domain(REPORT_PURPOSE)  # b"por/v1/price-report\x00" (protocol §1.1)
-PRICE_SCALE = 10**8
+PRICES_FORMAT = "por-prices/2"  # the bundle's prices.json (docs/protocol.md §9.3)
 SCHEMES = ("bls", "ed25519")
 
 

@@ -38,9 +38,10 @@ from typing import Any
 from por.canonical import parse_json, read_json_file
 from por.crypto import bls
 from por.errors import EncodingError, PorError, UsageError
-from por.reserves.attestation import Attestation, parse_time
+from por.reserves.attestation import Attestation
 from por.reserves.keyring import Keyring
 from por.result import Result
+from por.units import parse_time
 
 POLICY_FORMAT = "por-reserve-policy/1"
 SIGNER_ROLES = frozenset({"custodian", "auditor"})
@@ -190,6 +191,19 @@ class Evaluation:
     def to_dict(self) -> dict[str, Any]:
         return {"result": self.result.to_dict(), "outcomes": [o.to_dict() for o in self.outcomes],
                 "totals": self.totals()}
+
+
+def reserves_section(totals: dict[str, int], outcomes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The manifest's reserves per asset: the counted total and every attestation's outcome."""
+    out: dict[str, Any] = {}
+    for o in outcomes:
+        if o.get("asset"):
+            out.setdefault(o["asset"], {"amount": 0, "custodians": []})["custodians"].append({
+                "custodian_id": o["custodian_id"], "amount": o["amount"], "counted": o["counted"],
+                "reason": o["reason"], "signers": sorted(o["signers"])})
+    for asset, total in totals.items():
+        out.setdefault(asset, {"amount": 0, "custodians": []})["amount"] = total
+    return {a: out[a] for a in sorted(out)}
 
 
 def load_attestations(paths: Iterable[str | Path]) -> list[tuple[str, Attestation | Malformed]]:

@@ -11,7 +11,7 @@ import pytest
 
 from por.errors import EncodingError, PriceError, ReservesError
 from por.reserves import oracle as O
-from por.reserves.attestation import format_time
+from por.units import format_time
 
 from .conftest import World
 
