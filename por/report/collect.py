@@ -28,16 +28,8 @@ from por.canonical import dumps as canonical_dumps
 from por.canonical import parse_json, read_document
 from por.errors import PorError, ReportError
 from por.report.model import RATIO_DIGITS, Cell, Column, EpochVerification, ReportData, Table
-from por.report.stress import (
-    GRID,
-    AssetSpec,
-    Engine,
-    Impact,
-    MarginBook,
-    _matrix,
-    book_metrics,
-    fixed,
-)
+from por.report.stress import GRID, AssetSpec, Engine, Impact, MarginBook, book_metrics, fixed
+from por.report.stress.book import _matrix
 from por.result import Check, Result
 
 Verifier = Callable[[Path], Result]

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from por.report.stress import PRICE_SCALE, AssetSpec, MarginBook
+from por.report.stress import AssetSpec, MarginBook
+from por.units import PRICE_SCALE
 
 
 @pytest.fixture(scope="session")

@@ -96,7 +96,8 @@ def test_early_warning_matches_first_passage_formula() -> None:
 
 
 def test_early_warning_orders_by_leverage_and_flags_breach() -> None:
-    from por.report.stress import PRICE_SCALE, AssetSpec, MarginBook
+    from por.report.stress import AssetSpec, MarginBook
+    from por.units import PRICE_SCALE
 
     assets = [AssetSpec("USD", 2, PRICE_SCALE), AssetSpec("XYZ", 0, 100 * PRICE_SCALE)]
     # leverage 2, 5, 9 and one already below maintenance (ratio 5% < 10%)

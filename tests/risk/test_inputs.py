@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from por.errors import RiskError, UsageError
-from por.report.stress import PRICE_SCALE, AssetSpec, MarginBook
+from por.report.stress import AssetSpec, MarginBook
 from por.risk.history import from_ledger, from_series, synthetic_history
 from por.risk.inputs import check_book, from_ledger_inputs, risky_assets
 from por.risk.simulate import Spec, simulate
+from por.units import PRICE_SCALE
 
 from .conftest import one_asset_book
 
