@@ -195,7 +195,7 @@ def _more_activity(ws: Workspace, seed: int, sources: Sources) -> None:
 class DemoParties:
     """The oracles and custodians a demo directory plays itself (``por.json`` → ``simulate``), injected
     into the pipeline as its ``simulators`` (:class:`por.epoch.pipeline.Simulators`): honest parties
-    whose keys the demo holds, signing what the real ones would deliver (docs/protocol.md §9.2, §9.3).
+    whose keys the demo holds, signing what the real ones would deliver (docs/protocol.md §8.3, §8.5).
 
     ``oracles``: member → Ed25519 key file; ``custodians``: member → BLS key file (custodians and the
     auditor, their co-signer)."""

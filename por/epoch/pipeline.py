@@ -49,13 +49,13 @@ class Simulators(Protocol):
 
     Production passes none: the oracles post their ``price`` entries and sign their reports into the
     price inbox (``por oracle submit``), the custodians sign the attestation requests (``por attest
-    sign``), and the pipeline waits for them (docs/protocol.md §9.2, §9.3)."""
+    sign``), and the pipeline waits for them (docs/protocol.md §9.2; §8.5, §8.3)."""
 
     def post_prices(self, ledger: Any) -> None:
         """Before the snapshot: each oracle posts a ``price`` entry, so the cut-off has fresh prices."""
 
-    def sign_price_reports(self, ledger: Any, epoch_id: str, cutoff: str, of_record: dict[str, dict[str, Any]],
-                           seq: int, inbox: Path) -> None:
+    def sign_price_reports(self, ledger: Any, epoch_id: str, cutoff: str,
+                           of_record: dict[str, dict[str, Any]], seq: int, inbox: Path) -> None:
         """Each oracle signs, bound to the epoch and cut-off, the prices of record into ``inbox``."""
 
     def sign_attestations(self, reserves_config: Any, requests: Path, inbox: Path) -> None:

@@ -2,8 +2,8 @@
 
 Production takes the real clock and the operating system's randomness: :data:`SYSTEM`, the default
 of every constructor that takes ``sources``. An epoch's master secret and nonce must be unpredictable
-(docs/protocol.md §7.1: the blindings and the proofs' randomness are derived from the master secret;
-the nonce binds attestations to this epoch, §9.3), and its times are when things happened.
+(docs/protocol.md §9.1: every leaf secret and blinding derives from the master secret, §7.2; the nonce
+is the attestations' challenge), and its times are when things happened.
 
 A reproducible demo (``por demo --reproducible``, tests that pin the demo's bytes) injects instead a
 :class:`SteppingClock` (a fixed start, advancing a fixed step at each reading) and a
@@ -99,10 +99,6 @@ class Sources:
 
     clock: Clock = field(default_factory=SystemClock)
     entropy: Entropy = field(default_factory=SystemEntropy)
-
-    @property
-    def reproducible(self) -> bool:
-        return not (isinstance(self.clock, SystemClock) and isinstance(self.entropy, SystemEntropy))
 
     def now_seconds(self) -> str:
         """``YYYY-MM-DDTHH:MM:SSZ`` now (e.g. the manifest's ``created_at``)."""
