@@ -66,7 +66,7 @@ def _epoch(n: int, assets: int) -> list[Figure]:
         t0 = time.perf_counter()
         s = setup(Path(tmp) / "ws", n, seed=7, cash_only=assets == 1)
         setup_s = time.perf_counter() - t0
-        pipe = Pipeline(s.workspace)
+        pipe = Pipeline(s.workspace, simulators=s.parties)
         times: dict[str, float] = {}
         try:
             for stage in STAGES:

@@ -190,7 +190,7 @@ def run(quick: bool, clients: int | None = None) -> list[Figure]:
     n = clients or (30 if quick else 100)
     with tempfile.TemporaryDirectory(prefix="por-bench-serve-") as tmp:
         s = setup(Path(tmp) / "ws", n, 1)
-        Pipeline(s.workspace).run()
+        Pipeline(s.workspace, simulators=s.parties).run()
         keygen(s.workspace.root)
         m = measure(s.workspace.root, requests=2_000 if quick else 10_000)
     p, f = m["proof"], m["floor"]

@@ -22,13 +22,15 @@ from rich.table import Table
 @click.option("--schema", help="With a PostgreSQL --db: a schema of the demo's own (created if missing).")
 @click.option("--executor", help="local, local:N or dask://HOST:PORT.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
+# hidden (the help text stays as it was): a new directory whose epochs take a fixed clock and randomness
+# from --seed, so the same seed and size publish the same bytes (tests; never a real platform)
+@click.option("--reproducible", is_flag=True, hidden=True)
 def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | None, executor: str | None,
-         quiet: bool) -> None:
+         quiet: bool, reproducible: bool) -> None:
     """Create a synthetic platform, run an epoch, and run every party's check on what it published."""
     from por.cli.epoch import make_executor, progress_display
     from por.epoch.audit import verify_bundle
-    from por.epoch.demo import setup
-    from por.epoch.pipeline import Pipeline
+    from por.epoch.demo import run_epoch, setup
     from por.verify.client import verify_inclusion
 
     con = Console(highlight=False)
@@ -45,7 +47,7 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
         mark = now
 
     with _status(con, quiet, "ledger: writing the synthetic clients' activity (signed journal entries)…"):
-        s = setup(d, clients, seed, db=db, schema=schema)
+        s = setup(d, clients, seed, db=db, schema=schema, reproducible=reproducible)
     lap("ledger")
     ws = s.workspace
     kind = "SQLite" if ws.db_url.startswith("sqlite") else "PostgreSQL"
@@ -53,8 +55,7 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
               f"(cash and margin accounts in USD, AAPL, MSFT; trades on margin; withdrawals)")
     ex = make_executor(executor)
     with progress_display(not quiet) as report:
-        pipe = Pipeline(ws, executor=ex, progress=report)
-        pipe.run()
+        pipe = run_epoch(s, executor=ex, progress=report)
     lap("epoch")
     eid = pipe.epoch_id
     bundle = ws.bundle_dir(eid)

@@ -53,14 +53,16 @@ def make_executor(spec: str | None) -> Any:
 
 def _pipeline(directory: str, epoch_id: str | None, executor: str | None, quiet: bool,
               disclosure: str | None = None, proofs: str | None = None) -> tuple[Any, Any]:
+    from por.epoch.demo import simulators
     from por.epoch.pipeline import Pipeline
     from por.epoch.workspace import Workspace
 
     ws = Workspace.load(directory)
     cm = progress_display(not quiet)
     report = cm.__enter__()
+    # a `por demo` directory plays its own oracles and custodians; an operator's has none (None)
     pipe = Pipeline(ws, epoch_id=epoch_id, executor=make_executor(executor), progress=report,
-                    disclosure=disclosure, proofs=proofs)
+                    disclosure=disclosure, proofs=proofs, simulators=simulators(ws))
     return pipe, cm
 
 

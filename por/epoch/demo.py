@@ -4,6 +4,15 @@ The first run creates ``DIR`` (a SQLite ledger, members and keys, N synthetic cl
 margin accounts in USD, AAPL and MSFT, trading and withdrawal activity, oracle and custodian keys),
 then runs an epoch. A later run adds a little activity and runs the next epoch, so the auditor also
 checks the ledger log's consistency proof between the two.
+
+The demo plays the oracles and the custodians itself (:class:`DemoParties`, injected into the
+pipeline as its ``simulators``); an operator's pipeline has none and waits for the real parties.
+
+Reproducible runs (``setup(..., reproducible=True)``, :func:`run_demo`, the hidden ``por demo
+--reproducible``): the ledger's clock, the manifest's time and the epoch's master secret and nonce
+come from :func:`demo_sources` (a clock from :data:`REPRODUCIBLE_START` and a byte stream from the
+seed) instead of the real clock and the OS, so the same seed and size give the same bundle bytes
+(``tests/epoch/test_pinned_demo.py`` pins them). The choice is the directory's, made on its first run.
 """
 
 from __future__ import annotations
@@ -12,13 +21,21 @@ import json
 import os
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from por.epoch.sources import SYSTEM, SeededEntropy, Sources, SteppingClock
 from por.epoch.workspace import CONFIG_NAME, Workspace
-from por.errors import UsageError
+from por.errors import PorError, UsageError
+
+if TYPE_CHECKING:
+    from por.epoch.pipeline import Pipeline, Progress
 
 ORACLES = ("oracle-1", "oracle-2", "oracle-3")
+#: a reproducible demo's clock at its first run (each later run starts a day on): after the synthetic
+#: ledger's own entry times (2024-01-01 through its price history and settlements)
+REPRODUCIBLE_START = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -26,6 +43,18 @@ class DemoSetup:
     workspace: Workspace
     created: bool
     clients: int
+    parties: DemoParties | None = None  # the oracles and custodians the demo plays (the pipeline's simulators)
+    sources: Sources = SYSTEM  # the real clock and OS randomness unless the directory is reproducible
+
+
+def demo_sources(seed: int, run: int, reproducible: bool) -> Sources:
+    """The clock and entropy of the demo's ``run``-th epoch: the real ones (:data:`SYSTEM`), or, for a
+    reproducible directory, a clock stepping from ``REPRODUCIBLE_START + (run - 1)`` days and bytes
+    from ``seed`` and ``run`` (the same every time: never for a real platform)."""
+    if not reproducible:
+        return SYSTEM
+    return Sources(SteppingClock(REPRODUCIBLE_START + timedelta(days=run - 1)),
+                   SeededEntropy(f"por-demo/{seed}/{run}".encode()))
 
 
 def _save_key(key: Any, path: Path) -> str:
@@ -38,12 +67,14 @@ def _save_key(key: Any, path: Path) -> str:
 
 
 def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, db: str | None = None,
-          schema: str | None = None) -> DemoSetup:
+          schema: str | None = None, reproducible: bool = False) -> DemoSetup:
     """Create the demo workspace (first run) or add activity to it (later runs).
 
     ``cash_only``: USD cash accounts only (one liability column), for the single-column benchmark.
     ``db`` / ``schema``: the ledger's database (default: ``ledger.db`` in the directory), e.g. a
     PostgreSQL URL and a schema of its own; the ledger there must be empty on the first run.
+    ``reproducible``: a fixed clock and seeded randomness (:func:`demo_sources`) for this directory's
+    runs; chosen on the first run (a later run of a reproducible directory stays reproducible).
     """
     directory = directory.resolve()
     if (directory / CONFIG_NAME).exists():
@@ -52,8 +83,14 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, 
             raise UsageError(f"{directory} already runs on {ws.db_url}"
                              f"{' (schema ' + str(ws.config['schema']) + ')' if ws.config.get('schema') else ''}; "
                              f"--db and --schema choose the database of a new demo directory only")
-        _more_activity(ws, seed)
-        return DemoSetup(ws, False, int(ws.config.get("demo", {}).get("clients", clients)))
+        demo_cfg = ws.config.get("demo", {})
+        if reproducible and not demo_cfg.get("reproducible"):
+            raise UsageError(f"{directory} was created without --reproducible: its ledger runs on the real "
+                             f"clock; a reproducible demo needs a new directory")
+        sources = demo_sources(seed, int(demo_cfg.get("runs", 1)) + 1, bool(demo_cfg.get("reproducible")))
+        _more_activity(ws, seed, sources)
+        return DemoSetup(ws, False, int(demo_cfg.get("clients", clients)), simulators(ws), sources)
+    sources = demo_sources(seed, 1, reproducible)
     if directory.exists() and any(directory.iterdir()):
         raise UsageError(f"{directory} exists and is not a por demo directory; choose another --dir")
     directory.mkdir(parents=True, exist_ok=True)
@@ -72,6 +109,7 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, 
     kdir = directory / "keys"
     kdir.mkdir(mode=0o700)
     with Ledger.open(url, schema=schema) as led:
+        led.set_clock(sources.ledger_clock())  # None (the real clock) unless reproducible
         syn = populate(led, clients, seed, cash_only=cash_only)
         govs = syn.governors
         # two more oracles, so prices are a real quorum median
@@ -112,16 +150,35 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, 
             "custodians": {m: str(p.relative_to(directory)) for m, p in bls_files.items()},
             "oracles": {o: _save_key(s.key, kdir / f"{o}.key") for o, s in oracles.items()},
         },
-        "demo": {"clients": clients, "seed": seed, "runs": 1},
+        "demo": {"clients": clients, "seed": seed, "runs": 1, **({"reproducible": True} if reproducible else {})},
     }
     (directory / CONFIG_NAME).write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n")
     os.chmod(directory / CONFIG_NAME, 0o600)
-    return DemoSetup(Workspace.load(directory), True, clients)
+    ws = Workspace.load(directory)
+    return DemoSetup(ws, True, clients, simulators(ws), sources)
 
 
-def _more_activity(ws: Workspace, seed: int) -> None:
+def run_epoch(s: DemoSetup, *, executor: Any = None, progress: Progress | None = None) -> Pipeline:
+    """Run the demo's next epoch to publication, its parties simulated, on the setup's sources."""
+    from por.epoch.pipeline import Pipeline
+
+    pipe = Pipeline(s.workspace, executor=executor, progress=progress, simulators=s.parties, sources=s.sources)
+    pipe.run()
+    return pipe
+
+
+def run_demo(directory: Path, clients: int, seed: int, *, reproducible: bool = False, executor: Any = None,
+             progress: Progress | None = None, db: str | None = None, schema: str | None = None,
+             ) -> tuple[DemoSetup, Pipeline]:
+    """:func:`setup` then :func:`run_epoch`: the demo's epoch without the parties' checks and reports
+    (``por demo`` adds those). ``reproducible=True``: the same arguments give the same bundle bytes."""
+    s = setup(directory, clients, seed, db=db, schema=schema, reproducible=reproducible)
+    return s, run_epoch(s, executor=executor, progress=progress)
+
+
+def _more_activity(ws: Workspace, seed: int, sources: Sources) -> None:
     """A few deposits between epochs, so the second epoch's ledger log has grown."""
-    led = ws.ledger()
+    led = ws.ledger(clock=sources.ledger_clock())
     try:
         operator = ws.signer("operator")
         run = int(ws.config.get("demo", {}).get("runs", 1)) + 1
@@ -133,3 +190,91 @@ def _more_activity(ws: Workspace, seed: int) -> None:
         ws.save()
     finally:
         led.close()
+
+
+class DemoParties:
+    """The oracles and custodians a demo directory plays itself (``por.json`` → ``simulate``), injected
+    into the pipeline as its ``simulators`` (:class:`por.epoch.pipeline.Simulators`): honest parties
+    whose keys the demo holds, signing what the real ones would deliver (docs/protocol.md §8.3, §8.5).
+
+    ``oracles``: member → Ed25519 key file; ``custodians``: member → BLS key file (custodians and the
+    auditor, their co-signer)."""
+
+    def __init__(self, oracles: dict[str, Path], custodians: dict[str, Path]) -> None:
+        self.oracles = dict(oracles)
+        self.custodians = dict(custodians)
+
+    def post_prices(self, ledger: Any) -> None:
+        """Each oracle posts a ``price`` entry in the ledger at the ledger's current price (oracles a
+        basis point apart; the median one last), so that every epoch has fresh prices."""
+        if not self.oracles:
+            return
+        from por.ledger import Signer, keys
+        from por.reserves.ledger_adapter import reserves_config
+
+        cfg = reserves_config(ledger)
+        assets = sorted(a for a in cfg.price if a in ledger.assets())
+        members = sorted(self.oracles)
+        spread = {m: i - (len(members) - 1) // 2 for i, m in enumerate(members)}  # the lower median gets 0
+        for asset in assets:
+            try:
+                base = ledger.current_price(asset)
+            except PorError:
+                continue
+            for m in sorted(members, key=lambda m: (spread[m] == 0, m)):
+                ledger.post_price(Signer(m, keys.load(self.oracles[m])), asset, base + spread[m] * base // 10_000)
+
+    def sign_price_reports(self, ledger: Any, epoch_id: str, cutoff: str, of_record: dict[str, dict[str, Any]],
+                           seq: int, inbox: Path) -> None:
+        """Each oracle signs, bound to the epoch and cut-off, the price its own ``price`` entry used for
+        the price of record says (what an honest oracle repeats)."""
+        if not self.oracles:
+            return
+        from por.ledger import keys
+        from por.reserves.ledger_adapter import ledger_price_observations
+        from por.reserves.oracle import PriceReport, sign_report
+        from por.units import format_time
+
+        inbox.mkdir(parents=True, exist_ok=True)
+        obs = ledger_price_observations(ledger, seq)
+        for asset, rec in sorted(of_record.items()):
+            for o in obs.get(asset, []):
+                if o.source not in rec["entries"] or o.oracle_id not in self.oracles:
+                    continue
+                report = PriceReport(o.oracle_id, asset, o.price_e8, format_time(o.at), epoch_id, cutoff)
+                sr = sign_report(report, ed25519_key=keys.load(self.oracles[o.oracle_id]))
+                out = inbox / f"{epoch_id}-{o.oracle_id}-{asset}.json"
+                out.write_text(json.dumps(sr.to_dict(), indent=2, sort_keys=True))
+
+    def sign_attestations(self, reserves_config: Any, requests: Path, inbox: Path) -> None:
+        """The custodian (and co-signer) BLS keys sign the requests they cover, aggregated into ``inbox``."""
+        if not self.custodians:
+            return
+        from por.reserves import attestation as A
+        from por.reserves.keyring import BLSKeyFile
+
+        keyfiles = {m: BLSKeyFile.load(p) for m, p in self.custodians.items()}
+        for req in sorted(requests.glob("*.json")):
+            att = A.Attestation.load(req)
+            pol = reserves_config.reserve.get(att.statement.asset)
+            signers = [att.statement.custodian_id] + sorted(
+                m for m in (pol.all_signers if pol else ()) if m != att.statement.custodian_id)
+            for m in signers:
+                if m in keyfiles and m not in att.signer_ids:
+                    att = A.sign(att, m, keyfiles[m].secret_key)
+            A.aggregate(att).dump(inbox / req.name)
+
+
+def simulators(ws: Workspace) -> DemoParties | None:
+    """The parties ``ws`` plays itself (a ``por demo`` directory), or None (an operator's workspace,
+    whose oracles and custodians are real)."""
+    oracles, custodians = ws.simulated("oracles"), ws.simulated("custodians")
+    return DemoParties(oracles, custodians) if oracles or custodians else None
+
+
+def demo_pipeline(ws: Workspace, **kwargs: Any) -> Pipeline:
+    """A :class:`~por.epoch.pipeline.Pipeline` over ``ws`` with the parties it plays injected (none in
+    an operator's workspace): what ``por epoch run`` builds; ``kwargs`` go to the pipeline."""
+    from por.epoch.pipeline import Pipeline
+
+    return Pipeline(ws, simulators=simulators(ws), **kwargs)

@@ -22,15 +22,14 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from por import PROTOCOL
 from por.epoch.bundle import MANIFEST_FORMAT, Manifest, list_files
+from por.epoch.sources import SYSTEM, Sources
 from por.epoch.state import STAGES, EpochState, now_iso, write_atomic
 from por.epoch.workspace import Workspace
 from por.errors import EpochError, PorError, PriceError, UsageError
@@ -45,6 +44,24 @@ SNAPSHOT = "snapshot.jsonl"
 TREE_DIR = "tree"
 
 
+class Simulators(Protocol):
+    """Parties a demo plays itself (``por.epoch.demo.DemoParties``), called where the real ones deliver.
+
+    Production passes none: the oracles post their ``price`` entries and sign their reports into the
+    price inbox (``por oracle submit``), the custodians sign the attestation requests (``por attest
+    sign``), and the pipeline waits for them (docs/protocol.md §9.2; §8.5, §8.3)."""
+
+    def post_prices(self, ledger: Any) -> None:
+        """Before the snapshot: each oracle posts a ``price`` entry, so the cut-off has fresh prices."""
+
+    def sign_price_reports(self, ledger: Any, epoch_id: str, cutoff: str,
+                           of_record: dict[str, dict[str, Any]], seq: int, inbox: Path) -> None:
+        """Each oracle signs, bound to the epoch and cut-off, the prices of record into ``inbox``."""
+
+    def sign_attestations(self, reserves_config: Any, requests: Path, inbox: Path) -> None:
+        """The custodians (and co-signers) sign the attestation requests in ``requests`` into ``inbox``."""
+
+
 def _dump(path: Path, obj: Any, *, mode: int | None = None) -> None:
     write_atomic(path, json.dumps(obj, indent=2, sort_keys=True).encode() + b"\n", mode)
 
@@ -54,12 +71,18 @@ def _load(path: Path) -> Any:
 
 
 class Pipeline:
-    """One epoch's run over a workspace. ``progress(stage, done, total)`` drives the display."""
+    """One epoch's run over a workspace. ``progress(stage, done, total)`` drives the display;
+    ``simulators``: parties a demo plays itself (see :class:`Simulators`), none in production;
+    ``sources``: the clock and entropy (:mod:`por.epoch.sources`), the real ones unless a reproducible
+    demo injects its own."""
 
     def __init__(self, ws: Workspace, *, epoch_id: str | None = None, executor: Any = None,
                  progress: Progress | None = None, disclosure: str | None = None,
-                 proofs: str | None = None) -> None:
+                 proofs: str | None = None, simulators: Simulators | None = None,
+                 sources: Sources = SYSTEM) -> None:
         self.ws = ws
+        self.sources = sources  # SYSTEM in production: the real clock and OS randomness
+        self.simulators = simulators  # None in production: real oracles and custodians deliver
         self.executor = executor
         self.progress: Progress = progress or (lambda stage, done, total: None)
         self._ledger: Any = None
@@ -75,7 +98,7 @@ class Pipeline:
     @property
     def ledger(self) -> Any:
         if self._ledger is None:
-            self._ledger = self.ws.ledger()
+            self._ledger = self.ws.ledger(clock=self.sources.ledger_clock())
         return self._ledger
 
     def close(self) -> None:
@@ -114,7 +137,7 @@ class Pipeline:
         self.private.mkdir(parents=True, exist_ok=True)
         secret_path = self.private / "master.secret"
         if not secret_path.exists():
-            write_atomic(secret_path, secrets.token_bytes(32), 0o600)
+            write_atomic(secret_path, self.sources.token_bytes(32), 0o600)
         previous = None
         published = self.ws.published()
         if published:
@@ -127,7 +150,7 @@ class Pipeline:
             raise UsageError(f"disclosure {disclosure!r} must be hidden, auditor or public")
         encoding = check_encoding(self._proofs or self.ws.epoch_setting("proofs") or DEFAULT_PROOF_ENCODING)
         self.state.mark_done(
-            "open", epoch_id=self.epoch_id, nonce=secrets.token_hex(32), opened_at=now_iso(),
+            "open", epoch_id=self.epoch_id, nonce=self.sources.token_bytes(32).hex(), opened_at=now_iso(),
             previous=previous, disclosure=disclosure, mode=self.ws.epoch_setting("mode"),
             proof_encoding=encoding,
             block_size=int(self.ws.epoch_setting("block_size") or DEFAULT_BLOCK_SIZES[encoding]),
@@ -137,7 +160,8 @@ class Pipeline:
 
     def _stage_snapshot(self) -> None:
         led = self.ledger
-        self._simulate_oracle_entries()
+        if self.simulators is not None:  # a demo's oracles post fresh prices
+            self.simulators.post_prices(led)
         owners = {a["id"]: a["owner"] for a in led.accounts()}
         with led.snapshot() as snap:
             meta = {"seq": snap.seq, "cutoff_time": snap.cutoff_time,
@@ -210,7 +234,9 @@ class Pipeline:
         cfg, keyring = self._reserves_setup()
         cutoff, seq = self.state.get("cutoff"), int(self.state.get("snapshot")["seq"])
         of_record = _load(self.private / "prices-of-record.json")["quotes"]
-        self._simulate_oracles(cutoff, of_record, seq)
+        if self.simulators is not None:  # a demo's oracles sign their reports into the inbox
+            self.simulators.sign_price_reports(self.ledger, self.epoch_id, cutoff, of_record, seq,
+                                               self.ws.price_inbox)
         reports: list[Any] = []
         inbox = self.ws.price_inbox
         for p in sorted(inbox.glob("*.json")) if inbox.is_dir() else []:
@@ -242,49 +268,6 @@ class Pipeline:
         _dump(self.private / "prices.json", {"format": PRICES_FORMAT, "epoch_id": self.epoch_id, "cutoff": cutoff,
                                              "reporting_currency": cfg.reporting_currency,
                                              "quotes": quotes, "reports": used})
-
-    def _simulate_oracle_entries(self) -> None:
-        """Demo only: each simulated oracle posts a ``price`` entry in the ledger at the ledger's current
-        price (oracles a basis point apart; the median one last), so that every epoch has fresh prices."""
-        sims = self.ws.simulated("oracles")
-        if not sims:
-            return
-        from por.ledger import Signer, keys
-        from por.reserves.ledger_adapter import reserves_config
-
-        cfg = reserves_config(self.ledger)
-        assets = sorted(a for a in cfg.price if a in self.ledger.assets())
-        members = sorted(sims)
-        spread = {m: i - (len(members) - 1) // 2 for i, m in enumerate(members)}  # the lower median gets 0
-        for asset in assets:
-            try:
-                base = self.ledger.current_price(asset)
-            except PorError:
-                continue
-            for m in sorted(members, key=lambda m: (spread[m] == 0, m)):
-                self.ledger.post_price(Signer(m, keys.load(sims[m])), asset, base + spread[m] * base // 10_000)
-
-    def _simulate_oracles(self, cutoff: str, of_record: dict[str, dict[str, Any]], seq: int) -> None:
-        """Demo only: each simulated oracle signs, bound to this epoch and cut-off, the price its own
-        ``price`` entry used for the price of record says (what an honest oracle repeats)."""
-        sims = self.ws.simulated("oracles")
-        if not sims:
-            return
-        from por.ledger import keys
-        from por.reserves.ledger_adapter import ledger_price_observations
-        from por.reserves.oracle import PriceReport, sign_report
-        from por.units import format_time
-
-        self.ws.price_inbox.mkdir(parents=True, exist_ok=True)
-        obs = ledger_price_observations(self.ledger, seq)
-        for asset, rec in sorted(of_record.items()):
-            for o in obs.get(asset, []):
-                if o.source not in rec["entries"] or o.oracle_id not in sims:
-                    continue
-                report = PriceReport(o.oracle_id, asset, o.price_e8, format_time(o.at), self.epoch_id, cutoff)
-                sr = sign_report(report, ed25519_key=keys.load(sims[o.oracle_id]))
-                out = self.ws.price_inbox / f"{self.epoch_id}-{o.oracle_id}-{asset}.json"
-                out.write_text(json.dumps(sr.to_dict(), indent=2, sort_keys=True))
 
     def _columns(self) -> list[tuple[str, str]]:
         return [(a, k) for a, k in self.state.get("snapshot")["columns"]]
@@ -356,14 +339,15 @@ class Pipeline:
             att = A.request(self.epoch_id, custodian, asset, amount, f"{custodian}:{asset}", cutoff,
                             self.state.get("nonce"))
             att.dump(req_dir / f"{custodian}-{asset}.json")
-        self._simulate_custodians(req_dir, inbox)
+        if self.simulators is not None:  # a demo's custodians (and co-signers) sign the requests
+            self.simulators.sign_attestations(cfg, req_dir, inbox)
         files = sorted(inbox.glob("*.json"))
         if not files:
             raise EpochError(
                 f"epoch {self.epoch_id}: no signed attestations yet. Requests are in {req_dir}; custodians "
                 f"sign them with `por attest sign`, put the results in {inbox}, then run `por epoch run` again")
         items = load_attestations(files)
-        ev = evaluate(items, keyring, cfg.reserve, ctx, now=datetime.now(UTC))
+        ev = evaluate(items, keyring, cfg.reserve, ctx, now=self.sources.clock.now())
         _dump(self.private / "attestation-evaluation.json", ev.to_dict())
         totals = ev.totals()
         # the public attestations file: every collected attestation, counted or not
@@ -399,26 +383,6 @@ class Pipeline:
             out[key] = out.get(key, 0) - street.get(asset, {}).get("main", 0)
         return {(c, a): v for (c, a), v in out.items()
                 if v > 0 and a in cfg.reserve and c in cfg.reserve[a].custodians}
-
-    def _simulate_custodians(self, req_dir: Path, inbox: Path) -> None:
-        """Demo only: configured custodian (and co-signer) BLS keys sign the requests they cover."""
-        sims = self.ws.simulated("custodians")
-        if not sims:
-            return
-        from por.reserves import attestation as A
-        from por.reserves.keyring import BLSKeyFile
-
-        cfg, _ = self._reserves_setup()
-        keyfiles = {m: BLSKeyFile.load(p) for m, p in sims.items()}
-        for req in sorted(req_dir.glob("*.json")):
-            att = A.Attestation.load(req)
-            pol = cfg.reserve.get(att.statement.asset)
-            signers = [att.statement.custodian_id] + sorted(
-                m for m in (pol.all_signers if pol else ()) if m != att.statement.custodian_id)
-            for m in signers:
-                if m in keyfiles and m not in att.signer_ids:
-                    att = A.sign(att, m, keyfiles[m].secret_key)
-            A.aggregate(att).dump(inbox / req.name)
 
     def _prove_solvency(self, reserves: dict[str, int]) -> None:
         from por.reserves.solvency import prove_solvency
@@ -493,7 +457,7 @@ class Pipeline:
             "haircuts_bps": self.state.get("haircuts_bps"),
             "collateral_prices": self.state.get("collateral_prices"),
             "previous": self.state.get("previous"),
-            "created_at": now_iso(),
+            "created_at": self.sources.now_seconds(),
         }
         if self.state.get("disclosure") == "public":
             signed["liabilities"] = self._liabilities()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,12 @@ class Workspace:
         """Key files of parties the demo simulates (``simulate.custodians|oracles``): member → file."""
         return {m: self._path(p) for m, p in dict(self.config.get("simulate", {}).get(kind, {})).items()}
 
-    def ledger(self) -> Any:
+    def ledger(self, *, clock: Callable[[], str] | None = None) -> Any:
+        """The workspace's ledger; ``clock`` (entry times) replaces the real one only in a reproducible
+        demo (:meth:`por.epoch.sources.Sources.ledger_clock`)."""
         from por.ledger import Ledger
 
-        return Ledger.open(self.db_url, schema=self.config.get("schema"))
+        led = Ledger.open(self.db_url, schema=self.config.get("schema"))
+        if clock is not None:
+            led.set_clock(clock)
+        return led

@@ -229,6 +229,7 @@ def spy_stages(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
 
 @pytest.fixture(scope="session")
 def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEpoch:
+    from por.epoch.demo import demo_pipeline
     from por.epoch.pipeline import Pipeline
     from por.epoch.workspace import Workspace
 
@@ -246,7 +247,7 @@ def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEp
             raise Interrupted()
 
         mp.setattr(Pipeline, "_stage_build", half_build)
-        pipe = Pipeline(ws)
+        pipe = demo_pipeline(ws)
         epoch_id = pipe.epoch_id
         interrupted: BaseException | None = None
         try:
@@ -264,7 +265,7 @@ def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEp
         mp = pytest.MonkeyPatch()
         ran, skipped = spy_stages(mp)
         ws2 = Workspace.load(root)
-        pipe2 = Pipeline(ws2)
+        pipe2 = demo_pipeline(ws2)
         assert pipe2.epoch_id == epoch_id, "the resumed run must pick up the unfinished epoch"
         pipe2.run(until="prove")
         state2 = json.loads((private / "state.json").read_text())

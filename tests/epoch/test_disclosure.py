@@ -19,7 +19,7 @@ def public_epoch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
 
     root = tmp_path_factory.mktemp("public") / "w"
     s = setup(root, 12, 5)
-    pipe = Pipeline(s.workspace, disclosure="public")
+    pipe = Pipeline(s.workspace, disclosure="public", simulators=s.parties)
     pipe.run()
     return root, s.workspace.bundle_dir(pipe.epoch_id)
 

@@ -191,7 +191,7 @@ def _post(led: Any, ws: Any, asset: str, price_e8: int) -> None:
 def after_crash(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo whose governors set AAPL's haircut to 8000 bps, then AAPL fell 10% (every
     oracle signed the new price into the ledger), then epoch-0003 ran honestly."""
-    from por.epoch.pipeline import Pipeline
+    from por.epoch.demo import demo_pipeline
     from por.epoch.workspace import Workspace
     from por.reserves.ledger_adapter import reserves_config, set_reserves_config
 
@@ -205,7 +205,7 @@ def after_crash(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Path:
         _post(led, ws, "AAPL", led.current_price("AAPL") * 9 // 10)
     finally:
         led.close()
-    Pipeline(ws).run()
+    demo_pipeline(ws).run()
     assert ws.published()[-1] == "epoch-0003"
     return root
 
@@ -266,7 +266,7 @@ def test_cutoff_alone_moved_fails_against_the_ledger(demo: Demo, after_crash: Pa
 def test_pipeline_refuses_config_decimals_that_are_not_the_ledgers(demo: Demo, tmp_path: Path) -> None:
     """The governors set AAPL decimals 0 while the ledger's asset table says 4: the epoch stops at the
     snapshot naming both (it would otherwise publish inflated collateral)."""
-    from por.epoch.pipeline import Pipeline
+    from por.epoch.demo import demo_pipeline
     from por.epoch.workspace import Workspace
     from por.errors import EpochError
     from por.reserves.ledger_adapter import reserves_config, set_reserves_config
@@ -281,12 +281,12 @@ def test_pipeline_refuses_config_decimals_that_are_not_the_ledgers(demo: Demo, t
     finally:
         led.close()
     with pytest.raises(EpochError, match=r"AAPL 0 \(ledger 4\)"):
-        Pipeline(ws).run(until="snapshot")
+        demo_pipeline(ws).run(until="snapshot")
 
 
 def test_workspace_haircut_settings_are_refused(demo: Demo, tmp_path: Path) -> None:
     """Haircuts are governed: a por.json that still sets one is refused, not silently ignored."""
-    from por.epoch.pipeline import Pipeline
+    from por.epoch.demo import demo_pipeline
     from por.epoch.workspace import Workspace
     from por.errors import UsageError
 
@@ -295,14 +295,14 @@ def test_workspace_haircut_settings_are_refused(demo: Demo, tmp_path: Path) -> N
     cfg.setdefault("epoch", {})["haircuts_bps"] = {"AAPL": 10_000}
     (root / "por.json").write_text(json.dumps(cfg))
     with pytest.raises(UsageError, match="governed"):
-        Pipeline(Workspace.load(root)).run(until="open")
+        demo_pipeline(Workspace.load(root)).run(until="open")
 
 
 def test_epoch_waits_for_bound_reports_from_por_oracle_submit(demo: Demo, tmp_path: Path) -> None:
     """Without simulated oracles the epoch stops at attest, keeping its snapshot, and says how to sign
     (``por oracle submit --epoch --cutoff``); the oracles' reports of the prices of record, made with
     that CLI, let it go on. A report for the previous epoch in the inbox does not count."""
-    from por.epoch.pipeline import Pipeline
+    from por.epoch.demo import demo_pipeline
     from por.epoch.workspace import Workspace
     from por.errors import EpochError
 
@@ -319,7 +319,7 @@ def test_epoch_waits_for_bound_reports_from_por_oracle_submit(demo: Demo, tmp_pa
     (root / "por.json").write_text(json.dumps(cfg))
     ws = Workspace.load(root)
     with pytest.raises(EpochError, match=r"por oracle submit --epoch epoch-0003 --cutoff \S+Z"):
-        Pipeline(ws).run(until="attest")
+        demo_pipeline(ws).run(until="attest")
     state = json.loads((ws.private_dir("epoch-0003") / "state.json").read_text())
     assert "snapshot" in state["stages"] and "attest" not in state["stages"]
     cutoff = state["values"]["cutoff"]
@@ -337,7 +337,7 @@ def test_epoch_waits_for_bound_reports_from_por_oracle_submit(demo: Demo, tmp_pa
                              "-o", inbox / f"{epoch}-{member}-{asset}.json")
                 no_traceback(cp)
                 assert cp.returncode == 0, cp.stdout + cp.stderr
-    Pipeline(Workspace.load(root)).run()
+    demo_pipeline(Workspace.load(root)).run()
     bundle = root / "epochs" / "epoch-0003"
     doc = json.loads((bundle / "prices.json").read_text())
     assert {r["report"]["epoch_id"] for r in doc["reports"]} == {"epoch-0003"}

@@ -45,7 +45,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_seal_refuses_a_bundle_that_fails_verification(third_epoch: ThirdEpoch, tmp_path: Path,
                                                        case: str) -> None:
-    from por.epoch.pipeline import Pipeline
+    from por.epoch.demo import demo_pipeline
     from por.epoch.workspace import Workspace
     from por.errors import EpochError
 
@@ -54,12 +54,12 @@ def test_seal_refuses_a_bundle_that_fails_verification(third_epoch: ThirdEpoch, 
     eid = third_epoch.epoch_id
     ws = Workspace.load(root)
     if until != "prove":
-        Pipeline(ws).run(until=until)
+        demo_pipeline(ws).run(until=until)
     private = ws.private_dir(eid)
     tamper(private)
 
     with pytest.raises(EpochError) as info:
-        Pipeline(Workspace.load(root)).run()
+        demo_pipeline(Workspace.load(root)).run()
     msg = str(info.value)
     assert "refusing to seal" in msg
     verification = json.loads((private / "seal-verification.json").read_text())
