@@ -11,7 +11,9 @@ u128be(reserves)``, so it cannot be replayed in another epoch, for another asset
 figure. Its randomness is keyed (docs/protocol.md §8.7): by the epoch's solvency key
 (:func:`por.tree.leaf.solvency_key`, derived from the master secret with its own label) and bound to
 the context, the opening and the coefficients, so a re-run with the same inputs writes the same proof
-bytes, and no two proofs share randomness. Disclosure (chosen per epoch by the operator, recorded in the proof document):
+bytes, and no two proofs share randomness.
+
+Disclosure (chosen per epoch by the operator, recorded in the proof document):
 
 - ``hidden``: the proof only;
 - ``auditor``: the proof, plus an auditor-only document with each root column's value and blinding;

@@ -8,10 +8,10 @@ Byte layouts (``||`` is concatenation, ``u32be``/``u64be``/``u128be`` fixed-widt
 - shuffle key ``k = HKDF-Expand(prk, info = "por/v1/shuffle", 32)``;
 - proof key ``HKDF-Expand(prk, info = "por/v1/proof-randomness", 32)``: keys the range and collateral
   proofs' blinding randomness (prover-side only; see :func:`proof_key`);
-- solvency proof key ``HKDF-Expand(prk, info = "por/v1/solvency-randomness", 32)``: keys the solvency
-  proofs' randomness (prover-side only; see :func:`solvency_key`, docs/protocol.md §8.7);
   sort key of an account ``HMAC-SHA256(k, 0x00 || utf8(account id))``, of pad i
   ``HMAC-SHA256(k, 0x01 || u64be(i))``; leaves are placed in ascending order of sort key;
+- solvency proof key ``HKDF-Expand(prk, info = "por/v1/solvency-randomness", 32)``: keys the solvency
+  proofs' randomness (prover-side only; see :func:`solvency_key`, docs/protocol.md §8.7);
 - leaf id (leaf format ``por-leaf/2``) of an account ``SHA-256("por/v2/leaf-id" || 0x00 ||
   lp(utf8(account id)) || s)``, of pad i ``SHA-256("por/v2/leaf-id" || 0x01 || u64be(i) || s)``: the
   leaf binds the account it belongs to, so two accounts can never share one leaf (the leaf format 1,
