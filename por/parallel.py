@@ -1,4 +1,4 @@
-"""Executors: where independent, picklable work units run (DESIGN.md section 4, "parallel building").
+"""Executors: where independent, picklable work units run (docs/protocol.md §7.5, §7.12; docs/scale.md §1).
 
 A work unit is a picklable, deterministic, self-contained value; a task is a module-level function
 applied to it. Executors only map: ``executor.map(fn, units)`` yields ``fn(unit)`` for every unit,

@@ -59,6 +59,7 @@ def _epoch(n: int, assets: int) -> list[Figure]:
     from por.epoch.pipeline import Pipeline
     from por.epoch.state import STAGES
     from por.ledger import Ledger
+    from por.tree.secret_file import read_master_secret
 
     name = _size_name(n) + ("" if assets == 1 else ".assets3")
     figures: list[Figure] = []
@@ -94,7 +95,7 @@ def _epoch(n: int, assets: int) -> list[Figure]:
                               note="every file of the published bundle (the tree store dominates)"))
         t = time.perf_counter()
         res = verify_bundle(ws.bundle_dir(eid), ledger_url=ws.db_url, ledger_integrity=False,
-                            master_secret=(ws.private_dir(eid) / "master.secret").read_bytes())
+                            master_secret=read_master_secret(ws.private_dir(eid) / "master.secret"))
         audit_s = time.perf_counter() - t
         figures.append(Figure(f"audit.{name}.total", audit_s, "s", target=180.0 if target else None,
                               note=f"{len(res.checks)} checks of the bundle and completeness, "

@@ -31,6 +31,7 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
     from por.cli.epoch import make_executor, progress_display
     from por.epoch.audit import verify_bundle
     from por.epoch.demo import run_epoch, setup
+    from por.tree.secret_file import read_master_secret
     from por.verify.client import verify_inclusion
 
     con = Console(highlight=False)
@@ -73,7 +74,7 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
     with _status(con, quiet, "auditor: verifying the whole bundle, with the ledger (completeness)…"):
         auditor = verify_bundle(bundle, operator_key=str(op_pub), previous=previous, ledger_url=ws.db_url,
                                 ledger_schema=ws.config.get("schema"),
-                                master_secret=(ws.private_dir(eid) / "master.secret").read_bytes(),
+                                master_secret=read_master_secret(ws.private_dir(eid) / "master.secret"),
                                 auditor_openings=openings if openings.exists() else None, executor=ex)
     lap("auditor")
     # the regulator
@@ -132,6 +133,7 @@ def _regulator_report(ws: Any, eid: str, published: list[str], bundle: Path, aud
     from por.report.signing import sign_file
     from por.risk.report import RiskSettings, headline
     from por.risk.simulate import Spec
+    from por.tree.secret_file import read_master_secret
 
     reports = ws.root / "reports"
     reports.mkdir(exist_ok=True)
@@ -140,7 +142,7 @@ def _regulator_report(ws: Any, eid: str, published: list[str], bundle: Path, aud
         # earlier bundles: checked again without the ledger replay, their keyring against the ledger's members
         return auditor if Path(p).resolve() == bundle.resolve() else verify_bundle(
             p, operator_key=str(ws.root / "keys" / "operator.pub"), ledger_url=ws.db_url,
-            ledger_schema=ws.config.get("schema"), master_secret=(ws.private_dir(Path(p).name) / "master.secret").read_bytes(),
+            ledger_schema=ws.config.get("schema"), master_secret=read_master_secret(ws.private_dir(Path(p).name) / "master.secret"),
             ledger_integrity=False)
 
     led = ws.ledger()

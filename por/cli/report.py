@@ -20,6 +20,7 @@ import click
 
 from por.cli._output import console, open_existing_ledger, print_json, print_result, require_ledger
 from por.errors import PorError, StressError, UsageError
+from por.units import format_time
 
 _SCHEMA_HELP = "With a PostgreSQL --ledger: the ledger's schema (search_path)."
 
@@ -71,7 +72,7 @@ def export_cmd(dirs: tuple[Path, ...], fmt: str, out: Path, ledger_url: str | No
     ledger = open_existing_ledger(ledger_url, schema) if ledger_url else None
     try:
         data = collect(list(dirs), ledger, book=book, impact=model, risk=risk,
-                       generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+                       generated_at=format_time(datetime.now(UTC)))
     finally:
         if ledger is not None:
             ledger.close()

@@ -26,7 +26,6 @@ from por.errors import EncodingError, PorError, PriceError, UsageError
 from por.reserves import attestation as A
 from por.reserves.keyring import BLSKeyFile, Keyring
 from por.reserves.oracle import (
-    PRICE_SCALE,
     PriceReport,
     SignedReport,
     aggregate_price,
@@ -43,6 +42,7 @@ from por.reserves.policy import (
 )
 from por.reserves.valuation import decimal_string, value
 from por.result import Result
+from por.units import PRICE_SCALE
 
 # ------------------------------------------------------------------------------------ helpers
 

@@ -2,8 +2,8 @@
 
 Input for ``build`` is a CSV file whose header is ``account,ASSET:kind,...`` (kind ``equity`` or
 ``debt``), one row per account, integer amounts in minor units. The epoch master secret is read from
-a file holding at least 32 bytes as hex. Exit status: 0 all checks passed, 1 a check failed, 2
-unusable input.
+a file holding at least 32 bytes as hex (:mod:`por.tree.secret_file`, the epoch pipeline's format too).
+Exit status: 0 all checks passed, 1 a check failed, 2 unusable input.
 """
 
 from __future__ import annotations
@@ -33,19 +33,9 @@ from por.tree import (
     verify_tree,
     write_client_proofs,
 )
+from por.tree.secret_file import read_master_secret
 
 _INT = re.compile(r"^[0-9]+$")
-
-
-def _secret(path: str) -> bytes:
-    text = Path(path).read_text().strip()
-    try:
-        secret = bytes.fromhex(text)
-    except ValueError:
-        raise UsageError(f"{path}: the master secret file must hold hex") from None
-    if len(secret) < 32:
-        raise UsageError(f"{path}: the master secret must be at least 32 bytes")
-    return secret
 
 
 def _json_arg(value: str | None, what: str) -> dict[str, int] | None:
@@ -132,7 +122,7 @@ def build(input_path: str, epoch_id: str, secret_file: str, out_dir: str, mode: 
         raise UsageError("--context must be hex") from None
     columns, rows = _read_csv(input_path)
     ex: Any = SerialExecutor() if workers == 1 else LocalExecutor(workers)
-    kwargs: dict[str, Any] = dict(epoch_id=epoch_id, master_secret=_secret(secret_file), out_dir=Path(out_dir),
+    kwargs: dict[str, Any] = dict(epoch_id=epoch_id, master_secret=read_master_secret(secret_file), out_dir=Path(out_dir),
                                   mode=mode, block_size=block_size, min_height=min_height,
                                   prices=_json_arg(prices, "--prices"), haircuts_bps=_json_arg(haircuts, "--haircuts"),
                                   context=context, executor=ex, proof_encoding=proofs)
@@ -203,7 +193,7 @@ def verify(store: str, expected: str | None, prices: str | None, haircuts: str |
 def proof(out_dir: str, secret_file: str, accounts: tuple[str, ...], dest: str | None,
           manifest_sha256: str | None) -> None:
     """Client inclusion proofs from a built tree: one account to stdout, or files into --dest."""
-    secret = _secret(secret_file)
+    secret = read_master_secret(secret_file)
     if dest:
         n = write_client_proofs(out_dir, dest, master_secret=secret, manifest_sha256=manifest_sha256,
                                 accounts=accounts or None)

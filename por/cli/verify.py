@@ -77,7 +77,9 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
     require_ledger(ledger_url, skip_ledger_replay=skip_ledger_replay, schema=schema)
     if ledger_url:  # unusable ledger input is exit 2 here, before any check runs
         open_existing_ledger(ledger_url, schema).close()
-    secret = Path(master_secret).read_bytes() if master_secret else None
+    from por.tree.secret_file import read_master_secret
+
+    secret = read_master_secret(master_secret) if master_secret else None
     with progress_display(not quiet, stderr=True) as report:
         res = verify_bundle(bundle, keyring_path=keyring, operator_key=operator_key, previous=previous,
                             ledger_url=ledger_url, master_secret=secret, auditor_openings=openings,

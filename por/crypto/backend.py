@@ -17,7 +17,7 @@ from por.errors import UsageError
 
 POINT_BYTES = 48
 IDENTITY_BYTES = bytes([0xC0]) + bytes(47)
-#: RFC 9380 suite for G1 with por's own domain-separation tag (DESIGN.md section 2).
+#: RFC 9380 suite for G1 with por's own domain-separation tag (docs/protocol.md §1).
 H2C_DST = b"POR-V1-BLS12381G1_XMD:SHA-256_SSWU_RO_"
 
 Point = Any  # an opaque point of whichever backend created it

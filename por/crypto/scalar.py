@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
 from py_ecc.bls.hash_to_curve import expand_message_xmd
@@ -87,6 +88,18 @@ class KeyedRandom:
         while len(out) < nbytes:
             out += self._block()
         return int.from_bytes(out[:nbytes], "big") % n
+
+
+def statement_rng(key: bytes, context: bytes, values: Sequence[int], blindings: Sequence[int],
+                  coefficients: Sequence[int] = ()) -> KeyedRandom:
+    """The keyed randomness of one statement proof: :class:`KeyedRandom` under ``key`` with the message
+    ``lp(context) || G(values) || G(blindings) || G(coefficients)``, ``G(x_1…x_n) = lp(dec(n)) ||
+    lp(dec(x_1)) || …``, ``lp(x) = u32be(len(x)) || x`` (docs/protocol.md §7.5, §8.7): the randomness is
+    bound to everything the proof commits to, so two statements or witnesses never share it."""
+    parts = [bytes(context)]
+    for group in (values, blindings, coefficients):
+        parts += [str(len(group)).encode(), *(str(x).encode() for x in group)]
+    return KeyedRandom(key, b"".join(len(p).to_bytes(4, "big") + p for p in parts))
 
 
 def random_scalar(rng: RandomSource | None = None, nonzero: bool = True) -> int:

@@ -1,1 +1,1 @@
-"""The epoch pipeline and the published bundle (DESIGN.md section 7)."""
+"""The epoch pipeline and the published bundle (docs/protocol.md §9)."""

@@ -8,28 +8,17 @@ way (a boolean where an integer goes, a column list that is not the tree's). doc
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from por.reserves.policy import MAX_DECIMALS
+from por.units import is_time
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 _KINDS = ("equity", "debt")
 
 
 def _is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _is_time(x: Any) -> bool:
-    if not isinstance(x, str) or not _TIME.match(x):
-        return False
-    try:
-        datetime.strptime(x[:19], "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return False
-    return True
 
 
 def _int_map(d: Any) -> bool:
@@ -52,7 +41,7 @@ def manifest_problems(m: Any) -> list[str]:
             p.append(f"{name} must be {what} (found {str(m.get(name, '<missing>'))[:60]!r})")
 
     need("epoch_id", isinstance(m.get("epoch_id"), str) and bool(m.get("epoch_id")), "a non-empty string")
-    need("cutoff_time", _is_time(m.get("cutoff_time")), "a UTC time YYYY-MM-DDTHH:MM:SS[.ffffff]Z")
+    need("cutoff_time", is_time(m.get("cutoff_time"), fraction=True), "a UTC time YYYY-MM-DDTHH:MM:SS[.ffffff]Z")
     need("nonce", isinstance(m.get("nonce"), str) and bool(_HEX64.match(m.get("nonce", ""))), "32 bytes of lowercase hex")
     need("reporting_currency", isinstance(m.get("reporting_currency"), str), "an asset code")
     need("disclosure", m.get("disclosure") in ("hidden", "auditor", "public"), "hidden, auditor or public")

@@ -1,4 +1,4 @@
-"""The epoch pipeline: open → snapshot → build → prove → attest → seal → publish (DESIGN.md section 7).
+"""The epoch pipeline: open → snapshot → build → prove → attest → seal → publish (docs/protocol.md §9.2).
 
 Each stage reads what earlier stages wrote under ``private/<epoch-id>/`` and writes its own outputs
 atomically; ``state.json`` records finished stages, so ``por epoch run`` after a crash or Ctrl-C
@@ -37,6 +37,7 @@ from por.ledger.snapshot import client_rows
 from por.reserves.oracle import PRICES_FORMAT
 from por.reserves.policy import reserves_section
 from por.tree.build import DEFAULT_BLOCK_SIZES, DEFAULT_PROOF_ENCODING, check_encoding
+from por.tree.secret_file import read_master_secret, write_master_secret
 from por.units import PRICE_SCALE, iso_seconds, parse_time, shift_seconds
 
 Progress = Callable[[str, int, int], None]
@@ -130,14 +131,15 @@ class Pipeline:
         return True
 
     def _master_secret(self) -> bytes:
-        return (self.private / "master.secret").read_bytes()
+        """The epoch master secret (:mod:`por.tree.secret_file`: hex text; raw in older workspaces)."""
+        return read_master_secret(self.private / "master.secret")
 
     # ---- stages -----------------------------------------------------------------------------
     def _stage_open(self) -> None:
         self.private.mkdir(parents=True, exist_ok=True)
         secret_path = self.private / "master.secret"
         if not secret_path.exists():
-            write_atomic(secret_path, self.sources.token_bytes(32), 0o600)
+            write_master_secret(secret_path, self.sources.token_bytes(32))
         previous = None
         published = self.ws.published()
         if published:
@@ -385,8 +387,12 @@ class Pipeline:
                 if v > 0 and a in cfg.reserve and c in cfg.reserve[a].custodians}
 
     def _prove_solvency(self, reserves: dict[str, int]) -> None:
+        """One solvency proof per asset, its randomness keyed by the epoch's solvency key (docs/protocol.md
+        §8.7): a re-run of the stage writes the same proofs."""
         from por.reserves.solvency import prove_solvency
+        from por.tree.leaf import solvency_key
 
+        key = solvency_key(self._master_secret(), self.epoch_id)
         tree = self.state.get("tree")
         opening = _load(self.private / TREE_DIR / "root-opening.json")
         columns = self._columns()
@@ -398,7 +404,7 @@ class Pipeline:
             commitments = {k: bytes.fromhex(roots[i]) for i, (a, k) in enumerate(columns) if a == asset}
             openings = {k: _opening(opening, i) for i, (a, k) in enumerate(columns) if a == asset}
             doc, aud = prove_solvency(asset, reserves.get(asset, 0), commitments, openings, self.epoch_id,
-                                      self.state.get("nonce"), disclosure)
+                                      self.state.get("nonce"), disclosure, key=key)
             public[asset] = doc
             if aud is not None:
                 auditor[asset] = aud

@@ -1,4 +1,4 @@
-"""The permissioned custody ledger (DESIGN.md section 6); the only package that touches SQL.
+"""The permissioned custody ledger (docs/protocol.md §10); the only package that touches SQL.
 
 Public API::
 

@@ -5,6 +5,7 @@ A margin account holds positions (``main``/``held`` books per asset) and a debt 
 
     gross  = Σ_a value(position_a)            (cash in the quote asset counts at face value)
     equity = gross − debt
+    (positions rounded down, debts and purchase costs up: :mod:`por.units`, docs/protocol.md §10.6)
     ratio  = equity / gross                   (basis points; 10000 without positions)
     leverage = gross / equity                  (must stay <= max_leverage after a trade)
 
@@ -28,16 +29,7 @@ from por.ledger import canonical
 from por.ledger.core import Tx, handler
 from por.ledger.journal import Entry, check_id, parse_postings
 from por.ledger.tables import margin_t, price_t
-
-E8 = 10**8
-BPS = 10_000
-
-
-def value(qty: int, asset_decimals: int, price_e8: int, quote_decimals: int, *, round_up: bool = False) -> int:
-    """Quote-asset minor units of ``qty`` minor units of an asset at ``price_e8`` (floor, or ceiling)."""
-    num: int = qty * price_e8 * 10**quote_decimals
-    den: int = E8 * 10**asset_decimals
-    return -((-num) // den) if round_up else num // den
+from por.units import BPS, PRICE_SCALE, debt_value, position_value
 
 
 def merge(postings: Iterable[tuple[str, str, str, int]]) -> list[list[Any]]:
@@ -100,17 +92,17 @@ def margin_state(tx: Tx, account: str, *, extra: dict[tuple[str, str], int] | No
         else:
             p = tx.ledger.current_price(asset)
             prices[asset] = p
-            gross += value(qty, tx.asset(asset).decimals, p, qdec)
-    debt_value = 0
+            gross += position_value(qty, price_e8=p, decimals=tx.asset(asset).decimals, reporting_decimals=qdec)
+    debts = 0
     for asset, d in debt.items():
         if asset == quote:
-            debt_value += d
+            debts += d
         else:
             p = tx.ledger.current_price(asset)
             prices[asset] = p
-            debt_value += value(d, tx.asset(asset).decimals, p, qdec, round_up=True)
+            debts += debt_value(d, price_e8=p, decimals=tx.asset(asset).decimals, reporting_decimals=qdec)
     return MarginState(account, quote, positions, debt, int(row.max_leverage_bps), int(row.maintenance_bps),
-                       prices, gross, gross - debt_value)
+                       prices, gross, gross - debts)
 
 
 def liquidation_price_e8(tx: Tx, st: MarginState) -> dict[str, int | None]:
@@ -121,9 +113,10 @@ def liquidation_price_e8(tx: Tx, st: MarginState) -> dict[str, int | None]:
     for asset, qty in st.positions.items():
         if asset == st.quote or qty <= 0:
             continue
-        other = st.gross - value(qty, tx.asset(asset).decimals, st.prices[asset], qdec)
+        other = st.gross - position_value(qty, price_e8=st.prices[asset], decimals=tx.asset(asset).decimals,
+                                          reporting_decimals=qdec)
         debt = st.gross - st.equity
-        num = (debt * BPS - other * (BPS - mm)) * E8 * 10 ** tx.asset(asset).decimals
+        num = (debt * BPS - other * (BPS - mm)) * PRICE_SCALE * 10 ** tx.asset(asset).decimals
         den = qty * 10**qdec * (BPS - mm)
         out[asset] = num // den if num > 0 else None
     return out
@@ -189,7 +182,7 @@ def trade_payload(tx: Tx, account: str, asset: str, qty: int, side: str) -> dict
     cash = tx.balance(account, st.quote, "main")
     q = st.quote
     if side == "buy":
-        cost = value(qty, a.decimals, price, qdec, round_up=True)
+        cost = debt_value(qty, price_e8=price, decimals=a.decimals, reporting_decimals=qdec)  # a cost: up
         borrow = max(0, cost - cash)
         raw = [(account, q, "debt", -borrow), (account, q, "main", borrow), (account, q, "main", -cost),
                ("street", q, "main", cost), (account, asset, "main", qty), ("street", asset, "main", -qty)]
@@ -197,7 +190,7 @@ def trade_payload(tx: Tx, account: str, asset: str, qty: int, side: str) -> dict
         held = tx.balance(account, asset, "main")
         if qty > held:
             raise InsufficientFundsError(f"{account} holds {held} {asset} (minor units), cannot sell {qty}")
-        proceeds = value(qty, a.decimals, price, qdec)
+        proceeds = position_value(qty, price_e8=price, decimals=a.decimals, reporting_decimals=qdec)
         repay = min(st.debt.get(q, 0), proceeds)
         raw = [(account, asset, "main", -qty), ("street", asset, "main", qty), ("street", q, "main", -proceeds),
                (account, q, "main", proceeds - repay), (account, q, "debt", repay)]
@@ -243,7 +236,7 @@ def liquidation_payload(tx: Tx, account: str) -> dict[str, Any]:
         qty = tx.balance(account, asset, "main")
         if qty <= 0:
             continue
-        v = value(qty, tx.asset(asset).decimals, st.prices[asset], qdec)
+        v = position_value(qty, price_e8=st.prices[asset], decimals=tx.asset(asset).decimals, reporting_decimals=qdec)
         raw += [(account, asset, "main", -qty), ("street", asset, "main", qty), ("street", q, "main", -v),
                 (account, q, "main", v)]
         cash += v

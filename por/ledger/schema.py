@@ -18,6 +18,7 @@ from typing import Any
 
 from por.errors import LedgerError
 from por.ledger.canonical import MAX_AMOUNT, check_time
+from por.units import BPS
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,127}$")
 ASSET_RE = re.compile(r"^[A-Z0-9]{1,12}$")
@@ -210,7 +211,7 @@ PAYLOADS: dict[str, Check] = {
                      {"kind": one_of("cash", "security", "crypto")}),
     "account.open": obj({"accounts": list_of(obj({"id": ident, "kind": one_of(
         "cash", "margin", "house", "insurance", "reserve", "street")}, {"owner": nullable(ident)}), nonempty=True)}),
-    "margin.open": obj({"account": ident, "owner": ident, "max_leverage_bps": integer(minimum=10_000),
+    "margin.open": obj({"account": ident, "owner": ident, "max_leverage_bps": integer(minimum=BPS),
                         "maintenance_bps": integer(minimum=1)}, {"quote": asset}),
     "post": obj({"kind": one_of("deposit", "transfer", "fee", "adjust"), "postings": POSTINGS},
                 {"request": obj({"account": ident, "asset": asset, "amount": AMOUNT})}),

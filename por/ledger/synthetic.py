@@ -29,6 +29,7 @@ from por.ledger.api import Ledger, Request
 from por.ledger.keys import Signer, from_seed
 from por.ledger.margin import trade_payload
 from por.ledger.withdrawals import request_payload, settle_payload
+from por.units import BPS, PRICE_SCALE
 
 if TYPE_CHECKING:
     from por.ledger.core import Tx
@@ -220,17 +221,17 @@ def populate(ledger: Ledger, clients: int = 1000, seed: int = 0, *, batch: int =
                                                                         * (100 - share) // 1_000_000),
                                     time=clock.tick()))
             else:
-                reqs.append(Request(op, "margin.trade", _budget_builder(marg[n], first, m_cash[n] * lev_bps // 10_000),
+                reqs.append(Request(op, "margin.trade", _budget_builder(marg[n], first, m_cash[n] * lev_bps // BPS),
                                     time=clock.tick()))
         elif n in m_cash and rng.random() < 0.8:
             asset = rng.choice(["AAPL", "MSFT"])
-            lev_bps = rng.randint(10_000, min(levs[n], 18_000)) * 95 // 100  # within the account's limit
+            lev_bps = rng.randint(BPS, min(levs[n], 18_000)) * 95 // 100  # within the account's limit
             reqs.append(Request(op, "margin.trade", _buy_builder(marg[n], asset, lev_bps), time=clock.tick()))
     for chunk in _chunks(reqs, batch):
         ledger.submit_many(chunk)
     if realistic and not cash_only:
         debt = sum(int(a["debt"].get("USD", 0)) for a in ledger.margin_accounts())
-        ledger.submit_many([_deposit(op, "insurance", "USD", max(10_000, debt * INSURANCE_POLICY_BPS // 10_000),
+        ledger.submit_many([_deposit(op, "insurance", "USD", max(10_000, debt * INSURANCE_POLICY_BPS // BPS),
                                      clock)])
 
     # withdrawals: ~25% of clients, some large (flagged / need approvals)
@@ -318,8 +319,8 @@ def _buy_builder(account: str, asset: str, lev_bps: int) -> Any:
         cash = tx.balance(account, "USD", "main")
         dec = ASSETS[asset][0]
         price = tx.ledger.current_price(asset)
-        budget = cash * lev_bps // 10_000  # positions worth lev x the cash: borrows the rest
-        qty = max(1, budget * 10**8 * 10**dec // (price * 100))
+        budget = cash * lev_bps // BPS  # positions worth lev x the cash: borrows the rest
+        qty = max(1, budget * PRICE_SCALE * 10**dec // (price * 100))
         return trade_payload(tx, account, asset, qty, "buy")
     return build
 
@@ -329,7 +330,7 @@ def _budget_builder(account: str, asset: str, budget: int) -> Any:
     def build(tx: Any, _t: str) -> dict[str, Any]:
         dec = ASSETS[asset][0]
         price = tx.ledger.current_price(asset)
-        qty = max(1, budget * 10**8 * 10**dec // (price * 100))
+        qty = max(1, budget * PRICE_SCALE * 10**dec // (price * 100))
         return trade_payload(tx, account, asset, qty, "buy")
     return build
 

@@ -32,8 +32,9 @@ from por.errors import InsufficientFundsError, LedgerError
 from por.ledger import canonical
 from por.ledger.core import Tx, handler
 from por.ledger.journal import Entry, check_id, parse_postings
-from por.ledger.margin import BPS, margin_state, merge
+from por.ledger.margin import margin_state, merge
 from por.ledger.tables import CLIENT_KINDS, approval_t, journal_t, withdrawal_t
+from por.units import BPS
 
 DAY = 86400
 

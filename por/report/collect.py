@@ -31,6 +31,7 @@ from por.report.model import RATIO_DIGITS, Cell, Column, EpochVerification, Repo
 from por.report.stress import GRID, AssetSpec, Engine, Impact, MarginBook, book_metrics, fixed
 from por.report.stress.book import _matrix
 from por.result import Check, Result
+from por.units import BPS, PRICE_SCALE, format_time, position_value, value_exact
 
 Verifier = Callable[[Path], Result]
 NO_LEDGER = "no ledger access (--ledger not given): margin accounts, the insurance fund and withdrawals are not in the published bundle"
@@ -175,10 +176,6 @@ def _decimals(signed: dict[str, Any], asset: str) -> int | None:
     return _int(a.get("decimals")) if isinstance(a, dict) else None
 
 
-def _value(qty: int, price_e8: int, decimals: int, cur_decimals: int) -> Fraction:
-    return Fraction(qty * price_e8 * 10**cur_decimals, 10 ** (decimals + 8))
-
-
 def _check_status(result: Result, needle: str) -> str | None:
     hits = [c for c in result.checks if needle in c.id]
     if not hits:
@@ -218,7 +215,7 @@ def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tup
             dec = _decimals(s, a)
             price = _int(prices.get(a))
             if a == currency and price is None:
-                price = 10**8
+                price = PRICE_SCALE
             eq = debt = net = surplus = None
             cov = None
             if liabilities is not None and isinstance(liabilities.get(a), dict):
@@ -230,14 +227,14 @@ def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tup
                         cov = ratio(r_amt, net)
             r_val = l_val = None
             if price is not None and dec is not None:
+                # the columns round down, the totals (hence coverage) are exact (docs/protocol.md §11.1)
+                terms = {"price_e8": price, "decimals": dec, "reporting_decimals": cd}
                 if r_amt is not None:
-                    rv = _value(r_amt, price, dec, cd)
-                    r_val = rv.numerator // rv.denominator
-                    tot_r += rv
+                    r_val = position_value(r_amt, **terms)
+                    tot_r += value_exact(r_amt, **terms)
                 if net is not None:
-                    lv = _value(net, price, dec, cd)
-                    l_val = lv.numerator // lv.denominator
-                    tot_l += lv
+                    l_val = position_value(net, **terms)
+                    tot_l += value_exact(net, **terms)
             if price is None or dec is None or r_amt is None or (liabilities is not None and net is None):
                 totals_ok = False
             cov_rows.append((ep.epoch_id, a, dec, r_amt, eq, debt, net, surplus, cov, price, r_val, l_val))
@@ -335,7 +332,7 @@ def book_from_ledger(ledger: Any, prices: dict[str, int] | None = None, currency
 
     def price(code: str) -> int:
         if code == cur:
-            return 10**8
+            return PRICE_SCALE
         if prices and code in prices:
             return int(prices[code])
         return int(ledger.current_price(code))
@@ -380,7 +377,7 @@ def _margin_tables(book: MarginBook, ccy: str) -> list[Table]:
         Column("accounts", "int"), Column("active", "int", "accounts"), Column("position_value", "int", ccy),
         Column("equity", "int", ccy), Column("average_leverage", "ratio", "position value / equity"),
         Column("over_limit", "int", "accounts")),
-        tuple((f"{fixed(Fraction(b, 10_000), 2)}x", b, n, act, v, e, ratio(v, e), over)
+        tuple((f"{fixed(Fraction(b, BPS), 2)}x", b, n, act, v, e, ratio(v, e), over)
               for b, n, act, v, e, over in m.limit_rows),
         "The leverage limit is each margin account's max_leverage_bps in the ledger (a purchase may not take "
         "position value / equity above it). Over limit: at the report's prices the account's leverage exceeds "
@@ -516,7 +513,7 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
     if not paths:
         raise ReportError("no epoch directory given")
     if generated_at is None:
-        generated_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        generated_at = format_time(datetime.now(UTC))
     verify = verifier or default_verifier()
     impact = impact or DEFAULT_IMPACT
     # 1-2. read and verify every epoch

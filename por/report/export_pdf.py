@@ -16,6 +16,7 @@ from typing import Any
 from por.report import charts
 from por.report.model import Cell, Column, ReportData, Table
 from por.report.stress import fixed
+from por.units import PRICE_SCALE
 
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
@@ -72,7 +73,7 @@ def _fmt(t: Table, col: Column, row: tuple[Cell, ...], report: ReportData) -> st
         if col.name in ("journal_seq",):
             return str(v)
         if col.name == "price_e8":
-            return major(v, 8).rstrip("0").rstrip(".") if v % 10**8 else major(v // 10**8, 0)
+            return major(v, 8).rstrip("0").rstrip(".") if v % PRICE_SCALE else major(v // PRICE_SCALE, 0)
         return f"{v:,}"
     s = str(v)
     if len(s) == 64 and all(ch in "0123456789abcdef" for ch in s):

@@ -1,4 +1,4 @@
-"""Reserves: custodian attestations, price oracles, valuation and solvency (DESIGN.md section 5).
+"""Reserves: custodian attestations, price oracles, valuation and solvency (docs/protocol.md §8).
 
 Modules (pure code over plain data; ``ledger_adapter`` is the only one that knows the ledger):
 

@@ -23,10 +23,11 @@ from datetime import datetime
 from typing import Any
 
 from por.crypto import bls
-from por.errors import PriceError, UsageError
+from por.errors import EncodingError, PriceError, UsageError
 from por.reserves.keyring import Keyring, Member
 from por.reserves.oracle import PriceSource, SignedReport
 from por.reserves.policy import CONFIG_FORMAT, Evaluation, ReservesConfig
+from por.units import PRICE_SCALE, format_time, parse_time
 
 CONFIG_KEY = "reserves"
 COLLECT_ENTRY = "reserves.collect"
@@ -105,7 +106,7 @@ def install_price_source(ledger: Any, reports: Callable[[], Iterable[SignedRepor
 
     def current_price(asset: str) -> int:
         if asset == cfg.reporting_currency and asset not in cfg.price:
-            return 10**8
+            return PRICE_SCALE
         try:
             return source(asset)
         except PriceError as exc:
@@ -165,14 +166,10 @@ def ledger_time(text: Any) -> datetime:
     Raises:
         UsageError: any other form.
     """
-    from datetime import UTC
-
-    for fmt in ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ"):
-        try:
-            return datetime.strptime(str(text), fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    raise UsageError(f"{text!r} is not a ledger time (YYYY-MM-DDTHH:MM:SS.ffffffZ)")
+    try:
+        return parse_time(text, "ledger time", fraction=True)
+    except EncodingError:
+        raise UsageError(f"{text!r} is not a ledger time (YYYY-MM-DDTHH:MM:SS.ffffffZ)") from None
 
 
 def entry_time(ledger: Any, seq: int) -> str:
@@ -227,8 +224,6 @@ def ledger_quotes(ledger: Any, config: ReservesConfig, assets: Iterable[str], at
         UsageError: an asset has no price policy.
     """
     from por.reserves.oracle import quorum_median
-    from por.units import PRICE_SCALE, format_time
-
     now = ledger_time(cutoff_time)
     obs = ledger_price_observations(ledger, at_seq)
     out: dict[str, dict[str, Any]] = {}

@@ -44,7 +44,7 @@ from por.errors import EncodingError, PorError, PriceError, UsageError
 from por.reserves.attestation import AMOUNT_BYTES, _text, lp
 from por.reserves.keyring import Keyring
 from por.signing import domain, signing_input
-from por.units import PRICE_SCALE, format_time, parse_time
+from por.units import BPS, PRICE_SCALE, format_time, parse_time
 
 REPORT_FORMAT = "por-price-report/2"
 REPORT_PURPOSE = "v1/price-report"
@@ -275,7 +275,7 @@ def quorum_median(observations: Iterable[Observation], policy: OraclePolicy, now
         med = _lower_median([o.price_e8 for o in fresh])
         kept = []
         for o in fresh:
-            dev_bps = Fraction(abs(o.price_e8 - med) * 10_000, med)
+            dev_bps = Fraction(abs(o.price_e8 - med) * BPS, med)
             if dev_bps > policy.max_dispersion_bps:
                 dropped.append((o.oracle_id, f"outlier: {o.price_e8} is {round(dev_bps)} bps from "
                                 f"the median {med} (limit {policy.max_dispersion_bps} bps)"))

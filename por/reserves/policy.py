@@ -41,7 +41,7 @@ from por.errors import EncodingError, PorError, UsageError
 from por.reserves.attestation import Attestation
 from por.reserves.keyring import Keyring
 from por.result import Result
-from por.units import parse_time
+from por.units import BPS, collateral_prices, parse_time
 
 POLICY_FORMAT = "por-reserve-policy/1"
 SIGNER_ROLES = frozenset({"custodian", "auditor"})
@@ -439,7 +439,7 @@ class ReservesConfig:
         """The governed haircut of ``asset`` (the configured one, else the default above)."""
         if asset in self.haircuts_bps:
             return int(self.haircuts_bps[asset])
-        return 10_000 if asset == self.reporting_currency else DEFAULT_HAIRCUT_BPS
+        return BPS if asset == self.reporting_currency else DEFAULT_HAIRCUT_BPS
 
     @property
     def sha256(self) -> str:
@@ -476,7 +476,7 @@ class ReservesConfig:
             decimals[a] = spec["decimals"]
             if "haircut_bps" in spec:
                 h = spec["haircut_bps"]
-                if type(h) is not int or not 0 <= h <= 10_000:
+                if type(h) is not int or not 0 <= h <= BPS:
                     raise UsageError(f"asset {a}: haircut_bps must be an integer in [0, 10000]")
                 haircuts[a] = h
             if "reserve" in spec:
@@ -509,7 +509,8 @@ def haircuts_of(cfg: ReservesConfig, prices: Mapping[str, Any]) -> dict[str, int
 def collateral_prices_of(cfg: ReservesConfig, prices: Mapping[str, Any]) -> dict[str, int]:
     """Prices per MINOR unit on one common scale, so that columns of assets with different decimals
     compare: ``price_e8 · 10^(D − decimals)``, decimals from the governed configuration and ``D`` the
-    largest of them over the priced assets (docs/protocol.md §9.2, docs/adr/0002).
+    largest of them over the priced assets (docs/protocol.md §9.2, docs/adr/0002;
+    :func:`por.units.collateral_price`).
 
     Raises:
         UsageError: a priced asset has no decimals in the configuration.
@@ -517,8 +518,7 @@ def collateral_prices_of(cfg: ReservesConfig, prices: Mapping[str, Any]) -> dict
     missing = sorted(a for a in prices if a not in cfg.decimals)
     if missing:
         raise UsageError(f"the reserves configuration names no decimals for {missing}")
-    top = max((int(cfg.decimals[a]) for a in prices), default=0)
-    return {a: int(p) * 10 ** (top - int(cfg.decimals[a])) for a, p in sorted(prices.items())}
+    return collateral_prices({a: int(p) for a, p in prices.items()}, cfg.decimals)
 
 
 def collateral_terms(signed: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int]]:

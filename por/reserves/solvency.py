@@ -8,7 +8,12 @@ document and stands in the claim as the identity point (the commitment to 0 with
 
 The proof binds its context, ``lp("por/v1/solvency") || lp(epoch_id) || lp(nonce) || lp(asset) ||
 u128be(reserves)``, so it cannot be replayed in another epoch, for another asset or another reserve
-figure. Disclosure (chosen per epoch by the operator, recorded in the proof document):
+figure. Its randomness is keyed (docs/protocol.md §8.7): by the epoch's solvency key
+(:func:`por.tree.leaf.solvency_key`, derived from the master secret with its own label) and bound to
+the context, the opening and the coefficients, so a re-run with the same inputs writes the same proof
+bytes, and no two proofs share randomness.
+
+Disclosure (chosen per epoch by the operator, recorded in the proof document):
 
 - ``hidden``: the proof only;
 - ``auditor``: the proof, plus an auditor-only document with each root column's value and blinding;
@@ -25,7 +30,7 @@ from typing import Any
 
 from por.crypto import pedersen
 from por.crypto.backend import IDENTITY_BYTES
-from por.crypto.scalar import R, RandomSource
+from por.crypto.scalar import R, RandomSource, statement_rng
 from por.errors import PorError, ReservesError, ShortfallError, UsageError
 from por.reserves.attestation import AMOUNT_BYTES, lp
 from por.result import Result
@@ -62,7 +67,7 @@ def _claim(root_commitments: Mapping[str, bytes], reserves: int) -> tuple[Any, l
 
 def prove_solvency(asset: str, reserves: int, root_commitments: Mapping[str, bytes],
                    root_openings: Mapping[str, tuple[int, int]], epoch_id: str, nonce: str,
-                   disclosure: str = "hidden", *, rng: RandomSource | None = None
+                   disclosure: str = "hidden", *, key: bytes | None = None, rng: RandomSource | None = None
                    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Prove ``reserves - (equity - debt) >= 0`` for ``asset`` at the root.
 
@@ -70,13 +75,21 @@ def prove_solvency(asset: str, reserves: int, root_commitments: Mapping[str, byt
     the asset, ``root_openings[column] = (value, blinding)``. Returns the public proof document and,
     for ``disclosure="auditor"``, the auditor-only opening document (else None).
 
+    ``key`` (the epoch's solvency key, 32 bytes) makes the proof deterministic (the module docstring);
+    without it the randomness is ``rng``'s, by default the OS CSPRNG (tests and vectors seed it).
+
     Raises:
         ShortfallError: reserves below net liabilities (operator-only: names the asset and amount).
         ReservesError: the openings do not open the commitments, or the surplus needs more than 64 bits.
-        UsageError: an unknown disclosure mode or column.
+        UsageError: an unknown disclosure mode or column, a key that is not 32 bytes, or both a key
+            and an rng.
     """
     from por.crypto import statements
 
+    if key is not None and (not isinstance(key, (bytes, bytearray)) or len(key) != 32):
+        raise UsageError("the solvency key must be 32 bytes")
+    if key is not None and rng is not None:
+        raise UsageError("give the solvency proof a key or an rng, not both")
     if disclosure not in DISCLOSURES:
         raise UsageError(f"disclosure must be one of {', '.join(DISCLOSURES)}, got {disclosure!r}")
     if set(root_openings) != set(root_commitments):
@@ -95,6 +108,8 @@ def prove_solvency(asset: str, reserves: int, root_commitments: Mapping[str, byt
     opening = statements.Opening(tuple(root_openings.get(c, (0, 0))[0] for c in COLUMNS),
                                  tuple(root_openings.get(c, (0, 0))[1] % R for c in COLUMNS))
     ctx = solvency_context(epoch_id, nonce, asset, reserves)
+    if key is not None:
+        rng = statement_rng(bytes(key), ctx, opening.values, opening.blindings, claim.coefficients)
     proof = statements.prove(statements.load(STATEMENT), [claim], [opening], context=ctx, rng=rng)
     public: dict[str, Any] = {
         "format": FORMAT, "statement": STATEMENT, "asset": asset, "epoch_id": epoch_id, "nonce": nonce,

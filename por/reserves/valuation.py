@@ -21,19 +21,23 @@ from fractions import Fraction
 from typing import Any
 
 from por.errors import UsageError
-
-PRICE_SCALE = 10**8
+from por.units import value_exact
 
 
 def value_in_reporting(amount: int, decimals: int, price_e8: int, reporting_decimals: int) -> Fraction:
-    """Exact value of ``amount`` minor units, in minor units of the reporting currency."""
+    """Exact value of ``amount`` minor units, in minor units of the reporting currency, not rounded
+    (:func:`por.units.value_exact`); checks its arguments, as they come from published documents.
+
+    Raises:
+        UsageError: a non-integer argument, negative decimals or a price that is not positive.
+    """
     for name, v in (("amount", amount), ("decimals", decimals), ("price_e8", price_e8),
                     ("reporting_decimals", reporting_decimals)):
         if type(v) is not int:
             raise UsageError(f"{name} must be an integer, got {type(v).__name__}")
     if decimals < 0 or reporting_decimals < 0 or price_e8 <= 0:
         raise UsageError("decimals must be >= 0 and prices > 0")
-    return Fraction(amount * price_e8 * 10**reporting_decimals, PRICE_SCALE * 10**decimals)
+    return value_exact(amount, price_e8=price_e8, decimals=decimals, reporting_decimals=reporting_decimals)
 
 
 def decimal_string(x: Fraction | int | None, digits: int = 4) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from por.errors import RiskError
+from por.units import PRICE_SCALE
 
 FloatArray = npt.NDArray[np.float64]
 #: RiskMetrics decay for daily data.
@@ -183,7 +184,7 @@ def synthetic_history(assets: Sequence[str], days: int = 260, seed: int = 0,
     r = (z @ lchol.T) * sig
     logp = np.vstack([np.zeros(a), np.cumsum(r, axis=0)])
     logp -= logp[-1]
-    prices = np.maximum(1, np.round(np.exp(logp) * 100 * 10**8)).astype(np.int64)
+    prices = np.maximum(1, np.round(np.exp(logp) * 100 * PRICE_SCALE)).astype(np.int64)
     day0 = np.datetime64("2024-01-01")
     dates = tuple(str(day0 + np.timedelta64(i, "D")) for i in range(days))
     return PriceHistory(tuple(assets), dates, tuple(tuple(int(x) for x in row) for row in prices.tolist()))

@@ -26,6 +26,7 @@ import numpy as np
 from por.errors import RiskError
 from por.risk.history import DEFAULT_LAMBDA, ewma_vol_series, norm_ppf
 from por.risk.inputs import RiskInputs
+from por.units import BPS
 
 PROPOSAL_FORMAT = "por-risk-margins/1"
 CONFIG_KEY = "risk_margins"
@@ -52,7 +53,7 @@ def kupiec(n: int, x: int, p: float) -> tuple[float, float]:
 
 def margin_bps(sigma: float, z: float, tail: float, horizon: int, floor_bps: int, cap_bps: int) -> int:
     """``clamp(ceil(10000·(1 − exp(−z·τ·σ·√h))), floor, cap)``."""
-    raw = math.ceil(10_000 * (1 - math.exp(-z * tail * sigma * math.sqrt(horizon))) - 1e-9)
+    raw = math.ceil(BPS * (1 - math.exp(-z * tail * sigma * math.sqrt(horizon))) - 1e-9)
     return max(floor_bps, min(cap_bps, raw))
 
 
@@ -101,7 +102,7 @@ class MarginProposal:
         """The governed setting (integers and strings only: it is signed into the journal)."""
         return {"format": PROPOSAL_FORMAT,
                 "maintenance_bps": {a.asset: a.proposed_bps for a in self.assets},
-                "confidence_bps": round(self.confidence * 10_000), "horizon_days": self.horizon_days,
+                "confidence_bps": round(self.confidence * BPS), "horizon_days": self.horizon_days,
                 "floor_bps": self.floor_bps, "cap_bps": self.cap_bps,
                 "basis": self.label()}
 
@@ -152,7 +153,7 @@ def propose(inputs: RiskInputs, confidence: float = 0.99, horizon_days: int = 2,
             m_t = margin_bps(float(vol[t, j]), z, tail, horizon_days, floor_bps, cap_bps)
             loss = 1 - math.exp(float(r[t + 1:t + 1 + horizon_days, j].sum()))
             n += 1
-            x += int(loss * 10_000 > m_t)
+            x += int(loss * BPS > m_t)
         lr, pv = kupiec(n, x, 1 - confidence)
         out.append(AssetMargin(a, sigma, tail, prop, cur, below, n, x, lr, pv))
     return MarginProposal(confidence, horizon_days, floor_bps, cap_bps, lam, out)

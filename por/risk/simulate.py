@@ -29,6 +29,7 @@ from por.errors import RiskError, StressError
 from por.report.stress import Engine, Impact, MarginBook
 from por.risk.history import DEFAULT_LAMBDA, FloatArray, ewma_covariance
 from por.risk.inputs import RiskInputs
+from por.units import BPS
 
 MODELS = ("ewma-t", "ewma-normal", "bootstrap")
 DEFAULT_IMPACT = "linear:0.1"
@@ -137,7 +138,7 @@ class VectorBook:
         self.unit = unit
         self.pos = np.asarray(book.positions, dtype=np.float64) * unit
         self.debt = np.asarray(book.debts, dtype=np.float64) * unit
-        self.mm = np.asarray(book.maintenance_bps, dtype=np.float64) / 10_000
+        self.mm = np.asarray(book.maintenance_bps, dtype=np.float64) / BPS
         self.n, self.a = self.pos.shape
         self.cur = book.codes.index(book.currency)
         whole = self.pos.sum(axis=0)

@@ -28,6 +28,7 @@ from por.errors import RiskError
 from por.report.stress import fixed
 from por.risk.history import DEFAULT_LAMBDA, FloatArray, ewma_covariance, ewma_vol_series, norm_cdf
 from por.risk.inputs import RiskInputs
+from por.units import BPS
 
 DEFAULT_THRESHOLD = 0.10
 
@@ -99,7 +100,7 @@ def _exposures(inputs: RiskInputs) -> tuple[FloatArray, FloatArray, FloatArray, 
     cur = codes.index(book.currency)
     cash = pos[:, cur] * unit[book.currency]
     debt = (deb * np.array([unit[c] for c in codes])).sum(axis=1)
-    keep = 1.0 - np.asarray(book.maintenance_bps, dtype=np.float64) / 10_000
+    keep = 1.0 - np.asarray(book.maintenance_bps, dtype=np.float64) / BPS
     return w, cash, debt, keep
 
 

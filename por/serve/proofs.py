@@ -56,14 +56,15 @@ class ProofSource:
             return (None, None) if (self.root / "client-proofs" / epoch).is_dir() else None
         cached = self._epochs.get(epoch)
         if cached is None or cached[0] != mtime:
+            from por.tree.secret_file import read_master_secret
+
             try:
                 state = json.loads(state_path.read_text())
                 if "publish" not in state.get("stages", {}):
                     return None
                 sha = state.get("values", {}).get("manifest_sha256")
-                secret_path = private / "master.secret"
-                secret = secret_path.read_bytes() if (private / TREE_DIR).is_dir() else None
-            except (OSError, ValueError, AttributeError):
+                secret = read_master_secret(private / "master.secret") if (private / TREE_DIR).is_dir() else None
+            except (OSError, ValueError, AttributeError, UsageError):  # unreadable: not served (404)
                 return None
             cached = self._epochs[epoch] = (mtime, sha if isinstance(sha, str) else None, secret)
         return cached[1], cached[2]

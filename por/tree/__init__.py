@@ -1,4 +1,4 @@
-"""The liabilities tree: Merkle sum tree of Pedersen commitments (DESIGN.md section 4).
+"""The liabilities tree: Merkle sum tree of Pedersen commitments (docs/protocol.md §7).
 
 Public API (docs/protocol.md is normative for every byte):
 

@@ -1,4 +1,4 @@
-"""Build the liabilities tree of one epoch (DESIGN.md section 4, docs/protocol.md).
+"""Build the liabilities tree of one epoch (docs/protocol.md §7).
 
 Steps:
 

@@ -10,6 +10,8 @@ Byte layouts (``||`` is concatenation, ``u32be``/``u64be``/``u128be`` fixed-widt
   proofs' blinding randomness (prover-side only; see :func:`proof_key`);
   sort key of an account ``HMAC-SHA256(k, 0x00 || utf8(account id))``, of pad i
   ``HMAC-SHA256(k, 0x01 || u64be(i))``; leaves are placed in ascending order of sort key;
+- solvency proof key ``HKDF-Expand(prk, info = "por/v1/solvency-randomness", 32)``: keys the solvency
+  proofs' randomness (prover-side only; see :func:`solvency_key`, docs/protocol.md §8.7);
 - leaf id (leaf format ``por-leaf/2``) of an account ``SHA-256("por/v2/leaf-id" || 0x00 ||
   lp(utf8(account id)) || s)``, of pad i ``SHA-256("por/v2/leaf-id" || 0x01 || u64be(i) || s)``: the
   leaf binds the account it belongs to, so two accounts can never share one leaf (the leaf format 1,
@@ -39,6 +41,7 @@ LEAF_INFO = b"por/v1/leaf"
 PAD_INFO = b"por/v1/pad"
 SHUFFLE_INFO = b"por/v1/shuffle"
 PROOF_INFO = b"por/v1/proof-randomness"
+SOLVENCY_INFO = b"por/v1/solvency-randomness"
 LEAF_ID_LABEL = b"por/v2/leaf-id"
 #: The leaf format: the store's meta, the tree description and every client proof name it, and
 #: every verifier refuses any other (docs/protocol.md §7.2).
@@ -115,6 +118,13 @@ def proof_key(master_secret: bytes, epoch_id: str) -> bytes:
     """The key of the tree proofs' randomness: the proofs become a function of the master secret and
     what they prove, so any executor, or a re-run after a crash, writes the same bytes."""
     return _expand(prk(master_secret, epoch_id), PROOF_INFO)
+
+
+def solvency_key(master_secret: bytes, epoch_id: str) -> bytes:
+    """The key of the solvency proofs' randomness (docs/protocol.md §7.2, §8.7): like :func:`proof_key`,
+    a re-run writes the same proofs; its own label keeps it independent of every tree key."""
+    check_master(master_secret, epoch_id)
+    return _expand(prk(master_secret, epoch_id), SOLVENCY_INFO)
 
 
 def sort_key_account(key: bytes, account_id: str) -> bytes:

@@ -85,12 +85,9 @@ def _rng(seed: bytes | None, context: bytes, values: Sequence[int], blindings: S
     statement's public coefficients; ``None`` (the OS CSPRNG) without a seed."""
     if seed is None:
         return None
-    from por.crypto.scalar import KeyedRandom
+    from por.crypto.scalar import statement_rng
 
-    parts = [context]
-    for group in (values, blindings, coefficients):
-        parts += [str(len(group)).encode(), *(str(x).encode() for x in group)]
-    return KeyedRandom(seed, b"".join(len(p).to_bytes(4, "big") + p for p in parts))
+    return statement_rng(seed, context, values, blindings, coefficients)
 
 
 def prove_block(unit: BlockUnit) -> tuple[int, int, bytes]:

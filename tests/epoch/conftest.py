@@ -26,6 +26,8 @@ from typing import Any
 
 import pytest
 
+from por.tree.secret_file import read_master_secret
+
 CLIENTS = 12
 SEED = 3
 #: a subprocess `por` that takes longer than this is a hang, not a slow machine
@@ -285,7 +287,7 @@ def audit_with_ledger(root: Path, bundle: Path, demo: Demo, epoch: str = "epoch-
 
     ws = Workspace.load(root)
     return verify_bundle(bundle, operator_key=str(demo.operator_pub), ledger_url=ws.db_url,
-                         master_secret=(ws.private_dir(epoch) / "master.secret").read_bytes())
+                         master_secret=read_master_secret(ws.private_dir(epoch) / "master.secret"))
 
 
 def only_check(res: Any, check_id: str) -> Any:

@@ -8,6 +8,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+from por.tree.secret_file import read_master_secret
+
 from .conftest import Demo, audit_with_ledger, clone_workspace, no_traceback, only_check, run_por
 
 EPOCH = "epoch-0001"
@@ -62,7 +64,7 @@ def test_a_forged_journal_signature_fails_the_audit(demo: Demo, tmp_path: Path,
     seq = _journal_seq(bundle) // 2
     typ = _forge_signature(_db_file(root), seq)
     ws = Workspace.load(root)
-    secret = (ws.private_dir(EPOCH) / "master.secret").read_bytes()
+    secret = read_master_secret(ws.private_dir(EPOCH) / "master.secret")
     skipped = verify_bundle(bundle, operator_key=str(demo.operator_pub), ledger_url=ws.db_url,
                             master_secret=secret, ledger_integrity=False)
     assert skipped.ok, [str(c) for c in skipped.failures]
@@ -121,7 +123,7 @@ def test_a_ledger_url_naming_no_file_fails_and_creates_nothing(demo: Demo, tmp_p
     from por.epoch.workspace import Workspace
 
     missing = tmp_path / "typo.db"
-    secret = (Workspace.load(demo.root).private_dir(EPOCH) / "master.secret").read_bytes()
+    secret = read_master_secret(Workspace.load(demo.root).private_dir(EPOCH) / "master.secret")
     res = verify_bundle(demo.bundle(EPOCH), operator_key=str(demo.operator_pub), ledger_url=f"sqlite:///{missing}",
                         master_secret=secret)
     assert [c.id for c in res.failures] == ["completeness", "ledger"]
@@ -145,7 +147,7 @@ def test_the_audit_reports_its_progress(demo: Demo) -> None:
     ws = Workspace.load(demo.root)
     seen: dict[str, list[tuple[int, int]]] = defaultdict(list)
     res = verify_bundle(demo.bundle(EPOCH), operator_key=str(demo.operator_pub), ledger_url=ws.db_url,
-                        master_secret=(ws.private_dir(EPOCH) / "master.secret").read_bytes(),
+                        master_secret=read_master_secret(ws.private_dir(EPOCH) / "master.secret"),
                         progress=lambda stage, done, total: seen[stage].append((done, total)))
     assert res.ok, [str(c) for c in res.failures]
     assert set(seen) == {"tree nodes", "range proofs", "collateral", "ledger replay"}

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from por.tree.secret_file import read_master_secret
+
 from .conftest import CLIENTS, SEED, no_traceback, run_por
 
 
@@ -139,7 +141,6 @@ def test_the_auditor_without_the_schema_is_a_usage_error(pg_demo: PgDemo) -> Non
     no_traceback(cp)
     assert cp.returncode == 2 and "cannot read a por ledger there" in cp.stderr, cp.stdout + cp.stderr
     res = verify_bundle(pg_demo.root / "epochs" / epoch, operator_key=str(pg_demo.root / "keys" / "operator.pub"),
-                        ledger_url=pg_demo.url, master_secret=(pg_demo.root / "private" / epoch / "master.secret")
-                        .read_bytes())
+                        ledger_url=pg_demo.url, master_secret=read_master_secret(pg_demo.root / "private" / epoch / "master.secret"))
     failed = [c.id for c in res.failures]
     assert failed and all(f.startswith(("completeness", "ledger")) for f in failed), failed

@@ -7,6 +7,8 @@ import base64
 import json
 import stat
 
+from por.tree.secret_file import read_master_secret
+
 from .conftest import Demo
 
 
@@ -38,7 +40,7 @@ def test_bundle_contains_no_client_secret(demo: Demo) -> None:
         for proof in demo.proofs(eid):
             doc = json.loads(proof.read_text())
             secrets[doc["account_id"]] = bytes.fromhex(doc["leaf_secret"])
-        master = (demo.root / "private" / eid / "master.secret").read_bytes()
+        master = read_master_secret(demo.root / "private" / eid / "master.secret")
         secrets["<master secret>"] = master
         assert len(secrets) >= 13
         for who, secret in secrets.items():
@@ -67,3 +69,18 @@ def test_bundle_does_not_name_client_accounts(demo: Demo) -> None:
             account = json.loads(proof.read_text())["account_id"]
             for data in blobs:
                 assert account.encode() not in data, account
+
+
+def test_the_master_secret_file_is_operator_only_hex(demo: Demo) -> None:
+    """The pipeline writes the one master-secret format (docs/protocol.md §7.2): 32 bytes as 64
+    lower-case hex digits and a newline, mode 0600; every reader gets the same 32 bytes back."""
+    seen = set()
+    for eid in ("epoch-0001", "epoch-0002"):
+        path = demo.root / "private" / eid / "master.secret"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, oct(path.stat().st_mode)
+        text = path.read_bytes()
+        assert len(text) == 65 and text.endswith(b"\n") and text[:-1] == text[:-1].lower()
+        secret = read_master_secret(path)
+        assert secret == bytes.fromhex(text.decode()) and len(secret) == 32
+        seen.add(secret)
+    assert len(seen) == 2  # one secret per epoch

@@ -99,3 +99,60 @@ def test_missing_debt_column_and_bad_openings() -> None:
         _prove(openings={"equity": (EQ + 1, GE), "debt": OPEN["debt"]})
     with pytest.raises(UsageError):
         _prove(disclosure="everything")
+
+
+# ---- keyed randomness (docs/protocol.md §8.7): the master secret's solvency key, not the OS ----------
+
+def _keyed(asset: str = "BTC", epoch: str = "2024-06", key: bytes | None = None, reserves: int = 800_000,
+           nonce: str = NONCE, blinding: int = GE):  # type: ignore[no-untyped-def]
+    openings = {"equity": (EQ, blinding), "debt": (DEBT, GD)}
+    roots = {c: pedersen.commit(v, g) for c, (v, g) in openings.items()}
+    k = key if key is not None else _keyed_key(epoch)
+    return prove_solvency(asset, reserves, roots, openings, epoch, nonce, "auditor", key=k)
+
+
+def test_keyed_proofs_are_a_function_of_their_inputs() -> None:
+    doc, aud = _keyed()
+    again, aud2 = _keyed()
+    assert doc == again and aud == aud2  # same inputs: the same proof bytes
+    assert verify_solvency(doc, epoch_id="2024-06", nonce=NONCE, root_commitments=ROOTS, reserves=800_000,
+                           opening=aud).ok
+    others = {
+        "asset": _keyed(asset="ETH")[0],
+        "epoch": _keyed(epoch="2024-07")[0],  # another epoch: another key and another context
+        "key only": _keyed(key=bytes(32))[0],
+        "context only": _keyed(key=_keyed_key("2024-06"), nonce="b2" * 32)[0],
+        "reserves": _keyed(reserves=800_001)[0],
+        "witness": _keyed(blinding=GE + 1)[0],  # another equity blinding (hence root commitment)
+    }
+    proofs = {name: d["proof"] for name, d in others.items()}
+    assert doc["proof"] not in proofs.values() and len(set(proofs.values())) == len(proofs), proofs
+    for name, d in others.items():
+        assert verify_solvency(d, epoch_id=d["epoch_id"], nonce=d["nonce"]).ok, name
+    # the keyed proof is not the seeded or an OS-random one
+    assert doc["proof"] != _prove(disclosure="auditor")[0]["proof"]
+
+
+def _keyed_key(epoch: str) -> bytes:
+    from por.tree.leaf import solvency_key
+
+    return solvency_key(bytes(range(32)), epoch)
+
+
+def test_the_solvency_key_has_its_own_label() -> None:
+    from por.tree import leaf as L
+
+    m, e = bytes(range(32)), "2026-11-25"
+    s = L.solvency_key(m, e)
+    assert len(s) == 32 and s != L.proof_key(m, e) and s != L.shuffle_key(L.prk(m, e))
+    assert s != L.solvency_key(m, "2026-11-26") and s != L.solvency_key(bytes(32), e)
+    assert L.SOLVENCY_INFO == b"por/v1/solvency-randomness"
+    with pytest.raises(UsageError, match="master secret"):
+        L.solvency_key(b"short", e)
+
+
+def test_a_key_is_32_bytes_and_excludes_an_rng() -> None:
+    with pytest.raises(UsageError, match="32 bytes"):
+        prove_solvency("BTC", 800_000, ROOTS, OPEN, "2024-06", NONCE, key=b"short")
+    with pytest.raises(UsageError, match="not both"):
+        prove_solvency("BTC", 800_000, ROOTS, OPEN, "2024-06", NONCE, key=bytes(32), rng=SeededRandom(1))

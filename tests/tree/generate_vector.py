@@ -27,6 +27,8 @@ def vector() -> list[tuple[str, str]]:
     pad = L.pad_secret_from_prk(prk, 0)
     key = L.proof_key(m, e)
     assert key == HKDF(algorithm=hashes.SHA256(), length=32, salt=e.encode(), info=L.PROOF_INFO).derive(m)
+    solvency = L.solvency_key(m, e)
+    assert solvency == HKDF(algorithm=hashes.SHA256(), length=32, salt=e.encode(), info=L.SOLVENCY_INFO).derive(m)
     return [
         ("s", s.hex()),
         ("leaf id", lid.hex()),
@@ -38,6 +40,7 @@ def vector() -> list[tuple[str, str]]:
         ("padding secret, i = 0", pad.hex()),
         ("padding leaf id, i = 0", L.pad_leaf_id(0, pad).hex()),
         ("proof key P", key.hex()),
+        ("solvency proof key S", solvency.hex()),
         ('first keyed draw below 2^64 (key P, m = "abc")', f"{KeyedRandom(key, b'abc').randbelow(2**64):016x}"),
         ("block context (H 20, level 3, block 7, no ctx)", L.block_context(e, b"", 20, 3, 7).hex()),
     ]

@@ -24,7 +24,7 @@ def test_documented_vector_matches_the_code() -> None:
 
 def test_documented_labels_are_the_codes() -> None:
     text = DOC.read_text()
-    for label in (L.LEAF_INFO, L.PAD_INFO, L.SHUFFLE_INFO, L.PROOF_INFO, L.LEAF_ID_LABEL, L.BLINDING_DST, L.NODE_RANGE_CONTEXT,
+    for label in (L.LEAF_INFO, L.PAD_INFO, L.SHUFFLE_INFO, L.PROOF_INFO, L.SOLVENCY_INFO, L.LEAF_ID_LABEL, L.BLINDING_DST, L.NODE_RANGE_CONTEXT,
                   L.COLLATERAL_CONTEXT, b"por/v1/plain-leaf", b"por/v1/plain-node"):
         assert f'"{label.decode()}"' in text
 
