@@ -21,7 +21,6 @@ import sqlite3
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -32,38 +31,28 @@ EPOCH = "epoch-0001"
 #: it, so its hash (and the manifest's, which lists it) also moves with the SQLite version
 PINNED_SQLITE = "3.40.1"
 
-# TODO(units helper, issue 15 item 4: "the solvency proofs take the keyed randomness"): until that change
-# lands, prove_solvency draws OS randomness, so solvency.json differs on every run. It is therefore not
-# pinned, and the files that hash it are pinned NORMALISED: manifest.json without its signatures and
-# without files["solvency.json"] (the operator's Ed25519 signature is deterministic, but over the
-# solvency hash), each client proof without manifest_sha256. After merging that change the lead pins
-# solvency.json, manifest.json and the client proofs raw (move them to PINNED_BUNDLE / PINNED_PROOFS,
-# drop UNPINNED and the normalised tables) and adds epoch-0002 (its ledger log holds epoch-0001's
-# epoch.publish entry, which carries the manifest's hash).
-UNPINNED = {"solvency.json"}
-
-#: SHA-256 of every file of the reproducible demo's first bundle (20 clients, seed 1). These values (and
-#: the normalised ones below) are also what the code before issue 15 (commit ada65de) publishes when the
-#: same clock and entropy are patched into it: the redesign so far moved no published byte.
+#: SHA-256 of every file of the reproducible demo's first bundle (20 clients, seed 1). Every file but
+#: those that hash the solvency proofs (solvency.json, the manifest, client proofs' manifest_sha256) is
+#: what the code before issue 15 (commit ada65de) publishes with the same clock and entropy patched in;
+#: those three changed once, when the solvency proofs took the keyed randomness (docs/protocol.md §8.7)
+#: in place of the OS's, which had made them differ on every run.
 PINNED_BUNDLE = {
     "attestations.json": "5637b70ae3184d3d318a11bd85d64818e5f026c6e8527e5850f9a1b05008b1cf",
     "keyring.json": "c7b98662f56c36a026ed351545c39b18d0ccfc650e70e1bf62b6f19452cff36e",
     "ledger-log.json": "c32b02927e6d184226f7919b09d0e2cce4ab26d86b0166437e175ff619213a71",
+    "manifest.json": "0b6e616ec0831002ee32f1ecc514247134b0e401152122330ad6aa1ca5f49f49",
     "prices.json": "c0fe566b7590897438b0ae3f36ce149f1baedd7626e9e77147a948a127f6cde1",
+    "solvency.json": "5d5f0640c0b5fcdb85420bc6d6f7cc29e9ac3e3dc300d3c666910195bce03df4",
     "statements/collateral-linear.toml": "d7dd62745639d48cb9800c26e3017ed9e2c3ad801c1adf84646835b35acb71ad",
     "statements/node-range-linear.toml": "c728dc0af2a55f00ceee35f44aa8aa2ec3ef9c0d8c7572d7599e3aad518ce215",
     "statements/solvency.toml": "00997ac6fe30e85ffc4d4995063f6b3fcddfdd4da89f69c20a17700c8c60dbb9",
     "tree.sqlite": "c11141c493b22af472c2321d311ea51125669e06ab0a8165b4f9698a22718c76",
 }
-#: the same, of the files that hash solvency.json, normalised (see the TODO above)
-PINNED_BUNDLE_NORMALISED = {
-    "manifest.json": "519f280851db0e11e58fee43d6c05848a2f7d0ca7eec79b7c9abfcc7b291c661",
-}
-#: a few client proofs (first, a middle one, last), normalised (see the TODO above)
-PINNED_PROOFS_NORMALISED = {
-    "syn1-c0000000.json": "ccfed052b46c38c2a0f8a179962015de096ec2ef18712f2cf56827f83f3f4c84",
-    "syn1-c0000009.json": "cdca907da1134defe790f45546433f9420d5ccdc0fd0616ca0b4f98231d0aa1d",
-    "syn1-c0000019.json": "61b1d62b7fab48b20c55f7fc49a254ecc02d1dfc627583d659a19c947a6f0c7b",
+#: a few client proofs (first, a middle one, last)
+PINNED_PROOFS = {
+    "syn1-c0000000.json": "f3f452cae647f489431d361c38740200b6e4253806c3fe40e9e4dc7c83b318fe",
+    "syn1-c0000009.json": "6584864ab03beed9b8f5a4846d3eaf25edb0677b6de16618e6e71eaebdf445e5",
+    "syn1-c0000019.json": "4c01731cf8184ab5dcf05dff1dffe6e3eefd17955ff4979404f627136ad36494",
 }
 #: the protocol vectors (docs/protocol.md §6, §8.1): tests/test_vectors.py and tests/test_bls.py check
 #: that the generators still write them; these pins catch a generator and its files changed together
@@ -90,40 +79,21 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _canonical(doc: Any) -> bytes:
-    return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
-
-
-def _manifest_normalised(data: bytes) -> str:
-    doc = json.loads(data)
-    doc.pop("signatures")
-    doc["signed"]["files"].pop("solvency.json")
-    return _sha(_canonical(doc))
-
-
-def _proof_normalised(data: bytes) -> str:
-    doc = json.loads(data)
-    doc.pop("manifest_sha256")
-    return _sha(_canonical(doc))
-
-
 def bundle_hashes(root: Path) -> dict[str, str]:
-    """Every bundle file's SHA-256 (relative names), normalised where the TODO says."""
+    """Every bundle file's SHA-256 (relative names)."""
     bundle = root / "epochs" / EPOCH
     out: dict[str, str] = {}
     for p in sorted(bundle.rglob("*")):
         if not p.is_file():
             continue
         name = p.relative_to(bundle).as_posix()
-        if name in UNPINNED:
-            continue
-        out[name] = _manifest_normalised(p.read_bytes()) if name == "manifest.json" else _sha(p.read_bytes())
+        out[name] = _sha(p.read_bytes())
     return out
 
 
 def proof_hashes(root: Path) -> dict[str, str]:
     proofs = root / "client-proofs" / EPOCH
-    return {name: _proof_normalised((proofs / name).read_bytes()) for name in PINNED_PROOFS_NORMALISED}
+    return {name: _sha((proofs / name).read_bytes()) for name in PINNED_PROOFS}
 
 
 def vector_hashes() -> dict[str, str]:
@@ -172,8 +142,8 @@ def reproducible_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, P
 
 def test_reproducible_bundle_matches_the_pins(reproducible_runs: tuple[Path, Path]) -> None:
     root = reproducible_runs[0]
-    problems = [changed("the demo's bundle", {**PINNED_BUNDLE, **PINNED_BUNDLE_NORMALISED}, bundle_hashes(root)),
-                changed("the demo's client proofs", PINNED_PROOFS_NORMALISED, proof_hashes(root))]
+    problems = [changed("the demo's bundle", PINNED_BUNDLE, bundle_hashes(root)),
+                changed("the demo's client proofs", PINNED_PROOFS, proof_hashes(root))]
     problems = [p for p in problems if p]
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
@@ -186,18 +156,11 @@ def test_protocol_vectors_match_the_pins() -> None:
 
 
 def test_two_reproducible_runs_publish_the_same_bytes(reproducible_runs: tuple[Path, Path]) -> None:
-    """Byte for byte, everything but what hashes the solvency proofs (see the TODO above)."""
+    """Byte for byte: every bundle file and every client proof."""
     a, b = (_files(r) for r in reproducible_runs)
     assert a.keys() == b.keys()
     assert len([n for n in a if n.startswith("client-proofs/")]) == CLIENTS
-    def same(name: str) -> bool:
-        if name.startswith("client-proofs/"):
-            return _proof_normalised(a[name]) == _proof_normalised(b[name])
-        if name.endswith("/manifest.json"):
-            return _manifest_normalised(a[name]) == _manifest_normalised(b[name])
-        return name.rsplit("/", 1)[-1] in UNPINNED or a[name] == b[name]
-
-    differ = sorted(n for n in a if not same(n))
+    differ = sorted(n for n in a if a[n] != b[n])
     assert not differ, f"two reproducible runs differ in: {differ}"
     m = json.loads(a[f"epochs/{EPOCH}/manifest.json"])["signed"]
     assert m["created_at"] == "2025-01-01T00:00:00Z" and m["cutoff_time"].startswith("2025-01-01T00:00:00.")
@@ -213,7 +176,7 @@ def test_por_demo_reproducible_publishes_the_pinned_bundle(tmp_path: Path) -> No
         cp = run_por("demo", "--dir", d, "--clients", CLIENTS, "--seed", SEED, "--quiet", "--reproducible")
         no_traceback(cp)
         assert cp.returncode == 0, cp.stdout[-3000:] + cp.stderr[-3000:]
-    problem = changed("`por demo --reproducible`'s bundle", {**PINNED_BUNDLE, **PINNED_BUNDLE_NORMALISED},
+    problem = changed("`por demo --reproducible`'s bundle", PINNED_BUNDLE,
                       bundle_hashes(d))
     if problem:
         pytest.fail(problem, pytrace=False)
@@ -317,9 +280,8 @@ def _print_pins() -> None:  # pragma: no cover - a maintainer's tool
         root = run(Path(tmp) / "demo", reproducible=True)
         print(f'PINNED_SQLITE = "{sqlite3.sqlite_version}"')
         hashes = bundle_hashes(root)
-        for name, table in (("PINNED_BUNDLE", {k: v for k, v in hashes.items() if k not in PINNED_BUNDLE_NORMALISED}),
-                            ("PINNED_BUNDLE_NORMALISED", {k: v for k, v in hashes.items() if k in PINNED_BUNDLE_NORMALISED}),
-                            ("PINNED_PROOFS_NORMALISED", proof_hashes(root)), ("PINNED_VECTORS", vector_hashes())):
+        for name, table in (("PINNED_BUNDLE", hashes), ("PINNED_PROOFS", proof_hashes(root)),
+                            ("PINNED_VECTORS", vector_hashes())):
             print(f"{name} = {{")
             for k, v in table.items():
                 print(f'    "{k}": "{v}",')
