@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from por import canonical
+from por import canonical, units
 from por.errors import EncodingError, StressError
 from por.units import BPS, PRICE_SCALE
 
@@ -113,16 +113,16 @@ class MarginBook:
 
     # -- value of a scalar quantity (Python ints, exact) -------------------------------------------
     def value_of(self, code: str, qty: int, price_e8: int | None = None, *, up: bool = False) -> int:
-        """Value in reporting minor units of ``qty`` minor units of ``code`` (floor, or ceil if ``up``)."""
+        """Value in reporting minor units of ``qty`` minor units of ``code`` (floor, or ceil if ``up``:
+        :func:`por.units.position_value` / :func:`por.units.debt_value`)."""
         a = self.asset(code)
         p = a.price_e8 if price_e8 is None else price_e8
-        num: int = qty * p * 10**self.currency_decimals
-        den: int = 10 ** (a.decimals + 8)
-        return -((-num) // den) if up else num // den
+        value = units.debt_value if up else units.position_value
+        return value(qty, price_e8=p, decimals=a.decimals, reporting_decimals=self.currency_decimals)
 
     def value_exact(self, code: str, qty: int, price_e8: int) -> Fraction:
-        a = self.asset(code)
-        return Fraction(qty * price_e8 * 10**self.currency_decimals, 10 ** (a.decimals + 8))
+        return units.value_exact(qty, price_e8=price_e8, decimals=self.asset(code).decimals,
+                                 reporting_decimals=self.currency_decimals)
 
     # -- file format -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
