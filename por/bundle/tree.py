@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, ValidatorFunctionWrapHandler, WrapValidator, model_validator
+from pydantic import ConfigDict, Field, ValidatorFunctionWrapHandler, WrapValidator, model_validator
 from pydantic_core import PydanticCustomError
 
 from por import PROTOCOL
@@ -54,6 +54,10 @@ ColumnValue = Annotated[str, Field(pattern=r"^(?:[0-9a-f]{96}|0|[1-9][0-9]{0,39}
 ColumnPair = Annotated[tuple[AssetCode, Kind], Field(strict=False)]
 StoreName = Annotated[str, Field(pattern=r"^[^./\\][^/\\]*$"),
                       explain("must name a file of the bundle's top level")]
+
+
+_HEX48 = r"^[0-9a-f]{96}$"
+_SUM = r"^(0|[1-9][0-9]{0,39})$"
 
 
 def leaf_format_problem(value: object) -> str | None:
@@ -233,6 +237,18 @@ class ClientProof(Model):
     the leaf secret), never in the bundle. Fields in the order the client verifier reads them."""
 
     DOCUMENT: ClassVar[str] = "client proof"
+    model_config = ConfigDict(json_schema_extra={"allOf": [{
+        "if": {"properties": {"mode": {"const": "committed"}}},
+        "then": {"properties": {
+            "path": {"items": {"required": ["block"],
+                               "properties": {"sibling": {"properties": {"columns": {"items": {"pattern": _HEX48}}}}}}},
+            "root": {"properties": {"columns": {"items": {"pattern": _HEX48}}}}}},
+        "else": {"properties": {
+            "path": {"items": {"not": {"required": ["block"]},
+                               "properties": {"sibling": {"properties": {"columns": {"items": {"pattern": _SUM}}}}}}},
+            "root": {"properties": {"columns": {"items": {"pattern": _SUM}}}},
+            "collateral": {"not": {"type": "object", "required": ["proof"]}}}},
+    }]})
 
     format: Annotated[Literal["por-client-proof/2"], WrapValidator(_client_format)]
     leaf_format: LeafFormat
