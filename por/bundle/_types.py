@@ -106,7 +106,7 @@ Base64 = Annotated[str, Field(min_length=4, pattern=_B64),
 _DEC = re.compile(r"^(0|[1-9][0-9]{0,39})$")
 
 
-def _decimal(limit: int | None, what: str) -> WrapValidator:
+def decimal_rule(limit: int | None, what: str) -> WrapValidator:
     """A decimal string (digits, no sign, no leading zero); a negative one is named as such (§7.10)."""
     def check(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         if isinstance(value, str) and value.startswith("-") and _DEC.match(value[1:]):
@@ -123,10 +123,10 @@ def _decimal(limit: int | None, what: str) -> WrapValidator:
 
 #: a sum or price in a decimal string: up to 40 digits (node sums are checked < 2^64 where they are used)
 DecimalString = Annotated[str, Field(pattern=r"^(0|[1-9][0-9]{0,39})$"),
-                          _decimal(None, "must be a decimal string (digits, no sign, no leading zero)")]
+                          decimal_rule(None, "must be a decimal string (digits, no sign, no leading zero)")]
 #: a leaf value in a decimal string: below 2^64 (§7.1)
 DecimalU64 = Annotated[str, Field(pattern=r"^(0|[1-9][0-9]{0,19})$"),
-                       _decimal(U64, "must be a decimal string of an integer below 2^64")]
+                       decimal_rule(U64, "must be a decimal string of an integer below 2^64")]
 
 # ---- names and times -----------------------------------------------------------------------------------
 Text = Annotated[str, Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$"), _after(_utf8_at_most(256)),

@@ -28,6 +28,7 @@ from por.bundle._types import (
     Seq,
     StatementId,
     Text,
+    decimal_rule,
     explain,
 )
 
@@ -49,7 +50,7 @@ Mode = Annotated[Literal["committed", "plain"], explain("must be committed or pl
 Height = Annotated[int, Field(ge=1, le=MAX_HEIGHT), explain(f"must be an integer from 1 to {MAX_HEIGHT}")]
 #: a column value shown in a proof: a commitment (committed mode) or a sum (plain mode)
 ColumnValue = Annotated[str, Field(pattern=r"^(?:[0-9a-f]{96}|0|[1-9][0-9]{0,39})$"),
-                        explain("must be a 48-byte hex commitment or a decimal sum")]
+                        decimal_rule(None, "must be a 48-byte hex commitment or a decimal sum")]
 #: a column as the tree names it: ``[asset, kind]`` (§7.1)
 ColumnPair = Annotated[tuple[AssetCode, Kind], Field(strict=False)]
 StoreName = Annotated[str, Field(pattern=r"^[^./\\][^/\\]*$"),
