@@ -179,7 +179,7 @@ def _message(err: Any) -> str:
         text = f"must list at most {ctx.get('max_length')} item(s)"
     else:
         text = str(err["msg"]).rstrip(".").lower()
-    if kind not in ("missing", "extra_forbidden") and "input" in err and "(found" not in text:
+    if kind not in ("missing", "extra_forbidden") and "at" not in ctx and "input" in err and "(found" not in text:
         text += f" (found {_found(err['input'])})"
     return text
 
