@@ -142,10 +142,10 @@ def _path(loc: Iterable[int | str]) -> str:
 
 
 def _found(value: Any) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(value)
+    try:  # a JSON value as read; a writer's own Python value falls back to its repr
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=repr)
+    except (RecursionError, ValueError):  # nested beyond the interpreter's limit, a circular value
+        text = f"a {type(value).__name__}"
     return text if len(text) <= _FOUND_CHARS else text[:_FOUND_CHARS] + "…"
 
 

@@ -97,7 +97,7 @@ def _leaf_format(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 
 LeafFormat = Annotated[Literal["por-leaf/2"], WrapValidator(_leaf_format)]
 #: the block size's own range; its bound against the column count is checked by the model
-BlockSize = Annotated[int, Field(ge=1, le=MAX_BLOCK_CLAIMS),
+BlockSize = Annotated[int, Field(ge=1, le=MAX_BLOCK_CLAIMS, json_schema_extra={"enum": [1, 2, 4, 8, 16, 32, 64]}),
                       explain(f"must be a power of two from 1 to {MAX_BLOCK_CLAIMS}")]
 
 

@@ -42,8 +42,8 @@ def test_grammars_agree(tp: Any, regex: str) -> None:
 def test_constants_agree() -> None:
     from por.crypto import rangeproof
     from por.ledger import journal
-    from por.reserves import attestation, keyring, oracle, policy, solvency
     from por.report import signing
+    from por.reserves import attestation, keyring, oracle, policy, solvency
     from por.tree import build, columns, leaf, proof
 
     assert BT.MAX_BLOCK_CLAIMS == rangeproof.MAX_M and BT.STATEMENT_BITS == rangeproof.ALLOWED_BITS
@@ -107,3 +107,14 @@ def test_encodings_agree_with_the_reserves_package() -> None:
     rep = dict(epoch_id="epoch-0002", cutoff="2024-06-30T12:00:00Z", oracle_id="o1", asset="BTC",
                price_e8=6_500_000_000_000, time="2024-06-30T11:59:30Z")
     assert PriceReport.model_validate(rep).message() == oracle.PriceReport.from_dict(rep).message
+
+
+def test_the_bundle_package_sits_below_tree_reserves_ledger_and_epoch() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, por.bundle, por.bundle.schemas; "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('por.'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    allowed = ("por.bundle", "por.errors", "por.result", "por.units", "por.canonical", "por.signing", "por.crypto")
+    assert out and all(m.startswith(allowed) for m in out), [m for m in out if not m.startswith(allowed)]
