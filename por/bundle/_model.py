@@ -141,6 +141,12 @@ def _path(loc: Iterable[int | str]) -> str:
     return out
 
 
+def _printable(text: str) -> str:
+    """``text`` with what UTF-8 cannot encode (lone surrogates read from JSON escapes) escaped, so a
+    message naming a hostile value can always be printed."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _found(value: Any) -> str:
     try:  # a JSON value as read; a writer's own Python value falls back to its repr
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=repr)
@@ -193,7 +199,7 @@ def document_error(document: str, exc: ValidationError, prefix: tuple[str | int,
         path = _path(loc)
         if at:
             path = f"{path}.{at}" if path else str(at)
-        problems.append((path, _message(err)))
+        problems.append((_printable(path), _printable(_message(err))))
     if not problems:
         problems.append(("", "does not parse"))
     path, message = problems[0]

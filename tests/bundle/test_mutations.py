@@ -169,7 +169,7 @@ def test_mutation_is_refused_by_schema_and_model(corpus: Corpus, name: str, what
 # ---- random damage ------------------------------------------------------------------------------------
 _junk = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.text(max_size=12),
                   st.sampled_from(["", "00", "ab" * 32, "AB" * 32, "-1", "0", "007", "2026-12-07T05:00:58Z", "committed",
-                                   "equity", "====", "counted"]),
+                                   "equity", "====", "counted", "\ud800", "a\x00b"]),
                   st.lists(st.integers(-2, 2), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 
 
@@ -212,6 +212,7 @@ def test_random_damage_is_a_document_error_and_the_model_is_no_looser_than_the_s
         accepted = True
     except DocumentError as exc:
         assert exc.document and exc.problems
+        str(exc).encode("utf-8")  # printable whatever the damage (a lone surrogate is escaped)
         accepted = False
     if accepted:
         errors = [e.message for e in _validator(name).iter_errors(doc)]
