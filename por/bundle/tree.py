@@ -243,7 +243,8 @@ class ClientProof(Model):
         "then": {"properties": {
             "path": {"items": {"required": ["block"],
                                "properties": {"sibling": {"properties": {"columns": {"items": {"pattern": _HEX48}}}}}}},
-            "root": {"properties": {"columns": {"items": {"pattern": _HEX48}}}}}},
+            "root": {"properties": {"columns": {"items": {"pattern": _HEX48}}}},
+            "collateral": {"anyOf": [{"type": "null"}, {"required": ["proof"]}]}}},
         "else": {"properties": {
             "path": {"items": {"not": {"required": ["block"]},
                                "properties": {"sibling": {"properties": {"columns": {"items": {"pattern": _SUM}}}}}}},

@@ -106,6 +106,8 @@ MUTATIONS: list[tuple[str, str, Callable[[Any], None], str]] = [
     ("client-proof", "short root hash", _set("root.hash", "00" * 31), "root.hash"),
     ("client-proof", "haircut above 100 %", _set("collateral.haircuts_bps.USD", 10_001), "collateral.haircuts_bps.USD"),
     ("client-proof", "block without proof key", _del("path.1.block.proof"), "path[1].block.proof"),
+    ("client-proof", "collateral without its proof", _del("collateral.proof"), "collateral.proof"),
+    ("client-proof", "a sum where a commitment goes", _set("root.columns.0", "12"), "root.columns"),
     ("client-proof", "statement bits", _set("statements.node-range-linear.bits", 7), "statements.node-range-linear.bits"),
     ("prices", "bad report signature", _set("reports.0.signature", "zz"), "reports[0].signature"),
     ("prices", "zero price", _set("quotes.AAPL.price_e8", 0), "quotes.AAPL.price_e8"),
