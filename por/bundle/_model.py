@@ -57,7 +57,7 @@ class Model(BaseModel):
     a string is not a number), frozen, every field known (docs/protocol.md §9)."""
 
     model_config = ConfigDict(strict=True, frozen=True, extra="forbid", hide_input_in_errors=False,
-                              validate_default=False, revalidate_instances="never")
+                              validate_default=False, revalidate_instances="never", defer_build=True)
 
     _omittable: ClassVar[frozenset[str]] = frozenset()
 
