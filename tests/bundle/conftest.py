@@ -39,6 +39,17 @@ def _tree_proofs(root: Path, label: str, **kwargs: object) -> list[Path]:
     return sorted(dest.glob("*.json"))
 
 
+def _public_bundle(root: Path) -> Path:
+    """An epoch published with public disclosure: liabilities, the leaf count and the openings."""
+    from por.epoch.demo import setup
+    from por.epoch.pipeline import Pipeline
+
+    s = setup(root / "w", 8, 5)
+    pipe = Pipeline(s.workspace, disclosure="public")
+    pipe.run()
+    return Path(s.workspace.bundle_dir(pipe.epoch_id))
+
+
 @pytest.fixture(scope="session")
 def corpus(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Corpus:  # noqa: F811
     c = Corpus()
@@ -51,6 +62,8 @@ def corpus(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Corpus:  # n
     c.files += [("attestation", p) for p in sorted((root / "inbox" / "attestations").rglob("*.json"))]
     c.files += [("attestation", p) for p in sorted((root / "private").rglob("attest/requests/*.json"))]
     c.files += [("report-signature", p) for p in sorted((root / "reports").glob("*.sig"))]
+    public = _public_bundle(tmp_path_factory.mktemp("bundle-public"))
+    c.files += [(name, public / f"{name}.json") for name in ("manifest", "solvency")]
     trees = tmp_path_factory.mktemp("bundle-trees")
     c.files += [("client-proof", p) for p in _tree_proofs(trees, "plain", mode="plain")]
     c.files += [("client-proof", p) for p in _tree_proofs(trees, "compressed", proof_encoding="compressed",

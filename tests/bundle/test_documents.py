@@ -51,6 +51,11 @@ def test_the_corpus_covers_every_mode_and_optional_part(corpus: Corpus) -> None:
     assert any(p.collateral is not None and p.mode == "plain" for p in proofs)
     manifests = [parse_manifest(p.read_bytes()) for p in corpus.of("manifest")]
     assert any(m.signed.previous is None for m in manifests) and any(m.signed.previous for m in manifests)
+    assert {m.signed.disclosure for m in manifests} >= {"auditor", "public"}
+    public = [m.signed for m in manifests if m.signed.disclosure == "public"]
+    assert public[0].liabilities and public[0].tree.leaf_count
+    sets = [DOCUMENTS["solvency"].parse(p.read_bytes()) for p in corpus.of("solvency")]
+    assert any(p.openings for s in sets for p in s.proofs.values())
     logs = [DOCUMENTS["ledger-log"].parse(p.read_bytes()) for p in corpus.of("ledger-log")]
     assert any(g.consistency_proof is not None and g.consistency_proof.proof is not None for g in logs)
 
