@@ -55,6 +55,23 @@ class BundleError(PorError):
     """A published bundle or client proof that cannot be read (unknown version, missing file)."""
 
 
+class DocumentError(BundleError):
+    """A published document that does not parse as its format (docs/protocol.md §9, docs/schemas).
+
+    Names the document and the field path of the first problem, e.g. ``manifest.json:
+    signed.tree.height: must be an integer from 1 to 40 (found true)``; ``problems`` holds every
+    ``(path, message)`` found, in document order.
+    """
+
+    def __init__(self, document: str, path: str, message: str,
+                 problems: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__(f"{document}: {path}: {message}" if path else f"{document}: {message}")
+        self.document = document
+        self.path = path
+        self.reason = message
+        self.problems = problems or ((path, message),)
+
+
 class ReportError(PorError):
     """A regulator report that cannot be collected or written, or whose detached signature fails."""
 

@@ -1,0 +1,120 @@
+"""The rules por.bundle defines (it sits below tree, reserves and ledger, so it cannot import theirs)
+agree with the copies those packages still hold, until they import them from por.bundle."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from por.bundle import _types as T
+from por.bundle import tree as BT
+from por.bundle.reserves import MEMBER_ROLES, OUTCOME_REASONS
+
+SAMPLES = ["", "a", "A1", "abc-def", "a b", "-a", "a" * 128, "a" * 129, "bank:USD", "x@y/z", "é", "ab\x00",
+           "node-range", "node-range-linear", "Node", "1abc", "a_b", "USD", "AAPL", "a.b", "a" * 64, "a" * 65]
+
+
+def _accepts(tp: Any, value: Any) -> bool:
+    try:
+        TypeAdapter(tp).validate_python(value)
+        return True
+    except ValidationError:
+        return False
+
+
+@pytest.mark.parametrize("tp, regex", [
+    (T.MemberId, "por.ledger.journal:_ID_RE"),
+    (T.StatementId, "por.crypto.statements:_ID_RE"),
+    (T.AssetCode, "por.tree.columns:_ASSET_RE"),
+])
+def test_grammars_agree(tp: Any, regex: str) -> None:
+    module, name = regex.split(":")
+    pattern: re.Pattern[str] = getattr(__import__(module, fromlist=[name]), name)
+    for s in SAMPLES:
+        assert _accepts(tp, s) == bool(pattern.match(s)), s
+    # stricter than re.match with "$", which lets one trailing newline through
+    assert not _accepts(tp, "abc\n") and not _accepts(tp, "USD\n")
+
+
+def test_constants_agree() -> None:
+    from por.crypto import rangeproof
+    from por.ledger import journal
+    from por.report import signing
+    from por.reserves import attestation, keyring, oracle, policy, solvency
+    from por.tree import build, columns, leaf, proof
+
+    assert BT.MAX_BLOCK_CLAIMS == rangeproof.MAX_M and BT.STATEMENT_BITS == rangeproof.ALLOWED_BITS
+    assert (BT.LEAF_FORMAT, BT.OLD_LEAF_FORMATS, BT.MODES) == (leaf.LEAF_FORMAT, leaf.OLD_LEAF_FORMATS, leaf.MODES)
+    assert (BT.CLIENT_FORMAT, BT.OLD_CLIENT_FORMATS) == (proof.CLIENT_FORMAT, proof.OLD_CLIENT_FORMATS)
+    assert BT.KINDS == columns.KINDS and set(BT.PROOF_ENCODINGS) == set(build.PROOF_ENCODINGS)
+    assert T.MAX_DECIMALS == policy.MAX_DECIMALS and T.U64 == columns.MAX_VALUE
+    assert set(MEMBER_ROLES) == set(journal.ROLES) | set(keyring.ROLES)
+    from por.bundle import attestations, prices, report_signature, reserves
+    from por.bundle import solvency as bs
+
+    assert (prices.PRICES_FORMAT, prices.REPORT_FORMAT) == (oracle.PRICES_FORMAT, oracle.REPORT_FORMAT)
+    assert tuple(prices.SIGNATURE_BYTES) == oracle.SCHEMES
+    assert attestations.ATTESTATION_FORMAT == attestation.FORMAT
+    assert (bs.PROOF_FORMAT, bs.DISCLOSURES) == (solvency.FORMAT, solvency.DISCLOSURES)
+    assert reserves.CONFIG_FORMAT == policy.CONFIG_FORMAT and reserves.KEYRING_FORMAT == keyring.FORMAT
+    assert (report_signature.SIG_FORMAT, report_signature.OLD_SIG_FORMATS, report_signature.PURPOSE) == \
+        (signing.SIG_FORMAT, signing.OLD_SIG_FORMATS, signing.PURPOSE)
+    assert set(OUTCOME_REASONS) >= {"counted", "malformed", "duplicate", "quorum-short", "no-pop"}
+    assert all(f"``{r}``" in policy.__doc__ for r in OUTCOME_REASONS if r != "counted"), OUTCOME_REASONS
+
+
+def test_block_size_and_leaf_format_rules_agree() -> None:
+    from por.tree import leaf
+
+    for value in (0, 1, 2, 3, 4, 8, 16, 32, 64, 128, -1, True, False, 2.0, "2", None):
+        for k in (1, 2, 3, 4, 8, 64):
+            for mode in BT.MODES:
+                assert BT.block_size_problem(value, k, mode) == leaf.block_size_problem(value, k, mode), (value, k, mode)
+    for value in ("por-leaf/2", "por-leaf/1", None, 2, "", "por-leaf/3"):
+        assert BT.leaf_format_problem(value) == leaf.check_leaf_format(value)
+
+
+def test_key_id_and_signature_primitives_agree() -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from por.bundle.signed import key_id, public_key_hex, verify_ed25519
+    from por.epoch import bundle as old
+    from por.report import signing
+
+    k = Ed25519PrivateKey.generate()
+    pub = public_key_hex(k)
+    assert key_id(pub) == old.key_id(pub) == signing.key_id(bytes.fromhex(pub)) and pub == old.public_key_hex(k)
+    sig = k.sign(b"m").hex()
+    for args in ((pub, b"m", sig), (pub, b"n", sig), ("zz", b"m", sig), (pub, b"m", "zz"), (pub[:-2], b"m", sig)):
+        assert verify_ed25519(*args) == old.verify_ed25519(*args)
+    assert key_id("not hex") == ""
+
+
+def test_encodings_agree_with_the_reserves_package() -> None:
+    from por.bundle.attestations import AttestationStatement
+    from por.bundle.prices import PriceReport
+    from por.reserves import attestation, oracle
+
+    st = dict(protocol="por-v1", epoch_id="2024-06", custodian_id="bank-a", asset="BTC", amount=5_000_000,
+              account_ref="vault-1", as_of="2024-06-30T12:00:00Z", challenge="a1" * 32)
+    ours = AttestationStatement.model_validate(st)
+    theirs = attestation.Statement.from_dict(st)
+    assert ours.message() == theirs.message and ours.statement_id() == theirs.statement_id
+    assert ours.statement_id() == "adc02a3f0f9f0ba8fc5b09a43757019a13d7a74eb22d3d464fc296562fbf8e33"  # §8.2
+    rep = dict(epoch_id="epoch-0002", cutoff="2024-06-30T12:00:00Z", oracle_id="o1", asset="BTC",
+               price_e8=6_500_000_000_000, time="2024-06-30T11:59:30Z")
+    assert PriceReport.model_validate(rep).message() == oracle.PriceReport.from_dict(rep).message
+
+
+def test_the_bundle_package_sits_below_tree_reserves_ledger_and_epoch() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, por.bundle, por.bundle.schemas; "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('por.'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    allowed = ("por.bundle", "por.errors", "por.result", "por.units", "por.canonical", "por.signing", "por.crypto")
+    assert out and all(m.startswith(allowed) for m in out), [m for m in out if not m.startswith(allowed)]
