@@ -55,12 +55,13 @@ def _pipeline(directory: str, epoch_id: str | None, executor: str | None, quiet:
               disclosure: str | None = None, proofs: str | None = None) -> tuple[Any, Any]:
     from por.epoch.pipeline import Pipeline
     from por.epoch.workspace import Workspace
+    from por.verify import verify_bundle
 
     ws = Workspace.load(directory)
     cm = progress_display(not quiet)
     report = cm.__enter__()
     pipe = Pipeline(ws, epoch_id=epoch_id, executor=make_executor(executor), progress=report,
-                    disclosure=disclosure, proofs=proofs)
+                    disclosure=disclosure, proofs=proofs, seal_check=verify_bundle)
     return pipe, cm
 
 

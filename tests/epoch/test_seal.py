@@ -48,18 +48,19 @@ def test_seal_refuses_a_bundle_that_fails_verification(third_epoch: ThirdEpoch, 
     from por.epoch.pipeline import Pipeline
     from por.epoch.workspace import Workspace
     from por.errors import EpochError
+    from por.verify import verify_bundle
 
     until, tamper, expected = CASES[case]
     root = clone_workspace(third_epoch.root, tmp_path / "ws")
     eid = third_epoch.epoch_id
     ws = Workspace.load(root)
     if until != "prove":
-        Pipeline(ws).run(until=until)
+        Pipeline(ws, seal_check=verify_bundle).run(until=until)
     private = ws.private_dir(eid)
     tamper(private)
 
     with pytest.raises(EpochError) as info:
-        Pipeline(Workspace.load(root)).run()
+        Pipeline(Workspace.load(root), seal_check=verify_bundle).run()
     msg = str(info.value)
     assert "refusing to seal" in msg
     verification = json.loads((private / "seal-verification.json").read_text())
