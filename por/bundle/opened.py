@@ -63,7 +63,7 @@ class _NotRegular(Exception):
         self.present = present  # there, but a directory, device or FIFO
 
 
-def read_manifest(directory: str | Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+def read_manifest(directory: str | Path, limit: int | None = None) -> bytes:
     """The bytes of ``directory/manifest.json``: a regular file of at most ``limit`` bytes, read once.
 
     The manifest authenticates itself (its signature covers these very bytes), so it is opened as
@@ -74,6 +74,7 @@ def read_manifest(directory: str | Path, limit: int = MAX_DOCUMENT_BYTES) -> byt
         EncodingError: larger than ``limit``.
         OSError: unreadable.
     """
+    limit = MAX_DOCUMENT_BYTES if limit is None else limit
     path = Path(directory) / MANIFEST
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -112,7 +113,7 @@ class ListedFiles:
             raise self._error
         return list(self._checks)
 
-    def document(self, name: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    def document(self, name: str, limit: int | None = None) -> bytes:
         """The bytes of listed file ``name`` as they were hashed.
 
         Raises:
@@ -125,14 +126,14 @@ class ListedFiles:
             raise BundleError(f"{name} is in the bundle but not listed in the manifest, so it was not read")
         if held is None and name in self._refused:
             raise EncodingError(f"{Path(name).name} is not a regular file")
+        limit = MAX_DOCUMENT_BYTES if limit is None else limit
         if held is None:
             raise FileNotFoundError(errno.ENOENT, "not a listed file of the bundle", name)
-        if held.size > limit:
-            raise EncodingError(f"{Path(name).name} is larger than {limit} bytes")
-        if held.data is not None:
+        if held.size <= limit and held.data is not None:
             return held.data
-        assert held.copy is not None  # a store: its private copy holds the hashed bytes
-        return held.copy.read_bytes()
+        if held.size <= limit and held.copy is not None:  # a store: its private copy holds the hashed bytes
+            return held.copy.read_bytes()
+        raise EncodingError(f"{Path(name).name} is larger than {limit} bytes")
 
     def store(self, name: str) -> Path | None:
         """The private copy of listed store ``name`` (what the tree step opens), or None."""
@@ -272,7 +273,7 @@ def _read_one(root_fd: int, name: str, *, copy: Path | None, keep: bool) -> _Hel
         for chunk in _chunks(f):
             h.update(chunk)
             size += len(chunk)
-        data = head if keep and size <= MAX_DOCUMENT_BYTES else None
+        data = head if keep and size <= MAX_DOCUMENT_BYTES else None  # (the bound read at call time)
         return _Held(h.hexdigest(), size, data, None)
 
 

@@ -98,7 +98,7 @@ def verify_bundle(
                        discover_previous=discover_previous, reserves_config_path=reserves_config_path,
                        auditor_openings=auditor_openings, master_secret=master_secret,
                        ledger_integrity=ledger_integrity, trust_bundle_keyring=trust_bundle_keyring,
-                       executor=executor, progress=progress, operator_key_pinned=operator_key is not None)
+                       executor=executor, progress=progress)
     with open_bundle(path) as opened, _ledger_view(ledger, ledger_url, ledger_schema, master_secret) as view:
         return audit_bundle(opened, given, ledger=view)
 

@@ -128,10 +128,12 @@ class Given:
     progress: Callable[[str, int, int], None] | None = None
 
     @classmethod
-    def read(cls, bundle: Path, *, keyring_path: str | Path | None, operator_key: str | None,
-             previous: str | Path | None, discover_previous: bool, reserves_config_path: str | Path | None,
-             auditor_openings: str | Path | None, **options: Any) -> Given:
-        """Read every file the verifier names (and, for discovery, the manifests beside ``bundle``)."""
+    def read(cls, bundle: str | Path, *, keyring_path: str | Path | None = None, operator_key: str | None = None,
+             previous: str | Path | None = None, discover_previous: bool = True,
+             reserves_config_path: str | Path | None = None, auditor_openings: str | Path | None = None,
+             **options: Any) -> Given:
+        """Read every file the verifier names (and, for discovery, the manifests beside ``bundle``);
+        ``options`` are the other fields (``master_secret``, ``trust_bundle_keyring``, ...)."""
         from por.canonical import parse_json, read_document
         from por.reserves.keyring import Keyring
 
@@ -140,12 +142,13 @@ class Given:
 
         return cls(
             operator_key=Loaded.of(lambda: key_hex(operator_key)) if operator_key else None,
+            operator_key_pinned=operator_key is not None,
             keyring=Loaded.of(lambda: Keyring.load(keyring_path)) if keyring_path is not None else None,
             keyring_path=str(keyring_path) if keyring_path is not None else None,
             reserves_config=json_file(reserves_config_path) if reserves_config_path is not None else None,
             reserves_config_path=str(reserves_config_path) if reserves_config_path is not None else None,
             openings=json_file(auditor_openings) if auditor_openings else None,
             previous=PreviousBundle.read(previous) if previous is not None else None,
-            siblings=sibling_bundles(bundle) if previous is None and discover_previous else None,
+            siblings=sibling_bundles(Path(bundle)) if previous is None and discover_previous else None,
             **options,
         )
