@@ -267,13 +267,16 @@ def _read_one(root_fd: int, name: str, *, copy: Path | None, keep: bool) -> _Hel
         if copy is not None:
             return _copy_hashing(f, copy)
         h = hashlib.sha256()
-        head = f.read(MAX_DOCUMENT_BYTES + 1) or b""  # a document whole, or the start of one too large
-        h.update(head)
-        size = len(head)
-        for chunk in _chunks(f):
+        bound = MAX_DOCUMENT_BYTES  # read at call time
+        parts = [f.read(min(os.fstat(f.fileno()).st_size, bound) + 1)]  # a document whole, in one read
+        h.update(parts[0])
+        size = len(parts[0])
+        for chunk in _chunks(f):  # it grew since fstat, or it is over the bound: hashed on
             h.update(chunk)
             size += len(chunk)
-        data = head if keep and size <= MAX_DOCUMENT_BYTES else None  # (the bound read at call time)
+            if size <= bound:
+                parts.append(chunk)
+        data = b"".join(parts) if keep and size <= bound else None
         return _Held(h.hexdigest(), size, data, None)
 
 

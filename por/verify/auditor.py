@@ -75,6 +75,7 @@ def verify_bundle(
     discover_previous: bool = True,
     reserves_config_path: str | Path | None = None,
     ledger: LedgerView | None = None,
+    tmp_dir: str | Path | None = None,
 ) -> Result:
     """Check everything a bundle claims. Never raises on a damaged or hostile bundle.
 
@@ -87,7 +88,9 @@ def verify_bundle(
     trust explicitly (§9.5 step 13). Likewise the reserves configuration (decimals, haircuts, reserve
     and price policies): without ledger access or one the verifier gives (``reserves_config_path``),
     it is the manifest's own, and so are the checks that rest on it. Ledger access is ``ledger`` (a
-    view the caller opened) or ``ledger_url`` (opened here), with ``master_secret``.
+    view the caller opened) or ``ledger_url`` (opened here), with ``master_secret``. ``tmp_dir``: where
+    the private copy of the tree store goes (default: the system's temporary directory); with an
+    executor whose workers run on other hosts, a directory they can read.
     """
     path = Path(bundle)
     if not path.is_dir():
@@ -99,7 +102,8 @@ def verify_bundle(
                        auditor_openings=auditor_openings, master_secret=master_secret,
                        ledger_integrity=ledger_integrity, trust_bundle_keyring=trust_bundle_keyring,
                        executor=executor, progress=progress)
-    with open_bundle(path) as opened, _ledger_view(ledger, ledger_url, ledger_schema, master_secret) as view:
+    with open_bundle(path, tmp_dir=tmp_dir) as opened, \
+            _ledger_view(ledger, ledger_url, ledger_schema, master_secret) as view:
         return audit_bundle(opened, given, ledger=view)
 
 
@@ -115,12 +119,17 @@ def _ledger_view(ledger: LedgerView | None, url: str | None, schema: str | None,
         return
     from por.ledger.view import LedgerAuditView
 
-    view: Loaded[LedgerAuditView] = Loaded.of(lambda: LedgerAuditView.open(url, schema=schema))
+    opened: list[LedgerAuditView] = []
+
+    def open_view() -> LedgerView:
+        opened.append(LedgerAuditView.open(url, schema=schema))
+        return opened[-1]
+
     try:
-        yield view  # type: ignore[misc]  # a LedgerAuditView is a LedgerView
+        yield Loaded.of(open_view)  # a failure to open is reported by the steps that need the ledger
     finally:
-        if view.value is not None:
-            view.value.close()
+        for view in opened:
+            view.close()
 
 
 def audit_bundle(opened: OpenedBundle, given: Given, *, ledger: Loaded[LedgerView] | None = None) -> Result:
