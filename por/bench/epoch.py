@@ -54,12 +54,12 @@ def run(quick: bool, clients: int | None = None, assets: int | None = None) -> l
 
 
 def _epoch(n: int, assets: int) -> list[Figure]:
-    from por.epoch.audit import verify_bundle
     from por.epoch.demo import setup
     from por.epoch.pipeline import Pipeline
     from por.epoch.state import STAGES
     from por.ledger import Ledger
     from por.tree.secret_file import read_master_secret
+    from por.verify import verify_bundle
 
     name = _size_name(n) + ("" if assets == 1 else ".assets3")
     figures: list[Figure] = []
@@ -67,7 +67,7 @@ def _epoch(n: int, assets: int) -> list[Figure]:
         t0 = time.perf_counter()
         s = setup(Path(tmp) / "ws", n, seed=7, cash_only=assets == 1)
         setup_s = time.perf_counter() - t0
-        pipe = Pipeline(s.workspace, simulators=s.parties)
+        pipe = Pipeline(s.workspace, simulators=s.parties, seal_check=verify_bundle)
         times: dict[str, float] = {}
         try:
             for stage in STAGES:

@@ -186,11 +186,12 @@ def run(quick: bool, clients: int | None = None) -> list[Figure]:
     from por.epoch.demo import setup
     from por.epoch.pipeline import Pipeline
     from por.serve.auth import keygen
+    from por.verify import verify_bundle
 
     n = clients or (30 if quick else 100)
     with tempfile.TemporaryDirectory(prefix="por-bench-serve-") as tmp:
         s = setup(Path(tmp) / "ws", n, 1)
-        Pipeline(s.workspace, simulators=s.parties).run()
+        Pipeline(s.workspace, simulators=s.parties, seal_check=verify_bundle).run()
         keygen(s.workspace.root)
         m = measure(s.workspace.root, requests=2_000 if quick else 10_000)
     p, f = m["proof"], m["floor"]

@@ -185,7 +185,7 @@ def bench_inclusion(quick: bool, encoding: str | None = None) -> list[Figure]:
     # floor: the batch verification of the same 20 blocks alone
     from por.crypto import statements as st
     from por.tree import leaf as L
-    from por.tree.verify import _b64
+    from por.tree.client_path import _b64
 
     items = []
     for e in proof["path"]:

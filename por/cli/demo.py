@@ -29,9 +29,9 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
          quiet: bool, reproducible: bool) -> None:
     """Create a synthetic platform, run an epoch, and run every party's check on what it published."""
     from por.cli.epoch import make_executor, progress_display
-    from por.epoch.audit import verify_bundle
     from por.epoch.demo import run_epoch, setup
     from por.tree.secret_file import read_master_secret
+    from por.verify import verify_bundle
     from por.verify.client import verify_inclusion
 
     con = Console(highlight=False)
@@ -56,7 +56,7 @@ def demo(directory: str, clients: int, seed: int, db: str | None, schema: str | 
               f"(cash and margin accounts in USD, AAPL, MSFT; trades on margin; withdrawals)")
     ex = make_executor(executor)
     with progress_display(not quiet) as report:
-        pipe = run_epoch(s, executor=ex, progress=report)
+        pipe = run_epoch(s, executor=ex, progress=report, seal_check=verify_bundle)
     lap("epoch")
     eid = pipe.epoch_id
     bundle = ws.bundle_dir(eid)
@@ -127,13 +127,13 @@ def _regulator_report(ws: Any, eid: str, published: list[str], bundle: Path, aud
                       ) -> tuple[bool, list[Path], list[tuple[str, str]]]:
     """Collect (with the risk section), export in every format and sign; this epoch reuses the
     auditor's full verification. Returns the risk figures for the summary too."""
-    from por.epoch.audit import verify_bundle
     from por.report import export
     from por.report.collect import collect
     from por.report.signing import sign_file
     from por.risk.report import RiskSettings, headline
     from por.risk.simulate import Spec
     from por.tree.secret_file import read_master_secret
+    from por.verify import verify_bundle
 
     reports = ws.root / "reports"
     reports.mkdir(exist_ok=True)

@@ -56,13 +56,14 @@ def _pipeline(directory: str, epoch_id: str | None, executor: str | None, quiet:
     from por.epoch.demo import simulators
     from por.epoch.pipeline import Pipeline
     from por.epoch.workspace import Workspace
+    from por.verify import verify_bundle
 
     ws = Workspace.load(directory)
     cm = progress_display(not quiet)
     report = cm.__enter__()
     # a `por demo` directory plays its own oracles and custodians; an operator's has none (None)
     pipe = Pipeline(ws, epoch_id=epoch_id, executor=make_executor(executor), progress=report,
-                    disclosure=disclosure, proofs=proofs, simulators=simulators(ws))
+                     disclosure=disclosure, proofs=proofs, simulators=simulators(ws), seal_check=verify_bundle)
     return pipe, cm
 
 

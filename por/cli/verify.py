@@ -69,8 +69,8 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
     """Verify every check of the epoch BUNDLE (exit 0 all passed, 1 a check failed, 2 unusable input)."""
     from por.cli._output import open_existing_ledger, require_ledger
     from por.cli.epoch import make_executor, progress_display
-    from por.epoch.audit import verify_bundle
     from por.errors import UsageError
+    from por.verify import verify_bundle
 
     if bool(ledger_url) != bool(master_secret):
         raise UsageError("--ledger and --master-secret go together (the completeness check needs both)")
@@ -100,18 +100,18 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
 def cosign(bundle: str, key_path: str, member: str, keyring: str | None, operator_key: str | None,
            trust_bundle_keyring: bool) -> None:
     """Verify BUNDLE, then add the auditor's co-signature to its manifest (refused if a check fails)."""
-    from por.epoch.audit import verify_bundle
     from por.epoch.bundle import Manifest
     from por.errors import EpochError
     from por.ledger import keys
+    from por.verify import verify_bundle
 
     res = verify_bundle(bundle, keyring_path=keyring, operator_key=operator_key,
                         trust_bundle_keyring=trust_bundle_keyring)
     if not res.ok:
         print_result(res, False)
         raise EpochError(f"not co-signing: {len(res.failures)} check(s) failed")
-    from por.epoch.audit import load_keyring
     from por.errors import UsageError
+    from por.verify.inputs import load_keyring
 
     key = keys.load(key_path)
     kr, _ = load_keyring(keyring, Path(bundle))

@@ -1,4 +1,4 @@
-"""The published epoch bundle (DESIGN.md section 7): a directory with a signed ``manifest.json``.
+"""The published epoch bundle (docs/protocol.md §9.3, §9.4): a directory with a signed ``manifest.json``.
 
 ``manifest.json`` is canonical JSON ``{"signed": {...}, "signatures": [...]}``. Every other file of the
 bundle is listed in ``signed.files`` with its SHA-256 and size, so a byte changed anywhere is caught.
@@ -161,46 +161,12 @@ def list_files(directory: Path) -> dict[str, dict[str, Any]]:
 
 
 def check_files(directory: Path, manifest: Manifest) -> list[tuple[str, bool, str]]:
-    """(file, ok, message) for every listed file, plus any unlisted file found in the directory."""
-    results: list[tuple[str, bool, str]] = []
-    listed = manifest.signed["files"]
-    for name, meta in sorted(listed.items()):
-        if not isinstance(meta, dict) or "sha256" not in meta or "size" not in meta:
-            results.append((name, False, f"{name}: manifest entry is malformed"))
-            continue
-        p = Path(directory) / name
-        if ".." in Path(name).parts or Path(name).is_absolute():
-            results.append((name, False, f"{name}: path escapes the bundle directory"))
-            continue
-        if any(q.is_symlink() for q in [p, *p.parents][: len(Path(name).parts)]):
-            # a symlink may point anywhere, and may change between hashing and reading
-            results.append((name, False, f"{name}: listed in the manifest but a symbolic link (or under one), "
-                            "not a regular file of the bundle"))
-            continue
-        if not p.is_file():
-            results.append((name, False, f"{name}: listed in the manifest but missing"))
-            continue
-        digest, size = sha256_file(p)
-        if size != meta["size"]:
-            results.append((name, False, f"{name}: size {size} bytes, manifest says {meta['size']} (truncated or extended)"))
-        elif digest != meta["sha256"]:
-            results.append((name, False, f"{name}: SHA-256 differs from the manifest (file changed or replaced)"))
-        else:
-            results.append((name, True, f"{name}: {size} bytes, SHA-256 matches"))
-    # everything else in the directory, in one walk (listed files were hashed above, not again): an
-    # unlisted file, a left-over *.tmp, a symlink, a device or FIFO, a directory holding no listed file
-    root = Path(directory)
-    holders = {q.as_posix() for n in listed for q in Path(n).parents}
-    for p in sorted(root.rglob("*")):
-        name = p.relative_to(root).as_posix()
-        if name == MANIFEST or name in listed:
-            continue
-        if p.is_symlink() or not (p.is_file() or p.is_dir()):
-            results.append((name, False, f"{name}: present in the bundle but not a regular file"))
-        elif p.is_file() and p.name.endswith(".tmp"):
-            results.append((name, False, f"{name}: a left-over temporary file in the bundle"))
-        elif p.is_file():
-            results.append((name, False, f"{name}: present in the bundle but not listed in the manifest"))
-        elif name not in holders:
-            results.append((name, False, f"{name}: a directory in the bundle that holds no listed file"))
-    return results
+    """(file, ok, message) for every listed file, plus any unlisted entry found in the directory.
+
+    Each listed file is opened without following links and read once (por.bundle.opened;
+    docs/protocol.md §9.5 step 4); nothing is kept.
+    """
+    from por.bundle.opened import read_listed
+
+    with read_listed(directory, manifest.signed["files"], keep=False) as files:
+        return [(c.name, c.ok, c.message) for c in files.results()]

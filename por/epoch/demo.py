@@ -30,7 +30,7 @@ from por.epoch.workspace import CONFIG_NAME, Workspace
 from por.errors import PorError, UsageError
 
 if TYPE_CHECKING:
-    from por.epoch.pipeline import Pipeline, Progress
+    from por.epoch.pipeline import Pipeline, Progress, SealCheck
 
 ORACLES = ("oracle-1", "oracle-2", "oracle-3")
 #: a reproducible demo's clock at its first run (each later run starts a day on): after the synthetic
@@ -158,22 +158,25 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, 
     return DemoSetup(ws, True, clients, simulators(ws), sources)
 
 
-def run_epoch(s: DemoSetup, *, executor: Any = None, progress: Progress | None = None) -> Pipeline:
-    """Run the demo's next epoch to publication, its parties simulated, on the setup's sources."""
+def run_epoch(s: DemoSetup, *, seal_check: SealCheck, executor: Any = None,
+              progress: Progress | None = None) -> Pipeline:
+    """Run the demo's next epoch to publication, its parties simulated, on the setup's sources;
+    ``seal_check`` is the auditor's verifier (por.verify.verify_bundle), given by the caller above."""
     from por.epoch.pipeline import Pipeline
 
-    pipe = Pipeline(s.workspace, executor=executor, progress=progress, simulators=s.parties, sources=s.sources)
+    pipe = Pipeline(s.workspace, executor=executor, progress=progress, simulators=s.parties, sources=s.sources,
+                    seal_check=seal_check)
     pipe.run()
     return pipe
 
 
-def run_demo(directory: Path, clients: int, seed: int, *, reproducible: bool = False, executor: Any = None,
-             progress: Progress | None = None, db: str | None = None, schema: str | None = None,
-             ) -> tuple[DemoSetup, Pipeline]:
+def run_demo(directory: Path, clients: int, seed: int, *, seal_check: SealCheck, reproducible: bool = False,
+             executor: Any = None, progress: Progress | None = None, db: str | None = None,
+             schema: str | None = None) -> tuple[DemoSetup, Pipeline]:
     """:func:`setup` then :func:`run_epoch`: the demo's epoch without the parties' checks and reports
     (``por demo`` adds those). ``reproducible=True``: the same arguments give the same bundle bytes."""
     s = setup(directory, clients, seed, db=db, schema=schema, reproducible=reproducible)
-    return s, run_epoch(s, executor=executor, progress=progress)
+    return s, run_epoch(s, seal_check=seal_check, executor=executor, progress=progress)
 
 
 def _more_activity(ws: Workspace, seed: int, sources: Sources) -> None:

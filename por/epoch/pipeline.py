@@ -36,11 +36,21 @@ from por.errors import EpochError, PorError, PriceError, UsageError
 from por.ledger.snapshot import client_rows
 from por.reserves.oracle import PRICES_FORMAT
 from por.reserves.policy import reserves_section
+from por.result import Result
 from por.tree.build import DEFAULT_BLOCK_SIZES, DEFAULT_PROOF_ENCODING, check_encoding
 from por.tree.secret_file import read_master_secret, write_master_secret
 from por.units import PRICE_SCALE, iso_seconds, parse_time, shift_seconds
 
 Progress = Callable[[str, int, int], None]
+
+
+class SealCheck(Protocol):
+    """The auditor's verifier as the seal stage runs it on the staged bundle (``por.verify.verify_bundle``)."""
+
+    def __call__(self, bundle: str | Path, *, operator_key: str | None, previous: str | Path | None,
+                 discover_previous: bool, trust_bundle_keyring: bool, executor: Any,
+                 progress: Progress | None) -> Result: ...
+
 SNAPSHOT = "snapshot.jsonl"
 TREE_DIR = "tree"
 
@@ -80,10 +90,11 @@ class Pipeline:
     def __init__(self, ws: Workspace, *, epoch_id: str | None = None, executor: Any = None,
                  progress: Progress | None = None, disclosure: str | None = None,
                  proofs: str | None = None, simulators: Simulators | None = None,
-                 sources: Sources = SYSTEM) -> None:
+                 sources: Sources = SYSTEM, seal_check: SealCheck | None = None) -> None:
         self.ws = ws
         self.sources = sources  # SYSTEM in production: the real clock and OS randomness
         self.simulators = simulators  # None in production: real oracles and custodians deliver
+        self.seal_check = seal_check  # the auditor's verifier, given by the caller (por.verify.verify_bundle)
         self.executor = executor
         self.progress: Progress = progress or (lambda stage, done, total: None)
         self._ledger: Any = None
@@ -416,7 +427,10 @@ class Pipeline:
 
     def _stage_seal(self) -> None:
         from por.crypto import statements
-        from por.epoch.audit import verify_bundle
+
+        if self.seal_check is None:  # fail closed: a bundle is never sealed unchecked (docs/protocol.md §9.2)
+            raise EpochError(f"epoch {self.epoch_id}: refusing to seal, no seal check was given: construct the "
+                             "Pipeline with seal_check=por.verify.verify_bundle (the auditor's verifier)")
         staging = self.private / "staging"  # operator-only until published (a refused seal leaves nothing public)
         if staging.exists():
             shutil.rmtree(staging)
@@ -474,11 +488,11 @@ class Pipeline:
         manifest.sign(operator.key, "operator", operator.member_id)
         manifest.write(staging)
         prev = self.state.get("previous")
-        result = verify_bundle(staging, keyring_path=None, operator_key=operator.public_hex,
-                               previous=self.ws.bundle_dir(prev["epoch_id"]) if prev else None,
-                               discover_previous=False, trust_bundle_keyring=True,  # the operator's own keyring
-                               executor=self.executor,
-                               progress=lambda stage, done, total: self.progress(f"seal: {stage}", done, total))
+        result = self.seal_check(staging, operator_key=operator.public_hex,
+                                 previous=self.ws.bundle_dir(prev["epoch_id"]) if prev else None,
+                                 discover_previous=False, trust_bundle_keyring=True,  # the operator's own keyring
+                                 executor=self.executor,
+                                 progress=lambda stage, done, total: self.progress(f"seal: {stage}", done, total))
         _dump(self.private / "seal-verification.json", result.to_dict())
         if not result.ok:
             lines = "; ".join(f"{c.id}: {c.message}" for c in result.failures[:5])

@@ -4,7 +4,7 @@ Steps, in order (each section that cannot be produced is listed in ``unavailable
 
 1. Expand the directories given (an epoch directory has ``manifest.json``; a parent directory
    contributes each child that has one) and order the epochs by cut-off time.
-2. Verify every epoch with the auditor's verifier (``por.epoch.audit.verify_bundle``). A bundle that
+2. Verify every epoch with the auditor's verifier (``por.verify.verify_bundle``). A bundle that
    fails is still reported: its failures go into ``verification`` and onto the PDF's first page.
 3. Read each manifest (leniently: a manifest that fails verification may still be readable) into the
    bundle tables: epochs, coverage, reserves by custodian, attestation signers, log roots.
@@ -75,7 +75,7 @@ def expand_epoch_dirs(paths: Iterable[str | Path]) -> list[Path]:
 def default_verifier() -> Verifier:
     """The auditor's full verifier when it is installed, otherwise :func:`structural_verify`."""
     try:
-        from por.epoch.audit import verify_bundle  # type: ignore[import-not-found,unused-ignore]
+        from por.verify import verify_bundle
     except ImportError:
         return structural_verify
 
@@ -90,7 +90,7 @@ def default_verifier() -> Verifier:
 def structural_verify(path: Path) -> Result:
     """Manifest format and file hashes only, plus a failing check saying the proofs were not verified.
 
-    Used when ``por.epoch.audit`` is not available: the report must never claim a verification that
+    Used when ``por.verify`` is not available: the report must never claim a verification that
     did not happen.
     """
     from por.epoch.bundle import Manifest, check_files
@@ -105,7 +105,7 @@ def structural_verify(path: Path) -> Result:
     for name, ok, msg in check_files(path, manifest):
         res.add(f"files.{name}", ok, msg)
     res.failed("verifier.unavailable",
-               "the auditor's verifier (por.epoch.audit) is not installed: signatures and proofs were NOT verified")
+               "the auditor's verifier (por.verify) is not installed: signatures and proofs were NOT verified")
     return res
 
 

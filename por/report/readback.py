@@ -474,7 +474,7 @@ def check_against_bundles(rf: ReportFile, bundle_dirs: list[Path], *, audit: boo
     if audit:
         verify = default_verifier()
         if operator_key is not None:
-            from por.epoch.audit import verify_bundle
+            from por.verify import verify_bundle
 
             def verify(path: Path) -> Result:
                 # outcomes compared as the report recorded them: keyed checks against the bundle's

@@ -14,6 +14,7 @@ Public API (docs/protocol.md is normative for every byte):
 - :func:`leaf_secret`: s = HKDF(master secret, salt = epoch id, info = "por/v1/leaf" || account id).
 """
 
+from por.tree.audit import verify_tree
 from por.tree.build import (
     DEFAULT_BLOCK_SIZE,
     DEFAULT_BLOCK_SIZES,
@@ -22,12 +23,12 @@ from por.tree.build import (
     TreeInfo,
     build_tree,
 )
+from por.tree.client_path import tree_description_problem, verify_client_proof
 from por.tree.complete import verify_completeness
 from por.tree.leaf import leaf_secret
 from por.tree.proof import CLIENT_FORMAT, client_proof, iter_client_proofs, write_client_proofs
 from por.tree.prove import prove_tree, tree_info
 from por.tree.store import ACCOUNTS_NAME, OPENING_NAME, STORE_NAME, TreeStore
-from por.tree.verify import tree_description_problem, verify_client_proof, verify_tree
 
 __all__ = [
     "ACCOUNTS_NAME", "CLIENT_FORMAT", "DEFAULT_BLOCK_SIZE", "DEFAULT_BLOCK_SIZES", "DEFAULT_PROOF_ENCODING",

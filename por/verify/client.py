@@ -1,6 +1,6 @@
-"""The client's verifier: one inclusion proof file against the public bundle (or just its manifest).
+"""The client's verifier: one inclusion proof against the public bundle (or just its manifest).
 
-Steps: 1 the proof file reads (``client.file``); 2 the manifest reads and the operator's signature
+Steps: 1 the proof reads (``client.file``); 2 the manifest reads and the operator's signature
 verifies with the operator key (pinned by the client, or the bundle's keyring); ``client.trust``
 says which, and whether an auditor co-signed; 3 the manifest's tree description and columns have
 their shape and agree with each other (``manifest.tree``, ``manifest.columns``); 4 the proof names
@@ -8,21 +8,22 @@ this epoch and this manifest; 5 the account, the columns, the tree parameters, t
 the root, the siblings' range proofs and the client's own collateral proof
 (``por.tree.verify_client_proof``, docs/protocol.md §7.10). Never raises on malformed input, signed
 or not: every shape of manifest or proof is a failed check.
+
+:func:`verify_client` is the core: it takes the manifest and the proof (bytes or parsed) and opens
+nothing; :func:`verify_inclusion` reads the files and calls it.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
+from por.bundle.opened import read_manifest
 from por.canonical import parse_json, read_document
-from por.epoch.audit import _key_hex, load_keyring, operator_key_of
 from por.epoch.bundle import Manifest
 from por.errors import PorError
 from por.result import Result
-
-_DEC = re.compile(r"^(0|[1-9][0-9]{0,39})$")
+from por.verify.inputs import Loaded, key_hex, load_keyring, operator_key_of
 
 
 def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key: str | None = None,
@@ -39,37 +40,73 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
         account_id: the client's own account id; a proof whose leaf is bound to another id fails
             ``client.account``. Without it the result names the proof's account id.
     """
-    res = Result(f"inclusion proof {Path(proof_path).name}")
+    name = Path(proof_path).name
     try:
-        proof: Any = parse_json(read_document(proof_path))
+        proof = read_document(proof_path)
     except FileNotFoundError:
+        res = Result(f"inclusion proof {name}")
         res.failed("client.file", f"{proof_path}: no such file")
         return res
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        res.failed("client.file", f"{Path(proof_path).name} is not a readable JSON proof file ({exc.__class__.__name__})")
+    except (OSError, ValueError) as exc:
+        res = Result(f"inclusion proof {name}")
+        res.failed("client.file", f"{name} is not a readable JSON proof file ({exc.__class__.__name__})")
         return res
+    bdir = Path(bundle)
+    if bdir.is_file():  # only the manifest: enough with a pinned operator key
+        manifest: Loaded[bytes] = Loaded.of(lambda: read_document(bdir))
+        bdir = bdir.parent
+    else:
+        manifest = Loaded.of(lambda: read_manifest(bdir))
+    key = Loaded.of(lambda: key_hex(operator_key)) if operator_key else None
+    keyring = None if operator_key else Loaded.of(lambda: load_keyring(None, bdir)[0])
+    return verify_client(proof, manifest, name=name, operator_key=key, keyring=keyring, account_id=account_id)
+
+
+def verify_client(proof: bytes | Any, manifest: bytes | Manifest | Loaded[bytes], *, name: str = "proof",
+                  operator_key: str | Loaded[str] | None = None, keyring: Any = None,
+                  account_id: str | None = None) -> Result:
+    """The client's checks on a proof and a manifest already in hand; opens nothing, never raises.
+
+    Args:
+        proof: the proof file's bytes, or its parsed JSON.
+        manifest: ``manifest.json``'s bytes (or how reading them failed), or a parsed manifest.
+        name: the proof's file name, for messages.
+        operator_key: the pinned operator key (hex); without it, ``keyring`` (the bundle's keyring,
+            parsed, or how reading it failed) names the operator.
+        account_id: the client's own account id (``client.account``).
+    """
+    res = Result(f"inclusion proof {name}")
+    if isinstance(proof, (bytes, bytearray)):
+        try:
+            proof = parse_json(bytes(proof))
+        except ValueError as exc:  # EncodingError: not UTF-8, not JSON
+            res.failed("client.file", f"{name} is not a readable JSON proof file ({exc.__class__.__name__})")
+            return res
     if not isinstance(proof, dict):
-        res.failed("client.file", f"{Path(proof_path).name}: a proof file is a JSON object")
+        res.failed("client.file", f"{name}: a proof file is a JSON object")
         return res
-    res.passed("client.file", f"{Path(proof_path).name} reads as JSON ({str(proof.get('format', 'no format'))[:60]})")
+    res.passed("client.file", f"{name} reads as JSON ({str(proof.get('format', 'no format'))[:60]})")
     who = proof.get("account_id")
     if isinstance(who, str):  # the title names whose leaf this is, before any check says more
-        res.subject = f"inclusion proof {Path(proof_path).name} for ACCOUNT {who[:200]!r}"
-    bdir = Path(bundle)
+        res.subject = f"inclusion proof {name} for ACCOUNT {who[:200]!r}"
     try:
-        if bdir.is_file():  # only the manifest: enough with a pinned operator key
-            manifest = Manifest.from_bytes(read_document(bdir))
-            bdir = bdir.parent
-        else:
-            manifest = Manifest.read(bdir)
+        parsed = manifest if isinstance(manifest, Manifest) else Manifest.from_bytes(
+            manifest.get() if isinstance(manifest, Loaded) else manifest)
     except PorError as exc:
         res.failed("manifest", exc.diagnostics())
         return res
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         res.failed("manifest", f"the manifest does not read ({exc.__class__.__name__})")
         return res
+    _signature(res, parsed, operator_key, keyring)
+    _proof_checks(res, parsed, proof, account_id)
+    return res
+
+
+def _proof_checks(res: Result, manifest: Manifest, proof: dict[str, Any], account_id: str | None) -> None:
+    """``client.epoch``, ``client.manifest``, the manifest's tree and columns, the proof's own checks
+    (§7.10) and ``client.included``."""
     m = manifest.signed
-    _signature(res, manifest, bdir, operator_key)
     eid = m["epoch_id"]  # a string: Manifest.from_bytes checks it
     same_epoch = proof.get("epoch_id") == eid
     res.add("client.epoch", same_epoch, f"the proof is for epoch {str(proof.get('epoch_id'))[:80]!r}"
@@ -81,14 +118,14 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
             else f"the proof points at manifest {str(want)[:16]}…, the bundle's is {manifest.sha256[:16]}…")
     tree, columns = _published_tree(res, m)
     if tree is None or columns is None:
-        return res
+        return
     from por.reserves.policy import collateral_terms
 
     try:  # from the reserves configuration, never the manifest's own fields (protocol §9.5, row D)
         prices, haircuts = collateral_terms(m)
     except PorError as exc:
         res.failed("manifest.prices", exc.diagnostics())
-        return res
+        return
     from por.tree import verify_client_proof
 
     r = verify_client_proof(proof, root_hash=tree["root_hash"], root_commitments=tree["root"], epoch_id=eid,
@@ -100,18 +137,20 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
         shown = ", ".join(f"{a}:{k}={v}" for (a, k), v in zip(columns, vals, strict=True) if int(v))
         res.passed("client.included", f"account {proof['account_id']!r}: your balances ({shown or 'all zero'}) are "
                    f"included in the liabilities of epoch {eid}")
-    return res
 
 
-def _signature(res: Result, manifest: Manifest, bdir: Path, operator_key: str | None) -> None:
+def _signature(res: Result, manifest: Manifest, operator_key: str | Loaded[str] | None, keyring: Any) -> None:
     """``manifest.signature`` and ``client.trust``: what the verdict rests on, in its own sentence."""
     pinned = bool(operator_key)
     try:
         if operator_key:
-            op_hex, origin = _key_hex(operator_key), "the operator key you pinned"
+            op_hex = operator_key.get() if isinstance(operator_key, Loaded) else operator_key.lower()
+            origin = "the operator key you pinned"
         else:
-            keyring, origin = load_keyring(None, bdir)
-            op_hex = operator_key_of(keyring) or ""
+            kr = keyring.get() if isinstance(keyring, Loaded) else keyring
+            if kr is None:
+                raise PorError("keyring.json is missing from the bundle")
+            op_hex, origin = operator_key_of(kr) or "", "keyring.json of the bundle (trust rests on the operator key)"
         ok = any(manifest.verify_signature(s, op_hex) for s in manifest.signatures_by("operator"))
         res.add("manifest.signature", ok, f"operator signature over the manifest {'verifies' if ok else 'does NOT verify'} "
                 f"with {origin}")

@@ -42,9 +42,10 @@ def _tree_proofs(root: Path, label: str, **kwargs: object) -> list[Path]:
 def _public_bundle(root: Path) -> Path:
     """An epoch published with public disclosure: liabilities, the leaf count and the openings."""
     from por.epoch.demo import demo_pipeline, setup
+    from por.verify import verify_bundle
 
     s = setup(root / "w", 8, 5)
-    pipe = demo_pipeline(s.workspace, disclosure="public")
+    pipe = demo_pipeline(s.workspace, disclosure="public", seal_check=verify_bundle)
     pipe.run()
     return Path(s.workspace.bundle_dir(pipe.epoch_id))
 

@@ -234,6 +234,7 @@ def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEp
     from por.epoch.demo import demo_pipeline
     from por.epoch.pipeline import Pipeline
     from por.epoch.workspace import Workspace
+    from por.verify import verify_bundle
 
     root = clone_workspace(demo.root, tmp_path_factory.mktemp("third") / "ws")
     ws = Workspace.load(root)
@@ -249,7 +250,7 @@ def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEp
             raise Interrupted()
 
         mp.setattr(Pipeline, "_stage_build", half_build)
-        pipe = demo_pipeline(ws)
+        pipe = demo_pipeline(ws, seal_check=verify_bundle)
         epoch_id = pipe.epoch_id
         interrupted: BaseException | None = None
         try:
@@ -267,7 +268,7 @@ def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEp
         mp = pytest.MonkeyPatch()
         ran, skipped = spy_stages(mp)
         ws2 = Workspace.load(root)
-        pipe2 = demo_pipeline(ws2)
+        pipe2 = demo_pipeline(ws2, seal_check=verify_bundle)
         assert pipe2.epoch_id == epoch_id, "the resumed run must pick up the unfinished epoch"
         pipe2.run(until="prove")
         state2 = json.loads((private / "state.json").read_text())
@@ -282,8 +283,8 @@ def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEp
 # ---- the auditor with ledger access, one check at a time ----------------------------------------------
 def audit_with_ledger(root: Path, bundle: Path, demo: Demo, epoch: str = "epoch-0001") -> Any:
     """``verify_bundle`` with the workspace's ledger and ``epoch``'s master secret (completeness on)."""
-    from por.epoch.audit import verify_bundle
     from por.epoch.workspace import Workspace
+    from por.verify import verify_bundle
 
     ws = Workspace.load(root)
     return verify_bundle(bundle, operator_key=str(demo.operator_pub), ledger_url=ws.db_url,

@@ -239,7 +239,7 @@ def test_j_named_previous_not_there_fails_unless_given(demo: Demo, tmp_path: Pat
 
 def test_j_dropping_previous_is_caught_by_the_library_too(demo: Demo, tmp_path: Path) -> None:
     """The rule lives in verify_bundle, not only in the CLI: a library caller gets it."""
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     root = _copy_epochs(demo, tmp_path / "epochs")
     bundle = root / "epoch-0002"
@@ -251,7 +251,7 @@ def test_j_dropping_previous_is_caught_by_the_library_too(demo: Demo, tmp_path: 
 
 
 def test_j_previous_must_be_strictly_earlier(demo: Demo) -> None:
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     res = verify_bundle(demo.bundle("epoch-0002"), operator_key=str(demo.operator_pub),
                         previous=demo.bundle("epoch-0002"), trust_bundle_keyring=True)
@@ -325,7 +325,7 @@ def test_j_with_the_ledger_the_chain_is_the_journals(demo: Demo, tmp_path: Path)
     """The operator re-publishes epoch 1 with another manifest (re-signed; here only its created_at
     differs) and makes epoch 2 name it: the bundles agree with each other, so the bundle-only check
     passes, but the journal recorded epoch 1's original manifest: completeness.epochs fails."""
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
     from tests.epoch.conftest import audit_with_ledger
 
     root = _copy_epochs(demo, tmp_path / "epochs")

@@ -56,8 +56,8 @@ def test_a_forged_journal_signature_fails_the_audit(demo: Demo, tmp_path: Path,
                                                    memo_verify_tree: dict[str, int]) -> None:
     """An entry before the cut-off with a signature that no longer verifies: every bundle and
     completeness check still passes (they read balances, members and log leaves), the replay names it."""
-    from por.epoch.audit import verify_bundle
     from por.epoch.workspace import Workspace
+    from por.verify import verify_bundle
 
     root = clone_workspace(demo.root, tmp_path / "ws")
     bundle = root / "epochs" / EPOCH
@@ -119,8 +119,8 @@ def test_a_ledger_url_naming_no_file_fails_and_creates_nothing(demo: Demo, tmp_p
                                                               memo_verify_tree: dict[str, int]) -> None:
     """A mistyped SQLite path: completeness and the replay fail, named; no empty database appears
     (before, opening it created one and the failure read "no such table")."""
-    from por.epoch.audit import verify_bundle
     from por.epoch.workspace import Workspace
+    from por.verify import verify_bundle
 
     missing = tmp_path / "typo.db"
     secret = read_master_secret(Workspace.load(demo.root).private_dir(EPOCH) / "master.secret")
@@ -140,9 +140,9 @@ def test_the_audit_reports_its_progress(demo: Demo) -> None:
     them on a terminal's stderr): the tree's nodes, its range-proof and collateral batches, the replay."""
     from collections import defaultdict
 
-    from por.epoch.audit import verify_bundle
     from por.epoch.workspace import Workspace
     from por.ledger import Ledger
+    from por.verify import verify_bundle
 
     ws = Workspace.load(demo.root)
     seen: dict[str, list[tuple[int, int]]] = defaultdict(list)

@@ -86,7 +86,7 @@ def assert_names_file(res: Any, name: str, kind: str = "") -> None:
 
 # ---- the auditor, through the API: every file x every kind -------------------------------------------
 def test_every_bundle_file_every_damage_api(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     src, other = demo.bundle("epoch-0001"), demo.bundle("epoch-0002")
     names = bundle_files(src)
@@ -123,7 +123,7 @@ def test_every_bundle_file_every_damage_api(demo: Demo, tmp_path: Path, memo_ver
 
 
 def test_unlisted_file_in_bundle_fails(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     (bundle / "extra.json").write_text("{}")
@@ -138,7 +138,7 @@ def test_resigned_damage_is_a_failed_check_never_an_exception(
         demo: Demo, tmp_path: Path, kind: str, memo_verify_tree: dict[str, int]) -> None:
     """With the file hashes made to match, the damaged content reaches every parser: still no raise.
     Truncation and removal must fail some check (the parsers see junk or nothing)."""
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     src, other = demo.bundle("epoch-0001"), demo.bundle("epoch-0002")
     key = demo.root / "keys" / "operator.key"
@@ -164,7 +164,7 @@ def test_damaged_keyring_does_not_blame_a_pinned_operator_signature(demo: Demo, 
     """With the operator key pinned by the verifier, a damaged keyring.json fails the ``keys`` step and
     its file check, but the operator's signature (checked with the pinned key) still verifies: the
     failure must point at keyring.json, not claim the manifest's signature is bad."""
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     damage(bundle, "keyring.json", "truncated", demo.bundle("epoch-0002"))
@@ -179,7 +179,7 @@ def test_resigned_other_epoch_files_fail(demo: Demo, tmp_path: Path, memo_verify
 
     (prices.json is not in the list: the other epoch's oracle reports, seconds later, are fresh at this
     epoch's cut-off and quote the same prices, so they legitimately fit; see the stale-prices test.)"""
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     src, other = demo.bundle("epoch-0001"), demo.bundle("epoch-0002")
     problems = []
@@ -200,9 +200,9 @@ def test_stale_price_reports_fail(demo: Demo, tmp_path: Path, memo_verify_tree: 
     freshness against the signed manifest's cut-off, not against a time the checked file supplies.)"""
     from datetime import datetime, timedelta
 
-    from por.epoch.audit import verify_bundle
     from por.ledger import keys
     from por.reserves.oracle import PriceReport, SignedReport, sign_report
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     doc = json.loads((bundle / "prices.json").read_text())
@@ -228,7 +228,7 @@ def test_resigned_statement_spec_copy_is_checked(demo: Demo, tmp_path: Path,
                                                  memo_verify_tree: dict[str, int]) -> None:
     """The bundle's ``statements/<id>.toml`` copies are part of what the operator publishes (section 7:
     statement ids and hashes): a copy whose SHA-256 is not the manifest's statement hash must fail."""
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     p = bundle / "statements" / f"{NODE}.toml"
@@ -246,7 +246,7 @@ def test_operator_signature_envelope_byte_change_detected(demo: Demo, tmp_path: 
     """One byte changed in the operator signature's ``key_id`` or ``signer`` (outside the signed body)
     must still be detected: the issue asks that any byte changed anywhere is."""
     from por import canonical
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     doc = canonical.loads((bundle / MANIFEST).read_bytes())
@@ -481,8 +481,8 @@ def test_audit_cli_hostile_previous_field(demo: Demo, tmp_path: Path, previous: 
 def test_resigned_collateral_prices_fail(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
     """An operator that publishes collateral prices other than its prices of record (to pass an
     under-collateralised margin leaf) is caught by ``price.collateral``."""
-    from por.epoch.audit import verify_bundle
     from por.epoch.bundle import Manifest
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     m = Manifest.read(bundle)
@@ -498,8 +498,8 @@ def test_resigned_tree_description_missing_its_root_hash_fails(demo: Demo, tmp_p
                                                                memo_verify_tree: dict[str, int]) -> None:
     """A re-signed manifest whose tree description leaves out the root hash (what every client proof
     is checked against) fails ``tree.expected``; it used to pass, the missing field compared to nothing."""
-    from por.epoch.audit import verify_bundle
     from por.epoch.bundle import Manifest
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     m = Manifest.read(bundle)
@@ -574,7 +574,7 @@ def test_importing_the_crypto_layer_keeps_the_recursion_limit() -> None:
     import subprocess
     import sys
 
-    code = "import sys; before = sys.getrecursionlimit(); import por.crypto.bls, por.epoch.audit; " \
+    code = "import sys; before = sys.getrecursionlimit(); import por.crypto.bls, por.verify.auditor; " \
            "print(before, sys.getrecursionlimit())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == out[1] == "1000", out
@@ -644,9 +644,9 @@ def test_resigned_manifest_lies_fail(demo: Demo, tmp_path: Path, memo_verify_tre
     """The operator signs a manifest that contradicts itself (its log size vs. cut-off entry, its
     ``previous`` vs. the log's) or the previous bundle (its manifest hash, root, epoch id), or claims
     another protocol or another bit width for the node proofs: the check named fails."""
-    from por.epoch.audit import verify_bundle
     from por.epoch.bundle import Manifest
     from por.ledger import keys
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0002"), tmp_path)
     m = Manifest.read(bundle)
@@ -681,7 +681,7 @@ def test_prices_and_attestations_files_must_summarise_the_manifest(demo: Demo, t
                                                                    memo_verify_tree: dict[str, int]) -> None:
     """prices.json quoting other prices, attestations.json of another epoch context, re-signed: failed
     ``price.file`` / ``attestation.context`` checks."""
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     for name, edit, check in (
             ("prices.json", lambda d: d["quotes"]["AAPL"].__setitem__("price_e8", 1), "price.file"),
@@ -705,7 +705,7 @@ def test_unlisted_entries_of_any_kind_fail(demo: Demo, tmp_path: Path, kind: str
     ``*.tmp`` file or a FIFO in the bundle is named by a failed ``file.*`` check."""
     import os
 
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     extra = bundle / {"symlink": "x", "empty-dir": "d", "tmp-file": "a.tmp", "fifo": "f"}[kind]
@@ -726,7 +726,7 @@ def test_store_meta_must_agree_with_the_manifest(demo: Demo, tmp_path: Path, mem
     collateral at the manifest's prices, names a store that records others or another protocol."""
     import sqlite3
 
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     for what, sql, check, needle in (
             ("prices", "UPDATE meta SET value = '{\"AAPL\": \"1\", \"MSFT\": \"1\", \"USD\": \"1\"}' "

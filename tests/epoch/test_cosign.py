@@ -46,9 +46,9 @@ def test_auditor_cosignature_passes(demo: Demo, sample_proofs: dict[str, Path], 
 
 
 def test_cosignature_by_unknown_key_fails(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
-    from por.epoch.audit import verify_bundle
     from por.epoch.bundle import Manifest
     from por.ledger import keys
+    from por.verify import verify_bundle
 
     # CLI: an oracle's key presented as the auditor's
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / "cli")

@@ -16,16 +16,17 @@ from .conftest import copy_bundle, only_check, resign
 def public_epoch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     from por.epoch.demo import setup
     from por.epoch.pipeline import Pipeline
+    from por.verify import verify_bundle
 
     root = tmp_path_factory.mktemp("public") / "w"
     s = setup(root, 12, 5)
-    pipe = Pipeline(s.workspace, disclosure="public", simulators=s.parties)
+    pipe = Pipeline(s.workspace, disclosure="public", simulators=s.parties, seal_check=verify_bundle)
     pipe.run()
     return root, s.workspace.bundle_dir(pipe.epoch_id)
 
 
 def _audit(root: Path, bundle: Path) -> Any:
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     return verify_bundle(bundle, operator_key=str(root / "keys" / "operator.pub"), trust_bundle_keyring=True)
 

@@ -81,7 +81,7 @@ def test_auditor_checks_log_consistency_between_the_two_epochs(demo: Demo) -> No
 
 
 def test_consistency_with_explicit_and_wrong_previous(demo: Demo, memo_verify_tree: dict[str, int]) -> None:
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     op = str(demo.operator_pub)
     good = verify_bundle(demo.bundle("epoch-0002"), operator_key=op, previous=demo.bundle("epoch-0001"), trust_bundle_keyring=True)
@@ -95,8 +95,8 @@ def test_consistency_proof_that_does_not_fit_fails(demo: Demo, tmp_path: Path,
                                                    memo_verify_tree: dict[str, int]) -> None:
     """One hash of the consistency proof changed (in ledger-log.json and the manifest alike, re-signed
     by the operator): only ``ledger-log.consistency`` fails."""
-    from por.epoch.audit import verify_bundle
     from por.epoch.bundle import Manifest
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0002"), tmp_path)
     m = Manifest.read(bundle)

@@ -70,7 +70,7 @@ def test_missing_proof_file_is_a_failed_check(demo: Demo, tmp_path: Path) -> Non
 
 
 def test_auditor_wrong_key_and_bundle_keyring(demo: Demo, memo_verify_tree: dict[str, int]) -> None:
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     res = verify_bundle(demo.bundle("epoch-0001"), operator_key="11" * 32, trust_bundle_keyring=True)
     # nothing runs on a bundle whose signature fails: the verifier says it stopped

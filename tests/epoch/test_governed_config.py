@@ -21,9 +21,9 @@ def test_weaker_published_quorum_fails_against_the_ledger(demo: Demo, tmp_path: 
                                                          memo_verify_tree: dict[str, int]) -> None:
     """An operator signs a manifest whose USD reserve quorum is 1 where the governors set 2: the
     bundle alone is consistent (the attestations meet the weaker policy), the ledger shows the lie."""
-    from por.epoch.audit import verify_bundle
     from por.epoch.bundle import Manifest, list_files
     from por.ledger import keys
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle(EPOCH), tmp_path)
     m = Manifest.read(bundle)

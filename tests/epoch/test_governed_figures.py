@@ -194,6 +194,7 @@ def after_crash(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from por.epoch.demo import demo_pipeline
     from por.epoch.workspace import Workspace
     from por.reserves.ledger_adapter import reserves_config, set_reserves_config
+    from por.verify import verify_bundle
 
     root = clone_workspace(demo.root, tmp_path_factory.mktemp("crash") / "ws")
     ws = Workspace.load(root)
@@ -205,13 +206,13 @@ def after_crash(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Path:
         _post(led, ws, "AAPL", led.current_price("AAPL") * 9 // 10)
     finally:
         led.close()
-    demo_pipeline(ws).run()
+    demo_pipeline(ws, seal_check=verify_bundle).run()
     assert ws.published()[-1] == "epoch-0003"
     return root
 
 
 def test_honest_epoch_after_the_crash_passes_with_governed_haircut(demo: Demo, after_crash: Path) -> None:
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     bundle = after_crash / "epochs" / "epoch-0003"
     m = _manifest(bundle).signed
@@ -270,6 +271,7 @@ def test_pipeline_refuses_config_decimals_that_are_not_the_ledgers(demo: Demo, t
     from por.epoch.workspace import Workspace
     from por.errors import EpochError
     from por.reserves.ledger_adapter import reserves_config, set_reserves_config
+    from por.verify import verify_bundle
 
     root = clone_workspace(demo.root, tmp_path / "ws")
     ws = Workspace.load(root)
@@ -281,7 +283,7 @@ def test_pipeline_refuses_config_decimals_that_are_not_the_ledgers(demo: Demo, t
     finally:
         led.close()
     with pytest.raises(EpochError, match=r"AAPL 0 \(ledger 4\)"):
-        demo_pipeline(ws).run(until="snapshot")
+        demo_pipeline(ws, seal_check=verify_bundle).run(until="snapshot")
 
 
 def test_workspace_haircut_settings_are_refused(demo: Demo, tmp_path: Path) -> None:
@@ -289,13 +291,14 @@ def test_workspace_haircut_settings_are_refused(demo: Demo, tmp_path: Path) -> N
     from por.epoch.demo import demo_pipeline
     from por.epoch.workspace import Workspace
     from por.errors import UsageError
+    from por.verify import verify_bundle
 
     root = clone_workspace(demo.root, tmp_path / "ws")
     cfg = json.loads((root / "por.json").read_text())
     cfg.setdefault("epoch", {})["haircuts_bps"] = {"AAPL": 10_000}
     (root / "por.json").write_text(json.dumps(cfg))
     with pytest.raises(UsageError, match="governed"):
-        demo_pipeline(Workspace.load(root)).run(until="open")
+        demo_pipeline(Workspace.load(root), seal_check=verify_bundle).run(until="open")
 
 
 def test_epoch_waits_for_bound_reports_from_por_oracle_submit(demo: Demo, tmp_path: Path) -> None:
@@ -305,6 +308,7 @@ def test_epoch_waits_for_bound_reports_from_por_oracle_submit(demo: Demo, tmp_pa
     from por.epoch.demo import demo_pipeline
     from por.epoch.workspace import Workspace
     from por.errors import EpochError
+    from por.verify import verify_bundle
 
     root = clone_workspace(demo.root, tmp_path / "ws")
     ws = Workspace.load(root)
@@ -319,7 +323,7 @@ def test_epoch_waits_for_bound_reports_from_por_oracle_submit(demo: Demo, tmp_pa
     (root / "por.json").write_text(json.dumps(cfg))
     ws = Workspace.load(root)
     with pytest.raises(EpochError, match=r"por oracle submit --epoch epoch-0003 --cutoff \S+Z"):
-        demo_pipeline(ws).run(until="attest")
+        demo_pipeline(ws, seal_check=verify_bundle).run(until="attest")
     state = json.loads((ws.private_dir("epoch-0003") / "state.json").read_text())
     assert "snapshot" in state["stages"] and "attest" not in state["stages"]
     cutoff = state["values"]["cutoff"]
@@ -337,7 +341,7 @@ def test_epoch_waits_for_bound_reports_from_por_oracle_submit(demo: Demo, tmp_pa
                              "-o", inbox / f"{epoch}-{member}-{asset}.json")
                 no_traceback(cp)
                 assert cp.returncode == 0, cp.stdout + cp.stderr
-    demo_pipeline(Workspace.load(root)).run()
+    demo_pipeline(Workspace.load(root), seal_check=verify_bundle).run()
     bundle = root / "epochs" / "epoch-0003"
     doc = json.loads((bundle / "prices.json").read_text())
     assert {r["report"]["epoch_id"] for r in doc["reports"]} == {"epoch-0003"}

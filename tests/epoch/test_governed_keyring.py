@@ -39,7 +39,7 @@ def test_a_custodian_the_ledger_never_admitted_fails(demo: Demo, tmp_path: Path,
                                                      memo_verify_tree: dict[str, int]) -> None:
     """The operator lists one more custodian with a BLS key of its own: the bundle alone is consistent
     (its manifest is re-signed, the extra member signs nothing here), the ledger shows the stranger."""
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle(EPOCH), tmp_path)
 
@@ -101,8 +101,8 @@ def test_a_member_admitted_after_the_epoch_does_not_fail_it(demo: Demo, tmp_path
 def test_published_log_root_is_the_ledgers(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
     """``completeness.ledger-log``: a re-signed manifest whose log root is another history's fails
     against the ledger (alone, a first epoch has nothing to be inconsistent with)."""
-    from por.epoch.audit import verify_bundle
     from por.epoch.bundle import Manifest
+    from por.verify import verify_bundle
 
     res = audit_with_ledger(demo.root, demo.bundle(EPOCH), demo)
     assert only_check(res, "completeness.ledger-log").ok

@@ -61,7 +61,7 @@ def _signed(demo: Demo, epoch: str) -> dict[str, Any]:
                                                                    HealthCheck.too_slow])
 @given(data=st.data())
 def test_no_resigned_edit_passes(demo: Demo, tmp_path_factory: Any, memo_verify_tree: Any, data: Any) -> None:
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     epoch = data.draw(st.sampled_from(EPOCHS), label="epoch")
     signed = _signed(demo, epoch)
@@ -89,7 +89,7 @@ def test_no_resigned_edit_passes(demo: Demo, tmp_path_factory: Any, memo_verify_
 
 def test_unedited_bundles_pass(demo: Demo, tmp_path: Path) -> None:
     """The property above is not vacuous: the same copies, re-signed without an edit, pass."""
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     for e in EPOCHS:
         shutil.copytree(demo.bundle(e), tmp_path / e)

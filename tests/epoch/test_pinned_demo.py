@@ -119,8 +119,9 @@ def changed(what: str, pinned: dict[str, str], actual: dict[str, str]) -> str | 
 
 def run(directory: Path, *, reproducible: bool) -> Path:
     from por.epoch.demo import run_demo
+    from por.verify import verify_bundle
 
-    run_demo(directory, CLIENTS, SEED, reproducible=reproducible)
+    run_demo(directory, CLIENTS, SEED, reproducible=reproducible, seal_check=verify_bundle)
     return directory
 
 

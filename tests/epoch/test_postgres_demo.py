@@ -132,7 +132,7 @@ def test_a_later_run_cannot_move_the_demo_to_another_database(pg_demo: PgDemo) -
 def test_the_auditor_without_the_schema_is_a_usage_error(pg_demo: PgDemo) -> None:
     """The tables are not in the database's default schema: unusable ledger input, exit 2, before any
     check runs (the library call fails the completeness and replay checks instead)."""
-    from por.epoch.audit import verify_bundle
+    from por.verify import verify_bundle
 
     epoch = "epoch-0001"
     cp = run_por("audit", "verify", pg_demo.root / "epochs" / epoch, "--operator-key",

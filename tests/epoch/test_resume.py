@@ -44,10 +44,10 @@ def _stage_marks(state: dict[str, Any]) -> dict[str, Any]:
 
 def test_crash_in_attest_then_ctrl_c_in_publish_then_resume(
         third_epoch: ThirdEpoch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from por.epoch.audit import verify_bundle
     from por.epoch.demo import demo_pipeline
     from por.epoch.pipeline import Pipeline
     from por.epoch.workspace import Workspace
+    from por.verify import verify_bundle
     from por.verify.client import verify_inclusion
 
     root = clone_workspace(third_epoch.root, tmp_path / "ws")
@@ -66,7 +66,7 @@ def test_crash_in_attest_then_ctrl_c_in_publish_then_resume(
     with monkeypatch.context() as mp:
         mp.setattr(Pipeline, "_prove_solvency", boom)
         with pytest.raises(RuntimeError, match="simulated crash"):
-            demo_pipeline(Workspace.load(root)).run()
+            demo_pipeline(Workspace.load(root), seal_check=verify_bundle).run()
     state1 = json.loads((private / "state.json").read_text())
     assert done(state1) == ["open", "snapshot", "build", "prove"]
     assert _stage_marks(state1) == _stage_marks(state0)
@@ -87,7 +87,7 @@ def test_crash_in_attest_then_ctrl_c_in_publish_then_resume(
         ran, skipped = spy_stages(mp)
         mp.setattr(T, "write_client_proofs", half_write)
         with pytest.raises(KeyboardInterrupt):
-            demo_pipeline(Workspace.load(root)).run()
+            demo_pipeline(Workspace.load(root), seal_check=verify_bundle).run()
         assert skipped == ["open", "snapshot", "build", "prove"]
         assert ran == ["attest", "seal"]  # publish was entered but raised (not recorded as run)
     state2 = json.loads((private / "state.json").read_text())
@@ -100,7 +100,7 @@ def test_crash_in_attest_then_ctrl_c_in_publish_then_resume(
     with monkeypatch.context() as mp:
         ran, skipped = spy_stages(mp)
         assert real_write is T.write_client_proofs
-        pipe = demo_pipeline(Workspace.load(root))
+        pipe = demo_pipeline(Workspace.load(root), seal_check=verify_bundle)
         assert pipe.epoch_id == eid
         pipe.run()
         assert ran == ["publish"]
@@ -133,9 +133,10 @@ def test_run_stage_out_of_order_is_a_usage_error(third_epoch: ThirdEpoch, tmp_pa
     from por.epoch.demo import demo_pipeline
     from por.epoch.workspace import Workspace
     from por.errors import UsageError
+    from por.verify import verify_bundle
 
     root = clone_workspace(third_epoch.root, tmp_path / "ws")
-    pipe = demo_pipeline(Workspace.load(root))
+    pipe = demo_pipeline(Workspace.load(root), seal_check=verify_bundle)
     try:
         with pytest.raises(UsageError, match="needs 'attest' first"):
             pipe.run_stage("seal")

@@ -48,18 +48,19 @@ def test_seal_refuses_a_bundle_that_fails_verification(third_epoch: ThirdEpoch, 
     from por.epoch.demo import demo_pipeline
     from por.epoch.workspace import Workspace
     from por.errors import EpochError
+    from por.verify import verify_bundle
 
     until, tamper, expected = CASES[case]
     root = clone_workspace(third_epoch.root, tmp_path / "ws")
     eid = third_epoch.epoch_id
     ws = Workspace.load(root)
     if until != "prove":
-        demo_pipeline(ws).run(until=until)
+        demo_pipeline(ws, seal_check=verify_bundle).run(until=until)
     private = ws.private_dir(eid)
     tamper(private)
 
     with pytest.raises(EpochError) as info:
-        demo_pipeline(Workspace.load(root)).run()
+        demo_pipeline(Workspace.load(root), seal_check=verify_bundle).run()
     msg = str(info.value)
     assert "refusing to seal" in msg
     verification = json.loads((private / "seal-verification.json").read_text())

@@ -85,7 +85,7 @@ def test_cli_export_sign_verify(epochs: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
     r = runner.invoke(cli, ["report", "export", str(epochs), "--format", "pdf", "--out", str(out),
                             "--key", str(key_file)])
-    # without por.epoch.audit (or with it, on these proof-less bundles) verification fails: exit 1,
+    # without por.verify (or with it, on these proof-less bundles) verification fails: exit 1,
     # but the report is written and signed
     assert r.exit_code in (0, 1), r.output
     assert out.exists() and (tmp_path / "report.pdf.sig").exists()
