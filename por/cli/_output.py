@@ -66,11 +66,9 @@ def open_existing_ledger(url: str, schema: str | None = None) -> Any:
         UsageError: a malformed URL, a missing SQLite file, a bad schema, a database that cannot be
             reached or holds no ledger journal.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
     from por.errors import UsageError
     from por.ledger.api import Ledger
-    from por.ledger.db import error_line
+    from por.ledger.db import DatabaseError, error_line
 
     try:
         led = Ledger.open(url, schema=schema, create=False)
@@ -78,7 +76,7 @@ def open_existing_ledger(url: str, schema: str | None = None) -> Any:
         raise UsageError(f"--ledger {url}: {exc}") from None
     try:
         empty = led.head()["seq"] == 0
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         led.close()
         raise UsageError(f"--ledger {url}: cannot read a por ledger there ({type(exc).__name__}: "
                          f"{error_line(exc)})") from None
