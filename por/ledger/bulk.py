@@ -264,7 +264,9 @@ def insert_floor(engine: Engine, first: int, last: int, per_tx: int) -> float:
         with engine.connect().execution_options(por_write=True) as conn:
             with conn.begin():
                 conn.execute(fj.insert(), chunk)
-                conn.execute(fp.insert(), [p for j in chunk for p in by_seq.get(int(j["seq"]), [])])
+                postings = [p for j in chunk for p in by_seq.get(int(j["seq"]), [])]
+                if postings:  # an entry without postings (genesis, a price) inserts no posting row
+                    conn.execute(fp.insert(), postings)
     dt = time.perf_counter() - t0
     md.drop_all(engine)
     return len(jrows) / dt
