@@ -17,15 +17,17 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from por.errors import UsageError
 
 _SCHEMA_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
-#: SQLAlchemy's error root and its "cannot reach or open the database" error, for the packages above
-#: the ledger: only the ledger (and the tree store) import the database layer (docs/architecture.md)
+#: SQLAlchemy's errors under por's names, for the packages above the ledger: only the ledger (and the
+#: tree store) import the database layer (docs/architecture.md). The root; an error the database
+#: driver raised; the driver's "cannot reach or open the database".
 DatabaseError = SQLAlchemyError
+DriverError = DBAPIError
 UnreachableError = OperationalError
 
 
