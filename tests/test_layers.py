@@ -22,9 +22,8 @@ POR = ROOT / "por"
 def test_import_contracts_are_kept() -> None:
     script = Path(sys.executable).parent / "lint-imports"
     cmd = [str(script)] if script.exists() else [shutil.which("lint-imports") or "lint-imports"]
-    cp = subprocess.run([*cmd, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    cp = subprocess.run([*cmd, "--no-cache", "--no-logo"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert cp.returncode == 0, cp.stdout[-6000:] + cp.stderr[-2000:]
-    assert "0 broken" in cp.stdout or " broken" not in cp.stdout, cp.stdout[-3000:]
 
 
 def _module(path: Path) -> str:
