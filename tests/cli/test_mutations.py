@@ -674,7 +674,7 @@ def test_unmutated_passes(demo: Demo) -> None:
 
 
 class TestMutations:
-    """5,350 cases per run: 65 to 90 s on a 2-core machine, as loaded (CI runs this)."""
+    """5,350 cases per run: about 70 s on an idle 2-core machine, 90 s on a busy one (CI runs this)."""
 
     test_bundle_bytes = _run(bundle_bytes, 2500)
     test_bundle_structure = _run(bundle_structure, 1000)
@@ -685,7 +685,7 @@ class TestMutations:
 
 @pytest.mark.slow
 class TestMutationsSlow:
-    """20,000 more cases, with five times the lying operator's (5 to 7 minutes). ``slow`` still runs in
+    """20,000 more cases, with five times the lying operator's (about 4 minutes). ``slow`` still runs in
     CI (pyproject.toml's marker); ``POR_MUTATION_SCALE`` scales both classes."""
 
     test_bundle_bytes = _run(bundle_bytes, 8000)
