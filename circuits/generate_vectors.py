@@ -3,7 +3,7 @@
 Run ``python -m por.circuits.generate_vectors`` (or ``python circuits/generate_vectors.py``) to rewrite
 them, with ``--check`` to compare instead, and ``--backend reference`` to build them with py_ecc.
 Every proof uses :class:`SeededRandom` fixed randomness, so both backends must produce the same bytes;
-tests/test_vectors.py regenerates and compares. Sizes are small (n·m <= 128) so that the pure-Python
+tests/crypto/test_vectors.py regenerates and compares. Sizes are small (n·m <= 128) so that the pure-Python
 backend stays quick. Integers are written as decimal strings (JSON parsers differ on big numbers),
 bytes as lowercase hex. Negative vectors are named after the attack they cover.
 """

@@ -1,10 +1,8 @@
 """por: proof of reserves and liabilities for custodial platforms (protocol ``por-v1``).
 
-Layers, low to high: ``por.crypto`` (group, generators, transcript, Pedersen, Bulletproofs,
-statements, BLS: low-level), ``por.tree`` (the liabilities sum tree), ``por.ledger`` (the custody
-ledger), ``por.reserves`` (attestations, prices, solvency), ``por.epoch`` (pipeline and bundle),
-``por.verify`` (structured verification results), ``por.report`` (regulator exports, stress tests),
-``por.cli`` (the command line).
+The packages are layered, lowest first: errors/result/units, crypto, canonical/signing/parallel,
+bundle, ledger and tree, reserves, epoch, verify, report and risk, serve and bench, cli
+(docs/architecture.md; ``lint-imports`` checks it).
 """
 
 PROTOCOL = "por-v1"

@@ -26,10 +26,18 @@ def _reject_floats(obj: Any, path: str = "$") -> None:
 
 
 def dumps(obj: Any) -> bytes:
-    """Canonical bytes of a JSON value built from dict/list/str/int/bool/None."""
+    """Canonical bytes of a JSON value built from dict/list/str/int/bool/None.
+
+    Raises:
+        EncodingError: a float, a non-string key, or a string that is not Unicode text (a lone
+            surrogate, which JSON's ``\\ud800`` escape can carry into a parsed document).
+    """
     _reject_floats(obj)
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise EncodingError(f"a string is not Unicode text (lone surrogate at character {exc.start})") from None
 
 
 MAX_DOCUMENT_BYTES = 256 << 20  # no JSON document por reads is near this (a client proof is ~50 KB)

@@ -14,14 +14,13 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from contextlib import ExitStack
 from typing import Any
 
-from sqlalchemy import MetaData, Table, select, text
-
 from por.bench import Figure
-from por.ledger import Ledger, Signer, keys, make_entry
+from por.ledger import Ledger, Signer, bulk, keys, make_entry
+from por.ledger.db import scratch_schema
 from por.ledger.journal import next_place
-from por.ledger.tables import journal_t, posting_t
 
 PG_URL = os.environ.get("POR_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BATCH = 1000
@@ -61,30 +60,7 @@ def _entries(op: Signer, accts: list[str], n: int, start: int, place: tuple[int,
 
 def _floor(led: Ledger, first: int, last: int, per_tx: int) -> float:
     """Plain INSERTs of journal rows first..last and their postings, ``per_tx`` entries per transaction."""
-    md = MetaData()
-    fj = Table("bench_floor_journal", md, *[c._copy() for c in journal_t.columns])
-    fp = Table("bench_floor_posting", md, *[c._copy() for c in posting_t.columns])
-    md.drop_all(led.engine)
-    md.create_all(led.engine)
-    with led.engine.connect() as conn:
-        with conn.begin():
-            jrows = [dict(r._mapping) for r in conn.execute(select(journal_t).where(
-                journal_t.c.seq >= first, journal_t.c.seq <= last).order_by(journal_t.c.seq))]
-            prows = [dict(r._mapping) for r in conn.execute(select(posting_t).where(
-                posting_t.c.entry_seq >= first, posting_t.c.entry_seq <= last))]
-    by_seq: dict[int, list[dict[str, Any]]] = {}
-    for p in prows:
-        by_seq.setdefault(p["entry_seq"], []).append(p)
-    t0 = time.perf_counter()
-    for i in range(0, len(jrows), per_tx):
-        chunk = jrows[i:i + per_tx]
-        with led.engine.connect().execution_options(por_write=True) as conn:
-            with conn.begin():
-                conn.execute(fj.insert(), chunk)
-                conn.execute(fp.insert(), [p for j in chunk for p in by_seq.get(j["seq"], [])])
-    dt = time.perf_counter() - t0
-    md.drop_all(led.engine)
-    return len(jrows) / dt
+    return bulk.insert_floor(led.engine, first, last, per_tx)
 
 
 def _measure(led: Ledger, quick: bool) -> dict[str, tuple[float, float, float]]:
@@ -137,29 +113,19 @@ def run(quick: bool) -> list[Figure]:
                                     "floor = plain INSERTs of the same journal+posting rows, same transaction "
                                     f"size ({1 if mode == 'single' else BATCH}), same SQLite file (WAL, "
                                     "synchronous=FULL)")))
-    schema = f"por_bench_{os.getpid()}"
-    try:
-        from sqlalchemy import create_engine
-
-        admin = create_engine(PG_URL)
-        with admin.begin() as c:
-            c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            c.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # noqa: BLE001 - no server: report, do not crash the bench
-        for mode in ("single", "batched"):
-            figures.append(Figure(f"ledger.postgres.entries_per_s.{mode}", 0.0, "entries/s",
-                                  note=f"PostgreSQL unavailable: {type(exc).__name__}"))
-        return figures
-    try:
+    with ExitStack() as stack:
+        try:
+            schema = stack.enter_context(scratch_schema(PG_URL, "por_bench"))
+        except Exception as exc:  # noqa: BLE001 - no server: report, do not crash the bench
+            for mode in ("single", "batched"):
+                figures.append(Figure(f"ledger.postgres.entries_per_s.{mode}", 0.0, "entries/s",
+                                      note=f"PostgreSQL unavailable: {type(exc).__name__}"))
+            return figures
         led = Ledger.open(PG_URL, schema=schema)
         try:
             res = _measure(led, quick)
         finally:
             led.close()
-    finally:
-        with admin.begin() as c:
-            c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
     for mode, (v, floor, e2e) in res.items():
         figures.append(Figure(f"ledger.postgres.entries_per_s.{mode}", v, "entries/s", floor=floor,
                               note=("ledger append of submitter-signed entries; including signing: "

@@ -27,7 +27,6 @@ import math
 import os
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -180,22 +179,14 @@ def pg_url() -> str:
 @contextmanager
 def pg_schema(url: str) -> Iterator[Any]:
     """An engine on a fresh schema, dropped afterwards."""
-    from sqlalchemy import create_engine, text
+    from por.ledger.db import make_engine, scratch_schema
 
-    from por.ledger.db import make_engine
-
-    schema = f"por_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as c:
-        c.execute(text(f"CREATE SCHEMA {schema}"))
-    eng = make_engine(url, schema)
-    try:
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.begin() as c:
-            c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
+    with scratch_schema(url, "por_bench") as schema:
+        eng = make_engine(url, schema)
+        try:
+            yield eng
+        finally:
+            eng.dispose()
 
 
 def pg_measure(n: int, url: str | None = None, explain: bool = False) -> dict[str, Any]:
@@ -257,13 +248,13 @@ def _copy_floor(eng: Any) -> dict[str, float]:
 
 
 def bench_pg(quick: bool) -> list[Figure]:
-    from sqlalchemy.exc import OperationalError
+    from por.ledger.db import UnreachableError
 
     n = 100_000 if quick else 1_000_000
     scale = 1_000_000 / n
     try:
         m = pg_measure(n)
-    except OperationalError:
+    except UnreachableError:
         return []
     note = f"{n} clients ({m['balances']} balances), ledger tables with their keys" + (
         f", scaled x{scale:g}" if scale != 1 else "")

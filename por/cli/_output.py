@@ -26,19 +26,25 @@ def print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, indent=2, sort_keys=True, default=str))
 
 
+def printable(text: str) -> str:
+    """``text`` as UTF-8 can carry it: a lone surrogate (a hostile document's ``\\ud800``, quoted in a
+    check's message) is shown escaped instead of failing the write to the terminal."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def print_result(result: Result, as_json: bool) -> int:
     """Print a verification result and return the exit status it implies."""
     if as_json:
         print_json(result.to_dict())
         return result.exit_code()
     con = console()
-    table = Table(title=escape(result.subject), show_lines=False)
+    table = Table(title=escape(printable(result.subject)), show_lines=False)
     table.add_column("", no_wrap=True)
     table.add_column("check", no_wrap=True)
     table.add_column("detail")
     for c in result.checks:
         mark = "[yellow]UNTRUSTED[/]" if c.untrusted else ("[green]OK[/]" if c.ok else "[red]FAIL[/]")
-        table.add_row(mark, escape(c.id), escape(c.message))
+        table.add_row(mark, escape(printable(c.id)), escape(printable(c.message)))
     con.print(table)
     n_fail = len(result.failures)
     n_untrusted = len([c for c in result.untrusted if not c.ok])
@@ -66,11 +72,9 @@ def open_existing_ledger(url: str, schema: str | None = None) -> Any:
         UsageError: a malformed URL, a missing SQLite file, a bad schema, a database that cannot be
             reached or holds no ledger journal.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
     from por.errors import UsageError
     from por.ledger.api import Ledger
-    from por.ledger.db import error_line
+    from por.ledger.db import DatabaseError, error_line
 
     try:
         led = Ledger.open(url, schema=schema, create=False)
@@ -78,7 +82,7 @@ def open_existing_ledger(url: str, schema: str | None = None) -> Any:
         raise UsageError(f"--ledger {url}: {exc}") from None
     try:
         empty = led.head()["seq"] == 0
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         led.close()
         raise UsageError(f"--ledger {url}: cannot read a por ledger there ({type(exc).__name__}: "
                          f"{error_line(exc)})") from None

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> Any:
     except PorError as exc:
         if verbose:
             raise
-        click.echo(f"error: {exc.diagnostics()}", err=True)
+        click.echo("error: " + exc.diagnostics().encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
         sys.exit(2 if isinstance(exc, UsageError) else 1)
     except RecursionError:  # a last guard: readers turn deep nesting into EncodingError themselves
         if verbose:

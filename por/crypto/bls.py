@@ -8,7 +8,7 @@ the DST :data:`SIG_DST`; proofs of possession sign the public key's bytes under 
 
 Two implementations behind one interface, chosen like the group backends (``POR_BACKEND`` or an
 explicit name): ``fast`` (py_arkworks_bls12381: one multi-pairing check per verification) and
-``reference`` (py_ecc). ``tests/test_bls.py`` runs the IETF/Ethereum-format vectors in
+``reference`` (py_ecc). ``tests/crypto/test_bls.py`` runs the IETF/Ethereum-format vectors in
 ``tests/vectors/bls/`` on both and requires identical answers and bytes.
 
 Decoding is strict on both: a public key must decode, be in the prime-order subgroup and not be the

@@ -30,12 +30,12 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, MetaData, Table, select
 from sqlmodel import SQLModel
 
 from por.errors import LedgerError, UsageError
 from por.ledger.journal import balance_rule
-from por.ledger.tables import ALL_TABLES, asset_t, head_t
+from por.ledger.tables import ALL_TABLES, asset_t, head_t, journal_t, posting_t
 
 #: rows of generated COPY text per write
 CHUNK = 50_000
@@ -238,3 +238,35 @@ def snapshot_queries(engine: Engine, chunk: int = 5000) -> list[tuple[str, dict[
     finally:
         event.remove(engine, "before_cursor_execute", capture)
     return seen[-2:]
+
+
+def insert_floor(engine: Engine, first: int, last: int, per_tx: int) -> float:
+    """Rows per second of plain INSERTs of journal rows ``first..last`` and their postings into bare
+    copies of the two tables, ``per_tx`` entries per transaction: the database's own speed, which the
+    ledger benchmark divides the ledger's append rate by (``por bench``, ledger.*.entries_per_s)."""
+    md = MetaData()
+    fj = Table("bench_floor_journal", md, *[c._copy() for c in journal_t.columns])
+    fp = Table("bench_floor_posting", md, *[c._copy() for c in posting_t.columns])
+    md.drop_all(engine)
+    md.create_all(engine)
+    with engine.connect() as conn:
+        with conn.begin():
+            jrows = [dict(r._mapping) for r in conn.execute(select(journal_t).where(
+                journal_t.c.seq >= first, journal_t.c.seq <= last).order_by(journal_t.c.seq))]
+            prows = [dict(r._mapping) for r in conn.execute(select(posting_t).where(
+                posting_t.c.entry_seq >= first, posting_t.c.entry_seq <= last))]
+    by_seq: dict[int, list[dict[str, object]]] = {}
+    for p in prows:
+        by_seq.setdefault(int(p["entry_seq"]), []).append(p)
+    t0 = time.perf_counter()
+    for i in range(0, len(jrows), per_tx):
+        chunk = jrows[i:i + per_tx]
+        with engine.connect().execution_options(por_write=True) as conn:
+            with conn.begin():
+                conn.execute(fj.insert(), chunk)
+                postings = [p for j in chunk for p in by_seq.get(int(j["seq"]), [])]
+                if postings:  # an entry without postings (genesis, a price) inserts no posting row
+                    conn.execute(fp.insert(), postings)
+    dt = time.perf_counter() - t0
+    md.drop_all(engine)
+    return len(jrows) / dt

@@ -9,16 +9,26 @@ readers that need one consistent view (snapshots) use REPEATABLE READ.
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from por.errors import UsageError
 
 _SCHEMA_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+#: SQLAlchemy's errors under por's names, for the packages above the ledger: only the ledger (and the
+#: tree store) import the database layer (docs/architecture.md). The root; an error the database
+#: driver raised; the driver's "cannot reach or open the database".
+DatabaseError = SQLAlchemyError
+DriverError = DBAPIError
+UnreachableError = OperationalError
 
 
 def _parse_url(url: str) -> Any:
@@ -100,3 +110,26 @@ def require_existing(url: str) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def scratch_schema(url: str, prefix: str = "por_scratch") -> Iterator[str]:
+    """A fresh PostgreSQL schema on ``url`` for the duration (benchmarks), dropped afterwards.
+
+    Raises:
+        UnreachableError: the server cannot be reached.
+    """
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    if not _SCHEMA_RE.fullmatch(schema):
+        raise UsageError(f"bad schema name {schema!r}")
+    admin = create_engine(url)
+    try:
+        with admin.begin() as c:
+            c.execute(text(f"CREATE SCHEMA {schema}"))
+        try:
+            yield schema
+        finally:
+            with admin.begin() as c:
+                c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    finally:
+        admin.dispose()

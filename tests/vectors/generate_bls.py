@@ -7,7 +7,7 @@ those published vectors use, plus por's own cases (proof of possession, KeyGen, 
 checks that py_ecc and the fast implementation reproduce them, which anchors everything generated
 here to the published suite.
 
-Run ``python tests/vectors/generate_bls.py`` to rewrite the files; ``tests/test_bls.py`` regenerates
+Run ``python tests/vectors/generate_bls.py`` to rewrite the files; ``tests/crypto/test_bls.py`` regenerates
 them in memory and requires byte equality with what is committed.
 """
 

@@ -13,7 +13,7 @@ from por.crypto import bls
 from por.crypto.scalar import SeededRandom
 from por.errors import EncodingError, UsageError
 
-VEC = Path(__file__).parent / "vectors" / "bls"
+VEC = Path(__file__).resolve().parent.parent / "vectors" / "bls"
 
 
 def _b(x: str) -> bytes:
