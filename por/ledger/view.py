@@ -8,9 +8,9 @@ verification steps receive it and open no database themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,8 +18,6 @@ from por.ledger.api import Ledger
 from por.ledger.core import AssetInfo
 from por.ledger.snapshot import client_rows
 from por.result import Result
-
-T = TypeVar("T")
 
 #: errors a damaged or unreachable database raises through the view (a failed check, never a traceback)
 DATABASE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError,)
@@ -76,7 +74,8 @@ class LedgerAuditView:
                progress: Callable[[str, int, int], None] | None = None) -> Result:
         return self._ledger.verify(expected_root=expected_root, progress=progress)
 
-    def _read(self, fn: Callable[[Any], T]) -> T:
-        """The ledger's read transaction, through which ``por.reserves.ledger_adapter`` reads journal
-        entries (the governing ``config.set`` entry, the oracles' ``price`` entries)."""
-        return self._ledger._read(fn)
+    def journal_bodies(self, types: Sequence[str], at_seq: int) -> list[tuple[int, str, dict[str, Any]]]:
+        """``(seq, entry hash, signed body)`` of the journal entries of ``types`` up to ``at_seq``, through
+        which ``por.reserves.ledger_adapter`` finds the governing ``config.set`` entry and the oracles'
+        ``price`` entries (steps 11 and 12)."""
+        return self._ledger.journal_bodies(types, at_seq)

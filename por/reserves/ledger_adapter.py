@@ -142,24 +142,6 @@ def record_collection(ledger: Any, operator: Any, epoch_id: str, evaluation: Eva
 # (protocol §9.5 step 12) checks the journal, while the tables are what a database writer could rewrite.
 
 
-def _journal(ledger: Any, types: Sequence[str], at_seq: int) -> list[tuple[int, str, dict[str, Any]]]:
-    """(seq, entry hash, body) of the journal entries of ``types`` with seq <= ``at_seq``, in order."""
-    import json
-
-    from sqlalchemy import select
-
-    from por.ledger.tables import journal_t
-
-    def q(conn: Any) -> list[tuple[int, str, dict[str, Any]]]:
-        rows = conn.execute(select(journal_t.c.seq, journal_t.c.entry_hash, journal_t.c.body)
-                            .where(journal_t.c.type.in_(tuple(types)), journal_t.c.seq <= at_seq)
-                            .order_by(journal_t.c.seq))
-        return [(int(r.seq), str(r.entry_hash), json.loads(r.body)) for r in rows]
-
-    out: list[tuple[int, str, dict[str, Any]]] = ledger._read(q)
-    return out
-
-
 def ledger_time(text: Any) -> datetime:
     """A ledger entry time (``YYYY-MM-DDTHH:MM:SS.ffffffZ``, or whole seconds) as an aware datetime.
 
@@ -181,7 +163,7 @@ def reserves_config_entry(ledger: Any, at_seq: int) -> dict[str, Any] | None:
     """``{"seq", "entry_hash"}`` of the journal entry that set the ``reserves`` configuration in force
     after entry ``at_seq`` (the last ``config.set`` of that key, or the genesis that carried it)."""
     found: dict[str, Any] | None = None
-    for seq, h, body in _journal(ledger, ("genesis", "config.set"), at_seq):
+    for seq, h, body in ledger.journal_bodies(("genesis", "config.set"), at_seq):
         p = body.get("payload") or {}
         if (body.get("type") == "genesis" and CONFIG_KEY in dict(p.get("config") or {})) or (
                 body.get("type") == "config.set" and p.get("key") == CONFIG_KEY):
@@ -203,7 +185,7 @@ def ledger_price_observations(ledger: Any, at_seq: int) -> dict[str, list[Any]]:
     from por.reserves.oracle import Observation
 
     out: dict[str, list[Any]] = {}
-    for seq, _, body in _journal(ledger, ("price",), at_seq):
+    for seq, _, body in ledger.journal_bodies(("price",), at_seq):
         p = body.get("payload") or {}
         price = p.get("price_e8")
         if type(price) is not int or price <= 0 or not isinstance(p.get("asset"), str):

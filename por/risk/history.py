@@ -103,18 +103,7 @@ def from_ledger(ledger: Any, assets: Iterable[str] | None = None) -> PriceHistor
     Raises:
         RiskError: see :func:`from_series`.
     """
-    from sqlalchemy import select
-
-    from por.ledger.tables import price_t
-
-    def q(conn: Any) -> dict[str, list[tuple[str, int]]]:
-        out: dict[str, list[tuple[str, int]]] = {}
-        for row in conn.execute(select(price_t.c.asset, price_t.c.time, price_t.c.price_e8)
-                                .order_by(price_t.c.seq)):
-            out.setdefault(str(row.asset), []).append((str(row.time), int(row.price_e8)))
-        return out
-
-    series = ledger._read(q)
+    series: dict[str, list[tuple[str, int]]] = ledger.price_series()
     return from_series(series, assets if assets is not None else sorted(series))
 
 

@@ -162,10 +162,6 @@ def inputs_from_ledger(ledger: Any) -> RunInputs:
     Raises:
         RiskError: the reporting currency has no custodian in the asset table.
     """
-    from sqlalchemy import select
-
-    from por.ledger.tables import account_t, balance_t
-
     cur = str(ledger.config().get("quote_asset") or "USD")
     assets = ledger.assets()
     if cur not in assets:
@@ -178,17 +174,7 @@ def inputs_from_ledger(ledger: Any) -> RunInputs:
     queue = sum(int(w["amount"]) for w in ledger.withdrawals()
                 if w["status"] in ("flagged", "pending", "approved") and w["asset"] == cur)
 
-    def q(conn: Any) -> dict[str, int]:
-        out: dict[str, int] = {}
-        rows = conn.execute(select(account_t.c.owner, balance_t.c.amount).join(
-            account_t, account_t.c.id == balance_t.c.account).where(
-            account_t.c.kind.in_(("cash", "margin")), balance_t.c.asset == cur, balance_t.c.book == "main"))
-        for owner, amount in rows:
-            if owner is not None:
-                out[str(owner)] = out.get(str(owner), 0) + int(amount)
-        return out
-
-    balances = ledger._read(q)
+    balances: dict[str, int] = ledger.owner_balances(cur, ("cash", "margin"), book="main")
     cap_cfg: Mapping[str, Any] = ledger.config().get("withdraw", {}).get("daily_cap", {})
     cap = cap_cfg.get(cur)
     return RunInputs(cur, max(0, liquid), queue, balances, None if cap is None else int(cap))

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from por.cli._output import print_json
 from por.errors import PorError, UsageError
@@ -88,7 +87,7 @@ def _ledger(ctx_obj: dict[str, Any], *, create: bool = False) -> Iterator[Any]:
     """The ledger of ``--db`` or por.json; only ``por init`` creates one (a mistyped SQLite path is an
     error, not a new empty database)."""
     from por.ledger import Ledger
-    from por.ledger.db import error_line
+    from por.ledger.db import DriverError, error_line
 
     url = ctx_obj.get("db") or ctx_obj["config"].get("db")
     if not url:
@@ -100,11 +99,11 @@ def _ledger(ctx_obj: dict[str, Any], *, create: bool = False) -> Iterator[Any]:
         except BaseException:
             led.close()
             raise
-    except (OperationalError, DBAPIError) as exc:
+    except DriverError as exc:
         raise UsageError(f"cannot open database {url}: {error_line(exc)}") from exc
     try:
         yield led
-    except (OperationalError, DBAPIError) as exc:
+    except DriverError as exc:
         raise PorError(f"database error: {exc.orig}") from exc
     finally:
         led.close()

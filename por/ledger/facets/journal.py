@@ -100,6 +100,23 @@ class JournalFacet(LedgerBase):
             return Entry.from_bytes(str(body).encode("utf-8"), ()).time
         return self._read(q)
 
+    def journal_bodies(self, types: Sequence[str], at_seq: int) -> list[tuple[int, str, dict[str, Any]]]:
+        """``(seq, entry hash, signed body)`` of every journal entry of one of ``types`` with
+        ``seq <= at_seq``, in journal order.
+
+        Why: what an epoch takes from the ledger (the governing reserves configuration, the oracles'
+        ``price`` entries, docs/protocol.md §9.2, §9.4) is read from the signed journal, which the replay
+        (§10.9, §9.5 step 12) checks, never from the derived tables a database writer could rewrite.
+        """
+        wanted = tuple(types)
+
+        def q(conn: Connection) -> list[tuple[int, str, dict[str, Any]]]:
+            rows = conn.execute(select(journal_t.c.seq, journal_t.c.entry_hash, journal_t.c.body)
+                                .where(journal_t.c.type.in_(wanted), journal_t.c.seq <= at_seq)
+                                .order_by(journal_t.c.seq))
+            return [(int(r.seq), str(r.entry_hash), json.loads(r.body)) for r in rows]
+        return self._read(q)
+
     def epoch_publications(self, upto: int | None = None) -> list[dict[str, Any]]:
         """The journal's ``epoch.publish`` entries with ``seq <= upto`` (default: all), in journal order:
         ``{"seq", "time", "epoch_id", "manifest_sha256", "log_size", "log_root"}`` as each body records them.

@@ -68,5 +68,25 @@ class PostingsFacet(LedgerBase):
             return out
         return self._read(q)
 
+    def owner_balances(self, asset: str, kinds: Sequence[str], *, book: str = "main") -> dict[str, int]:
+        """Per owner, the sum of the ``book`` balances in ``asset`` of its accounts of ``kinds``
+        (accounts without an owner are left out; owners with no such balance are absent).
+
+        Why: what each client could withdraw in one currency (cash and margin accounts together) is
+        the run-risk simulation's input (docs/protocol.md §11.6.5); summed here, per owner, by the ledger.
+        """
+        wanted = tuple(kinds)
+
+        def q(conn: Connection) -> dict[str, int]:
+            out: dict[str, int] = {}
+            rows = conn.execute(select(account_t.c.owner, balance_t.c.amount).join(
+                account_t, account_t.c.id == balance_t.c.account).where(
+                account_t.c.kind.in_(wanted), balance_t.c.asset == asset, balance_t.c.book == book))
+            for owner, amount in rows:
+                if owner is not None:
+                    out[str(owner)] = out.get(str(owner), 0) + int(amount)
+            return out
+        return self._read(q)
+
     def insurance_fund_balance(self, asset: str) -> int:
         return self.balance("insurance").get(asset, {}).get("main", 0)

@@ -25,6 +25,20 @@ class PricesFacet(LedgerBase):
         """A minimal signed oracle price (×10^8, in the quote asset per whole unit)."""
         return self.submit(oracle, "price", {"asset": asset, "price_e8": price_e8}, time=time)
 
+    def price_series(self) -> dict[str, list[tuple[str, int]]]:
+        """Per asset, ``(time, price_e8)`` of every signed ``price`` entry, in journal order.
+
+        Why: the predictive risk estimates (docs/protocol.md §11.6) take their price history from the
+        oracles' entries the ledger recorded (§10.4), not from a file beside it (§11.6.1).
+        """
+        def q(conn: Connection) -> dict[str, list[tuple[str, int]]]:
+            out: dict[str, list[tuple[str, int]]] = {}
+            for row in conn.execute(select(price_t.c.asset, price_t.c.time, price_t.c.price_e8)
+                                    .order_by(price_t.c.seq)):
+                out.setdefault(str(row.asset), []).append((str(row.time), int(row.price_e8)))
+            return out
+        return self._read(q)
+
     def _db_price(self, asset: str) -> int:
         def q(conn: Connection) -> int:
             v = conn.execute(select(price_t.c.price_e8).where(price_t.c.asset == asset)
