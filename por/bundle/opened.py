@@ -110,8 +110,8 @@ class ListedFiles:
 
     def results(self) -> list[FileCheck]:
         """Every ``file.*`` verdict: the listed files (sorted), then every unlisted entry found."""
-        if self._error is not None:
-            raise self._error
+        if self._error is not None:  # boundary: the file system's error, reported as a PorError
+            raise BundleError(f"the bundle's files cannot be read: {self._error.strerror or self._error}")
         return list(self._checks)
 
     def document(self, name: str, limit: int | None = None) -> bytes:

@@ -34,7 +34,7 @@ def key_id(public_key_hex: str) -> str:
     """First 16 hex digits of ``SHA-256("por/v1/key-id" || public key)`` (§9.4); '' for a key that is not hex."""
     try:
         return hashlib.sha256(KEY_ID_LABEL + bytes.fromhex(public_key_hex)).hexdigest()[:16]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError):  # boundary: bytes.fromhex on a key that is not hex (or not a string)
         return ""
 
 
@@ -50,7 +50,7 @@ def verify_ed25519(public_key_hex: str, message: bytes, signature_hex: str) -> b
         pub = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex))
         pub.verify(bytes.fromhex(signature_hex), message)
         return True
-    except (InvalidSignature, ValueError, TypeError):
+    except (InvalidSignature, ValueError, TypeError):  # boundary: cryptography's and bytes.fromhex's errors
         return False
 
 

@@ -118,7 +118,7 @@ def _ledger_view(ledger: LedgerView | None, url: str | None, schema: str | None,
     if url is None or secret is None:
         yield None
         return
-    from por.ledger.view import LedgerAuditView
+    from por.ledger.view import DATABASE_ERRORS, LedgerAuditView
 
     opened: list[LedgerAuditView] = []
 
@@ -127,7 +127,7 @@ def _ledger_view(ledger: LedgerView | None, url: str | None, schema: str | None,
         return opened[-1]
 
     try:
-        yield Loaded.of(open_view)  # a failure to open is reported by the steps that need the ledger
+        yield Loaded.of(open_view, DATABASE_ERRORS)  # a failure to open is reported by the steps that need the ledger
     finally:
         for view in opened:
             view.close()

@@ -208,7 +208,7 @@ def step_solvency(a: Audit) -> None:
 
     doc = a.document("solvency.json", parse_solvency, "solvency.file")
     m, res = a.m, a.res
-    openings = a.given.openings.get()["openings"] if a.given.openings is not None else {}
+    openings = _openings(a)
     cols = [(c.asset, c.kind) for c in m.columns]
     roots = m.tree.root
     for asset in sorted({x for x, _ in cols}):
@@ -222,6 +222,17 @@ def step_solvency(a: Audit) -> None:
                             root_commitments=commitments, reserves=reserves, opening=openings.get(asset))
         res.merge(r)
     _disclosure(res, m, doc, sorted({x for x, _ in cols}))
+
+
+def _openings(a: Audit) -> dict[str, Any]:
+    """The auditor's openings per asset (``--auditor-openings``: ``{"openings": {asset: ...}}``), or {}."""
+    if a.given.openings is None:
+        return {}
+    doc = a.given.openings.get()
+    found = doc.get("openings") if isinstance(doc, dict) else None
+    if not isinstance(found, dict):
+        raise PorError("the auditor openings file has no 'openings' object (asset -> opening)")
+    return found
 
 
 def _reserves_amount(m: ManifestBody, asset: str) -> int:
