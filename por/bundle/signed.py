@@ -16,10 +16,10 @@ from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from pydantic import PrivateAttr
+from pydantic import PrivateAttr, model_validator
 
 from por import canonical
-from por.bundle._model import Model
+from por.bundle._model import Model, problem
 from por.bundle._types import Hex8, Hex32, Hex64, MemberId, Seq, explain
 from por.signing import domain
 
@@ -82,6 +82,13 @@ class Signed(Model, Generic[BodyT]):
 
     signed: BodyT
     signatures: Seq[Signature]
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Signed[BodyT]:
+        keys = [(s.role, s.public_key) for s in self.signatures]
+        if len(set(keys)) != len(keys):
+            raise problem("signatures", "repeat a signature by one key in one role (a signer signs once)")
+        return self
 
     _body: bytes | None = PrivateAttr(default=None)
 

@@ -164,6 +164,15 @@ def audit_bundle(opened: OpenedBundle, given: Given, *, ledger: Loaded[LedgerVie
 #: fields whose problem means the manifest does not read at all (``manifest``): not this format,
 #: not this protocol, not a signed envelope; any other field of the body fails ``manifest.shape``
 _READ_PATHS = ("signed.format", "signed.protocol")
+#: fields every reader of a manifest needs, whose absence or type means it does not read (``manifest``)
+_NEEDED = ("signed.epoch_id", "signed.journal_seq", "signed.files", "signed.tree", "signed.nonce")
+
+
+def _unreadable(path: str, why: str) -> bool:
+    """A problem at ``path`` means the manifest does not read at all (not a body of the wrong shape)."""
+    if not path.startswith("signed.") or path.startswith(_READ_PATHS):
+        return True
+    return path in _NEEDED[:3] or (path in _NEEDED and why.startswith("is missing"))
 
 
 def step_manifest(a: Audit) -> None:
@@ -172,8 +181,7 @@ def step_manifest(a: Audit) -> None:
     try:
         a.manifest = a.opened.manifest()
     except DocumentError as exc:
-        paths = [p for p, _ in exc.problems]
-        if any(not p.startswith("signed.") or p.startswith(_READ_PATHS) for p in paths):
+        if any(_unreadable(p, why) for p, why in exc.problems):
             a.res.failed("manifest", exc.diagnostics())
             return
         a.res.passed("manifest", "manifest.json is canonical JSON of a supported format and protocol")

@@ -169,13 +169,16 @@ _STEP_IDS = frozenset({"context", "labels"})
 
 def _label_problem(labels: list[str]) -> str:
     """Why the items' labels cannot name them (each is the file name the attestation was collected
-    as, docs/protocol.md §9.3, and becomes the check id ``attestation.<label>``), or ''.
+    as, docs/protocol.md §9.3, and becomes the check id ``attestation.<label>``; the items are in that
+    order, which decides which of two duplicates counts), or ''.
 
     Why: a re-signing operator could otherwise give two items one label (one check id for both) or
     take the id of another check of this step."""
     bad = sorted({x for x in labels if not x or "/" in x or "\\" in x or x.startswith(".") or x in _STEP_IDS
                   or not x.isprintable()})
     twice = sorted({x for x in labels if labels.count(x) > 1})
+    if not bad and not twice and labels != sorted(labels):
+        return f"attestations.json items are not in the order they were collected (by file name): {labels}"
     if bad or twice:
         return ("attestations.json labels must be distinct file names: " + (f"not file names {bad}" if bad else "")
                 + ("; " if bad and twice else "") + (f"repeated {twice}" if twice else ""))
