@@ -121,7 +121,7 @@ def load_json(data: bytes, document: str, *, require_canonical: bool = False) ->
             from None
     except EncodingError as exc:
         raise DocumentError(document, "", str(exc)) from None
-    except ValueError as exc:  # an integer beyond int_max_str_digits
+    except ValueError as exc:  # boundary: json's error for an integer beyond int_max_str_digits
         raise DocumentError(document, "", f"unusable JSON: {exc}") from None
     except RecursionError:
         raise DocumentError(document, "", "JSON nested too deeply") from None
@@ -150,7 +150,7 @@ def _printable(text: str) -> str:
 def _found(value: Any) -> str:
     try:  # a JSON value as read; a writer's own Python value falls back to its repr
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=repr)
-    except (RecursionError, ValueError):  # nested beyond the interpreter's limit, a circular value
+    except (RecursionError, ValueError):  # boundary: json.dumps of a value nested beyond the interpreter's limit, a circular value
         text = f"a {type(value).__name__}"
     return text if len(text) <= _FOUND_CHARS else text[:_FOUND_CHARS] + "…"
 

@@ -72,7 +72,7 @@ def _utf8_at_most(n: int) -> Callable[[str], bool]:
 def _real_time(s: str) -> bool:
     try:
         datetime.strptime(s[:19], "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
+    except ValueError:  # boundary: strptime's only error, a date that does not exist
         return False
     return True
 

@@ -27,8 +27,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from por.canonical import MAX_DOCUMENT_BYTES, parse_json
-from por.errors import BundleError, EncodingError, PorError
+from por.bundle.manifest import SignedManifest, parse_manifest
+from por.canonical import MAX_DOCUMENT_BYTES
+from por.errors import BundleError, DocumentError, EncodingError, PorError
 
 MANIFEST = "manifest.json"
 CHUNK = 4 << 20  # one pass, large reads: the store is copied and hashed together
@@ -109,8 +110,8 @@ class ListedFiles:
 
     def results(self) -> list[FileCheck]:
         """Every ``file.*`` verdict: the listed files (sorted), then every unlisted entry found."""
-        if self._error is not None:
-            raise self._error
+        if self._error is not None:  # boundary: the file system's error, reported as a PorError
+            raise BundleError(f"the bundle's files cannot be read: {self._error.strerror or self._error}")
         return list(self._checks)
 
     def document(self, name: str, limit: int | None = None) -> bytes:
@@ -321,16 +322,18 @@ def _unlisted(root: Path, listed: Mapping[str, Any]) -> list[FileCheck]:
 
 
 class OpenedBundle:
-    """A bundle directory opened once (:func:`open_bundle`): the manifest's bytes and its listed files.
+    """A bundle directory opened once (:func:`open_bundle`): the manifest's bytes, its strict parse
+    (:func:`por.bundle.manifest.parse_manifest`) and its listed files.
 
     Use as a context manager, or call :meth:`close`, to remove the private copy of the tree store.
     """
 
-    def __init__(self, directory: Path, manifest: bytes | None, manifest_error: BaseException | None,
-                 files: ListedFiles | None) -> None:
+    def __init__(self, directory: Path, manifest: bytes | None, manifest_error: PorError | None,
+                 files: ListedFiles | None, parsed: SignedManifest | None = None) -> None:
         self.directory = directory
         self._manifest = manifest
         self._manifest_error = manifest_error
+        self._parsed = parsed
         self.files = files if files is not None else ListedFiles([], {}, None, None)
 
     def manifest_bytes(self) -> bytes:
@@ -339,6 +342,18 @@ class OpenedBundle:
             assert self._manifest_error is not None
             raise self._manifest_error
         return self._manifest
+
+    def manifest(self) -> SignedManifest:
+        """The manifest parsed strictly from :meth:`manifest_bytes`.
+
+        Raises:
+            BundleError, EncodingError: it did not read (see :func:`read_manifest`).
+            DocumentError: it does not parse as a manifest (the field path is named).
+        """
+        if self._parsed is None:
+            assert self._manifest_error is not None
+            raise self._manifest_error
+        return self._parsed
 
     def close(self) -> None:
         self.files.close()
@@ -351,31 +366,23 @@ class OpenedBundle:
 
 
 def open_bundle(directory: str | Path, *, tmp_dir: str | Path | None = None) -> OpenedBundle:
-    """Read ``manifest.json`` and every file it lists, once (docs/protocol.md §9.5 steps 1 and 4).
+    """Read ``manifest.json``, parse it strictly, and read every file it lists, once
+    (docs/protocol.md §9.5 steps 1 and 4).
 
-    The manifest is only read here for its list of files and the name of its tree store; the
-    verifier parses it strictly from :meth:`OpenedBundle.manifest_bytes`. A manifest that does not
-    read leaves nothing else read. Never raises on a damaged or hostile bundle: what went wrong is
-    raised where the verifier's manifest or file step asks for it.
+    A manifest that does not read or parse leaves nothing else read. Never raises on a damaged or
+    hostile bundle: what went wrong is raised where the verifier's manifest step asks for it.
     """
     d = Path(directory)
     try:
         raw = read_manifest(d)
-    except (PorError, OSError) as exc:
+    except OSError as exc:  # boundary: the file system's own error (a permission denied), as a PorError
+        return OpenedBundle(d, None, BundleError(f"{d / MANIFEST}: cannot be read ({exc.strerror or exc})"), None)
+    except PorError as exc:
         return OpenedBundle(d, None, exc, None)
-    listed, store = _listing(raw)
-    return OpenedBundle(d, raw, None, read_listed(d, listed, stores=[store] if store else [], tmp_dir=tmp_dir))
-
-
-def _listing(raw: bytes) -> tuple[dict[str, Any], str | None]:
-    """``signed.files`` and ``signed.tree.store`` of a manifest, read leniently (the verifier's strict
-    parse of the same bytes decides whether anything further is used)."""
     try:
-        doc = parse_json(raw)
-    except PorError:
-        return {}, None
-    signed = doc.get("signed") if isinstance(doc, dict) else None
-    files = signed.get("files") if isinstance(signed, dict) else None
-    tree = signed.get("tree") if isinstance(signed, dict) else None
-    store = tree.get("store") if isinstance(tree, dict) else None
-    return (dict(files) if isinstance(files, dict) else {}), (store if isinstance(store, str) else None)
+        parsed = parse_manifest(raw)
+    except DocumentError as exc:
+        return OpenedBundle(d, raw, exc, None)
+    listed = {name: {"sha256": f.sha256, "size": f.size} for name, f in parsed.signed.files.items()}
+    files = read_listed(d, listed, stores=[parsed.signed.tree.store], tmp_dir=tmp_dir)
+    return OpenedBundle(d, raw, None, files, parsed)

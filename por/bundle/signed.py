@@ -16,10 +16,10 @@ from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from pydantic import PrivateAttr
+from pydantic import PrivateAttr, model_validator
 
 from por import canonical
-from por.bundle._model import Model
+from por.bundle._model import Model, problem
 from por.bundle._types import Hex8, Hex32, Hex64, MemberId, Seq, explain
 from por.signing import domain
 
@@ -34,7 +34,7 @@ def key_id(public_key_hex: str) -> str:
     """First 16 hex digits of ``SHA-256("por/v1/key-id" || public key)`` (§9.4); '' for a key that is not hex."""
     try:
         return hashlib.sha256(KEY_ID_LABEL + bytes.fromhex(public_key_hex)).hexdigest()[:16]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError):  # boundary: bytes.fromhex on a key that is not hex (or not a string)
         return ""
 
 
@@ -50,7 +50,7 @@ def verify_ed25519(public_key_hex: str, message: bytes, signature_hex: str) -> b
         pub = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex))
         pub.verify(bytes.fromhex(signature_hex), message)
         return True
-    except (InvalidSignature, ValueError, TypeError):
+    except (InvalidSignature, ValueError, TypeError):  # boundary: cryptography's and bytes.fromhex's errors
         return False
 
 
@@ -82,6 +82,13 @@ class Signed(Model, Generic[BodyT]):
 
     signed: BodyT
     signatures: Seq[Signature]
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Signed[BodyT]:
+        keys = [(s.role, s.public_key) for s in self.signatures]
+        if len(set(keys)) != len(keys):
+            raise problem("signatures", "repeat a signature by one key in one role (a signer signs once)")
+        return self
 
     _body: bytes | None = PrivateAttr(default=None)
 

@@ -14,18 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from por import PROTOCOL, canonical
+from por.bundle.manifest import MANIFEST, MANIFEST_FORMAT, MANIFEST_PURPOSE
+from por.bundle.signed import key_id, public_key_hex, verify_ed25519
 from por.canonical import read_document
 from por.errors import BundleError, EncodingError
 from por.signing import domain
 
-MANIFEST = "manifest.json"
-MANIFEST_FORMAT = "por-manifest/1"
-SIGNATURE_DOMAIN = domain("v1/manifest")  # b"por/v1/manifest\x00" (docs/protocol.md §1.1)
+__all__ = ["MANIFEST", "MANIFEST_FORMAT", "Manifest", "check_files", "key_id", "list_files", "public_key_hex",
+           "sha256_file", "verify_ed25519"]
+
+SIGNATURE_DOMAIN = domain(MANIFEST_PURPOSE)  # b"por/v1/manifest\x00" (docs/protocol.md §1.1)
 CHUNK = 1 << 20
 
 
@@ -39,28 +40,13 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def public_key_hex(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
-    pub = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
-    return pub.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
-
-
-def key_id(public_hex: str) -> str:
-    return hashlib.sha256(b"por/v1/key-id" + bytes.fromhex(public_hex)).hexdigest()[:16]
-
-
-def verify_ed25519(public_hex: str, message: bytes, signature_hex: str) -> bool:
-    """True only for a well-formed key and signature that verify; never raises on bad input."""
-    try:
-        pub = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex))
-        pub.verify(bytes.fromhex(signature_hex), message)
-        return True
-    except (InvalidSignature, ValueError, TypeError):
-        return False
-
-
 @dataclass
 class Manifest:
-    """A parsed manifest: the signed body, its canonical bytes, and the signatures on them."""
+    """The manifest as its writers hold it: the seal stage builds and signs it, ``por audit cosign``
+    adds a signature (byte-identical to :class:`por.bundle.manifest.SignedManifest`'s serialisation).
+
+    :meth:`from_bytes` only reads the envelope for those writers and the readers not yet moved to the
+    models; a verifier parses with :func:`por.bundle.parse_manifest` (every field typed, §9.4)."""
 
     signed: dict[str, Any]
     signatures: list[dict[str, str]] = field(default_factory=list)

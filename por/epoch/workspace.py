@@ -54,7 +54,7 @@ class Workspace:
             cfg = json.loads(path.read_text())
         except FileNotFoundError:
             raise UsageError(f"{path}: no config here; create one with `por init --dir DIR` (or run `por demo`)") from None
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError) as exc:  # boundary: the workspace's own config file (JSONDecodeError is a ValueError)
             raise UsageError(f"cannot read config {path}: {exc}") from exc
         if not isinstance(cfg, dict) or "db" not in cfg:
             raise UsageError(f"config {path} has no database URL ('db')")

@@ -48,9 +48,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from por.bundle.manifest import ManifestBody
 from por.bundle.opened import OpenedBundle, open_bundle
-from por.epoch.bundle import Manifest
-from por.epoch.manifest_shape import manifest_problems
+from por.bundle.signed import Signature
+from por.errors import DocumentError
 from por.result import Result
 from por.verify import chain, completeness, figures, trust
 from por.verify.context import Audit
@@ -117,7 +118,7 @@ def _ledger_view(ledger: LedgerView | None, url: str | None, schema: str | None,
     if url is None or secret is None:
         yield None
         return
-    from por.ledger.view import LedgerAuditView
+    from por.ledger.view import DATABASE_ERRORS, LedgerAuditView
 
     opened: list[LedgerAuditView] = []
 
@@ -126,7 +127,7 @@ def _ledger_view(ledger: LedgerView | None, url: str | None, schema: str | None,
         return opened[-1]
 
     try:
-        yield Loaded.of(open_view)  # a failure to open is reported by the steps that need the ledger
+        yield Loaded.of(open_view, DATABASE_ERRORS)  # a failure to open is reported by the steps that need the ledger
     finally:
         for view in opened:
             view.close()
@@ -160,18 +161,38 @@ def audit_bundle(opened: OpenedBundle, given: Given, *, ledger: Loaded[LedgerVie
     return a.res
 
 
+#: fields whose problem means the manifest does not read at all (``manifest``): not this format,
+#: not this protocol, not a signed envelope; any other field of the body fails ``manifest.shape``
+_READ_PATHS = ("signed.format", "signed.protocol")
+#: fields every reader of a manifest needs, whose absence or type means it does not read (``manifest``)
+_NEEDED = ("signed.epoch_id", "signed.journal_seq", "signed.files", "signed.tree", "signed.nonce")
+
+
+def _unreadable(path: str, why: str) -> bool:
+    """A problem at ``path`` means the manifest does not read at all (not a body of the wrong shape)."""
+    if not path.startswith("signed.") or path.startswith(_READ_PATHS):
+        return True
+    return path in _NEEDED[:3] or (path in _NEEDED and why.startswith("is missing"))
+
+
 def step_manifest(a: Audit) -> None:
-    """1. ``manifest`` reads (canonical, supported version) and ``manifest.shape`` (§9.4)."""
-    a.manifest = Manifest.from_bytes(a.opened.manifest_bytes())
-    s = a.manifest.signed
-    a.res.passed("manifest", f"manifest.json of epoch {s['epoch_id']} ({s['format']}, protocol {s['protocol']})")
-    shape = manifest_problems(s)
-    if shape:
-        a.res.failed("manifest.shape", "the manifest's signed body is malformed: " + "; ".join(shape[:8])
-                     + (f"; and {len(shape) - 8} more" if len(shape) > 8 else ""))
+    """1. ``manifest`` reads (canonical, supported version) and ``manifest.shape`` (§9.4): the body
+    parsed strictly (:func:`por.bundle.manifest.parse_manifest`), every field typed."""
+    try:
+        a.manifest = a.opened.manifest()
+    except DocumentError as exc:
+        if any(_unreadable(p, why) for p, why in exc.problems):
+            a.res.failed("manifest", exc.diagnostics())
+            return
+        a.res.passed("manifest", "manifest.json is canonical JSON of a supported format and protocol")
+        a.res.failed("manifest.shape", "the manifest's signed body is malformed: " + "; ".join(
+            f"{p.removeprefix('signed.')}: {why}" for p, why in exc.problems[:8])
+            + (f"; and {len(exc.problems) - 8} more" if len(exc.problems) > 8 else ""))
         return
+    s = a.manifest.signed
+    a.res.passed("manifest", f"manifest.json of epoch {s.epoch_id} ({s.format}, protocol {s.protocol})")
     a.readable = True
-    a.res.passed("manifest.shape", f"every field the verifier reads has its type; columns {len(s['columns'])}, "
+    a.res.passed("manifest.shape", f"every field the verifier reads has its type; columns {len(s.columns)}, "
                  f"the same in the manifest and its tree description")
 
 
@@ -182,9 +203,7 @@ def step_keys(a: Audit) -> None:
     if g.keyring is not None:
         a.keyring, origin = g.keyring.get(), f"keyring {g.keyring_path} (given by the verifier)"
     else:
-        from por.reserves.keyring import Keyring
-
-        a.keyring = Keyring.from_dict(a.json("keyring.json"))
+        a.keyring = bundle_keyring(a, "keys")
         origin = "keyring.json of the bundle (trust rests on the operator key)"
     if a.op_hex:
         a.res.passed("keys", f"operator key pinned by the verifier ({a.op_hex[:16]}…); members from {origin}")
@@ -196,12 +215,22 @@ def step_keys(a: Audit) -> None:
     a.res.passed("keys", f"operator key {a.op_hex[:16]}… from {origin}")
 
 
+def bundle_keyring(a: Audit, check_id: str) -> Any:
+    """The bundle's ``keyring.json`` parsed with its model (:func:`por.bundle.parse_keyring`), as the
+    reserves checks use it; unusable, it fails ``check_id``."""
+    from por.bundle import parse_keyring
+    from por.reserves.keyring import Keyring
+
+    return Keyring.from_dict(a.document("keyring.json", parse_keyring, check_id).to_json_value())
+
+
 def step_signatures(a: Audit) -> None:
     """3. ``signature.operator`` and ``signature.auditor.<id>`` over the manifest body (§9.4)."""
     manifest, op_hex, keyring, res = a.manifest, a.op_hex, a.keyring, a.res
     assert manifest is not None
     ops = manifest.signatures_by("operator")
-    good = [s for s in ops if op_hex and manifest.verify_signature(s, op_hex) and is_member(keyring, s, "operator")]
+    good = [s for s in ops if op_hex and s.public_key == op_hex.lower() and manifest.verify_signature(s)
+            and is_member(keyring, s, "operator")]
     if good:
         res.passed("signature.operator", "the operator's signature over the manifest verifies")
     else:
@@ -209,10 +238,10 @@ def step_signatures(a: Audit) -> None:
                    + ("(a signature is present but does not verify with the operator key)" if ops else "(none present)"))
     for s in manifest.signatures_by("auditor"):
         if is_member(keyring, s, "auditor", required=True) and manifest.verify_signature(s):
-            res.passed(f"signature.auditor.{s.get('signer')}", f"auditor {s.get('signer')} co-signed the manifest")
+            res.passed(f"signature.auditor.{s.signer}", f"auditor {s.signer} co-signed the manifest")
         else:
-            res.failed(f"signature.auditor.{s.get('signer')}",
-                       f"auditor co-signature by {s.get('signer')!r} does not verify with a known auditor key")
+            res.failed(f"signature.auditor.{s.signer}",
+                       f"auditor co-signature by {s.signer!r} does not verify with a known auditor key")
 
 
 def step_files(a: Audit) -> None:
@@ -224,7 +253,7 @@ def step_files(a: Audit) -> None:
 def authenticated(a: Audit) -> bool:
     """Nothing heavy runs on a bundle whose signature or any file hash failed: nothing in it can be
     trusted, and a hostile store could claim sizes that cost hours (docs/protocol.md §9.5)."""
-    listed = {f"file.{name}" for name in a.m["files"]}
+    listed = {f"file.{name}" for name in a.m.files}
     broken = [c.id for c in a.res.checks if not c.ok and (c.id in listed or c.id in ("keys", "signature.operator"))]
     if broken:
         a.res.failed("verification", f"stopped after the signature and file checks ({', '.join(broken[:5])}"
@@ -233,30 +262,49 @@ def authenticated(a: Audit) -> bool:
 
 
 def step_statements(a: Audit) -> None:
-    """5. ``statement.<id>`` (this verifier's specification hash) and ``statement.<id>.file`` (§5.1)."""
+    """5. ``statement.<id>`` (this verifier's specification hash), ``statement.<id>.file`` and
+    ``statement.set`` (§5.1): the manifest lists exactly the statements this bundle's proofs rest on."""
     from por.crypto import statements
 
-    for sid, ref in sorted(a.m["statements"].items()):
+    for sid, ref in sorted(a.m.statements.items()):
         digest = a.opened.files.digest(f"statements/{sid}.toml")  # as read and hashed in step 4
-        if digest is None or digest != ref.get("sha256"):
+        if digest is None or digest != ref.sha256:
             a.res.failed(f"statement.{sid}.file", f"statements/{sid}.toml is missing or does not hash to the "
                          f"manifest's sha256 for {sid}")
         ours = statements.load(sid)
-        if ours.sha256 != ref.get("sha256") or ours.version != ref.get("version"):
-            a.res.failed(f"statement.{sid}", f"{sid}: the bundle's specification (v{ref.get('version')}, "
-                         f"sha256 {str(ref.get('sha256'))[:16]}…) differs from this verifier's "
+        if ours.sha256 != ref.sha256 or ours.version != ref.version:
+            a.res.failed(f"statement.{sid}", f"{sid}: the bundle's specification (v{ref.version}, "
+                         f"sha256 {ref.sha256[:16]}…) differs from this verifier's "
                          f"(v{ours.version}, {ours.sha256[:16]}…)")
         else:
             a.res.passed(f"statement.{sid}", f"{sid} v{ours.version} specification hash matches")
+    want = required_statements(a.m)
+    got = sorted(a.m.statements)
+    a.res.add("statement.set", got == want, f"the manifest lists the statements its proofs rest on: {', '.join(want)}"
+              if got == want else f"the manifest lists the statements {got}, but its tree's proof encoding and "
+              f"its solvency proofs rest on exactly {want}")
 
 
-def is_member(keyring: Any, sig: dict[str, Any], role: str, *, required: bool = False) -> bool:
+def required_statements(m: ManifestBody) -> list[str]:
+    """The statements a bundle's proofs rest on (docs/protocol.md §5.1, §7.5, §9.4): a committed tree's
+    node-range statement of its proof encoding, and its collateral statement when a column is debt;
+    and always the solvency statement."""
+    from por.tree.build import ENCODING_STATEMENTS
+
+    need = {"solvency"}
+    if m.tree.mode == "committed":
+        node, collateral = ENCODING_STATEMENTS[m.tree.proof_encoding or "compressed"]
+        need |= {node} | ({collateral} if any(c.kind == "debt" for c in m.columns) else set())
+    return sorted(need)
+
+
+def is_member(keyring: Any, sig: Signature, role: str, *, required: bool = False) -> bool:
     """The signature's ``signer`` is a keyring member with ``role`` whose key is the signing key.
 
     Without a keyring an operator signature rests on the pinned key alone (``required=False``)."""
     if keyring is None:
         return not required
-    member = keyring.get(str(sig.get("signer")))
+    member = keyring.get(sig.signer)
     return (member is not None and member.has_role(role) and not member.revoked
             and member.ed25519_public_key is not None
-            and member.ed25519_public_key.hex() == str(sig.get("public_key", "")).lower())
+            and member.ed25519_public_key.hex() == sig.public_key)

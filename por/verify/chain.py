@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from por.epoch.bundle import Manifest
+from por.bundle import parse_ledger_log, parse_manifest
+from por.bundle.manifest import ManifestBody, PreviousManifest, SignedManifest
 from por.errors import PorError
 from por.result import Result
 from por.verify.context import Audit
@@ -23,36 +24,45 @@ def step_ledger_log(a: Audit) -> None:
     """10. ``ledger-log.manifest``, ``ledger-log.previous``, ``ledger-log.consistency``."""
     from por.ledger import verify_consistency
 
-    log = a.json("ledger-log.json")
+    log = a.document("ledger-log.json", parse_ledger_log, "ledger-log")
     m, res = a.m, a.res
-    if log != m["ledger_log"]:
+    if log != m.ledger_log:
         res.failed("ledger-log.manifest", "ledger-log.json differs from the manifest's ledger_log")
         return
-    if log.get("size") != m["journal_seq"]:
-        res.failed("ledger-log.manifest", f"the published log size {log.get('size')!r} is not the cut-off "
-                   f"entry journal_seq {m['journal_seq']} (the tree is a snapshot at that entry)")
+    if log.size != m.journal_seq:
+        res.failed("ledger-log.manifest", f"the published log size {log.size!r} is not the cut-off "
+                   f"entry journal_seq {m.journal_seq} (the tree is a snapshot at that entry)")
         return
-    prev = log.get("previous")
-    named = m.get("previous")
+    prev = log.previous.to_json_value() if log.previous is not None else None
+    named = m.previous
     if (named is None) != (prev is None) or (named is not None and (
-            not isinstance(named, dict) or not isinstance(prev, dict)
-            or {k: named.get(k) for k in ("epoch_id", "size", "root")} != prev)):
-        res.failed("ledger-log.previous", f"the manifest's previous epoch {named} and the log's previous "
+            {"epoch_id": named.epoch_id, "size": named.size, "root": named.root} != prev)):
+        res.failed("ledger-log.previous", f"the manifest's previous epoch {_plain(named)} and the log's previous "
                    f"position {prev} disagree")
         return
     found = a.given.previous
     if found is None and a.given.siblings is not None:
-        found = latest_earlier_bundle(a.opened.directory, a.given.siblings, m["ledger_log"]["size"], a.op_hex)
+        found = latest_earlier_bundle(a.opened.directory, a.given.siblings, m.ledger_log.size, a.op_hex)
     if not previous_matches(res, m, prev, named, found, a.op_hex):
         return
-    if prev is None:
-        res.passed("ledger-log.consistency", f"first epoch: ledger log root {log['root'][:16]}… at size "
-                   f"{log['size']} (no earlier root to be consistent with)")
+    if prev is None or log.previous is None:
+        res.passed("ledger-log.consistency", f"first epoch: ledger log root {log.root[:16]}… at size "
+                   f"{log.size} (no earlier root to be consistent with)")
         return
-    ok = verify_consistency(int(prev["size"]), prev["root"], int(log["size"]), log["root"], log["consistency_proof"])
+    proof = log.consistency_proof.to_json_value() if log.consistency_proof is not None else None
+    ok = verify_consistency(log.previous.size, log.previous.root, log.size, log.root, proof)
     res.add("ledger-log.consistency", ok,
-            f"ledger log grew from {prev['size']} ({prev['epoch_id']}) to {log['size']} entries "
+            f"ledger log grew from {log.previous.size} ({log.previous.epoch_id}) to {log.size} entries "
             + ("consistently: no history rewritten" if ok else "but the consistency proof FAILS"))
+
+
+def _plain(named: PreviousManifest | None) -> dict[str, Any] | None:
+    return named.to_json_value() if named is not None else None
+
+
+def _signed_by(sm: SignedManifest, op_hex: str | None) -> bool:
+    """The operator key signed this manifest (as the operator)."""
+    return bool(op_hex) and sm.verify(str(op_hex), role="operator")
 
 
 def latest_earlier_bundle(bundle: Path, siblings: Sequence[PreviousBundle], size: int | None = None,
@@ -68,25 +78,23 @@ def latest_earlier_bundle(bundle: Path, siblings: Sequence[PreviousBundle], size
     best: tuple[int, PreviousBundle] | None = None
     for p in sorted(siblings, key=lambda s: s.path):
         try:
-            sm = Manifest.from_bytes(p.manifest.get())
-            psize = sm.signed["ledger_log"]["size"]
-            signed = bool(op_hex) and any(sm.verify_signature(s, op_hex) for s in sm.signatures_by("operator"))
-        except (PorError, KeyError, TypeError):
+            sm = parse_manifest(p.manifest.get())
+        except PorError:
             if p.path.name < here.name:
                 return p
             continue
+        psize = sm.signed.ledger_log.size
         if size is None:  # no position of our own to compare with: the name order
             if p.path.name < here.name:
                 best = (0, p)
             continue
-        if signed and isinstance(psize, int) and not isinstance(psize, bool) and psize < size:
-            if best is None or psize > best[0]:
-                best = (psize, p)
+        if _signed_by(sm, op_hex) and psize < size and (best is None or psize > best[0]):
+            best = (psize, p)
     return best[1] if best else None
 
 
-def previous_matches(res: Result, m: dict[str, Any], prev: Any, named: Any, pb: PreviousBundle | None,
-                     op_hex: str | None) -> bool:
+def previous_matches(res: Result, m: ManifestBody, prev: Any, named: PreviousManifest | None,
+                     pb: PreviousBundle | None, op_hex: str | None) -> bool:
     """The log's previous position is that of the previous bundle ``pb``: the one the auditor gives,
     else the latest earlier bundle beside this one. A manifest naming a previous epoch that is not there
     fails (docs/protocol.md §9.5 step 10): otherwise an operator could name a stale or invented
@@ -94,7 +102,7 @@ def previous_matches(res: Result, m: dict[str, Any], prev: Any, named: Any, pb: 
     check = "ledger-log.previous"
     if pb is None:
         if named is not None:
-            res.failed(check, f"the manifest names previous epoch {named.get('epoch_id')!r} but no earlier bundle "
+            res.failed(check, f"the manifest names previous epoch {named.epoch_id!r} but no earlier bundle "
                        "is beside this one: give it with --previous to check the log's consistency")
             return False
         res.passed(check, "the manifest names no previous epoch and no bundle of this operator with an earlier "
@@ -103,24 +111,20 @@ def previous_matches(res: Result, m: dict[str, Any], prev: Any, named: Any, pb: 
         return True
     name = pb.path.name
     try:
-        pman = Manifest.from_bytes(pb.manifest.get())
+        pman = parse_manifest(pb.manifest.get())
     except PorError as exc:
         res.failed(check, f"the previous bundle {name} does not read: {exc.diagnostics()}")
         return False
-    pm = pman.signed
-    if not (op_hex and any(pman.verify_signature(s, op_hex) for s in pman.signatures_by("operator"))):
+    if not _signed_by(pman, op_hex):
         res.failed(check, f"the previous bundle {name} is not signed by this operator key")
         return False
-    plog = pm.get("ledger_log")
-    if not isinstance(plog, dict):
-        res.failed(check, f"the previous bundle {name} has no ledger log position")
-        return False
-    want = {"epoch_id": pm.get("epoch_id"), "size": plog.get("size"), "root": plog.get("root")}
+    pm = pman.signed
+    want = {"epoch_id": pm.epoch_id, "size": pm.ledger_log.size, "root": pm.ledger_log.root}
     return _same_position(res, m, prev, named, want, name, pman.sha256)
 
 
-def _same_position(res: Result, m: dict[str, Any], prev: Any, named: Any, want: dict[str, Any], name: str,
-                   sha256: str) -> bool:
+def _same_position(res: Result, m: ManifestBody, prev: Any, named: PreviousManifest | None, want: dict[str, Any],
+                   name: str, sha256: str) -> bool:
     """The named previous position is the previous bundle's (``want``), its manifest hash is that
     bundle's, and it is strictly earlier than this epoch's."""
     check = "ledger-log.previous"
@@ -132,14 +136,14 @@ def _same_position(res: Result, m: dict[str, Any], prev: Any, named: Any, want: 
         res.failed(check, f"the bundle's previous log position {prev} is not that of the previous bundle "
                    f"{name} ({want})")
         return False
-    if named.get("manifest_sha256") != sha256:
-        res.failed(check, f"the manifest names previous manifest hash {named.get('manifest_sha256')!r}, the previous "
+    if named.manifest_sha256 != sha256:
+        res.failed(check, f"the manifest names previous manifest hash {named.manifest_sha256!r}, the previous "
                    f"bundle's is {sha256}")
         return False
-    size = m["ledger_log"]["size"]
-    if want["epoch_id"] == m["epoch_id"] or not (isinstance(want["size"], int) and want["size"] < size):
+    size = m.ledger_log.size
+    if want["epoch_id"] == m.epoch_id or not want["size"] < size:
         res.failed(check, f"the previous position (epoch {want['epoch_id']}, size {want['size']}) is not strictly "
-                   f"earlier than this epoch's (epoch {m['epoch_id']}, size {size})")
+                   f"earlier than this epoch's (epoch {m.epoch_id}, size {size})")
         return False
     res.passed(check, f"the previous epoch is {want['epoch_id']} ({name}, manifest {sha256[:16]}…), "
                f"log size {want['size']} < {size}")

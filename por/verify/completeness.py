@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from por.bundle.manifest import ManifestBody
 from por.errors import PorError
 from por.result import Result
-from por.verify.context import Audit, as_published, malformed, run_step
+from por.verify.context import Audit, as_published, run_step
 from por.verify.ledger_view import LedgerView
 
 
@@ -22,16 +23,16 @@ def step_completeness(a: Audit) -> None:
     assert a.ledger is not None and a.given.master_secret is not None
     led = a.ledger.get()
     m, res = a.m, a.res
-    cols, keep, rows = led.client_liabilities(int(m["journal_seq"]))
+    cols, keep, rows = led.client_liabilities(m.journal_seq)
     _governed_config(res, led, m)
     run_step(res, "completeness.prices", lambda: _ledger_cutoff_and_prices(res, led, m))
     _governed_keyring(a, led)
     _ledger_log_root(res, led, m)
     assert a.manifest is not None
     _governed_chain(res, led, m, a.manifest.sha256)
-    want = [[c["asset"], c["kind"]] for c in m["columns"]]
+    want = [[c.asset, c.kind] for c in m.columns]
     if [cols[i] for i in keep] != want:
-        res.failed("completeness.columns", f"the ledger's non-zero columns at seq {m['journal_seq']} are "
+        res.failed("completeness.columns", f"the ledger's non-zero columns at seq {m.journal_seq} are "
                    f"{[cols[i] for i in keep]}, the bundle's {want}")
         return
     copy, published = a.store()
@@ -41,7 +42,7 @@ def step_completeness(a: Audit) -> None:
         for cid in CHECKS:
             res.failed(cid, f"cannot read the tree store: tree store {published} does not exist")
         return
-    r = verify_completeness(copy, rows, master_secret=a.given.master_secret, epoch_id=m["epoch_id"])
+    r = verify_completeness(copy, rows, master_secret=a.given.master_secret, epoch_id=m.epoch_id)
     res.merge(as_published(r, copy, published))
 
 
@@ -51,33 +52,33 @@ def step_ledger_integrity(a: Audit) -> None:
     tables that a party with write access to the database could have rewritten to match it."""
     assert a.ledger is not None
     led = a.ledger.get()
-    log = a.m["ledger_log"]
-    a.res.merge(led.verify(expected_root=(log["size"], log["root"]), progress=a.given.progress))
+    log = a.m.ledger_log
+    a.res.merge(led.verify(expected_root=(log.size, log.root), progress=a.given.progress))
 
 
-def _governed_config(res: Result, led: LedgerView, m: dict[str, Any]) -> None:
+def _governed_config(res: Result, led: LedgerView, m: ManifestBody) -> None:
     """The manifest's reserve and price policies are the ledger's governed ones at the cut-off entry
     (without this, an operator could publish a weaker quorum than its governors agreed)."""
     from por.reserves.ledger_adapter import reserves_config, reserves_config_entry
     from por.reserves.policy import ReservesConfig
 
     check = "completeness.reserves-config"
-    seq = int(m["journal_seq"])
+    seq = m.journal_seq
     try:
         governed = reserves_config(led, at_seq=seq).to_dict()
     except PorError as exc:
         res.failed(check, f"the ledger has no usable reserves configuration at entry {seq}: {exc}")
         return
     try:
-        published = ReservesConfig.from_dict(m["reserves_config"]).to_dict()
-    except malformed() as exc:
+        published = ReservesConfig.from_dict(m.reserves_config.to_json_value()).to_dict()
+    except PorError as exc:
         res.failed(check, f"the manifest's reserves_config is not a reserves configuration "
-                   f"({exc.__class__.__name__}: {exc}), so it cannot be the governed one")
+                   f"({exc.diagnostics()}), so it cannot be the governed one")
         return
     run_step(res, "completeness.asset-decimals", lambda: _asset_decimals(res, led, m, governed))
     entry = reserves_config_entry(led, seq)
-    ref = m.get("reserves_config_ref")
-    got = {k: ref.get(k) for k in ("seq", "entry_hash")} if isinstance(ref, dict) else ref
+    ref = m.reserves_config_ref
+    got = {"seq": ref.seq, "entry_hash": ref.entry_hash}
     if published == governed and got != entry:
         res.failed(check, f"the manifest's reserves_config_ref {got} is not the ledger's governing reserves entry "
                    f"at entry {seq} ({entry})")
@@ -93,23 +94,21 @@ def _governed_config(res: Result, led: LedgerView, m: dict[str, Any]) -> None:
                f"{seq} (fields {differ}" + (f", assets {which}" if which else "") + ")")
 
 
-def _asset_decimals(res: Result, led: LedgerView, m: dict[str, Any], governed: dict[str, Any]) -> None:
+def _asset_decimals(res: Result, led: LedgerView, m: ManifestBody, governed: dict[str, Any]) -> None:
     """The governed decimals (hence the manifest's, see ``reserves-config.decimals``) are the ledger's
     asset table's, for every asset both name and every column asset."""
     table = {a: int(info.decimals) for a, info in led.assets().items()}
     conf = {a: spec.get("decimals") for a, spec in dict(governed.get("assets", {})).items()}
-    cols = {str(c["asset"]) for c in m["columns"]}
+    cols = {c.asset for c in m.columns}
     bad = [f"{a}: configuration {conf.get(a)!r}, ledger {table.get(a)!r}"
            for a in sorted((set(conf) & set(table)) | cols) if conf.get(a) != table.get(a)]
-    mine: dict[str, Any] = m["assets"] if isinstance(m.get("assets"), dict) else {}
-    bad += [f"{a}: manifest {spec.get('decimals') if isinstance(spec, dict) else spec!r}, ledger {table.get(a)!r}"
-            for a, spec in sorted(mine.items())
-            if not isinstance(spec, dict) or spec.get("decimals") != table.get(a)]
+    bad += [f"{a}: manifest {spec.decimals!r}, ledger {table.get(a)!r}"
+            for a, spec in sorted(m.assets.items()) if spec.decimals != table.get(a)]
     res.add("completeness.asset-decimals", not bad, "asset decimals are the ledger's asset table's" if not bad
             else "asset decimals differ from the ledger's asset table: " + "; ".join(bad))
 
 
-def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: dict[str, Any]) -> None:
+def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody) -> None:
     """With the ledger: ``cutoff_time`` is the signed time of entry ``journal_seq``
     (``completeness.cutoff``), and the prices of record are the quorum median of the oracles'
     ``price`` entries at or before that entry under the governed price policy
@@ -117,21 +116,21 @@ def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: dict[str, Any]) -
     prices before a crash."""
     from por.reserves.ledger_adapter import entry_time, ledger_quotes, reserves_config
 
-    seq = int(m["journal_seq"])
+    seq = m.journal_seq
     t = entry_time(led, seq)
-    ok = m["cutoff_time"] == t
+    ok = m.cutoff_time == t
     res.add("completeness.cutoff", ok, f"the cut-off {t} is the time of entry {seq}" if ok
-            else f"the manifest's cut-off {m['cutoff_time']!r} is not the time of entry {seq} ({t})")
+            else f"the manifest's cut-off {m.cutoff_time!r} is not the time of entry {seq} ({t})")
     try:
         cfg = reserves_config(led, at_seq=seq)
-        assets = set(m["prices"]) | {str(c["asset"]) for c in m["columns"]}
+        assets = set(m.prices) | {c.asset for c in m.columns}
         quotes = ledger_quotes(led, cfg, assets, seq, t)
     except PorError as exc:
         res.failed("completeness.prices", f"no prices of record from the ledger's price entries up to entry "
                    f"{seq}: {exc.diagnostics()}")
         return
     want = {a: q["price_e8"] for a, q in quotes.items()}
-    got = m["prices"]
+    got = dict(m.prices)
     if got == want:
         res.passed("completeness.prices", f"the prices are the quorum medians of the oracles' price entries up to "
                    f"entry {seq}: " + ", ".join(f"{a} {p}" for a, p in sorted(want.items())))
@@ -147,16 +146,17 @@ def _governed_keyring(a: Audit, led: LedgerView) -> None:
     Why: without this the trust in custodian and oracle keys rests on the operator's word alone; an
     operator could list a BLS key of its own for a custodian and sign the reserves itself.
     """
+    from por.bundle import parse_keyring
     from por.reserves.keyring import Keyring
     from por.reserves.ledger_adapter import keyring_from_members
 
     check = "completeness.keyring"
     res = a.res
-    seq = int(a.m["journal_seq"])
+    seq = a.m.journal_seq
     try:
-        published = Keyring.from_dict(a.json("keyring.json")).to_dict()
-    except malformed() as exc:
-        res.failed(check, f"keyring.json is not a keyring ({exc.__class__.__name__}: {exc}), so it cannot be "
+        published = Keyring.from_dict(a.document("keyring.json", parse_keyring, check).to_json_value()).to_dict()
+    except PorError as exc:
+        res.failed(check, f"keyring.json is not a keyring ({exc.diagnostics()}), so it cannot be "
                    "the ledger's members")
         return
     history = led.member_history()
@@ -180,29 +180,29 @@ def _governed_keyring(a: Audit, led: LedgerView) -> None:
                f"{missing}, roles or keys differ {changed})")
 
 
-def _ledger_log_root(res: Result, led: LedgerView, m: dict[str, Any]) -> None:
+def _ledger_log_root(res: Result, led: LedgerView, m: ManifestBody) -> None:
     """The published ledger-log position is the ledger's own transparency-log root at the cut-off
     entry (the bundle's consistency proof only links published roots to each other)."""
-    seq = int(m["journal_seq"])
-    log = m.get("ledger_log")
+    seq = m.journal_seq
+    log = m.ledger_log
     size, root = led.log_root(seq)
-    if isinstance(log, dict) and log.get("size") == seq == size and log.get("root") == root:
+    if log.size == seq == size and log.root == root:
         res.passed("completeness.ledger-log", f"the published log root at size {size} is the ledger's ({root[:16]}…)")
         return
-    got = (log.get("size"), log.get("root")) if isinstance(log, dict) else log
+    got = (log.size, log.root)
     res.failed("completeness.ledger-log", f"the published ledger log position {got} is not the ledger's at entry "
                f"{seq} (size {size}, root {root})")
 
 
-def _governed_chain(res: Result, led: LedgerView, m: dict[str, Any], manifest_sha256: str) -> None:
+def _governed_chain(res: Result, led: LedgerView, m: ManifestBody, manifest_sha256: str) -> None:
     """The chain of published epochs is the journal's: the previous epoch the manifest names is the
     last ``epoch.publish`` entry at or before the cut-off (none skipped, none invented), and if this
     epoch was published, its entry records this very manifest (docs/protocol.md §9.5 step 11)."""
     check = "completeness.epochs"
-    seq = int(m["journal_seq"])
+    seq = m.journal_seq
     pubs = led.epoch_publications()
     before = [p for p in pubs if p["seq"] <= seq]
-    named = m.get("previous")
+    named = m.previous.to_json_value() if m.previous is not None else None
     last = before[-1] if before else None
     if last is None:
         if named is not None:
@@ -218,9 +218,9 @@ def _governed_chain(res: Result, led: LedgerView, m: dict[str, Any], manifest_sh
                        f"(entry {last['seq']}, manifest {str(last['manifest_sha256'])[:16]}…, log size "
                        f"{last['log_size']}); the manifest names {got}")
             return
-    mine = [p for p in pubs if p["epoch_id"] == m["epoch_id"]]
+    mine = [p for p in pubs if p["epoch_id"] == m.epoch_id]
     if any(p["manifest_sha256"] != manifest_sha256 for p in mine):
-        res.failed(check, f"the journal records epoch {m['epoch_id']} published with another manifest "
+        res.failed(check, f"the journal records epoch {m.epoch_id} published with another manifest "
                    f"({', '.join(str(p['manifest_sha256'])[:16] + '…' for p in mine)}, entry "
                    f"{', '.join(str(p['seq']) for p in mine)}), not this one ({manifest_sha256[:16]}…)")
         return

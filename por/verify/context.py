@@ -13,37 +13,44 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from por.bundle.manifest import ManifestBody, SignedManifest
 from por.bundle.opened import OpenedBundle
-from por.canonical import parse_json
-from por.epoch.bundle import Manifest
-from por.errors import PorError
+from por.errors import DocumentError, PorError
 from por.result import Result
 from por.verify.inputs import Given, Loaded
 from por.verify.ledger_view import LedgerView
 
-# What a damaged or hostile bundle (or ledger) can raise while a step reads it; ValueError covers
-# JSONDecodeError. The typed document models (issue 15) will narrow this to the parse layer's errors.
-_MALFORMED_INPUT: tuple[type[Exception], ...] = (PorError, KeyError, TypeError, ValueError, AttributeError,
-                                                 IndexError, OSError)
+D = TypeVar("D")
+
+
+class CheckFailed(PorError):
+    """A step's input is unusable, reported under ``check_id`` rather than the step's own id (a
+    document that does not parse fails the check named for that document, e.g. ``price.file``)."""
+
+    def __init__(self, check_id: str, message: str) -> None:
+        super().__init__(message)
+        self.check_id = check_id
 
 
 @cache
-def malformed() -> tuple[type[Exception], ...]:
-    """The errors a step turns into a failed check, with a damaged ``--ledger`` database's."""
+def database_errors() -> tuple[type[Exception], ...]:
+    """The errors an injected ledger view raises for a damaged or unreachable database."""
     from por.ledger.view import DATABASE_ERRORS
 
-    return _MALFORMED_INPUT + DATABASE_ERRORS
+    return DATABASE_ERRORS
 
 
 def run_step(res: Result, check_id: str, step: Callable[[], None]) -> None:
-    """Run one verification step; any malformed-input error becomes a failed check naming it."""
+    """Run one verification step; a :class:`PorError` (the parse layer's DocumentError, the crypto
+    decoders' EncodingError, ...) becomes a failed check naming it. Anything else is a bug and shows."""
     try:
         step()
-    except malformed() as exc:
-        msg = exc.diagnostics() if isinstance(exc, PorError) else f"malformed input ({exc.__class__.__name__}: {exc})"
-        res.failed(check_id, msg)
+    except PorError as exc:
+        res.failed(exc.check_id if isinstance(exc, CheckFailed) else check_id, exc.diagnostics())
+    except database_errors() as exc:  # boundary: the injected ledger view's driver errors (a damaged --ledger)
+        res.failed(check_id, f"the ledger database cannot be read ({exc.__class__.__name__}: {exc})")
 
 
 @dataclass
@@ -54,15 +61,15 @@ class Audit:
     given: Given
     ledger: Loaded[LedgerView] | None
     res: Result
-    manifest: Manifest | None = None
+    manifest: SignedManifest | None = None
     keyring: Any = None
     op_hex: str | None = None
     readable: bool = False  # step 1 passed: the manifest reads and has its shape
     cfg: Any = None  # the manifest's reserves configuration, once read (None: unusable)
 
     @property
-    def m(self) -> dict[str, Any]:
-        """The manifest's signed body (step 1 read it)."""
+    def m(self) -> ManifestBody:
+        """The manifest's signed body (step 1 parsed it)."""
         assert self.manifest is not None
         return self.manifest.signed
 
@@ -74,19 +81,25 @@ class Audit:
     def run(self, check_id: str, step: Callable[[Audit], None]) -> None:
         run_step(self.res, check_id, lambda: step(self))
 
-    def json(self, name: str) -> Any:
-        """Listed file ``name`` parsed as JSON, from the bytes that were hashed."""
+    def document(self, name: str, parse: Callable[[bytes], D], check_id: str) -> D:
+        """Listed file ``name`` parsed with its model from the bytes that were hashed. A file that is
+        missing or does not read fails the step; one that does not parse fails ``check_id``, the
+        check named for that document, with the field path (docs/protocol.md §9.5)."""
         try:
-            return parse_json(self.opened.files.document(name))
-        except FileNotFoundError:
+            data = self.opened.files.document(name)
+        except FileNotFoundError:  # boundary: ListedFiles' "not a listed file that was read"
             raise PorError(f"{name} is missing from the bundle") from None
-        except (OSError, ValueError) as exc:  # EncodingError, UnicodeDecodeError and JSONDecodeError are ValueErrors
+        except PorError as exc:
             raise PorError(f"{name} does not read as JSON ({exc})") from None
+        try:
+            return parse(data)
+        except DocumentError as exc:
+            raise CheckFailed(check_id, exc.diagnostics()) from None
 
     def store(self) -> tuple[Path | None, Path]:
         """The private copy of the manifest's tree store (None: not a listed file that was read) and
         the bundle path it was read from, which messages name."""
-        name = self.m["tree"]["store"]
+        name = self.m.tree.store
         return self.opened.files.store(name), self.opened.directory / name
 
 
@@ -97,3 +110,4 @@ def as_published(res: Result, copy: Path, published: Path) -> Result:
     for c in res.checks:
         out.checks.append(type(c)(c.id, c.ok, c.message.replace(a, b), c.untrusted))
     return out
+

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from por.bundle.opened import MANIFEST, read_manifest
+from por.errors import PorError
 
 T = TypeVar("T")
 
@@ -33,11 +34,17 @@ class Loaded(Generic[T]):
         return self.value  # type: ignore[return-value]  # None only when T admits it
 
     @classmethod
-    def of(cls, read: Callable[[], T]) -> Loaded[T]:
-        """Run ``read`` now. Boundary: any error is kept, not handled, and raised by :meth:`get`."""
+    def of(cls, read: Callable[[], T], also: tuple[type[Exception], ...] = ()) -> Loaded[T]:
+        """Run ``read`` now. A :class:`PorError` (or one of ``also``, e.g. a database driver's) is kept,
+        not handled, and raised by :meth:`get`; an unreadable file becomes a PorError naming it. Any
+        other exception is a bug and propagates now."""
         try:
             return cls(read())
-        except Exception as exc:  # noqa: BLE001 - deferred to the step that uses the input (see above)
+        except PorError as exc:
+            return cls(error=exc)
+        except OSError as exc:  # boundary: the verifier's own file cannot be read (missing, permission)
+            return cls(error=PorError(f"cannot read {exc.filename or 'a file'}: {exc.strerror or exc}"))
+        except also as exc:  # boundary: the errors the caller names (an unreachable --ledger database)
             return cls(error=exc)
 
 
@@ -71,7 +78,10 @@ def key_hex(key: str) -> str:
     """A hex Ed25519 public key, or the path of a file holding one (``.pub``) or a private PEM key."""
     p = Path(key)
     if p.is_file():
-        text = p.read_text().strip()
+        raw = p.read_bytes()
+        if not raw.isascii():
+            raise PorError(f"{p}: not an Ed25519 public key (hex) nor a PEM private key")
+        text = raw.decode("ascii").strip()
         if "PRIVATE KEY" in text:
             from por.ledger import keys
 
@@ -90,7 +100,6 @@ def load_keyring(path: str | Path | None, bundle: Path) -> tuple[Any, str]:
     """The keyring the verifier gives (``path``), else the bundle directory's own ``keyring.json``,
     and a phrase saying which (for a verifier reading files by name: the client's, ``audit cosign``)."""
     from por.canonical import parse_json, read_document
-    from por.errors import PorError
     from por.reserves.keyring import Keyring
 
     if path is not None:
@@ -99,7 +108,7 @@ def load_keyring(path: str | Path | None, bundle: Path) -> tuple[Any, str]:
         doc = parse_json(read_document(bundle / "keyring.json"))
     except FileNotFoundError:
         raise PorError("keyring.json is missing from the bundle") from None
-    except (OSError, ValueError) as exc:  # EncodingError, UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except (OSError, ValueError) as exc:  # boundary: reading a file; UnicodeDecodeError, JSONDecodeError are ValueErrors
         raise PorError(f"keyring.json does not read as JSON ({exc})") from None
     return Keyring.from_dict(doc), "keyring.json of the bundle (trust rests on the operator key)"
 

@@ -22,7 +22,7 @@ def step_trust_keyring(a: Audit) -> None:
     """13. ``trust.keyring``: the keyring the verifier gives, or the ledger's members, or the bundle's own."""
     origin = "given" if a.given.keyring is not None else "ledger" if a.with_ledger else "bundle"
     _trust(a.res, origin, pinned=a.given.operator_key_pinned, accepted=a.given.trust_bundle_keyring,
-           reporting=str(a.m.get("reporting_currency")))
+           reporting=a.m.reporting_currency)
 
 
 def step_trust_reserves_config(a: Audit) -> None:
@@ -43,14 +43,15 @@ def step_trust_reserves_config(a: Audit) -> None:
 
         mine = ReservesConfig.from_dict(g.reserves_config.get()).to_dict()
         given = g.reserves_config_path
-        if mine == m["reserves_config"]:
+        published = m.reserves_config.to_json_value()
+        if mine == published:
             res.passed(check, f"the manifest's reserves configuration is the one given by the verifier ({given})")
         else:
-            differ = sorted(k for k in set(mine) | set(m["reserves_config"]) if mine.get(k) != m["reserves_config"].get(k))
+            differ = sorted(k for k in set(mine) | set(published) if mine.get(k) != published.get(k))
             res.failed(check, f"the manifest's reserves configuration differs from the one given by the verifier "
                        f"({given}; fields {differ})")
         return
-    _untrusted_config(res, str(m.get("reporting_currency")), g.trust_bundle_keyring)
+    _untrusted_config(res, m.reporting_currency, g.trust_bundle_keyring)
 
 
 def _untrusted_config(res: Result, reporting: str, accepted: bool) -> None:

@@ -1,0 +1,113 @@
+"""Edits a re-signing operator could make that passed the auditor before the models were wired
+(docs/protocol.md §9.5 steps 5, 7 and 8): each now fails the check named here."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from por.verify import Result, verify_bundle
+
+from .conftest import resign
+
+
+def failed(res: Result) -> dict[str, str]:
+    return {c.id: c.message for c in res.checks if not c.ok}
+
+
+def edited(workspace: Path, tmp_path: Path, name: str, edit: Callable[[Any], None],
+           manifest: Callable[[dict[str, Any]], None] | None = None) -> Result:
+    """Epoch 1 with ``edit`` applied to bundle file ``name`` (JSON), re-signed by the operator."""
+    bundle = tmp_path / "epoch-0001"
+    shutil.copytree(workspace / "epochs" / "epoch-0001", bundle)
+    if name:
+        doc = json.loads((bundle / name).read_text())
+        edit(doc)
+        (bundle / name).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    resign(bundle, workspace / "keys" / "operator.key", manifest)
+    return verify_bundle(bundle, operator_key=str(workspace / "keys" / "operator.pub"), trust_bundle_keyring=True)
+
+
+def test_the_honest_bundle_passes(workspace: Path, tmp_path: Path) -> None:
+    res = edited(workspace, tmp_path, "", lambda d: None)
+    assert res.ok, failed(res)
+    assert "statement.set" in {c.id for c in res.checks}
+    assert {c.id: c.ok for c in res.checks}["price.reports"]
+
+
+@pytest.mark.parametrize("drop", ["all", "solvency", "node"])
+def test_the_manifest_lists_exactly_the_statements_its_proofs_rest_on(workspace: Path, tmp_path: Path,
+                                                                       drop: str) -> None:
+    def edit(signed: dict[str, Any]) -> None:
+        if drop == "all":
+            signed["statements"] = {}
+        elif drop == "solvency":
+            del signed["statements"]["solvency"]
+        else:
+            del signed["statements"][next(s for s in signed["statements"] if s.startswith("node-range"))]
+
+    res = edited(workspace, tmp_path, "", lambda d: None, edit)
+    assert "statement.set" in failed(res), failed(res)
+    assert "rest on exactly" in failed(res)["statement.set"]
+
+
+def _first_quote(doc: dict[str, Any]) -> dict[str, Any]:
+    return next(q for q in doc["quotes"].values() if q["oracles"])
+
+
+def _drop_one_report(doc: dict[str, Any]) -> None:
+    """A quorum of two of three still gives the same median for some asset; the quote keeps three."""
+    asset = _first_quote(doc)["asset"]
+    i = next(i for i, r in enumerate(doc["reports"]) if r["report"]["asset"] == asset)
+    del doc["reports"][i]
+
+
+def _rename_oracle(doc: dict[str, Any]) -> None:
+    q = _first_quote(doc)
+    q["oracles"][0] = "oracle-9"
+
+
+def _invalidate_report(doc: dict[str, Any]) -> None:
+    r = doc["reports"][0]
+    sig = r["signature"]
+    r["signature"] = ("0" if sig[0] != "0" else "1") + sig[1:]
+
+
+def _extra_entry(doc: dict[str, Any]) -> None:
+    q = _first_quote(doc)
+    q["ledger_entries"] = q["ledger_entries"] + [q["ledger_entries"][0]]
+
+
+@pytest.mark.parametrize("edit", [_drop_one_report, _rename_oracle, _invalidate_report, _extra_entry],
+                         ids=lambda f: f.__name__.strip("_"))
+def test_a_quote_is_what_its_reports_give(workspace: Path, tmp_path: Path, edit: Callable[[Any], None]) -> None:
+    res = edited(workspace, tmp_path, "prices.json", edit)
+    bad = failed(res)
+    assert any(k.startswith("price.") and k not in ("price.file",) for k in bad), bad
+
+
+def _duplicate_label(doc: dict[str, Any]) -> None:
+    items = doc["attestations"]
+    items[1]["label"] = items[0]["label"]
+
+
+def _label_takes_a_check_id(doc: dict[str, Any]) -> None:
+    doc["attestations"][0]["label"] = "context"
+
+
+def _error_beside_an_attestation(doc: dict[str, Any]) -> None:
+    doc["attestations"][0]["error"] = "cannot be read"
+
+
+@pytest.mark.parametrize("edit", [_duplicate_label, _label_takes_a_check_id, _error_beside_an_attestation],
+                         ids=lambda f: f.__name__.strip("_"))
+def test_attestation_labels_and_errors_are_checked(workspace: Path, tmp_path: Path,
+                                                    edit: Callable[[Any], None]) -> None:
+    res = edited(workspace, tmp_path, "attestations.json", edit)
+    bad = failed(res)
+    assert {"attestation.labels", "attestation"} & set(bad), bad
