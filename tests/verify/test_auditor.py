@@ -71,7 +71,9 @@ def test_a_named_previous_epoch_that_is_not_there_fails(workspace: Path, tmp_pat
 
 
 def _secret(ws: Path, epoch: str) -> bytes:
-    return (ws / "private" / epoch / "master.secret").read_bytes()
+    from por.tree.secret_file import read_master_secret
+
+    return read_master_secret(ws / "private" / epoch / "master.secret")
 
 
 def _url(ws: Path) -> str:

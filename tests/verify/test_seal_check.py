@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from por.epoch.pipeline import Pipeline
+from por.epoch.demo import demo_pipeline
 from por.epoch.workspace import Workspace
 from por.errors import EpochError
 from por.result import Result
@@ -19,7 +19,7 @@ from .conftest import clone
 
 def test_no_seal_check_fails_closed_then_the_given_one_seals(workspace: Path, tmp_path: Path) -> None:
     root = clone(workspace, tmp_path / "ws")
-    pipe = Pipeline(Workspace.load(root))
+    pipe = demo_pipeline(Workspace.load(root))
     with pytest.raises(EpochError, match="refusing to seal, no seal check was given"):
         pipe.run()
     eid = pipe.epoch_id
@@ -35,7 +35,7 @@ def test_no_seal_check_fails_closed_then_the_given_one_seals(workspace: Path, tm
         calls.append({"bundle": Path(bundle), **kw})
         return verify_bundle(bundle, **kw)
 
-    pipe = Pipeline(ws, seal_check=seal_check)
+    pipe = demo_pipeline(ws, seal_check=seal_check)
     assert pipe.epoch_id == eid  # the unfinished epoch is resumed
     pipe.run()
     pipe.close()
@@ -52,7 +52,7 @@ def test_a_failing_seal_check_refuses_the_seal(workspace: Path, tmp_path: Path) 
         res.failed("tree.root", "a check the caller's verifier failed")
         return res
 
-    pipe = Pipeline(Workspace.load(root), seal_check=refuse)
+    pipe = demo_pipeline(Workspace.load(root), seal_check=refuse)
     with pytest.raises(EpochError, match="refusing to seal, 1 check"):
         pipe.run()
     eid = pipe.epoch_id
