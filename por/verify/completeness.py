@@ -30,6 +30,7 @@ def step_completeness(a: Audit) -> None:
     _ledger_log_root(res, led, m)
     assert a.manifest is not None
     _governed_chain(res, led, m, a.manifest.sha256)
+    _collection(a, led)
     want = [[c.asset, c.kind] for c in m.columns]
     if [cols[i] for i in keep] != want:
         res.failed("completeness.columns", f"the ledger's non-zero columns at seq {m.journal_seq} are "
@@ -44,6 +45,27 @@ def step_completeness(a: Audit) -> None:
         return
     r = verify_completeness(copy, rows, master_secret=a.given.master_secret, epoch_id=m.epoch_id)
     res.merge(as_published(r, copy, published))
+
+
+def _collection(a: Audit, led: LedgerView) -> None:
+    """``completeness.attestations``: the attestations the bundle publishes, with their labels (the
+    file names they were collected as), order and outcomes, are the collection the operator recorded
+    in the ledger for this epoch (the ``reserves.collect`` entry, docs/protocol.md §10.4). Why: a
+    label cannot be recomputed from the bundle, so without this a re-signing operator could rename
+    or reorder what it collected."""
+    if a.collection is None:
+        return  # step 8 did not get as far as evaluating the attestations: it failed and said why
+    recorded = [body["payload"] for _, _, body in led.journal_bodies(["reserves.collect"], led.log_root()[0])
+                if body["payload"]["epoch_id"] == a.m.epoch_id]  # the ledger's schema checked the payloads
+    if len(recorded) != 1:
+        a.res.failed("completeness.attestations", f"the ledger holds {len(recorded)} reserves.collect entries "
+                     f"for epoch {a.m.epoch_id}, not exactly one")
+    elif recorded[0] != a.collection:
+        a.res.failed("completeness.attestations", "attestations.json is not the collection recorded in the ledger "
+                     "for this epoch (labels, order, amounts or outcomes differ from its reserves.collect entry)")
+    else:
+        a.res.passed("completeness.attestations", f"attestations.json is the ledger's reserves.collect entry "
+                     f"for epoch {a.m.epoch_id} ({len(a.collection['attestations'])} attestations)")
 
 
 def step_ledger_integrity(a: Audit) -> None:

@@ -66,6 +66,7 @@ class Audit:
     op_hex: str | None = None
     readable: bool = False  # step 1 passed: the manifest reads and has its shape
     cfg: Any = None  # the manifest's reserves configuration, once read (None: unusable)
+    collection: dict[str, Any] | None = None  # step 8: the collection record the attestations give
 
     @property
     def m(self) -> ManifestBody:

@@ -137,6 +137,7 @@ def step_attestations(a: Audit) -> None:
     """8. ``attestation.*`` and ``reserves.<asset>``: the policy evaluation re-run; its totals and
     per-custodian outcomes are the manifest's (§8.4)."""
     from por.reserves.attestation import Attestation
+    from por.reserves.ledger_adapter import collection_record
     from por.reserves.policy import EpochContext, Malformed, evaluate, reserves_section
 
     doc = a.document("attestations.json", parse_attestations, "attestation")
@@ -160,6 +161,7 @@ def step_attestations(a: Audit) -> None:
         return
     ev = evaluate(items, a.keyring, a.cfg.reserve, ctx)
     res.merge(ev.result)
+    a.collection = collection_record(m.epoch_id, ev)  # step 11 compares it with the ledger's
     _compare_reserves(res, m, reserves_section(ev.totals(), [o.to_dict() for o in ev.outcomes]))
 
 

@@ -8,7 +8,7 @@ through it as through a ``Ledger``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from por.result import Result
@@ -43,6 +43,10 @@ class LedgerView(Protocol):
 
     def log_root(self, size: int | None = None) -> tuple[int, str]:
         """(size, hex root) of the transparency log."""
+        ...
+
+    def journal_bodies(self, types: Sequence[str], at_seq: int) -> list[tuple[int, str, dict[str, Any]]]:
+        """(seq, entry hash, signed body) of the journal entries of ``types`` with seq <= ``at_seq``, in order."""
         ...
 
     def verify(self, expected_root: tuple[int, str] | None = None,

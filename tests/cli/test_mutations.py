@@ -551,9 +551,12 @@ def ledger_only(name: str, path: tuple[Any, ...]) -> bool:
     members); which leaves must carry a collateral proof (``completeness.collateral``); the journal
     entries a price of record rests on (``completeness.prices``); the entry that set the reserves
     configuration (``completeness.reserves-config``); the cut-off below the second
-    (``completeness.cutoff``)."""
+    (``completeness.cutoff``); the file names attestations were collected as
+    (``completeness.attestations``)."""
     if name in ("keyring.json", "delete collateral"):
         return True
+    if name == "attestations.json":  # a label is the file name it was collected as (completeness.attestations)
+        return path[:1] == ("attestations",) and path[2:3] == ("label",)
     if name == "prices.json":
         return path[:1] == ("quotes",) and "ledger_entries" in path
     if name == "manifest.json":

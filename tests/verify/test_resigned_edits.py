@@ -111,3 +111,30 @@ def test_attestation_labels_and_errors_are_checked(workspace: Path, tmp_path: Pa
     res = edited(workspace, tmp_path, "attestations.json", edit)
     bad = failed(res)
     assert {"attestation.labels", "attestation"} & set(bad), bad
+
+
+@pytest.mark.parametrize(("how", "check"), [("rename", "completeness.attestations"), ("reorder", "attestation.labels")])
+def test_attestation_labels_and_order_are_the_ledgers_collection(workspace: Path, tmp_path: Path, how: str,
+                                                                 check: str) -> None:
+    """A label is the file name an attestation was collected as: nothing in the bundle derives it, so
+    the ledger's reserves.collect entry for the epoch does (``completeness.attestations``, §9.5 step 11)."""
+    from por.tree.secret_file import read_master_secret
+
+    from .conftest import clone
+
+    root = clone(workspace, tmp_path / "ws")
+    bundle = root / "epochs" / "epoch-0001"
+    args = dict(operator_key=str(root / "keys" / "operator.pub"), ledger_url=json.loads((root / "por.json").read_text())["db"],
+                master_secret=read_master_secret(root / "private" / "epoch-0001" / "master.secret"))
+    honest = verify_bundle(bundle, **args)
+    assert honest.ok, failed(honest)
+    assert "completeness.attestations" in {c.id for c in honest.checks}
+    doc = json.loads((bundle / "attestations.json").read_text())
+    if how == "rename":
+        doc["attestations"][0]["label"] = "another-name.json"
+    else:
+        doc["attestations"].reverse()
+    (bundle / "attestations.json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    resign(bundle, root / "keys" / "operator.key")
+    res = verify_bundle(bundle, **args)
+    assert check in failed(res), failed(res)
