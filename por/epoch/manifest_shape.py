@@ -86,10 +86,16 @@ def manifest_problems(m: Any) -> list[str]:
             if unpriced:
                 p.append(f"columns name assets without a price of record: {unpriced}")
 
-    from por.tree import tree_description_problem
+    from por.bundle._model import validate  # wireclient: tree_description_problem is now the model
+    from por.bundle.tree import TreeDescription
+    from por.errors import DocumentError
 
     tree = m.get("tree")
-    bad = tree_description_problem(tree, m.get("epoch_id") if isinstance(m.get("epoch_id"), str) else None)
+    try:
+        bad = None if validate(TreeDescription, tree, "tree").epoch_id == m.get("epoch_id") else \
+            f"it names epoch {tree['epoch_id']!r:.60}, the manifest {m.get('epoch_id')!r:.60}"
+    except DocumentError as exc:
+        bad = f"{exc.path}: {exc.reason}" if exc.path else exc.reason
     if bad is not None or not isinstance(tree, dict):
         p.append(f"tree (the tree description): {bad}")
         return p
