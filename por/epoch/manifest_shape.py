@@ -92,8 +92,8 @@ def manifest_problems(m: Any) -> list[str]:
 
     tree = m.get("tree")
     try:
-        bad = None if validate(TreeDescription, tree, "tree").epoch_id == m.get("epoch_id") else \
-            f"it names epoch {tree['epoch_id']!r:.60}, the manifest {m.get('epoch_id')!r:.60}"
+        named = validate(TreeDescription, tree, "tree").epoch_id
+        bad = None if named == m.get("epoch_id") else f"it names epoch {named!r:.60}, the manifest {m.get('epoch_id')!r:.60}"
     except DocumentError as exc:
         bad = f"{exc.path}: {exc.reason}" if exc.path else exc.reason
     if bad is not None or not isinstance(tree, dict):

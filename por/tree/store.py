@@ -130,7 +130,7 @@ class TreeStore:
                             f"{L.OLD_LEAF_FORMATS['por-leaf/1']}) is refused; rebuild the tree ({STORE_FORMAT})")
         if fmt != STORE_FORMAT:
             raise TreeError(f"tree store format {fmt!r:.60} is not {STORE_FORMAT!r}")
-        bad_leaf = L.check_leaf_format(self.meta.get("leaf_format"))
+        bad_leaf = L.leaf_format_problem(self.meta.get("leaf_format"))
         if bad_leaf is not None:
             raise TreeError(f"tree store: {bad_leaf}")
         try:

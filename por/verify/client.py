@@ -22,6 +22,7 @@ from typing import Any
 
 from por.bundle.manifest import SignedManifest, parse_manifest
 from por.bundle.opened import read_manifest
+from por.bundle.signed import Signed
 from por.bundle.tree import LEAF_FORMAT, ClientProof, parse_client_proof
 from por.canonical import parse_json, read_document
 from por.errors import DocumentError, EncodingError, PorError
@@ -98,7 +99,7 @@ def verify_client(proof: bytes | ClientProof, manifest: bytes | SignedManifest |
     if isinstance(who, str):  # the title names whose leaf this is, before any check says more
         res.subject = f"inclusion proof {name} for ACCOUNT {who[:200]!r}"
     try:
-        parsed = manifest if isinstance(manifest, SignedManifest) else parse_manifest(
+        parsed = manifest if isinstance(manifest, Signed) else parse_manifest(
             manifest.get() if isinstance(manifest, Loaded) else manifest)
     except PorError as exc:  # DocumentError (the model), BundleError/EncodingError (reading the file)
         res.failed("manifest", exc.diagnostics())
