@@ -183,9 +183,10 @@ def bench_inclusion(quick: bool, encoding: str | None = None) -> list[Figure]:
         raise RuntimeError(f"synthesized proof does not verify: {res.failures}")
     t = best_of(lambda: verify_client_proof(json.loads(text), root_hash=root, epoch_id=EPOCH), 3)
     # floor: the batch verification of the same 20 blocks alone
+    from base64 import b64decode as _b64  # wireclient: the client path's private helper is gone
+
     from por.crypto import statements as st
     from por.tree import leaf as L
-    from base64 import b64decode as _b64  # wireclient: the client path's private helper is gone
 
     items = []
     for e in proof["path"]:
