@@ -532,7 +532,7 @@ def collateral_terms(signed: Mapping[str, Any]) -> tuple[dict[str, int], dict[st
     """
     try:
         cfg = ReservesConfig.from_dict(signed.get("reserves_config"))
-        prices = {str(a): int(p) for a, p in dict(signed.get("prices") or {}).items()}
+        prices = {str(a): p if type(p) is int else int("not an integer") for a, p in dict(signed.get("prices") or {}).items()}
     except (TypeError, ValueError, AttributeError) as exc:
         raise UsageError(f"the manifest's reserves configuration or prices are malformed ({exc})") from exc
     cp, hc = collateral_prices_of(cfg, prices), haircuts_of(cfg, prices)

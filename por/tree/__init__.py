@@ -8,7 +8,6 @@ Public API (docs/protocol.md is normative for every byte):
 - :func:`client_proof`, :func:`write_client_proofs`: client inclusion proof files;
 - :func:`verify_client_proof`, :func:`verify_tree`: the client's and the auditor's verifiers,
   returning a :class:`por.result.Result` and never raising on malformed input;
-- :func:`tree_description_problem`: why a published tree description is unusable (or None);
 - :func:`verify_completeness`: the auditor with ledger access and the master secret: every account
   at its shuffle position with its values, every other leaf the expected padding leaf;
 - :func:`leaf_secret`: s = HKDF(master secret, salt = epoch id, info = "por/v1/leaf" || account id).
@@ -23,7 +22,7 @@ from por.tree.build import (
     TreeInfo,
     build_tree,
 )
-from por.tree.client_path import tree_description_problem, verify_client_proof
+from por.tree.client_path import verify_client_proof
 from por.tree.complete import verify_completeness
 from por.tree.leaf import leaf_secret
 from por.tree.proof import CLIENT_FORMAT, client_proof, iter_client_proofs, write_client_proofs
@@ -33,7 +32,7 @@ from por.tree.store import ACCOUNTS_NAME, OPENING_NAME, STORE_NAME, TreeStore
 __all__ = [
     "ACCOUNTS_NAME", "CLIENT_FORMAT", "DEFAULT_BLOCK_SIZE", "DEFAULT_BLOCK_SIZES", "DEFAULT_PROOF_ENCODING",
     "OPENING_NAME", "PROOF_ENCODINGS", "STORE_NAME", "TreeInfo",
-    "TreeStore", "build_tree", "client_proof", "iter_client_proofs", "leaf_secret", "prove_tree", "tree_description_problem",
+    "TreeStore", "build_tree", "client_proof", "iter_client_proofs", "leaf_secret", "prove_tree",
     "tree_info",
     "verify_client_proof", "verify_completeness", "verify_tree", "write_client_proofs",
 ]

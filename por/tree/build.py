@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 
 from por import PROTOCOL
+from por.bundle.tree import MAX_HEIGHT as MAX_HEIGHT
+from por.bundle.tree import PROOF_ENCODINGS as PROOF_ENCODINGS
 from por.crypto.scalar import R
 from por.errors import TreeError, UsageError
 from por.parallel import Executor, close_executor, get_executor
@@ -56,12 +58,10 @@ from por.tree.store import (
 #: Range-proof encodings of the tree's node-range blocks and collateral proofs (docs/protocol.md §4.3,
 #: §4.5, §7.5); the default was chosen by ``por bench crypto`` / ``por bench tree`` (BENCHMARKS.md):
 #: linear proves at about the MSM floor, compressed makes the bundle ~4x smaller.
-PROOF_ENCODINGS = ("linear", "compressed")
 DEFAULT_PROOF_ENCODING = "linear"
 #: Default nodes per range-proof block, per encoding (chosen by ``por bench tree``: see BENCHMARKS.md).
 DEFAULT_BLOCK_SIZES = {"linear": 1, "compressed": 8}
 DEFAULT_BLOCK_SIZE = DEFAULT_BLOCK_SIZES[DEFAULT_PROOF_ENCODING]
-MAX_HEIGHT = 40
 #: Leaves per work unit is 2^UNIT_BITS (smaller trees: one unit).
 UNIT_BITS = 12
 NODE_RANGE = "node-range"
@@ -143,7 +143,7 @@ class TreeInfo:
             TreeError: a field is missing or malformed, or the leaf format is refused.
         """
         try:
-            bad = L.check_leaf_format(d.get("leaf_format"))
+            bad = L.leaf_format_problem(d.get("leaf_format"))
             if bad is None:
                 bad = L.block_size_problem(d["block_size"], len(d["columns"]), str(d["mode"]))
         except (KeyError, TypeError) as exc:

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
+from por.bundle.tree import KINDS as KINDS
 from por.errors import TreeError, UsageError
 from por.units import BPS
 
-KINDS = ("equity", "debt")
 MAX_VALUE = 1 << 64  # every column value and every non-root node value is < 2^64 (node-range)
 COLLATERAL_BITS = 128
 _ASSET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")

@@ -34,6 +34,11 @@ import hmac
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from por.bundle.tree import LEAF_FORMAT as LEAF_FORMAT
+from por.bundle.tree import MODES as MODES
+from por.bundle.tree import OLD_LEAF_FORMATS as OLD_LEAF_FORMATS
+from por.bundle.tree import block_size_problem as block_size_problem
+from por.bundle.tree import leaf_format_problem as leaf_format_problem
 from por.crypto.scalar import hash_to_scalar
 from por.errors import UsageError
 
@@ -43,17 +48,11 @@ SHUFFLE_INFO = b"por/v1/shuffle"
 PROOF_INFO = b"por/v1/proof-randomness"
 SOLVENCY_INFO = b"por/v1/solvency-randomness"
 LEAF_ID_LABEL = b"por/v2/leaf-id"
-#: The leaf format: the store's meta, the tree description and every client proof name it, and
-#: every verifier refuses any other (docs/protocol.md §7.2).
-LEAF_FORMAT = "por-leaf/2"
-#: Leaf formats verifiers recognise only to refuse them, with the reason.
-OLD_LEAF_FORMATS = {"por-leaf/1": "leaf ids not bound to the account id (two accounts could share one leaf)"}
 ACCOUNT_TAG = b"\x00"
 PAD_TAG = b"\x01"
 BLINDING_DST = b"por/v1/tree/blinding"
 LEAF_PREFIX = {"committed": b"\x00por/v1/leaf", "plain": b"\x00por/v1/plain-leaf"}
 NODE_PREFIX = {"committed": b"\x01por/v1/node", "plain": b"\x01por/v1/plain-node"}
-MODES = ("committed", "plain")
 SECRET_BYTES = 32
 HASH_BYTES = 32
 POINT_BYTES = 48
@@ -157,19 +156,6 @@ def leaf_id_of(key: str | int, s: bytes) -> bytes:
     return hashlib.sha256(leaf_id_prefix(key) + s).digest()
 
 
-def check_leaf_format(value: object) -> str | None:
-    """None when ``value`` is :data:`LEAF_FORMAT`, else why it is refused (a sentence)."""
-    if value == LEAF_FORMAT:
-        return None
-    if value is None:
-        return (f"no leaf format recorded: a tree or proof of leaf format por-leaf/1 "
-                f"({OLD_LEAF_FORMATS['por-leaf/1']}), refused; this verifier accepts {LEAF_FORMAT} only")
-    if isinstance(value, str) and value in OLD_LEAF_FORMATS:
-        return (f"leaf format {value} ({OLD_LEAF_FORMATS[value]}) is refused; this verifier accepts "
-                f"{LEAF_FORMAT} only")
-    return f"unknown leaf format {value!r:.60}; this verifier accepts {LEAF_FORMAT} only"
-
-
 def blinding(s: bytes, column: int) -> int:
     return hash_to_scalar(s + column.to_bytes(4, "big"), BLINDING_DST)
 
@@ -212,26 +198,6 @@ def collateral_context(epoch_id: str, context: bytes, height: int, position: int
     """``"por/v1/tree/collateral" || lp(epoch id) || lp(context) || u8(H) || u64be(position)``."""
     return (COLLATERAL_CONTEXT + _lp(epoch_id.encode("utf-8")) + _lp(context)
             + bytes([height]) + position.to_bytes(8, "big"))
-
-
-def block_size_problem(value: object, k: int, mode: str = "committed") -> str | None:
-    """None when ``value`` is a usable block size for a tree of ``k`` columns, else why not.
-
-    A block size is an integer (not a bool) and a power of two B >= 1 within the node-range
-    statement's range: a block of B nodes makes B·k claims, at most ``rangeproof.MAX_M`` per proof
-    (plain mode, with no proofs: B <= MAX_M). docs/protocol.md §7.5.
-    """
-    from por.crypto.rangeproof import MAX_M
-
-    if isinstance(value, bool) or not isinstance(value, int):
-        return f"block size {value!r:.40} is not an integer"
-    limit = MAX_M // max(k, 1) if mode == "committed" else MAX_M
-    if value < 1 or value & (value - 1):
-        return f"block size {value} is not a power of two >= 1"
-    if value > limit:
-        return (f"block size {value} is beyond the node-range statement's range (at most {MAX_M} claims per "
-                f"proof: a power of two <= {limit} for {k} column(s))")
-    return None
 
 
 def level_block_size(block_size: int, height: int, level: int) -> int:

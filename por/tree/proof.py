@@ -28,14 +28,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from por.bundle.tree import CLIENT_FORMAT as CLIENT_FORMAT
 from por.errors import TreeError, UsageError
 from por.tree import leaf as L
 from por.tree._hmac import HmacSha256
 from por.tree.store import ACCOUNTS_NAME, Accounts, TreeStore, resolve_store
-
-CLIENT_FORMAT = "por-client-proof/2"
-#: Client proof formats verifiers recognise only to refuse them, with the reason.
-OLD_CLIENT_FORMATS = {"por-client-proof/1": "leaf format por-leaf/1"}
 
 
 def b64(b: bytes) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 from por import PROTOCOL
 from por.canonical import parse_json
 from por.errors import TreeError
+from por.units import BPS
 
 #: The largest tree height any reader accepts (docs/protocol.md §7.3).
 MAX_HEIGHT = 40
@@ -105,6 +107,42 @@ def resolve_store(path: str | os.PathLike[str]) -> Path:
     return p / STORE_NAME if p.is_dir() else p
 
 
+#: every key of the current store format's meta, each written by the builder (docs/protocol.md §7.9)
+META_KEYS = frozenset({"format", "leaf_format", "protocol", "mode", "epoch_id", "columns", "height", "block_size",
+                       "context", "statements", "root_hash", "root", "range_proofs", "proofs", "proof_encoding",
+                       "prices", "haircuts_bps"})
+#: absent in stores written before the key: compressed (docs/protocol.md §7.5)
+OPTIONAL_META_KEYS = frozenset({"proof_encoding"})
+_META_DEC = re.compile(r"^(0|[1-9][0-9]{0,39})\Z")
+_META_HEX = re.compile(r"^(?:[0-9a-f]{2})*\Z")
+
+
+def _check_meta(meta: dict[str, Any]) -> None:
+    """The meta of a store of the current format, strictly: exactly its keys (no default stands in
+    for a missing one), the protocol this reader's, prices decimal strings and haircuts integers in
+    basis points, the context lower-case hex with nothing around it (§7.9, §7.11).
+
+    Raises:
+        TreeError: naming the first key that is missing, unknown or malformed.
+    """
+    missing, unknown = sorted(META_KEYS - OPTIONAL_META_KEYS - set(meta)), sorted(set(meta) - META_KEYS)
+    if missing or unknown:
+        raise TreeError(f"tree store meta: {'missing ' + ', '.join(missing) if missing else ''}"
+                        f"{'; ' if missing and unknown else ''}{'unknown ' + ', '.join(unknown)[:200] if unknown else ''}")
+    if meta["protocol"] != PROTOCOL:
+        raise TreeError(f"tree store protocol {meta['protocol']!r:.40} is not {PROTOCOL!r}")
+    if meta["proofs"] not in ("pending", "complete", "none") or not isinstance(meta["range_proofs"], bool):
+        raise TreeError("tree store meta: proofs must be pending, complete or none and range_proofs true or false")
+    prices, haircuts = meta["prices"], meta["haircuts_bps"]
+    if not isinstance(prices, dict) or not all(isinstance(v, str) and _META_DEC.match(v) for v in prices.values()):
+        raise TreeError("tree store meta: prices must map assets to decimal strings")
+    if not isinstance(haircuts, dict) or not all(
+            type(v) is int and 0 <= v <= BPS for v in haircuts.values()):  # noqa: E721 - a bool is not a haircut
+        raise TreeError(f"tree store meta: haircuts_bps must map assets to integers in [0, {BPS}]")
+    if not isinstance(meta["context"], str) or not _META_HEX.match(meta["context"]):
+        raise TreeError("tree store meta: context must be lower-case hex")
+
+
 class TreeStore:
     """Read-only access to a store. Every damage (missing table, bad JSON, short record) raises
     :class:`TreeError` naming what is wrong; verifiers turn it into a failed check."""
@@ -130,9 +168,10 @@ class TreeStore:
                             f"{L.OLD_LEAF_FORMATS['por-leaf/1']}) is refused; rebuild the tree ({STORE_FORMAT})")
         if fmt != STORE_FORMAT:
             raise TreeError(f"tree store format {fmt!r:.60} is not {STORE_FORMAT!r}")
-        bad_leaf = L.check_leaf_format(self.meta.get("leaf_format"))
+        bad_leaf = L.leaf_format_problem(self.meta.get("leaf_format"))
         if bad_leaf is not None:
             raise TreeError(f"tree store: {bad_leaf}")
+        _check_meta(self.meta)
         try:
             self.mode: str = self.meta["mode"]
             self.height: int = self.meta["height"]

@@ -6,8 +6,10 @@ says which, and whether an auditor co-signed; 3 the manifest's tree description 
 their shape and agree with each other (``manifest.tree``, ``manifest.columns``); 4 the proof names
 this epoch and this manifest; 5 the account, the columns, the tree parameters, the leaf, the path,
 the root, the siblings' range proofs and the client's own collateral proof
-(``por.tree.verify_client_proof``, docs/protocol.md §7.10). Never raises on malformed input, signed
-or not: every shape of manifest or proof is a failed check.
+(``por.tree.verify_client_proof``, docs/protocol.md §7.10). The manifest is parsed by its model
+(``parse_manifest``): a manifest that does not parse fails ``manifest`` naming the field path; the
+proof by its model (``parse_client_proof``): one that does not fails ``client.format``. Only those
+parse errors and the crypto decoders' become failed checks; anything else is a bug and shows.
 
 :func:`verify_client` is the core: it takes the manifest and the proof (bytes or parsed) and opens
 nothing; :func:`verify_inclusion` reads the files and calls it.
@@ -18,10 +20,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from por.bundle.manifest import SignedManifest, parse_manifest
 from por.bundle.opened import read_manifest
+from por.bundle.signed import Signed
+from por.bundle.tree import LEAF_FORMAT, ClientProof, parse_client_proof
 from por.canonical import parse_json, read_document
-from por.epoch.bundle import Manifest
-from por.errors import PorError
+from por.errors import DocumentError, EncodingError, PorError
 from por.result import Result
 from por.verify.inputs import Loaded, key_hex, load_keyring, operator_key_of
 
@@ -47,7 +51,7 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
         res = Result(f"inclusion proof {name}")
         res.failed("client.file", f"{proof_path}: no such file")
         return res
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # boundary: the file as read (EncodingError is a ValueError)
         res = Result(f"inclusion proof {name}")
         res.failed("client.file", f"{name} is not a readable JSON proof file ({exc.__class__.__name__})")
         return res
@@ -62,84 +66,100 @@ def verify_inclusion(proof_path: str | Path, *, bundle: str | Path, operator_key
     return verify_client(proof, manifest, name=name, operator_key=key, keyring=keyring, account_id=account_id)
 
 
-def verify_client(proof: bytes | Any, manifest: bytes | Manifest | Loaded[bytes], *, name: str = "proof",
-                  operator_key: str | Loaded[str] | None = None, keyring: Any = None,
+def verify_client(proof: bytes | ClientProof, manifest: bytes | SignedManifest | Loaded[bytes], *,
+                  name: str = "proof", operator_key: str | Loaded[str] | None = None, keyring: Any = None,
                   account_id: str | None = None) -> Result:
-    """The client's checks on a proof and a manifest already in hand; opens nothing, never raises.
+    """The client's checks on a proof and a manifest already in hand; opens nothing, never raises on
+    malformed input.
 
     Args:
-        proof: the proof file's bytes, or its parsed JSON.
-        manifest: ``manifest.json``'s bytes (or how reading them failed), or a parsed manifest.
+        proof: the proof file's bytes, or its model.
+        manifest: ``manifest.json``'s bytes (or how reading them failed), or its model.
         name: the proof's file name, for messages.
         operator_key: the pinned operator key (hex); without it, ``keyring`` (the bundle's keyring,
             parsed, or how reading it failed) names the operator.
         account_id: the client's own account id (``client.account``).
     """
     res = Result(f"inclusion proof {name}")
-    if isinstance(proof, (bytes, bytearray)):
+    if isinstance(proof, ClientProof):
+        raw: Any = proof.to_json_value()
+        data = proof.to_bytes()
+    else:
+        data = bytes(proof)
         try:
-            proof = parse_json(bytes(proof))
-        except ValueError as exc:  # EncodingError: not UTF-8, not JSON
+            raw = parse_json(data)
+        except EncodingError as exc:  # not UTF-8, not JSON
             res.failed("client.file", f"{name} is not a readable JSON proof file ({exc.__class__.__name__})")
             return res
-    if not isinstance(proof, dict):
+    if not isinstance(raw, dict):
         res.failed("client.file", f"{name}: a proof file is a JSON object")
         return res
-    res.passed("client.file", f"{name} reads as JSON ({str(proof.get('format', 'no format'))[:60]})")
-    who = proof.get("account_id")
+    res.passed("client.file", f"{name} reads as JSON ({str(raw.get('format', 'no format'))[:60]})")
+    who = raw.get("account_id")
     if isinstance(who, str):  # the title names whose leaf this is, before any check says more
         res.subject = f"inclusion proof {name} for ACCOUNT {who[:200]!r}"
     try:
-        parsed = manifest if isinstance(manifest, Manifest) else Manifest.from_bytes(
+        parsed = manifest if isinstance(manifest, Signed) else parse_manifest(
             manifest.get() if isinstance(manifest, Loaded) else manifest)
-    except PorError as exc:
+    except PorError as exc:  # DocumentError (the model), BundleError/EncodingError (reading the file)
         res.failed("manifest", exc.diagnostics())
         return res
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except OSError as exc:  # boundary: how reading manifest.json failed, raised again by Loaded.get
         res.failed("manifest", f"the manifest does not read ({exc.__class__.__name__})")
         return res
     _signature(res, parsed, operator_key, keyring)
-    _proof_checks(res, parsed, proof, account_id)
+    try:
+        model: ClientProof | None = proof if isinstance(proof, ClientProof) else parse_client_proof(data)
+    except DocumentError:
+        model = None  # client.format says why, in its place
+    _proof_checks(res, parsed, raw, model if model is not None else data, account_id)
     return res
 
 
-def _proof_checks(res: Result, manifest: Manifest, proof: dict[str, Any], account_id: str | None) -> None:
-    """``client.epoch``, ``client.manifest``, the manifest's tree and columns, the proof's own checks
-    (§7.10) and ``client.included``."""
+def _proof_checks(res: Result, manifest: SignedManifest, raw: dict[str, Any], proof: ClientProof | bytes,
+                  account_id: str | None) -> None:
+    """``client.epoch``, ``client.manifest`` (read from the file as it is, before its format is
+    judged), the manifest's tree and columns, the proof's own checks (§7.10) and ``client.included``."""
     m = manifest.signed
-    eid = m["epoch_id"]  # a string: Manifest.from_bytes checks it
-    same_epoch = proof.get("epoch_id") == eid
-    res.add("client.epoch", same_epoch, f"the proof is for epoch {str(proof.get('epoch_id'))[:80]!r}"
+    eid = m.epoch_id
+    same_epoch = raw.get("epoch_id") == eid
+    res.add("client.epoch", same_epoch, f"the proof is for epoch {_shown(raw.get('epoch_id'))[:80]!r}"
             + ("" if same_epoch else f", the bundle is epoch {eid[:80]!r}"))
-    want = proof.get("manifest_sha256")  # the pipeline always writes it: a missing one is a failure
+    want = raw.get("manifest_sha256")  # the pipeline always writes it: a missing one is a failure
     res.add("client.manifest", want == manifest.sha256,
             "the proof points at this manifest" if want == manifest.sha256
             else "the proof names no manifest (manifest_sha256 missing)" if want is None
-            else f"the proof points at manifest {str(want)[:16]}…, the bundle's is {manifest.sha256[:16]}…")
-    tree, columns = _published_tree(res, m)
-    if tree is None or columns is None:
-        return
+            else f"the proof points at manifest {_shown(want)[:16]}…, the bundle's is {manifest.sha256[:16]}…")
+    tree = m.tree
+    res.passed("manifest.tree", f"tree description: {tree.mode} mode, height {tree.height}, block size "
+               f"{tree.block_size}, {LEAF_FORMAT}")
+    columns = [[c.asset, c.kind] for c in m.columns]  # the model checked they are the tree's, in order
+    res.passed("manifest.columns", f"the manifest's {len(columns)} column(s) are its tree description's, in order")
     from por.reserves.policy import collateral_terms
 
     try:  # from the reserves configuration, never the manifest's own fields (protocol §9.5, row D)
-        prices, haircuts = collateral_terms(m)
+        prices, haircuts = collateral_terms(m.to_json_value())
     except PorError as exc:
         res.failed("manifest.prices", exc.diagnostics())
         return
     from por.tree import verify_client_proof
 
-    r = verify_client_proof(proof, root_hash=tree["root_hash"], root_commitments=tree["root"], epoch_id=eid,
+    r = verify_client_proof(proof, root_hash=tree.root_hash, root_commitments=list(tree.root), epoch_id=eid,
                             prices=prices, haircuts_bps=haircuts, account_id=account_id, columns=columns,
                             expected=tree)
     res.merge(r)
-    if res.ok:
-        vals = proof["values"]
-        shown = ", ".join(f"{a}:{k}={v}" for (a, k), v in zip(columns, vals, strict=True) if int(v))
-        res.passed("client.included", f"account {proof['account_id']!r}: your balances ({shown or 'all zero'}) are "
+    if res.ok and isinstance(proof, ClientProof):
+        shown = ", ".join(f"{a}:{k}={v}" for (a, k), v in zip(columns, proof.values, strict=True) if int(v))
+        res.passed("client.included", f"account {proof.account_id!r}: your balances ({shown or 'all zero'}) are "
                    f"included in the liabilities of epoch {eid}")
 
 
-def _signature(res: Result, manifest: Manifest, operator_key: str | Loaded[str] | None, keyring: Any) -> None:
+def _shown(value: Any) -> str:
+    """A value of the file as read, printable (a lone surrogate escaped)."""
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _signature(res: Result, manifest: SignedManifest, operator_key: str | Loaded[str] | None, keyring: Any) -> None:
     """``manifest.signature`` and ``client.trust``: what the verdict rests on, in its own sentence."""
     pinned = bool(operator_key)
     try:
@@ -151,19 +171,13 @@ def _signature(res: Result, manifest: Manifest, operator_key: str | Loaded[str] 
             if kr is None:
                 raise PorError("keyring.json is missing from the bundle")
             op_hex, origin = operator_key_of(kr) or "", "keyring.json of the bundle (trust rests on the operator key)"
-        ok = any(manifest.verify_signature(s, op_hex) for s in manifest.signatures_by("operator"))
+        ok = manifest.verify(op_hex, "operator")
         res.add("manifest.signature", ok, f"operator signature over the manifest {'verifies' if ok else 'does NOT verify'} "
                 f"with {origin}")
-    except (PorError, OSError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+    except (PorError, OSError, UnicodeDecodeError) as exc:  # boundary: the key or keyring read at the edge
         res.failed("manifest.signature", f"cannot check the manifest signature: {exc}")
         op_hex = ""
-    auditors = []
-    for s in manifest.signatures_by("auditor"):
-        try:
-            if manifest.verify_signature(s):
-                auditors.append(str(s.get("signer", "?"))[:60])
-        except (PorError, ValueError, TypeError, AttributeError):
-            continue
+    auditors = [s.signer[:60] for s in manifest.signatures_by("auditor") if manifest.verify_signature(s)]
     rests = (f"this verdict rests on the operator key you pinned ({op_hex[:16]}…)" if pinned else
              "this verdict rests on the operator key named by the bundle's own keyring, which the operator "
              "supplies: pass --operator-key with a key obtained independently")
@@ -173,31 +187,3 @@ def _signature(res: Result, manifest: Manifest, operator_key: str | Loaded[str] 
              "manifest's reserves configuration, which only an auditor with the ledger checks against the "
              "governed one")
     res.passed("client.trust", f"{rests}; {cosign}; {terms}")
-
-
-def _published_tree(res: Result, m: dict[str, Any]) -> tuple[dict[str, Any] | None, list[list[str]] | None]:
-    """The manifest's tree description and columns, each checked for its shape and against the other
-    (``manifest.tree``, ``manifest.columns``); (None, None) after a failed check."""
-    from por.tree import leaf as L
-    from por.tree import tree_description_problem
-
-    tree = m.get("tree")
-    problem = tree_description_problem(tree, m["epoch_id"])
-    if problem is not None:
-        res.failed("manifest.tree", f"the manifest's tree description is unusable: {problem}")
-        return None, None
-    assert isinstance(tree, dict)
-    res.passed("manifest.tree", f"tree description: {tree['mode']} mode, height {tree['height']}, block size "
-               f"{tree['block_size']}, {L.LEAF_FORMAT}")
-    cols = m.get("columns")
-    if not isinstance(cols, list) or not all(
-            isinstance(c, dict) and isinstance(c.get("asset"), str) and isinstance(c.get("kind"), str) for c in cols):
-        res.failed("manifest.columns", "the manifest's columns are not a list of {asset, kind} objects")
-        return None, None
-    top = [[c["asset"], c["kind"]] for c in cols]
-    if top != tree["columns"]:
-        res.failed("manifest.columns", "the manifest's columns differ from its tree description's columns (labels "
-                   "or order): the published figures could be read against the wrong assets")
-        return None, None
-    res.passed("manifest.columns", f"the manifest's {len(top)} column(s) are its tree description's, in order")
-    return tree, top

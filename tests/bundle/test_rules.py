@@ -47,9 +47,11 @@ def test_constants_agree() -> None:
     from por.tree import build, columns, leaf, proof
 
     assert BT.MAX_BLOCK_CLAIMS == rangeproof.MAX_M and BT.STATEMENT_BITS == rangeproof.ALLOWED_BITS
-    assert (BT.LEAF_FORMAT, BT.OLD_LEAF_FORMATS, BT.MODES) == (leaf.LEAF_FORMAT, leaf.OLD_LEAF_FORMATS, leaf.MODES)
-    assert (BT.CLIENT_FORMAT, BT.OLD_CLIENT_FORMATS) == (proof.CLIENT_FORMAT, proof.OLD_CLIENT_FORMATS)
-    assert BT.KINDS == columns.KINDS and set(BT.PROOF_ENCODINGS) == set(build.PROOF_ENCODINGS)
+    # the tree's rules are por.bundle's own objects (imported, never defined twice)
+    assert (leaf.LEAF_FORMAT, leaf.OLD_LEAF_FORMATS, leaf.MODES) == (BT.LEAF_FORMAT, BT.OLD_LEAF_FORMATS, BT.MODES)
+    assert leaf.MODES is BT.MODES and proof.CLIENT_FORMAT is BT.CLIENT_FORMAT and columns.KINDS is BT.KINDS
+    assert build.PROOF_ENCODINGS is BT.PROOF_ENCODINGS and build.MAX_HEIGHT == BT.MAX_HEIGHT
+    assert set(build.ENCODING_STATEMENTS) == set(BT.PROOF_ENCODINGS)
     assert T.MAX_DECIMALS == policy.MAX_DECIMALS and T.U64 == columns.MAX_VALUE
     assert set(MEMBER_ROLES) == set(journal.ROLES) | set(keyring.ROLES)
     from por.bundle import attestations, prices, report_signature, reserves
@@ -66,15 +68,16 @@ def test_constants_agree() -> None:
     assert all(f"``{r}``" in policy.__doc__ for r in OUTCOME_REASONS if r != "counted"), OUTCOME_REASONS
 
 
-def test_block_size_and_leaf_format_rules_agree() -> None:
+def test_the_tree_uses_the_bundle_block_size_and_leaf_format_rules() -> None:
     from por.tree import leaf
 
-    for value in (0, 1, 2, 3, 4, 8, 16, 32, 64, 128, -1, True, False, 2.0, "2", None):
-        for k in (1, 2, 3, 4, 8, 64):
-            for mode in BT.MODES:
-                assert BT.block_size_problem(value, k, mode) == leaf.block_size_problem(value, k, mode), (value, k, mode)
-    for value in ("por-leaf/2", "por-leaf/1", None, 2, "", "por-leaf/3"):
-        assert BT.leaf_format_problem(value) == leaf.check_leaf_format(value)
+    assert leaf.block_size_problem is BT.block_size_problem and leaf.leaf_format_problem is BT.leaf_format_problem
+    for value, k, mode, ok in ((1, 3, "committed", True), (16, 4, "committed", True), (32, 4, "committed", False),
+                               (128, 1, "plain", False), (64, 64, "plain", True), (3, 1, "committed", False),
+                               (True, 1, "committed", False), (2.0, 1, "committed", False)):
+        assert (BT.block_size_problem(value, k, mode) is None) == ok, (value, k, mode)
+    assert BT.leaf_format_problem("por-leaf/2") is None
+    assert all(BT.leaf_format_problem(v) for v in ("por-leaf/1", None, 2, "", "por-leaf/3"))
 
 
 def test_key_id_and_signature_primitives_agree() -> None:

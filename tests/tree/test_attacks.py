@@ -325,17 +325,28 @@ def test_proof_columns_and_parameters_against_the_description(committed_tree) ->
 
 
 def test_tree_description_of_any_shape(committed_tree) -> None:
-    from por.tree import tree_description_problem
+    """The published tree description is the model por.bundle.tree.TreeDescription (§7.10, §9.4):
+    every shape it refuses is a DocumentError naming the field; the auditor's tree.expected fails."""
+    from por.bundle._model import validate
+    from por.bundle.tree import TreeDescription
+    from por.errors import DocumentError
 
-    desc = committed_tree.info.to_dict()
-    assert tree_description_problem(desc, EPOCH) is None
+    def problem(value: object) -> str | None:
+        try:
+            validate(TreeDescription, value, "tree")
+        except DocumentError as exc:
+            return str(exc)
+        return None
+
+    desc = {k: v for k, v in committed_tree.info.to_dict().items() if k != "private"} | {"store": "tree.sqlite"}
+    assert problem(desc) is None
     for bad in ([], "x", None, 5):
-        assert "not an object" in str(tree_description_problem(bad))
+        assert "must be an object" in str(problem(bad))
         f = failed(verify_tree(committed_tree.out, expected=bad, executor=SerialExecutor())) if bad is not None else {}
         assert bad is None or f.keys() == {"tree.expected"}, f
     for key in ("root", "root_hash", "leaf_format", "columns"):
-        assert f"no {key!r}" in str(tree_description_problem({k: v for k, v in desc.items() if k != key}))
+        assert f"tree: {key}:" in str(problem({k: v for k, v in desc.items() if k != key}))
     for key, value in (("root", "abc"), ("height", "3"), ("height", True), ("block_size", 0), ("mode", 1),
-                       ("columns", {"a": 1}), ("root_hash", "00"), ("context", 5), ("statements", [])):
-        assert tree_description_problem(dict(desc, **{key: value})) is not None, (key, value)
-    assert "epoch" in str(tree_description_problem(desc, "another-epoch"))
+                       ("columns", {"a": 1}), ("root_hash", "00"), ("context", 5), ("statements", []),
+                       ("root_hash", "AA" * 32), ("extra", 1)):
+        assert problem(dict(desc, **{key: value})) is not None, (key, value)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from por.bundle import parse_client_proof, parse_manifest
 from por.canonical import parse_json
-from por.epoch.bundle import Manifest
 from por.reserves.keyring import Keyring
 from por.verify.client import verify_client, verify_inclusion
 
@@ -31,7 +31,7 @@ def test_the_core_is_the_file_verifier(workspace: Path, tmp_path: Path) -> None:
     keyring = Keyring.from_dict(parse_json((bundle / "keyring.json").read_bytes()))
     shutil.rmtree(bundle)
     proof.unlink()  # the core opens nothing
-    for p, m in ((proof_bytes, manifest_bytes), (parse_json(proof_bytes), Manifest.from_bytes(manifest_bytes))):
+    for p, m in ((proof_bytes, manifest_bytes), (parse_client_proof(proof_bytes), parse_manifest(manifest_bytes))):
         got = verify_client(p, m, name=proof.name, operator_key=pub)
         assert got.subject == want.subject
         assert [c.to_dict() for c in got.checks] == [c.to_dict() for c in want.checks]

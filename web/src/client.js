@@ -13,6 +13,7 @@ import { JsonError, PyFloat, get, has, hasLoneSurrogate, isObj, parseJson, pyEq,
 import * as L from "./leaf.js";
 import { BundleError, Manifest } from "./manifest.js";
 import { commitPoint } from "./pedersen.js";
+import { ShapeError, checkClientProof, checkManifestBody } from "./shape.js";
 import { collateralTerms } from "./reserves.js";
 import { ensureGens } from "./generators.js";
 import * as st from "./statements.js";
@@ -103,6 +104,7 @@ export function parseClient(p) {
   if (fmt !== CLIENT_FORMAT) throw new Bad(`format ${trunc(pyRepr(fmt), 60)} is not '${CLIENT_FORMAT}'`);
   const badLeaf = L.checkLeafFormat(get(p, "leaf_format") ?? null);
   if (badLeaf) throw new Bad(badLeaf);
+  try { checkClientProof(p); } catch (e) { if (e instanceof ShapeError) throw new Bad(e.message); throw e; }
   if (has(p, "protocol") && !pyEq(p.protocol, "por-v1")) throw new Bad(`protocol ${trunc(pyRepr(p.protocol), 60)} is not 'por-v1'`);
   const mode = need(p, "mode");
   if (!L.MODES.includes(mode)) throw new Bad("mode is not one of committed, plain");
@@ -175,6 +177,8 @@ export function statementNames(encoding, debt) {
 }
 
 function statementCheck(res, checkId, refs, names) {
+  const extra = Object.keys(refs).filter((n) => !names.includes(n)).sort();
+  if (extra.length) return res.add(checkId, false, `statements do not match: ${extra.join(", ").slice(0, 200)} recorded, but the tree's encoding uses only ${names.join(", ")}`);
   const problems = [];
   for (const name of names) {
     const ref = isObj(refs) ? get(refs, name) : undefined;
@@ -207,6 +211,8 @@ function clientExpected(res, p, expected) {
   if (p.mode === "committed") {
     const pub = get(expected, "statements");
     if (isObj(pub)) {
+      const a = Object.keys(pub).sort(), b = Object.keys(p.statements).sort();
+      if (a.length !== b.length || a.some((x, i) => x !== b[i])) diffs.push("statements (not the proof's)");
       for (const [name, ref] of Object.entries(pub)) {
         const mine = get(p.statements, name);
         const g = (o, f) => (has(o, f) ? o[f] : null);
@@ -503,6 +509,11 @@ export async function verifyInclusion({ proofBytes, proofName = "proof.json", ma
     return res;
   }
   const m = manifest.signed;
+  try { checkManifestBody(m); } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
+    res.failed("manifest", `manifest.json: ${e.message}`);
+    return res;
+  }
   // manifest.signature and client.trust
   const opHex = String(operatorKey || "").trim().toLowerCase();
   const ok = manifest.signaturesBy("operator").some((s) => manifest.verifySignature(s, opHex));

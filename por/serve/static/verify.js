@@ -154,10 +154,10 @@ var PorVerify = (() => {
     }
     return array;
   }
-  function utf8ToBytes(str) {
-    if (typeof str !== "string")
+  function utf8ToBytes(str2) {
+    if (typeof str2 !== "string")
       throw new Error("string expected");
-    return new Uint8Array(new TextEncoder().encode(str));
+    return new Uint8Array(new TextEncoder().encode(str2));
   }
   function toBytes(data) {
     if (typeof data === "string")
@@ -982,13 +982,13 @@ var PorVerify = (() => {
     throw new Error("not implemented");
   };
   function memoized(fn) {
-    const map = /* @__PURE__ */ new WeakMap();
+    const map2 = /* @__PURE__ */ new WeakMap();
     return (arg, ...args) => {
-      const val = map.get(arg);
+      const val = map2.get(arg);
       if (val !== void 0)
         return val;
       const computed = fn(arg, ...args);
-      map.set(arg, computed);
+      map2.set(arg, computed);
       return computed;
     };
   }
@@ -1163,9 +1163,9 @@ var PorVerify = (() => {
       BYTES: "number",
       BITS: "number"
     };
-    const opts = FIELD_FIELDS.reduce((map, val) => {
-      map[val] = "function";
-      return map;
+    const opts = FIELD_FIELDS.reduce((map2, val) => {
+      map2[val] = "function";
+      return map2;
     }, initial);
     _validateObject(field, opts);
     return field;
@@ -1247,16 +1247,16 @@ var PorVerify = (() => {
       if (opts.sqrt)
         _sqrt = opts.sqrt;
     }
-    const { nBitLength: BITS, nByteLength: BYTES } = nLength(ORDER, _nbitLength);
+    const { nBitLength: BITS2, nByteLength: BYTES } = nLength(ORDER, _nbitLength);
     if (BYTES > 2048)
       throw new Error("invalid field: expected ORDER of <= 2048 bytes");
     let sqrtP;
     const f = Object.freeze({
       ORDER,
       isLE,
-      BITS,
+      BITS: BITS2,
       BYTES,
-      MASK: bitMask(BITS),
+      MASK: bitMask(BITS2),
       ZERO: _0n2,
       ONE: _1n2,
       allowedLengths,
@@ -1719,8 +1719,8 @@ var PorVerify = (() => {
     }
     return u;
   }
-  function isogenyMap(field, map) {
-    const coeff = map.map((i) => Array.from(i).reverse());
+  function isogenyMap(field, map2) {
+    const coeff = map2.map((i) => Array.from(i).reverse());
     return (x, y) => {
       const [xn, xd, yn, yd] = coeff.map((val) => val.reduce((acc, i) => field.add(field.mul(acc, x), i)));
       const [xd_inv, yd_inv] = FpInvertBatch(field, [xd, yd], true);
@@ -1733,7 +1733,7 @@ var PorVerify = (() => {
   function createHasher2(Point, mapToCurve, defaults) {
     if (typeof mapToCurve !== "function")
       throw new Error("mapToCurve() must be defined");
-    function map(num2) {
+    function map2(num2) {
       return Point.fromAffine(mapToCurve(num2));
     }
     function clear(initial) {
@@ -1748,15 +1748,15 @@ var PorVerify = (() => {
       hashToCurve(msg, options) {
         const opts = Object.assign({}, defaults, options);
         const u = hash_to_field(msg, 2, opts);
-        const u0 = map(u[0]);
-        const u1 = map(u[1]);
+        const u0 = map2(u[0]);
+        const u1 = map2(u[1]);
         return clear(u0.add(u1));
       },
       encodeToCurve(msg, options) {
         const optsDst = defaults.encodeDST ? { DST: defaults.encodeDST } : {};
         const opts = Object.assign({}, defaults, optsDst, options);
         const u = hash_to_field(msg, 1, opts);
-        const u0 = map(u[0]);
+        const u0 = map2(u[0]);
         return clear(u0);
       },
       /** See {@link H2CHasher} */
@@ -1766,7 +1766,7 @@ var PorVerify = (() => {
         for (const i of scalars)
           if (typeof i !== "bigint")
             throw new Error("expected array of bigints");
-        return clear(map(scalars));
+        return clear(map2(scalars));
       },
       // hash_to_scalar can produce 0: https://www.rfc-editor.org/errata/eid8393
       // RFC 9380, draft-irtf-cfrg-bbs-signatures-08
@@ -4118,123 +4118,123 @@ var PorVerify = (() => {
 
   // src/json.js
   var PyFloat = class {
-    constructor(value, text) {
+    constructor(value, text2) {
       this.value = value;
-      this.text = text;
+      this.text = text2;
     }
   };
   var JsonError = class extends Error {
   };
   var WS = /* @__PURE__ */ new Set([32, 9, 10, 13]);
   var MAX_DEPTH = 900;
-  function parseJson(text, { allowFloats = true, allowConstants = true } = {}) {
+  function parseJson(text2, { allowFloats = true, allowConstants = true } = {}) {
     let i = 0;
-    const n = text.length;
-    const fail = (msg) => {
+    const n = text2.length;
+    const fail2 = (msg) => {
       throw new JsonError(`${msg} at offset ${i}`);
     };
     const ws = () => {
-      while (i < n && WS.has(text.charCodeAt(i))) i++;
+      while (i < n && WS.has(text2.charCodeAt(i))) i++;
     };
     const value = (depth) => {
-      if (depth > MAX_DEPTH) fail("JSON nested too deeply");
+      if (depth > MAX_DEPTH) fail2("JSON nested too deeply");
       ws();
-      if (i >= n) fail("Expecting value");
-      const ch = text[i];
+      if (i >= n) fail2("Expecting value");
+      const ch = text2[i];
       if (ch === "{") {
         i++;
-        const obj = /* @__PURE__ */ Object.create(null);
+        const obj2 = /* @__PURE__ */ Object.create(null);
         ws();
-        if (text[i] === "}") {
+        if (text2[i] === "}") {
           i++;
-          return obj;
+          return obj2;
         }
         for (; ; ) {
           ws();
-          if (text[i] !== '"') fail("Expecting property name enclosed in double quotes");
-          const key = str();
+          if (text2[i] !== '"') fail2("Expecting property name enclosed in double quotes");
+          const key = str2();
           ws();
-          if (text[i] !== ":") fail("Expecting ':' delimiter");
+          if (text2[i] !== ":") fail2("Expecting ':' delimiter");
           i++;
           const v2 = value(depth + 1);
-          obj[key] = v2;
+          obj2[key] = v2;
           ws();
-          if (text[i] === ",") {
+          if (text2[i] === ",") {
             i++;
             continue;
           }
-          if (text[i] === "}") {
+          if (text2[i] === "}") {
             i++;
-            return obj;
+            return obj2;
           }
-          fail("Expecting ',' delimiter");
+          fail2("Expecting ',' delimiter");
         }
       }
       if (ch === "[") {
         i++;
         const arr = [];
         ws();
-        if (text[i] === "]") {
+        if (text2[i] === "]") {
           i++;
           return arr;
         }
         for (; ; ) {
           arr.push(value(depth + 1));
           ws();
-          if (text[i] === ",") {
+          if (text2[i] === ",") {
             i++;
             continue;
           }
-          if (text[i] === "]") {
+          if (text2[i] === "]") {
             i++;
             return arr;
           }
-          fail("Expecting ',' delimiter");
+          fail2("Expecting ',' delimiter");
         }
       }
-      if (ch === '"') return str();
-      if (text.startsWith("true", i)) {
+      if (ch === '"') return str2();
+      if (text2.startsWith("true", i)) {
         i += 4;
         return true;
       }
-      if (text.startsWith("false", i)) {
+      if (text2.startsWith("false", i)) {
         i += 5;
         return false;
       }
-      if (text.startsWith("null", i)) {
+      if (text2.startsWith("null", i)) {
         i += 4;
         return null;
       }
       for (const [word, v2] of [["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]]) {
-        if (text.startsWith(word, i)) {
-          if (!allowConstants) fail(`${word} is not allowed`);
+        if (text2.startsWith(word, i)) {
+          if (!allowConstants) fail2(`${word} is not allowed`);
           i += word.length;
           return new PyFloat(v2, word);
         }
       }
-      const m = /^-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(text.slice(i, i + 5e3));
-      if (!m) fail("Expecting value");
+      const m = /^-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(text2.slice(i, i + 5e3));
+      if (!m) fail2("Expecting value");
       i += m[0].length;
       if (m[1] !== void 0 || m[2] !== void 0) {
-        if (!allowFloats) fail(`floats are not allowed (found ${m[0]})`);
+        if (!allowFloats) fail2(`floats are not allowed (found ${m[0]})`);
         return new PyFloat(Number(m[0]), m[0]);
       }
       const digits = m[0].replace("-", "");
-      if (digits.length > 4300) fail("integer too long");
+      if (digits.length > 4300) fail2("integer too long");
       return BigInt(m[0]);
     };
-    const str = () => {
+    const str2 = () => {
       i++;
       let out = "";
       for (; ; ) {
-        if (i >= n) fail("Unterminated string");
-        const c = text.charCodeAt(i);
+        if (i >= n) fail2("Unterminated string");
+        const c = text2.charCodeAt(i);
         if (c === 34) {
           i++;
           return out;
         }
         if (c === 92) {
-          const e = text[i + 1];
+          const e = text2[i + 1];
           const simple = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
           if (e in simple) {
             out += simple[e];
@@ -4242,23 +4242,23 @@ var PorVerify = (() => {
             continue;
           }
           if (e === "u") {
-            const hex2 = text.slice(i + 2, i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex2)) fail("Invalid \\uXXXX escape");
+            const hex2 = text2.slice(i + 2, i + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex2)) fail2("Invalid \\uXXXX escape");
             out += String.fromCharCode(parseInt(hex2, 16));
             i += 6;
             continue;
           }
-          fail("Invalid \\escape");
+          fail2("Invalid \\escape");
         }
-        if (c < 32) fail("Invalid control character");
-        out += text[i];
+        if (c < 32) fail2("Invalid control character");
+        out += text2[i];
         i++;
       }
     };
     ws();
     const v = value(0);
     ws();
-    if (i !== n) fail("Extra data");
+    if (i !== n) fail2("Extra data");
     return v;
   }
   function utf8Decode(bytes) {
@@ -4326,11 +4326,11 @@ var PorVerify = (() => {
   function isObj(v) {
     return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof PyFloat);
   }
-  function get(obj, key) {
-    return isObj(obj) && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : void 0;
+  function get(obj2, key) {
+    return isObj(obj2) && Object.prototype.hasOwnProperty.call(obj2, key) ? obj2[key] : void 0;
   }
-  function has(obj, key) {
-    return isObj(obj) && Object.prototype.hasOwnProperty.call(obj, key);
+  function has(obj2, key) {
+    return isObj(obj2) && Object.prototype.hasOwnProperty.call(obj2, key);
   }
   function num(v) {
     if (typeof v === "boolean") return { k: "i", v: v ? 1n : 0n };
@@ -4412,8 +4412,8 @@ var PorVerify = (() => {
     return hashToScalar(concat(s, u8(column >>> 24), u8(column >>> 16 & 255), u8(column >>> 8 & 255), u8(column & 255)), BLINDING_DST);
   }
   var encodeSum = (v) => u128(v);
-  var leafHash = (mode, lid, cols) => sha2562(LEAF_PREFIX[mode], lid, cols);
-  var nodeHash = (mode, left, right, cols) => sha2562(NODE_PREFIX[mode], left, right, cols);
+  var leafHash = (mode2, lid, cols) => sha2562(LEAF_PREFIX[mode2], lid, cols);
+  var nodeHash = (mode2, left, right, cols) => sha2562(NODE_PREFIX[mode2], left, right, cols);
   function blockContext(epochId, context, height, level, block) {
     return concat(utf8("por/v1/tree/node-range"), lp(utf8(epochId)), lp(context), Uint8Array.of(height, level), u64(block));
   }
@@ -4431,9 +4431,9 @@ var PorVerify = (() => {
     }
     return `unknown leaf format; this verifier accepts ${LEAF_FORMAT} only`;
   }
-  function blockSizeProblem(value, k, mode = "committed") {
+  function blockSizeProblem(value, k, mode2 = "committed") {
     if (typeof value !== "bigint") return "block size is not an integer";
-    const limit = mode === "committed" ? Math.floor(64 / Math.max(k, 1)) : 64;
+    const limit = mode2 === "committed" ? Math.floor(64 / Math.max(k, 1)) : 64;
     if (value < 1n || value & value - 1n) return `block size ${value} is not a power of two >= 1`;
     if (value > BigInt(limit)) return `block size ${value} is beyond the node-range statement's range (at most 64 claims per proof: a power of two <= ${limit} for ${k} column(s))`;
     return null;
@@ -5241,9 +5241,9 @@ var PorVerify = (() => {
     static fromBytes(data) {
       let doc;
       try {
-        const text = utf8Decode(data);
-        doc = parseJson(text, { allowFloats: false, allowConstants: false });
-        if (canonicalDumps(doc) !== text) throw new JsonError("JSON is not in canonical form (sorted keys, no whitespace)");
+        const text2 = utf8Decode(data);
+        doc = parseJson(text2, { allowFloats: false, allowConstants: false });
+        if (canonicalDumps(doc) !== text2) throw new JsonError("JSON is not in canonical form (sorted keys, no whitespace)");
       } catch (e) {
         throw new BundleError(`manifest.json: ${e.message}`);
       }
@@ -5346,6 +5346,284 @@ var PorVerify = (() => {
       sc.push(mod2(constant));
     }
     return encode(msm(pts, sc));
+  }
+
+  // src/shape.js
+  var ShapeError = class extends Error {
+  };
+  var fail = (at, msg) => {
+    throw new ShapeError(`${at}: ${msg}`);
+  };
+  var HEX32 = /^[0-9a-f]{64}$/;
+  var HEX_BYTES = /^(?:[0-9a-f]{2})*$/;
+  var B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
+  var DEC = /^(0|[1-9][0-9]{0,39})$/;
+  var DEC_U64 = /^(0|[1-9][0-9]{0,19})$/;
+  var COLUMN_VALUE = /^(?:[0-9a-f]{96}|0|[1-9][0-9]{0,39})$/;
+  var ASSET = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
+  var STATEMENT_ID = /^[a-z][a-z0-9-]{0,62}$/;
+  var STORE = /^[^./\\][^/\\]*$/;
+  var TEXT = /^[^\x00-\x1f\x7f]+$/;
+  var BITS = [8n, 16n, 32n, 64n, 128n];
+  function obj(v, at, required, optional = [], nullable = []) {
+    if (!isObj(v)) fail(at, "must be an object");
+    for (const k of Object.keys(v)) if (![...required, ...optional, ...nullable].includes(k)) fail(`${at}.${k}`, "unknown field");
+    for (const k of required) if (!has(v, k)) fail(`${at}.${k}`, "is missing");
+    for (const k of optional) if (has(v, k) && v[k] === null) fail(`${at}.${k}`, "must be left out rather than null");
+    return v;
+  }
+  function list(v, at) {
+    if (!Array.isArray(v)) fail(at, "must be a list");
+    return v;
+  }
+  function str(v, at, re, what) {
+    if (typeof v !== "string" || !re.test(v)) fail(at, what);
+    return v;
+  }
+  function int(v, at, lo, hi) {
+    if (typeof v !== "bigint" || v < lo || v > hi) fail(at, `must be an integer from ${lo} to ${hi}`);
+    return v;
+  }
+  function utf8Bytes(s) {
+    return new TextEncoder().encode(s).length;
+  }
+  function text(v, at, max) {
+    if (typeof v !== "string" || !v.length || hasLoneSurrogate(v) || utf8Bytes(v) > max) fail(at, `must be 1 to ${max} bytes of UTF-8`);
+    return v;
+  }
+  function map(v, at, keyRe, value) {
+    if (!isObj(v)) fail(at, "must be an object");
+    for (const [k, x] of Object.entries(v)) {
+      str(k, `${at} (the key)`, keyRe, "bad key");
+      value(x, `${at}.${k}`);
+    }
+    return v;
+  }
+  function leafFormat(v, at) {
+    const bad = checkLeafFormat(v);
+    if (bad) fail(at, bad);
+  }
+  function columns(v, at) {
+    list(v, at);
+    if (!v.length) fail(at, "must list at least 1 item(s)");
+    const seen = /* @__PURE__ */ new Set();
+    v.forEach((c, i) => {
+      if (!Array.isArray(c) || c.length !== 2) fail(`${at}[${i}]`, "must be [asset, kind]");
+      str(c[0], `${at}[${i}][0]`, ASSET, "must be an asset code");
+      if (!["equity", "debt"].includes(c[1])) fail(`${at}[${i}][1]`, "must be equity or debt");
+      const key = `${c[0]}\0${c[1]}`;
+      if (seen.has(key)) fail(at, `(${c[0]}, ${c[1]}) appears twice`);
+      seen.add(key);
+    });
+  }
+  function statementRef(v, at) {
+    obj(v, at, ["id", "version", "sha256", "bits"]);
+    str(v.id, `${at}.id`, STATEMENT_ID, "must be a statement id");
+    int(v.version, `${at}.version`, 1n, 2n ** 31n - 1n);
+    str(v.sha256, `${at}.sha256`, HEX32, "must be 32 bytes of lower-case hex");
+    if (typeof v.bits !== "bigint" || !BITS.includes(v.bits)) fail(`${at}.bits`, "must be one of 8, 16, 32, 64, 128");
+  }
+  var statements = (v, at) => map(v, at, STATEMENT_ID, statementRef);
+  function blockAndRoot(mode2, k, blockSize, root, rootAt) {
+    const bad = blockSizeProblem(blockSize, k, mode2);
+    if (bad) fail("block_size", bad);
+    if (root.length !== k) fail(rootAt, `must list ${k} columns`);
+    if (mode2 === "committed" && !root.every((x) => x.length === 96)) fail(rootAt, "must be 48-byte hex commitments");
+    if (mode2 === "plain" && root.some((x) => x.length === 96)) fail(rootAt, "must be decimal sums");
+  }
+  var mode = (v, at) => {
+    if (!MODES.includes(v)) fail(at, "must be committed or plain");
+  };
+  var columnValues = (v, at) => list(v, at).forEach((x, i) => str(x, `${at}[${i}]`, COLUMN_VALUE, "must be a commitment or a sum"));
+  var b64 = (v, at) => {
+    if (typeof v !== "string" || v.length < 4 || !B64.test(v)) fail(at, "must be standard base64");
+  };
+  function checkTreeDescription(t, at = "tree") {
+    if (isObj(t) && !has(t, "leaf_format")) leafFormat(null, `${at}.leaf_format`);
+    obj(t, at, [
+      "mode",
+      "epoch_id",
+      "columns",
+      "height",
+      "block_size",
+      "root_hash",
+      "root",
+      "context",
+      "statements",
+      "leaf_format",
+      "store"
+    ], ["proof_encoding", "leaf_count"]);
+    mode(t.mode, `${at}.mode`);
+    text(t.epoch_id, `${at}.epoch_id`, 256);
+    if (!TEXT.test(t.epoch_id)) fail(`${at}.epoch_id`, "control characters");
+    columns(t.columns, `${at}.columns`);
+    int(t.height, `${at}.height`, 1n, 40n);
+    int(t.block_size, `${at}.block_size`, 1n, 64n);
+    str(t.root_hash, `${at}.root_hash`, HEX32, "must be 32 bytes of lower-case hex");
+    columnValues(t.root, `${at}.root`);
+    str(t.context, `${at}.context`, HEX_BYTES, "must be lower-case hex");
+    statements(t.statements, `${at}.statements`);
+    leafFormat(t.leaf_format, `${at}.leaf_format`);
+    str(t.store, `${at}.store`, STORE, "must name a file of the bundle's top level");
+    if (has(t, "proof_encoding") && !["linear", "compressed"].includes(t.proof_encoding)) fail(`${at}.proof_encoding`, "bad");
+    if (has(t, "leaf_count")) int(t.leaf_count, `${at}.leaf_count`, 1n, 2n ** 64n);
+    blockAndRoot(t.mode, t.columns.length, t.block_size, t.root, `${at}.root`);
+  }
+  function entry(e, level, k, committed) {
+    const at = `path[${level}]`;
+    obj(e, at, ["level", "sibling"], ["block"]);
+    int(e.level, `${at}.level`, 0n, 39n);
+    const sib = obj(e.sibling, `${at}.sibling`, ["columns"], ["leaf_id", "children"]);
+    if (has(sib, "leaf_id")) str(sib.leaf_id, `${at}.sibling.leaf_id`, HEX32, "must be 32 bytes of hex");
+    if (has(sib, "children")) {
+      list(sib.children, `${at}.sibling.children`);
+      if (sib.children.length !== 2) fail(`${at}.sibling.children`, "must list 2 hashes");
+      sib.children.forEach((c, i) => str(c, `${at}.sibling.children[${i}]`, HEX32, "must be 32 bytes of hex"));
+    }
+    columnValues(sib.columns, `${at}.sibling.columns`);
+    if (has(e, "block")) {
+      const b = obj(e.block, `${at}.block`, ["index", "commitments", "proof"]);
+      int(b.index, `${at}.block.index`, 0n, 2n ** 62n - 1n);
+      b64(b.commitments, `${at}.block.commitments`);
+      if (b.proof !== null) b64(b.proof, `${at}.block.proof`);
+    }
+    if (e.level !== BigInt(level)) fail(`${at}.level`, `must be ${level}`);
+    if (level === 0 && (!has(sib, "leaf_id") || has(sib, "children"))) fail(`${at}.sibling`, "leaf_id at level 0");
+    if (level > 0 && (!has(sib, "children") || has(sib, "leaf_id"))) fail(`${at}.sibling`, "children above level 0");
+    if (sib.columns.length !== k) fail(`${at}.sibling.columns`, `must list ${k} columns`);
+    if (committed) {
+      if (sib.columns.some((c) => c.length !== 96)) fail(`${at}.sibling.columns`, "must be commitments");
+      if (!has(e, "block")) fail(`${at}.block`, "is missing");
+    } else {
+      if (sib.columns.some((c) => c.length === 96)) fail(`${at}.sibling.columns`, "must be sums");
+      if (has(e, "block")) fail(`${at}.block`, "not in plain mode");
+    }
+  }
+  function checkClientProof(p) {
+    if (isObj(p) && !has(p, "leaf_format")) leafFormat(null, "leaf_format");
+    obj(p, "proof", [
+      "format",
+      "leaf_format",
+      "protocol",
+      "mode",
+      "epoch_id",
+      "columns",
+      "account_id",
+      "height",
+      "block_size",
+      "context",
+      "values",
+      "leaf_secret",
+      "position",
+      "path",
+      "root",
+      "statements",
+      "collateral"
+    ], ["manifest_sha256"]);
+    leafFormat(p.leaf_format, "leaf_format");
+    if (p.protocol !== "por-v1") fail("protocol", "must be por-v1");
+    mode(p.mode, "mode");
+    text(p.epoch_id, "epoch_id", 256);
+    if (!TEXT.test(p.epoch_id)) fail("epoch_id", "control characters");
+    columns(p.columns, "columns");
+    text(p.account_id, "account_id", 1024);
+    int(p.height, "height", 1n, 40n);
+    int(p.block_size, "block_size", 1n, 64n);
+    str(p.context, "context", HEX_BYTES, "must be lower-case hex");
+    list(p.values, "values").forEach((v, i) => {
+      str(v, `values[${i}]`, DEC_U64, "must be a decimal string");
+      if (BigInt(v) >= 1n << 64n) fail(`values[${i}]`, "is >= 2^64");
+    });
+    str(p.leaf_secret, "leaf_secret", HEX32, "must be 32 bytes of hex");
+    int(p.position, "position", 0n, 2n ** 40n - 1n);
+    list(p.path, "path");
+    const root = obj(p.root, "root", ["hash", "columns"]);
+    str(root.hash, "root.hash", HEX32, "must be 32 bytes of hex");
+    columnValues(root.columns, "root.columns");
+    statements(p.statements, "statements");
+    if (p.collateral !== null) {
+      const c = obj(p.collateral, "collateral", ["prices", "haircuts_bps"], [], ["proof"]);
+      map(c.prices, "collateral.prices", ASSET, (v, at) => str(v, at, DEC, "must be a decimal string"));
+      map(c.haircuts_bps, "collateral.haircuts_bps", ASSET, (v, at) => int(v, at, 0n, 10000n));
+      if (has(c, "proof") && c.proof !== null) b64(c.proof, "collateral.proof");
+    }
+    if (has(p, "manifest_sha256")) str(p.manifest_sha256, "manifest_sha256", HEX32, "must be 32 bytes of hex");
+    const k = p.columns.length, committed = p.mode === "committed";
+    const bad = blockSizeProblem(p.block_size, k, p.mode);
+    if (bad) fail("block_size", bad);
+    if (p.values.length !== k) fail("values", `must list ${k} values`);
+    if (p.position >= 2n ** p.height) fail("position", "beyond the tree");
+    if (p.path.length !== Number(p.height)) fail("path", `must list ${p.height} levels`);
+    p.path.forEach((e, level) => entry(e, level, k, committed));
+    blockAndRoot(p.mode, k, p.block_size, root.columns, "root.columns");
+    if (p.collateral !== null && has(p.collateral, "proof") !== committed) fail("collateral.proof", "committed mode only");
+  }
+  var BODY = [
+    "format",
+    "protocol",
+    "epoch_id",
+    "journal_seq",
+    "cutoff_time",
+    "nonce",
+    "ledger_log",
+    "columns",
+    "assets",
+    "reporting_currency",
+    "reporting_decimals",
+    "tree",
+    "statements",
+    "disclosure",
+    "epoch_context",
+    "reserves_config",
+    "reserves_config_ref",
+    "reserves",
+    "prices",
+    "haircuts_bps",
+    "collateral_prices",
+    "previous",
+    "created_at",
+    "files"
+  ];
+  var U128 = 1n << 128n;
+  function checkManifestBody(s) {
+    obj(s, "signed", BODY, ["liabilities"]);
+    text(s.epoch_id, "signed.epoch_id", 256);
+    if (!TEXT.test(s.epoch_id)) fail("signed.epoch_id", "control characters");
+    int(s.journal_seq, "signed.journal_seq", 1n, (1n << 63n) - 1n);
+    str(s.nonce, "signed.nonce", HEX32, "must be 32 bytes of hex");
+    checkTreeDescription(s.tree, "signed.tree");
+    const cols = list(s.columns, "signed.columns");
+    if (!cols.length) fail("signed.columns", "must list at least 1 item(s)");
+    cols.forEach((c, i) => {
+      obj(c, `signed.columns[${i}]`, ["asset", "kind"]);
+      str(c.asset, `signed.columns[${i}].asset`, ASSET, "must be an asset code");
+      if (!["equity", "debt"].includes(c.kind)) fail(`signed.columns[${i}].kind`, "must be equity or debt");
+    });
+    map(s.assets, "signed.assets", ASSET, (v, at) => {
+      obj(v, at, ["decimals"]);
+      int(v.decimals, `${at}.decimals`, 0n, 18n);
+    });
+    map(s.prices, "signed.prices", ASSET, (v, at) => int(v, at, 1n, U128 - 1n));
+    map(s.haircuts_bps, "signed.haircuts_bps", ASSET, (v, at) => int(v, at, 0n, 10000n));
+    map(s.collateral_prices, "signed.collateral_prices", ASSET, (v, at) => int(v, at, 1n, 1n << 4096n));
+    const cfg = obj(s.reserves_config, "signed.reserves_config", ["format", "reporting_currency", "reporting_decimals", "assets"]);
+    if (cfg.format !== "por-reserves-config/1") fail("signed.reserves_config.format", "must be por-reserves-config/1");
+    int(cfg.reporting_decimals, "signed.reserves_config.reporting_decimals", 0n, 18n);
+    map(cfg.assets, "signed.reserves_config.assets", ASSET, (v, at) => {
+      if (!isObj(v)) fail(at, "must be an object");
+      if (has(v, "decimals")) int(v.decimals, `${at}.decimals`, 0n, 18n);
+      if (has(v, "haircut_bps")) int(v.haircut_bps, `${at}.haircut_bps`, 0n, 10000n);
+    });
+    if (!isObj(s.files)) fail("signed.files", "must be an object");
+    const pairs = cols.map((c) => `${c.asset}\0${c.kind}`);
+    if (new Set(pairs).size !== pairs.length) fail("signed.columns", "repeat a column");
+    if (s.tree.epoch_id !== s.epoch_id) fail("signed.tree.epoch_id", "names another epoch");
+    const treePairs = s.tree.columns.map((c) => `${c[0]}\0${c[1]}`);
+    if (treePairs.length !== pairs.length || treePairs.some((x, i) => x !== pairs[i])) fail("signed.columns", "are not the tree's columns");
+    for (const c of cols) {
+      if (!has(s.assets, c.asset)) fail("signed.assets", `no decimals for ${c.asset}`);
+      if (!has(s.prices, c.asset)) fail("signed.prices", `no price of record for ${c.asset}`);
+    }
   }
 
   // src/reserves.js
@@ -5906,9 +6184,9 @@ var PorVerify = (() => {
   var CLIENT_FORMAT = "por-client-proof/2";
   var OLD_CLIENT_FORMATS = { "por-client-proof/1": "leaf format por-leaf/1" };
   var MAX_VALUE = 1n << 64n;
-  var DEC = /^(0|[1-9][0-9]{0,39})\n?$/;
+  var DEC2 = /^(0|[1-9][0-9]{0,39})\n?$/;
   var HEX = /^[0-9a-f]*$/;
-  var ASSET = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}\n?$/;
+  var ASSET2 = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}\n?$/;
   var KINDS = ["equity", "debt"];
   var BPS = 10000n;
   var Result = class {
@@ -5937,15 +6215,15 @@ var PorVerify = (() => {
   };
   var trunc = (s, n) => String(s).slice(0, n);
   function dec(x, what) {
-    if (typeof x === "string" && x.startsWith("-") && DEC.test(x.slice(1))) throw new Bad(`${what} is negative (${x})`);
-    if (typeof x !== "string" || !DEC.test(x)) throw new Bad(`${what} must be a decimal string, got ${trunc(pyRepr(x), 60)}`);
+    if (typeof x === "string" && x.startsWith("-") && DEC2.test(x.slice(1))) throw new Bad(`${what} is negative (${x})`);
+    if (typeof x !== "string" || !DEC2.test(x)) throw new Bad(`${what} must be a decimal string, got ${trunc(pyRepr(x), 60)}`);
     return BigInt(x.replace("\n", ""));
   }
   function hex(x, n, what) {
     if (typeof x !== "string" || x.length !== 2 * n || !HEX.test(x)) throw new Bad(`${what} must be ${n} bytes of lower-case hex`);
     return fromHex(x);
   }
-  function b64(x, what) {
+  function b642(x, what) {
     if (typeof x !== "string") throw new Bad(`${what} must be a base64 string`);
     try {
       return fromB64(x);
@@ -5953,7 +6231,7 @@ var PorVerify = (() => {
       throw new Bad(`${what} is not valid base64`);
     }
   }
-  function int(x, lo, hi, what) {
+  function int2(x, lo, hi, what) {
     if (typeof x !== "bigint" || !(BigInt(lo) <= x && x < BigInt(hi))) throw new Bad(`${what} must be an integer in [${lo}, ${hi})`);
     return x;
   }
@@ -5972,18 +6250,18 @@ var PorVerify = (() => {
     if (isObj(e) && Object.keys(e).length === 2) return Object.keys(e);
     throw new TypeError("not a pair");
   }
-  function parseColumns(columns) {
-    if (!Array.isArray(columns)) throw new Bad("columns: columns must be a list of (asset, kind) pairs");
+  function parseColumns(columns2) {
+    if (!Array.isArray(columns2)) throw new Bad("columns: columns must be a list of (asset, kind) pairs");
     const out = [];
     const seen = /* @__PURE__ */ new Set();
-    columns.forEach((col, i) => {
+    columns2.forEach((col, i) => {
       let asset, kind;
       try {
         [asset, kind] = pairOf(col);
       } catch {
         throw new Bad(`columns: column ${i}: expected (asset, kind)`);
       }
-      if (typeof asset !== "string" || !ASSET.test(asset)) throw new Bad(`columns: column ${i}: asset is not a valid asset code`);
+      if (typeof asset !== "string" || !ASSET2.test(asset)) throw new Bad(`columns: column ${i}: asset is not a valid asset code`);
       if (typeof kind !== "string" || !KINDS.includes(kind)) throw new Bad(`columns: column ${i}: kind must be one of equity, debt`);
       const key = JSON.stringify([asset, kind]);
       if (seen.has(key)) throw new Bad(`columns: column ${i}: (${asset}, ${kind}) appears twice`);
@@ -6005,9 +6283,15 @@ var PorVerify = (() => {
     if (fmt !== CLIENT_FORMAT) throw new Bad(`format ${trunc(pyRepr(fmt), 60)} is not '${CLIENT_FORMAT}'`);
     const badLeaf = checkLeafFormat(get(p, "leaf_format") ?? null);
     if (badLeaf) throw new Bad(badLeaf);
+    try {
+      checkClientProof(p);
+    } catch (e) {
+      if (e instanceof ShapeError) throw new Bad(e.message);
+      throw e;
+    }
     if (has(p, "protocol") && !pyEq(p.protocol, "por-v1")) throw new Bad(`protocol ${trunc(pyRepr(p.protocol), 60)} is not 'por-v1'`);
-    const mode = need(p, "mode");
-    if (!MODES.includes(mode)) throw new Bad("mode is not one of committed, plain");
+    const mode2 = need(p, "mode");
+    if (!MODES.includes(mode2)) throw new Bad("mode is not one of committed, plain");
     const epoch = need(p, "epoch_id");
     if (typeof epoch !== "string" || !epoch) throw new Bad("epoch_id must be a non-empty string");
     const cols = parseColumns(need(p, "columns"));
@@ -6016,9 +6300,9 @@ var PorVerify = (() => {
     if (typeof account !== "string" || hasLoneSurrogate(account) || !(utf8Len(account) > 0 && utf8Len(account) <= MAX_ACCOUNT_BYTES)) {
       throw new Bad(`account_id must be 1..${MAX_ACCOUNT_BYTES} bytes of UTF-8`);
     }
-    const height = Number(int(need(p, "height"), 1, 41, "height"));
+    const height = Number(int2(need(p, "height"), 1, 41, "height"));
     const bsz = need(p, "block_size");
-    const badBlock = blockSizeProblem(bsz, k, mode);
+    const badBlock = blockSizeProblem(bsz, k, mode2);
     if (badBlock) throw new Bad(badBlock.replace("block size", "block_size"));
     const ctxHex = need(p, "context");
     if (typeof ctxHex !== "string" || ctxHex.length % 2 || !HEX.test(ctxHex)) throw new Bad("context must be lower-case hex");
@@ -6029,7 +6313,7 @@ var PorVerify = (() => {
       if (v >= MAX_VALUE) throw new Bad(`values[${i}] is >= 2^64`);
     });
     const s = hex(need(p, "leaf_secret"), 32, "leaf_secret");
-    const position = int(need(p, "position"), 0, 2 ** height, "position");
+    const position = int2(need(p, "position"), 0, 2 ** height, "position");
     const path = need(p, "path");
     if (!Array.isArray(path) || path.length !== height) throw new Bad(`path must list ${height} levels`);
     const siblings = [], blocks = [];
@@ -6048,13 +6332,13 @@ var PorVerify = (() => {
         if (!Array.isArray(ch) || ch.length !== 2) throw new Bad(`${where}sibling.children must list the sibling's two child hashes`);
         link = [hex(ch[0], 32, where + "sibling.children[0]"), hex(ch[1], 32, where + "sibling.children[1]")];
       }
-      if (mode === "committed") {
+      if (mode2 === "committed") {
         siblings.push([link, sc.map((c, i) => hex(c, 48, `${where}sibling.columns[${i}]`))]);
         const blk = need(e, "block", where);
-        const j = int(need(blk, "index", where + "block."), 0, 2 ** 62, where + "block.index");
-        const comms = b64(need(blk, "commitments", where + "block."), where + "block.commitments");
+        const j = int2(need(blk, "index", where + "block."), 0, 2 ** 62, where + "block.index");
+        const comms = b642(need(blk, "commitments", where + "block."), where + "block.commitments");
         const raw = need(blk, "proof", where + "block.");
-        blocks.push([j, comms, raw === null ? null : b64(raw, where + "block.proof")]);
+        blocks.push([j, comms, raw === null ? null : b642(raw, where + "block.proof")]);
       } else {
         siblings.push([link, sc.map((c, i) => dec(c, `${where}sibling.columns[${i}]`))]);
       }
@@ -6063,13 +6347,13 @@ var PorVerify = (() => {
     const rootHash = hex(need(root, "hash", "root."), 32, "root.hash");
     const rc = need(root, "columns", "root.");
     if (!Array.isArray(rc) || rc.length !== k) throw new Bad(`root.columns must list ${k} columns`);
-    const rootColumns = mode === "committed" ? rc.map((c, i) => hex(c, 48, `root.columns[${i}]`)) : rc.map((c, i) => dec(c, `root.columns[${i}]`));
+    const rootColumns = mode2 === "committed" ? rc.map((c, i) => hex(c, 48, `root.columns[${i}]`)) : rc.map((c, i) => dec(c, `root.columns[${i}]`));
     const stm = has(p, "statements") ? p.statements : /* @__PURE__ */ Object.create(null);
     if (!isObj(stm)) throw new Bad("statements must be an object");
     const coll = get(p, "collateral") ?? null;
     if (coll !== null && !isObj(coll)) throw new Bad("collateral must be an object or null");
     return {
-      mode,
+      mode: mode2,
       epochId: epoch,
       accountId: account,
       columns: cols,
@@ -6092,6 +6376,8 @@ var PorVerify = (() => {
     return ["node-range" + suffix, ...debt ? ["collateral" + suffix] : []];
   }
   function statementCheck(res, checkId, refs, names) {
+    const extra = Object.keys(refs).filter((n) => !names.includes(n)).sort();
+    if (extra.length) return res.add(checkId, false, `statements do not match: ${extra.join(", ").slice(0, 200)} recorded, but the tree's encoding uses only ${names.join(", ")}`);
     const problems = [];
     for (const name of names) {
       const ref = isObj(refs) ? get(refs, name) : void 0;
@@ -6136,6 +6422,8 @@ var PorVerify = (() => {
     if (p.mode === "committed") {
       const pub = get(expected, "statements");
       if (isObj(pub)) {
+        const a = Object.keys(pub).sort(), b = Object.keys(p.statements).sort();
+        if (a.length !== b.length || a.some((x, i) => x !== b[i])) diffs.push("statements (not the proof's)");
         for (const [name, ref] of Object.entries(pub)) {
           const mine = get(p.statements, name);
           const g = (o, f) => has(o, f) ? o[f] : null;
@@ -6147,8 +6435,8 @@ var PorVerify = (() => {
     }
     res.add("client.expected", !diffs.length, !diffs.length ? "the proof's mode, height, block size, context, leaf format and statements are the published tree's" : "the proof differs from the published tree description in: " + diffs.join("; "));
   }
-  function encodingOf(statements) {
-    return isObj(statements) && has(statements, "node-range-linear") ? "linear" : "compressed";
+  function encodingOf(statements2) {
+    return isObj(statements2) && has(statements2, "node-range-linear") ? "linear" : "compressed";
   }
   async function verifyClientProof(proof, {
     rootHash = null,
@@ -6157,7 +6445,7 @@ var PorVerify = (() => {
     prices = null,
     haircuts = null,
     accountId = null,
-    columns = null,
+    columns: columns2 = null,
     expected = null,
     onProgress = null
   } = {}) {
@@ -6180,10 +6468,10 @@ var PorVerify = (() => {
     } else {
       res.passed("client.account", `the proof is for ACCOUNT '${trunc(p.accountId, 200)}' (its leaf is bound to this id; check that it is yours, or pass your account id to have it checked)`);
     }
-    if (columns !== null) {
+    if (columns2 !== null) {
       const mine = p.columns.map((c) => [c.asset, c.kind]);
-      const same = mine.length === columns.length && mine.every((c, i) => c[0] === columns[i][0] && c[1] === columns[i][1]);
-      res.add("client.columns", same, same ? `the proof's ${mine.length} column(s) are the published ones, in order` : `the proof's columns ${colsText(mine)} differ from the published columns ${colsText(columns)} (labels or order): its values would be read against the wrong assets`);
+      const same = mine.length === columns2.length && mine.every((c, i) => c[0] === columns2[i][0] && c[1] === columns2[i][1]);
+      res.add("client.columns", same, same ? `the proof's ${mine.length} column(s) are the published ones, in order` : `the proof's columns ${colsText(mine)} differ from the published columns ${colsText(columns2)} (labels or order): its values would be read against the wrong assets`);
     }
     if (expected !== null) clientExpected(res, p, expected);
     const k = p.columns.length;
@@ -6338,9 +6626,9 @@ var PorVerify = (() => {
     if (issues.length) res.failed("client.range_proofs", issues.join("; "));
     else res.passed("client.range_proofs", `${items.length} sibling block(s) prove every sibling column in [0, 2^64)`);
   }
-  function collateralCoefficients(columns, prices, haircuts) {
+  function collateralCoefficients(columns2, prices, haircuts) {
     const out = [];
-    for (const c of columns) {
+    for (const c of columns2) {
       const p = prices.get(c.asset);
       if (typeof p !== "bigint" || !(p > 0n && p < MAX_VALUE)) throw new Bad(`price of ${c.asset} missing or not a positive integer below 2^64`);
       if (c.kind === "equity") {
@@ -6369,7 +6657,7 @@ var PorVerify = (() => {
     let fp, fh;
     try {
       fp = new Map(pyDict(need(coll, "prices")).map(([a, v]) => [String(a), dec(v, `collateral.prices.${a}`)]));
-      fh = new Map(pyDict(need(coll, "haircuts_bps")).map(([a, v]) => [String(a), int(v, 0, 10001, `collateral.haircuts_bps.${a}`)]));
+      fh = new Map(pyDict(need(coll, "haircuts_bps")).map(([a, v]) => [String(a), int2(v, 0, 10001, `collateral.haircuts_bps.${a}`)]));
     } catch (e) {
       res.failed("client.collateral", `malformed collateral section: ${e.message}`);
       return;
@@ -6400,7 +6688,7 @@ var PorVerify = (() => {
     let proof;
     try {
       const raw = need(coll, "proof");
-      proof = raw === null ? null : b64(raw, "collateral.proof");
+      proof = raw === null ? null : b642(raw, "collateral.proof");
     } catch (e) {
       res.failed("client.collateral", e.message);
       return;
@@ -6429,21 +6717,21 @@ var PorVerify = (() => {
     }
     const badLeaf = checkLeafFormat(tree.leaf_format);
     if (badLeaf) return badLeaf;
-    const { mode, columns: cols, height } = tree;
-    if (!MODES.includes(mode)) return "mode is not one of committed, plain";
+    const { mode: mode2, columns: cols, height } = tree;
+    if (!MODES.includes(mode2)) return "mode is not one of committed, plain";
     if (epochId !== null && !pyEq(tree.epoch_id, epochId)) return `it names epoch ${trunc(pyRepr(tree.epoch_id), 60)}, the manifest '${trunc(epochId, 60)}'`;
     if (!Array.isArray(cols) || !cols.length || !cols.every((c) => Array.isArray(c) && c.length === 2 && c.every((x) => typeof x === "string"))) {
       return "columns is not a non-empty list of [asset, kind] pairs";
     }
     if (typeof height !== "bigint" || height < 1n || height > 40n) return "height is not an integer in [1, 40]";
-    const badBlock = blockSizeProblem(tree.block_size, cols.length, mode);
+    const badBlock = blockSizeProblem(tree.block_size, cols.length, mode2);
     if (badBlock) return badBlock;
     const rh = tree.root_hash;
     if (typeof rh !== "string" || rh.length !== 64 || !HEX.test(rh)) return "root_hash is not 32 bytes of lower-case hex";
     const root = tree.root;
     if (!Array.isArray(root) || root.length !== cols.length || !root.every((x) => typeof x === "string")) return `root is not a list of ${cols.length} strings`;
-    if (mode === "committed" && !root.every((x) => x.length === 96 && HEX.test(x))) return "root is not a list of 48-byte hex commitments";
-    if (mode === "plain" && !root.every((x) => DEC.test(x))) return "root is not a list of decimal sums";
+    if (mode2 === "committed" && !root.every((x) => x.length === 96 && HEX.test(x))) return "root is not a list of 48-byte hex commitments";
+    if (mode2 === "plain" && !root.every((x) => DEC2.test(x))) return "root is not a list of decimal sums";
     const ctx = tree.context;
     if (typeof ctx !== "string" || ctx.length % 2 || !HEX.test(ctx)) return "context is not lower-case hex";
     if (!isObj(tree.statements)) return "statements is not an object";
@@ -6474,6 +6762,13 @@ var PorVerify = (() => {
       return res;
     }
     const m = manifest.signed;
+    try {
+      checkManifestBody(m);
+    } catch (e) {
+      if (!(e instanceof ShapeError)) throw e;
+      res.failed("manifest", `manifest.json: ${e.message}`);
+      return res;
+    }
     const opHex = String(operatorKey || "").trim().toLowerCase();
     const ok = manifest.signaturesBy("operator").some((s) => manifest.verifySignature(s, opHex));
     res.add("manifest.signature", ok, `operator signature over the manifest ${ok ? "verifies" : "does NOT verify"} with the operator key you pinned`);
@@ -6600,10 +6895,10 @@ var PorVerify = (() => {
   }
   function startPage(doc) {
     const $ = (id) => doc.getElementById(id);
-    const el = (tag, cls, text) => {
+    const el = (tag, cls, text2) => {
       const e = doc.createElement(tag);
       if (cls) e.className = cls;
-      if (text !== void 0) e.textContent = text;
+      if (text2 !== void 0) e.textContent = text2;
       return e;
     };
     enableMemo();
@@ -6625,9 +6920,9 @@ var PorVerify = (() => {
       $("balances").tBodies[0].replaceChildren();
       setProgress(0, "starting");
     }
-    function setProgress(fraction, text) {
+    function setProgress(fraction, text2) {
       $("progress").value = Math.round(Math.max(0, Math.min(1, fraction)) * 1e3);
-      $("stage").textContent = text;
+      $("stage").textContent = text2;
     }
     const nextFrame = () => new Promise((r) => setTimeout(r, 0));
     async function onProgress(stage, done, total) {
@@ -6636,19 +6931,19 @@ var PorVerify = (() => {
       setProgress(base + (total ? span * (done / total) : 0), `${STAGES[stage] || stage}${total > 1 ? ` (${done}/${total})` : ""}`);
       await nextFrame();
     }
-    function fail(id, message) {
+    function fail2(id, message) {
       reset();
       show({ subject: "", ok: false, checks: [{ id, ok: false, status: "failed", message }] }, null, null);
     }
     function show(result, proof, manifestBytes) {
       $("subject").textContent = result.subject;
-      const list = $("checks");
+      const list2 = $("checks");
       for (const c of result.checks) {
         const li = el("li", c.ok ? "ok" : "fail");
         li.dataset.id = c.id;
         li.dataset.ok = String(c.ok);
         li.append(el("span", "badge", c.ok ? "OK" : "FAIL"), el("span", "id", c.id), el("span", "msg", c.message));
-        list.append(li);
+        list2.append(li);
       }
       const v = $("verdict");
       v.dataset.ok = String(result.ok);
@@ -6683,7 +6978,7 @@ var PorVerify = (() => {
     async function run(proofBytes, proofName, manifestBytes) {
       const key = keyInput.value.trim();
       if (!/^[0-9a-fA-F]{64}$/.test(key)) {
-        fail("manifest.signature", "give the operator's public key: 64 hex digits, obtained independently of this site");
+        fail2("manifest.signature", "give the operator's public key: 64 hex digits, obtained independently of this site");
         return;
       }
       try {
@@ -6711,7 +7006,7 @@ var PorVerify = (() => {
       try {
         await fn();
       } catch (e) {
-        fail("client.file", `could not verify: ${e && e.message ? e.message : e}`);
+        fail2("client.file", `could not verify: ${e && e.message ? e.message : e}`);
       } finally {
         busy = false;
         for (const b of doc.querySelectorAll("button")) b.disabled = false;
@@ -6721,11 +7016,11 @@ var PorVerify = (() => {
     $("verify-files").addEventListener("click", () => guarded(async () => {
       const pf = $("proof-file").files[0], mf = $("manifest-file").files[0];
       if (!pf) {
-        fail("client.file", "choose your proof file");
+        fail2("client.file", "choose your proof file");
         return;
       }
       if (!mf) {
-        fail("manifest", "choose the epoch's manifest.json");
+        fail2("manifest", "choose the epoch's manifest.json");
         return;
       }
       await run(await readFile(pf), pf.name, await readFile(mf));
@@ -6742,22 +7037,22 @@ var PorVerify = (() => {
       $("fetch-verify").addEventListener("click", () => guarded(async () => {
         const epoch = sel.value, token = $("token").value.trim();
         if (!epoch) {
-          fail("client.file", "no epoch is published on this service");
+          fail2("client.file", "no epoch is published on this service");
           return;
         }
         if (!token) {
-          fail("client.file", "paste the sign-in token your platform gave you");
+          fail2("client.file", "paste the sign-in token your platform gave you");
           return;
         }
         const seg = encodeURIComponent(epoch);
         const pr = await fetch(`/v1/epochs/${seg}/proof`, { headers: { Authorization: `Bearer ${token}` }, credentials: "omit", cache: "no-store", redirect: "error" });
         if (!pr.ok) {
-          fail("client.file", pr.status === 401 ? "the service refused the token (expired or not valid): sign in again" : `the service has no proof for you in ${epoch} (HTTP ${pr.status})`);
+          fail2("client.file", pr.status === 401 ? "the service refused the token (expired or not valid): sign in again" : `the service has no proof for you in ${epoch} (HTTP ${pr.status})`);
           return;
         }
         const mr = await fetch(`/epochs/${seg}/manifest.json`, { credentials: "omit", cache: "no-store", redirect: "error" });
         if (!mr.ok) {
-          fail("manifest", `the manifest of ${epoch} could not be fetched (HTTP ${mr.status})`);
+          fail2("manifest", `the manifest of ${epoch} could not be fetched (HTTP ${mr.status})`);
           return;
         }
         await run(new Uint8Array(await pr.arrayBuffer()), `${epoch} proof`, new Uint8Array(await mr.arrayBuffer()));
