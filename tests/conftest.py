@@ -42,3 +42,15 @@ def dask_client() -> Iterator[Any]:
     finally:
         client.close()
         cluster.close()
+
+
+def json_paths(x: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path (keys and list indexes) into a JSON value, outermost first: what an edit can target."""
+    out = [prefix] if prefix else []
+    if isinstance(x, dict):
+        for k, v in x.items():
+            out += json_paths(v, (*prefix, k))
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            out += json_paths(v, (*prefix, i))
+    return out

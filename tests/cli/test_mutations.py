@@ -48,6 +48,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from por.cli.main import main as por_main
+from tests.conftest import json_paths
 
 CLIENTS = 12
 SEED = 5
@@ -127,17 +128,6 @@ class Demo:
         if present != set(self.originals):
             shutil.rmtree(self.work)
             shutil.copytree(self.pristine, self.work)
-
-
-def _paths(x: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix] if prefix else []
-    if isinstance(x, dict):
-        for k, v in x.items():
-            out += _paths(v, (*prefix, k))
-    elif isinstance(x, list):
-        for i, v in enumerate(x):
-            out += _paths(v, (*prefix, i))
-    return out
 
 
 def build_demo(root: Path) -> Demo:
@@ -326,7 +316,7 @@ def edited(draw: st.DrawFn, ref: Ref, keep: Callable[[tuple[Any, ...]], bool] = 
     """A copy of the document ``ref.value`` with one structural edit (never the same document)."""
     doc = ref.value
     new = copy.deepcopy(doc)
-    candidates = [p for p in _paths(doc) if keep(p)]
+    candidates = [p for p in json_paths(doc) if keep(p)]
     path = pick(draw, candidates, "path")
     old = _get(doc, path)
     op = draw(st.sampled_from(["near", "near", "near", "any", "delete", "swap", "add", "deep"]), label="op")
@@ -475,7 +465,7 @@ def store_edit(draw: st.DrawFn, demo: Demo) -> Edit:
             old = row[1 + cols.index(col)]
             if isinstance(old, bytes):
                 new: Any = draw(damaged(Ref(old, col))).value
-            elif isinstance(old, str) and old[:1] in ("{", "[") and _paths(json.loads(old)):
+            elif isinstance(old, str) and old[:1] in ("{", "[") and json_paths(json.loads(old)):
                 new = dump(draw(edited(Ref(json.loads(old), col))).value, _compact).decode("utf-8", "surrogatepass")
             elif isinstance(old, str) and draw(st.booleans(), label="as JSON"):
                 try:

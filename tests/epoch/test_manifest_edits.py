@@ -17,21 +17,11 @@ from hypothesis import strategies as st
 
 from por import canonical
 from por.errors import PorError
+from tests.conftest import json_paths
 from tests.epoch.conftest import Demo, resign
 
 FREE = {("created_at",)}  # states no figure
 EPOCHS = ("epoch-0001", "epoch-0002")
-
-
-def _paths(x: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix] if prefix else []
-    if isinstance(x, dict):
-        for k, v in x.items():
-            out += _paths(v, (*prefix, k))
-    elif isinstance(x, list):
-        for i, v in enumerate(x):
-            out += _paths(v, (*prefix, i))
-    return out
 
 
 def _set(doc: Any, path: tuple[Any, ...], value: Any) -> None:
@@ -65,7 +55,7 @@ def test_no_resigned_edit_passes(demo: Demo, tmp_path_factory: Any, memo_verify_
 
     epoch = data.draw(st.sampled_from(EPOCHS), label="epoch")
     signed = _signed(demo, epoch)
-    paths = [p for p in _paths(signed) if p[0] != "files" and p[:1] not in FREE]
+    paths = [p for p in json_paths(signed) if p[0] != "files" and p[:1] not in FREE]
     path = data.draw(st.sampled_from(paths), label="path")
     old = _get(signed, path)
     value = data.draw(json_values.filter(lambda v: v != old or type(v) is not type(old)), label="value")
