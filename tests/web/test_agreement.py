@@ -211,3 +211,54 @@ def test_hostile_manifests_rejected_alike(demo: Demo, sample_debt_proof: Path, j
     assert not failed & {"manifest.tree", "manifest.columns"}, failed
     problems = _compare(cases, js)
     assert not problems, f"{len(problems)} disagreement(s):\n" + "\n".join(problems[:20])
+
+
+def _field_variants(manifest: Path, key_path: Path) -> list[tuple[str, bytes]]:
+    """Manifests wrong in one field the browser verifier did not read before (tests/web/manifests.py):
+    body edits re-signed with the operator's key, signature-entry edits made after signing."""
+    from por import canonical
+    from por.epoch.bundle import Manifest
+    from por.ledger import keys
+    from tests.web.manifests import apply, body_edits, envelope_edits
+
+    key = keys.load(key_path)
+    s = json.loads(manifest.read_bytes())["signed"]
+    out: list[tuple[str, bytes]] = []
+    for name, path, value in body_edits(s):
+        m = Manifest(signed=apply(s, path, value), signatures=[])
+        m.sign(key, "operator", "operator")
+        out.append((f"manifest:{name}", m.to_bytes()))
+    m = Manifest(signed=s, signatures=[])
+    m.sign(key, "operator", "operator")
+    for name, edit in envelope_edits(m.signatures):
+        out.append((f"manifest:{name}", canonical.dumps({"signed": s, "signatures": edit(m.signatures)})))
+    return out
+
+
+def test_hostile_manifest_fields_rejected_alike(demo: Demo, sample_debt_proof: Path, js_verify_many: Any,
+                                                memo_statements: Any, tmp_path: Path) -> None:
+    """Every field of the manifest's body and envelope, each wrong alone (missing, wrong type, extra
+    key, bad format, out of range, broken cross-field rule): Python's model and web/src/shape.js refuse
+    the same ones, at ``manifest``; the few well-formed edits pass ``manifest`` in both."""
+    manifest = demo.bundle("epoch-0001") / "manifest.json"
+    variants = _field_variants(manifest, demo.root / "keys" / "operator.key")
+    assert len(variants) >= 150
+    cases = []
+    for i, (name, data) in enumerate(variants):
+        f = tmp_path / f"manifest-{i:03d}.json"
+        f.write_bytes(data)
+        cases.append({"name": name, "proof": sample_debt_proof, "manifest": f, "key": _key(demo), "account": None})
+    js = js_verify_many(cases)
+    problems = _compare(cases, js)
+    assert not problems, f"{len(problems)} disagreement(s):\n" + "\n".join(problems[:20])
+    refused = {c["name"] for c, j in zip(cases, js, strict=True) if _first_failed(j) == "manifest"}
+    wellformed = {"ledger_log.previous-ok", "ledger_log.consistency_proof-ok", "ledger_log.consistency_proof-null-proof",
+                  "ledger_log.cp.proof.path-128", "ledger_log.cp.proof.metadata.security-1", "disclosure-hidden",
+                  "epoch_context.window_start-year1", "epoch_context.window_end-leap", "reserves-text-key",
+                  "reserves.custodian.reason-other", "previous-ok", "files-4096-name", "liabilities-ok",
+                  "format-minor", "collateral_prices-huge", "tree.leaf_count-2^64", "signature-auditor-copy"}
+    assert refused == {c["name"] for c in cases} - {f"manifest:{n}" for n in wellformed}
+    # a body edit changes the manifest's hash: the proof, which points at the published one, fails
+    # client.manifest after a well-formed manifest reads; the body kept with an added co-signature passes
+    passed = {c["name"] for c, j in zip(cases, js, strict=True) if j["ok"]}
+    assert passed == {"manifest:signature-auditor-copy"}, passed

@@ -13,7 +13,7 @@ import { JsonError, PyFloat, get, has, hasLoneSurrogate, isObj, parseJson, pyEq,
 import * as L from "./leaf.js";
 import { BundleError, Manifest } from "./manifest.js";
 import { commitPoint } from "./pedersen.js";
-import { ShapeError, checkClientProof, checkManifestBody } from "./shape.js";
+import { ShapeError, checkClientProof, checkManifest } from "./shape.js";
 import { collateralTerms } from "./reserves.js";
 import { ensureGens } from "./generators.js";
 import * as st from "./statements.js";
@@ -509,7 +509,7 @@ export async function verifyInclusion({ proofBytes, proofName = "proof.json", ma
     return res;
   }
   const m = manifest.signed;
-  try { checkManifestBody(m); } catch (e) {
+  try { checkManifest({ signed: m, signatures: manifest.signatures }); } catch (e) {
     if (!(e instanceof ShapeError)) throw e;
     res.failed("manifest", `manifest.json: ${e.message}`);
     return res;

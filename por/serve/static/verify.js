@@ -4,8 +4,8 @@ var PorVerify = (() => {
   var __getOwnPropNames = Object.getOwnPropertyNames;
   var __hasOwnProp = Object.prototype.hasOwnProperty;
   var __export = (target, all) => {
-    for (var name in all)
-      __defProp(target, name, { get: all[name], enumerable: true });
+    for (var name2 in all)
+      __defProp(target, name2, { get: all[name2], enumerable: true });
   };
   var __copyProps = (to, from, except, desc) => {
     if (from && typeof from === "object" || typeof from === "function") {
@@ -1682,7 +1682,7 @@ var PorVerify = (() => {
       throw new Error("expand_message_xof: invalid lenInBytes");
     return H.create({ dkLen: lenInBytes }).update(msg).update(i2osp(lenInBytes, 2)).update(DST2).update(i2osp(DST2.length, 1)).digest();
   }
-  function hash_to_field(msg, count, options) {
+  function hash_to_field(msg, count2, options) {
     _validateObject(options, {
       p: "bigint",
       m: "number",
@@ -1693,10 +1693,10 @@ var PorVerify = (() => {
     if (!isHash(options.hash))
       throw new Error("expected valid hash");
     abytes(msg);
-    anum(count);
+    anum(count2);
     const log2p = p.toString(2).length;
     const L = Math.ceil((log2p + k) / 8);
-    const len_in_bytes = count * m * L;
+    const len_in_bytes = count2 * m * L;
     let prb;
     if (expand === "xmd") {
       prb = expand_message_xmd(msg, DST2, len_in_bytes, hash);
@@ -1707,8 +1707,8 @@ var PorVerify = (() => {
     } else {
       throw new Error('expand must be "xmd" or "xof"');
     }
-    const u = new Array(count);
-    for (let i = 0; i < count; i++) {
+    const u = new Array(count2);
+    for (let i = 0; i < count2; i++) {
       const e = new Array(m);
       for (let j = 0; j < m; j++) {
         const elm_offset = L * (j + i * m);
@@ -5255,8 +5255,8 @@ var PorVerify = (() => {
       const fmt = get(signed2, "format");
       if (typeof fmt !== "string" || !fmt.startsWith("por-manifest/")) throw new BundleError("manifest.json: missing or unknown 'format'");
       if (fmt.split("/").slice(1).join("/").split(".")[0] !== "1") throw new BundleError(`manifest.json: unsupported major version (this reader: ${MANIFEST_FORMAT})`);
-      for (const name of ["epoch_id", "protocol", "files", "tree", "nonce"]) {
-        if (!has(signed2, name)) throw new BundleError(`manifest.json: missing field '${name}'`);
+      for (const name2 of ["epoch_id", "protocol", "files", "tree", "nonce"]) {
+        if (!has(signed2, name2)) throw new BundleError(`manifest.json: missing field '${name2}'`);
       }
       if (signed2.protocol !== "por-v1") throw new BundleError("manifest.json: protocol is not 'por-v1' (this reader's)");
       if (typeof signed2.epoch_id !== "string") throw new BundleError("manifest.json: 'epoch_id' must be a string");
@@ -5380,8 +5380,8 @@ var PorVerify = (() => {
     if (typeof v !== "string" || !re.test(v)) fail(at, what);
     return v;
   }
-  function int(v, at, lo, hi) {
-    if (typeof v !== "bigint" || v < lo || v > hi) fail(at, `must be an integer from ${lo} to ${hi}`);
+  function int(v, at, lo, hi = null) {
+    if (typeof v !== "bigint" || v < lo || hi !== null && v > hi) fail(at, hi === null ? `must be an integer >= ${lo}` : `must be an integer from ${lo} to ${hi}`);
     return v;
   }
   function utf8Bytes(s) {
@@ -5466,7 +5466,7 @@ var PorVerify = (() => {
     leafFormat(t.leaf_format, `${at}.leaf_format`);
     str(t.store, `${at}.store`, STORE, "must name a file of the bundle's top level");
     if (has(t, "proof_encoding") && !["linear", "compressed"].includes(t.proof_encoding)) fail(`${at}.proof_encoding`, "bad");
-    if (has(t, "leaf_count")) int(t.leaf_count, `${at}.leaf_count`, 1n, 2n ** 64n);
+    if (has(t, "leaf_count")) int(t.leaf_count, `${at}.leaf_count`, 1n);
     blockAndRoot(t.mode, t.columns.length, t.block_size, t.root, `${at}.root`);
   }
   function entry(e, level, k, committed) {
@@ -5558,6 +5558,165 @@ var PorVerify = (() => {
     blockAndRoot(p.mode, k, p.block_size, root.columns, "root.columns");
     if (p.collateral !== null && has(p.collateral, "proof") !== committed) fail("collateral.proof", "committed mode only");
   }
+  var I63 = (1n << 63n) - 1n;
+  var U128 = 1n << 128n;
+  var MEMBER = /^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,127}$/;
+  var MANIFEST_FORMAT2 = /^por-manifest\/1(?:\.[0-9]+)?$/;
+  var TIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z$/;
+  var LEDGER_TIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.[0-9]{6}Z$/;
+  var HEX8 = /^[0-9a-f]{16}$/;
+  var HEX64 = /^[0-9a-f]{128}$/;
+  var REASONS = [
+    "counted",
+    "malformed",
+    "wrong-epoch",
+    "wrong-nonce",
+    "outside-window",
+    "no-policy",
+    "custodian-not-in-policy",
+    "unknown-custodian",
+    "no-custodian-role",
+    "revoked-key",
+    "unknown-signer",
+    "signer-not-in-policy",
+    "key-mismatch",
+    "no-pop",
+    "bad-signature",
+    "custodian-did-not-sign",
+    "quorum-short",
+    "duplicate"
+  ];
+  var MAX_PROOF_PATH = 128;
+  var hex32 = (v, at) => str(v, at, HEX32, "must be 32 bytes of lower-case hex");
+  var asset = (v, at) => str(v, at, ASSET, "must be an asset code");
+  var member = (v, at) => str(v, at, MEMBER, "must be a member id");
+  var count = (v, at) => int(v, at, 0n, I63);
+  var seqno = (v, at) => int(v, at, 1n, I63);
+  var decimals = (v, at) => int(v, at, 0n, 18n);
+  var bps = (v, at) => int(v, at, 0n, 10000n);
+  var amount = (v, at) => int(v, at, 0n, U128 - 1n);
+  function oneOf(v, at, allowed) {
+    if (typeof v !== "string" || !allowed.includes(v)) fail(at, `must be one of ${allowed.join(", ")}`);
+    return v;
+  }
+  function name(v, at) {
+    text(v, at, 256);
+    if (!TEXT.test(v)) fail(at, "control characters");
+    return v;
+  }
+  function listOf(v, at, item, min = 0, max = Infinity) {
+    list(v, at);
+    if (v.length < min) fail(at, `must list at least ${min} item(s)`);
+    if (v.length > max) fail(at, `must list at most ${max} item(s)`);
+    v.forEach((x, i) => item(x, `${at}[${i}]`));
+    return v;
+  }
+  function mapOf(v, at, key, value) {
+    if (!isObj(v)) fail(at, "must be an object");
+    for (const [k, x] of Object.entries(v)) {
+      key(k, `${at} (the key)`);
+      value(x, `${at}.${k}`);
+    }
+    return v;
+  }
+  function time(v, at, re, what) {
+    const m = typeof v === "string" ? re.exec(v) : null;
+    if (!m) fail(at, what);
+    const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || s > 59) fail(at, what);
+    return v;
+  }
+  var utcTime = (v, at) => time(v, at, TIME, "must be a UTC time YYYY-MM-DDTHH:MM:SSZ");
+  var ledgerTime = (v, at) => time(v, at, LEDGER_TIME, "must be a ledger time YYYY-MM-DDTHH:MM:SS.ffffffZ");
+  function checkLedgerLog(v, at) {
+    obj(v, at, ["size", "root", "previous", "consistency_proof"]);
+    seqno(v.size, `${at}.size`);
+    hex32(v.root, `${at}.root`);
+    if (v.previous !== null) {
+      const p2 = obj(v.previous, `${at}.previous`, ["epoch_id", "size", "root"]);
+      name(p2.epoch_id, `${at}.previous.epoch_id`);
+      seqno(p2.size, `${at}.previous.size`);
+      hex32(p2.root, `${at}.previous.root`);
+    }
+    if (v.consistency_proof === null) return;
+    const c = obj(v.consistency_proof, `${at}.consistency_proof`, ["type", "old_size", "new_size", "old_root", "new_root", "proof"]);
+    if (c.type !== "por-log-consistency/1") fail(`${at}.consistency_proof.type`, "must be por-log-consistency/1");
+    for (const f of ["old_size", "new_size"]) count(c[f], `${at}.consistency_proof.${f}`);
+    for (const f of ["old_root", "new_root"]) hex32(c[f], `${at}.consistency_proof.${f}`);
+    if (c.proof === null) return;
+    const pa = `${at}.consistency_proof.proof`;
+    const p = obj(c.proof, pa, ["type", "metadata", "rule", "subset", "path"]);
+    if (p.type !== "consistency") fail(`${pa}.type`, "must be consistency");
+    const md = obj(p.metadata, `${pa}.metadata`, ["algorithm", "security", "size", "prior_size"]);
+    if (md.algorithm !== "sha256") fail(`${pa}.metadata.algorithm`, "must be sha256");
+    if (md.security !== true && md.security !== 1n) fail(`${pa}.metadata.security`, "must be true");
+    count(md.size, `${pa}.metadata.size`);
+    count(md.prior_size, `${pa}.metadata.prior_size`);
+    const bit = (x, a) => int(x, a, 0n, 1n);
+    listOf(p.rule, `${pa}.rule`, bit, 0, MAX_PROOF_PATH);
+    listOf(p.subset, `${pa}.subset`, bit, 0, MAX_PROOF_PATH);
+    listOf(p.path, `${pa}.path`, hex32, 0, MAX_PROOF_PATH);
+  }
+  function checkEpochContext(v, at) {
+    obj(v, at, ["epoch_id", "nonce", "window_start", "window_end"]);
+    name(v.epoch_id, `${at}.epoch_id`);
+    hex32(v.nonce, `${at}.nonce`);
+    utcTime(v.window_start, `${at}.window_start`);
+    utcTime(v.window_end, `${at}.window_end`);
+    if (v.window_start > v.window_end) fail(`${at}.window_end`, "must not be before window_start");
+  }
+  function checkReservePolicy(v, at) {
+    obj(v, at, ["custodians", "signers", "quorum"]);
+    listOf(v.custodians, `${at}.custodians`, member, 1);
+    listOf(v.signers, `${at}.signers`, member);
+    int(v.quorum, `${at}.quorum`, 1n);
+    const n = (/* @__PURE__ */ new Set([...v.signers, ...v.custodians])).size;
+    if (v.quorum > BigInt(n)) fail(`${at}.quorum`, `must be at most ${n}, the number of signers and custodians`);
+  }
+  function checkPricePolicy(v, at) {
+    obj(v, at, ["oracles", "quorum", "max_age_seconds", "max_dispersion_bps", "max_skew_seconds"]);
+    listOf(v.oracles, `${at}.oracles`, member);
+    int(v.quorum, `${at}.quorum`, 1n);
+    int(v.max_age_seconds, `${at}.max_age_seconds`, 1n);
+    int(v.max_dispersion_bps, `${at}.max_dispersion_bps`, 0n);
+    int(v.max_skew_seconds, `${at}.max_skew_seconds`, 0n);
+    const n = Math.max(1, v.oracles.length);
+    if (v.quorum > BigInt(n)) fail(`${at}.quorum`, `must be at most ${n}, the number of oracles`);
+  }
+  function checkReservesConfig(v, at) {
+    obj(v, at, ["format", "reporting_currency", "reporting_decimals", "assets"]);
+    if (v.format !== "por-reserves-config/1") fail(`${at}.format`, "must be por-reserves-config/1");
+    asset(v.reporting_currency, `${at}.reporting_currency`);
+    decimals(v.reporting_decimals, `${at}.reporting_decimals`);
+    mapOf(v.assets, `${at}.assets`, asset, (a, aa) => {
+      obj(a, aa, ["decimals", "haircut_bps"], ["reserve", "price"]);
+      decimals(a.decimals, `${aa}.decimals`);
+      bps(a.haircut_bps, `${aa}.haircut_bps`);
+      if (has(a, "reserve")) checkReservePolicy(a.reserve, `${aa}.reserve`);
+      if (has(a, "price")) checkPricePolicy(a.price, `${aa}.price`);
+    });
+  }
+  function checkReserves(v, at) {
+    mapOf(v, at, name, (r, ra) => {
+      obj(r, ra, ["amount", "custodians"]);
+      amount(r.amount, `${ra}.amount`);
+      listOf(r.custodians, `${ra}.custodians`, (c, ca) => {
+        obj(c, ca, ["custodian_id", "amount", "counted", "reason", "signers"]);
+        name(c.custodian_id, `${ca}.custodian_id`);
+        amount(c.amount, `${ca}.amount`);
+        if (typeof c.counted !== "boolean") fail(`${ca}.counted`, "must be true or false");
+        oneOf(c.reason, `${ca}.reason`, REASONS);
+        listOf(c.signers, `${ca}.signers`, name);
+      });
+    });
+  }
+  function filePath(k, at) {
+    if (typeof k !== "string" || hasLoneSurrogate(k)) fail(at, "must be a file path of the bundle");
+    const n = [...k].length;
+    if (n < 1 || n > 4096) fail(at, "must be a file path of the bundle");
+  }
   var BODY = [
     "format",
     "protocol",
@@ -5584,46 +5743,90 @@ var PorVerify = (() => {
     "created_at",
     "files"
   ];
-  var U128 = 1n << 128n;
+  function checkBodyFields(s) {
+    if (typeof s.format !== "string" || !MANIFEST_FORMAT2.test(s.format)) fail("signed.format", "must be por-manifest/1 (or por-manifest/1.N)");
+    if (s.protocol !== "por-v1") fail("signed.protocol", "must be por-v1");
+    name(s.epoch_id, "signed.epoch_id");
+    int(s.journal_seq, "signed.journal_seq", 1n, I63);
+    ledgerTime(s.cutoff_time, "signed.cutoff_time");
+    hex32(s.nonce, "signed.nonce");
+    checkLedgerLog(s.ledger_log, "signed.ledger_log");
+    listOf(s.columns, "signed.columns", (c, at) => {
+      obj(c, at, ["asset", "kind"]);
+      asset(c.asset, `${at}.asset`);
+      oneOf(c.kind, `${at}.kind`, ["equity", "debt"]);
+    }, 1);
+    mapOf(s.assets, "signed.assets", asset, (v, at) => {
+      obj(v, at, ["decimals"]);
+      decimals(v.decimals, `${at}.decimals`);
+    });
+    asset(s.reporting_currency, "signed.reporting_currency");
+    decimals(s.reporting_decimals, "signed.reporting_decimals");
+    checkTreeDescription(s.tree, "signed.tree");
+    mapOf(s.statements, "signed.statements", (k, at) => str(k, at, STATEMENT_ID, "bad key"), (v, at) => {
+      obj(v, at, ["version", "sha256"]);
+      int(v.version, `${at}.version`, 1n, 2n ** 31n - 1n);
+      hex32(v.sha256, `${at}.sha256`);
+    });
+    oneOf(s.disclosure, "signed.disclosure", ["hidden", "auditor", "public"]);
+    checkEpochContext(s.epoch_context, "signed.epoch_context");
+    checkReservesConfig(s.reserves_config, "signed.reserves_config");
+    const ref = obj(s.reserves_config_ref, "signed.reserves_config_ref", ["seq", "entry_hash", "sha256"]);
+    int(ref.seq, "signed.reserves_config_ref.seq", 1n);
+    hex32(ref.entry_hash, "signed.reserves_config_ref.entry_hash");
+    hex32(ref.sha256, "signed.reserves_config_ref.sha256");
+    checkReserves(s.reserves, "signed.reserves");
+    mapOf(s.prices, "signed.prices", asset, (v, at) => int(v, at, 1n, U128 - 1n));
+    mapOf(s.haircuts_bps, "signed.haircuts_bps", asset, bps);
+    mapOf(s.collateral_prices, "signed.collateral_prices", asset, (v, at) => int(v, at, 1n));
+    if (s.previous !== null) {
+      const p = obj(s.previous, "signed.previous", ["epoch_id", "size", "root", "manifest_sha256"]);
+      name(p.epoch_id, "signed.previous.epoch_id");
+      seqno(p.size, "signed.previous.size");
+      hex32(p.root, "signed.previous.root");
+      hex32(p.manifest_sha256, "signed.previous.manifest_sha256");
+    }
+    utcTime(s.created_at, "signed.created_at");
+    if (has(s, "liabilities")) {
+      mapOf(s.liabilities, "signed.liabilities", asset, (v, at) => mapOf(
+        v,
+        at,
+        (k, ka) => oneOf(k, ka, ["equity", "debt"]),
+        (x, xa) => int(x, xa, 0n, (1n << 64n) - 1n)
+      ));
+    }
+    mapOf(s.files, "signed.files", filePath, (v, at) => {
+      obj(v, at, ["sha256", "size"]);
+      hex32(v.sha256, `${at}.sha256`);
+      count(v.size, `${at}.size`);
+    });
+  }
   function checkManifestBody(s) {
     obj(s, "signed", BODY, ["liabilities"]);
-    text(s.epoch_id, "signed.epoch_id", 256);
-    if (!TEXT.test(s.epoch_id)) fail("signed.epoch_id", "control characters");
-    int(s.journal_seq, "signed.journal_seq", 1n, (1n << 63n) - 1n);
-    str(s.nonce, "signed.nonce", HEX32, "must be 32 bytes of hex");
-    checkTreeDescription(s.tree, "signed.tree");
-    const cols = list(s.columns, "signed.columns");
-    if (!cols.length) fail("signed.columns", "must list at least 1 item(s)");
-    cols.forEach((c, i) => {
-      obj(c, `signed.columns[${i}]`, ["asset", "kind"]);
-      str(c.asset, `signed.columns[${i}].asset`, ASSET, "must be an asset code");
-      if (!["equity", "debt"].includes(c.kind)) fail(`signed.columns[${i}].kind`, "must be equity or debt");
-    });
-    map(s.assets, "signed.assets", ASSET, (v, at) => {
-      obj(v, at, ["decimals"]);
-      int(v.decimals, `${at}.decimals`, 0n, 18n);
-    });
-    map(s.prices, "signed.prices", ASSET, (v, at) => int(v, at, 1n, U128 - 1n));
-    map(s.haircuts_bps, "signed.haircuts_bps", ASSET, (v, at) => int(v, at, 0n, 10000n));
-    map(s.collateral_prices, "signed.collateral_prices", ASSET, (v, at) => int(v, at, 1n, 1n << 4096n));
-    const cfg = obj(s.reserves_config, "signed.reserves_config", ["format", "reporting_currency", "reporting_decimals", "assets"]);
-    if (cfg.format !== "por-reserves-config/1") fail("signed.reserves_config.format", "must be por-reserves-config/1");
-    int(cfg.reporting_decimals, "signed.reserves_config.reporting_decimals", 0n, 18n);
-    map(cfg.assets, "signed.reserves_config.assets", ASSET, (v, at) => {
-      if (!isObj(v)) fail(at, "must be an object");
-      if (has(v, "decimals")) int(v.decimals, `${at}.decimals`, 0n, 18n);
-      if (has(v, "haircut_bps")) int(v.haircut_bps, `${at}.haircut_bps`, 0n, 10000n);
-    });
-    if (!isObj(s.files)) fail("signed.files", "must be an object");
-    const pairs = cols.map((c) => `${c.asset}\0${c.kind}`);
+    checkBodyFields(s);
+    const pairs = s.columns.map((c) => `${c.asset}\0${c.kind}`);
     if (new Set(pairs).size !== pairs.length) fail("signed.columns", "repeat a column");
     if (s.tree.epoch_id !== s.epoch_id) fail("signed.tree.epoch_id", "names another epoch");
     const treePairs = s.tree.columns.map((c) => `${c[0]}\0${c[1]}`);
     if (treePairs.length !== pairs.length || treePairs.some((x, i) => x !== pairs[i])) fail("signed.columns", "are not the tree's columns");
-    for (const c of cols) {
+    for (const c of s.columns) {
       if (!has(s.assets, c.asset)) fail("signed.assets", `no decimals for ${c.asset}`);
       if (!has(s.prices, c.asset)) fail("signed.prices", `no price of record for ${c.asset}`);
     }
+  }
+  function checkManifest(doc) {
+    obj(doc, "manifest", ["signed", "signatures"]);
+    checkManifestBody(doc.signed);
+    listOf(doc.signatures, "signatures", (g, at) => {
+      obj(g, at, ["role", "signer", "public_key", "key_id", "signature"]);
+      oneOf(g.role, `${at}.role`, ["operator", "auditor"]);
+      member(g.signer, `${at}.signer`);
+      hex32(g.public_key, `${at}.public_key`);
+      str(g.key_id, `${at}.key_id`, HEX8, "must be 8 bytes of lower-case hex");
+      str(g.signature, `${at}.signature`, HEX64, "must be 64 bytes of lower-case hex");
+    });
+    const keys = doc.signatures.map((g) => `${g.role}\0${g.public_key}`);
+    if (new Set(keys).size !== keys.length) fail("signatures", "repeat a signature by one key in one role");
   }
 
   // src/reserves.js
@@ -5642,12 +5845,12 @@ var PorVerify = (() => {
     const rc = has(d, "reporting_currency") ? d.reporting_currency : "USD";
     const rd = has(d, "reporting_decimals") ? d.reporting_decimals : 2n;
     if (typeof rc !== "string" || !isPyInt(rd) || rd < 0n) throw new TermsError("reporting_currency must be a string and reporting_decimals an integer >= 0");
-    const decimals = /* @__PURE__ */ new Map(), haircuts = /* @__PURE__ */ new Map();
+    const decimals2 = /* @__PURE__ */ new Map(), haircuts = /* @__PURE__ */ new Map();
     for (const [a, spec] of Object.entries(d.assets)) {
       if (!isObj(spec) || !isPyInt(get(spec, "decimals")) || spec.decimals < 0n || spec.decimals > 36n) {
         throw new TermsError(`asset ${a}: decimals must be an integer in [0, 36]`);
       }
-      decimals.set(a, spec.decimals);
+      decimals2.set(a, spec.decimals);
       if (has(spec, "haircut_bps")) {
         const h = spec.haircut_bps;
         if (!isPyInt(h) || h < 0n || h > 10000n) throw new TermsError(`asset ${a}: haircut_bps must be an integer in [0, 10000]`);
@@ -5669,7 +5872,7 @@ var PorVerify = (() => {
       }
     }
     const haircut = (a) => haircuts.has(a) ? haircuts.get(a) : a === rc ? 10000n : DEFAULT_HAIRCUT_BPS;
-    return { reportingCurrency: rc, decimals, haircut };
+    return { reportingCurrency: rc, decimals: decimals2, haircut };
   }
   function pyInt(x) {
     if (typeof x === "boolean") return x ? 1n : 0n;
@@ -6059,9 +6262,9 @@ var PorVerify = (() => {
   };
 
   // src/statements.js
-  function load(name) {
-    const s = STATEMENTS[name];
-    if (!s) throw new Error(`unknown statement ${name}`);
+  function load(name2) {
+    const s = STATEMENTS[name2];
+    if (!s) throw new Error(`unknown statement ${name2}`);
     return s;
   }
   var abs = (v) => v < 0n ? -v : v;
@@ -6255,18 +6458,18 @@ var PorVerify = (() => {
     const out = [];
     const seen = /* @__PURE__ */ new Set();
     columns2.forEach((col, i) => {
-      let asset, kind;
+      let asset2, kind;
       try {
-        [asset, kind] = pairOf(col);
+        [asset2, kind] = pairOf(col);
       } catch {
         throw new Bad(`columns: column ${i}: expected (asset, kind)`);
       }
-      if (typeof asset !== "string" || !ASSET2.test(asset)) throw new Bad(`columns: column ${i}: asset is not a valid asset code`);
+      if (typeof asset2 !== "string" || !ASSET2.test(asset2)) throw new Bad(`columns: column ${i}: asset is not a valid asset code`);
       if (typeof kind !== "string" || !KINDS.includes(kind)) throw new Bad(`columns: column ${i}: kind must be one of equity, debt`);
-      const key = JSON.stringify([asset, kind]);
-      if (seen.has(key)) throw new Bad(`columns: column ${i}: (${asset}, ${kind}) appears twice`);
+      const key = JSON.stringify([asset2, kind]);
+      if (seen.has(key)) throw new Bad(`columns: column ${i}: (${asset2}, ${kind}) appears twice`);
       seen.add(key);
-      out.push({ asset, kind });
+      out.push({ asset: asset2, kind });
     });
     if (!out.length) throw new Bad("columns: a tree needs at least one column");
     return out;
@@ -6379,24 +6582,24 @@ var PorVerify = (() => {
     const extra = Object.keys(refs).filter((n) => !names.includes(n)).sort();
     if (extra.length) return res.add(checkId, false, `statements do not match: ${extra.join(", ").slice(0, 200)} recorded, but the tree's encoding uses only ${names.join(", ")}`);
     const problems = [];
-    for (const name of names) {
-      const ref = isObj(refs) ? get(refs, name) : void 0;
+    for (const name2 of names) {
+      const ref = isObj(refs) ? get(refs, name2) : void 0;
       if (!isObj(ref)) {
-        problems.push(`${name}: not recorded`);
+        problems.push(`${name2}: not recorded`);
         continue;
       }
       let local;
       try {
-        local = load(name);
+        local = load(name2);
       } catch (e) {
-        problems.push(`${name}: cannot load the local specification (${e.message})`);
+        problems.push(`${name2}: cannot load the local specification (${e.message})`);
         continue;
       }
       const rg = (f) => has(ref, f) ? ref[f] : null;
       if (!pyEq(rg("id"), local.id) || !pyEq(rg("sha256"), local.sha256)) {
-        problems.push(`${name}: recorded sha256 ${trunc(rg("sha256"), 16)}... differs from the local specification ${local.sha256.slice(0, 16)}...`);
+        problems.push(`${name2}: recorded sha256 ${trunc(rg("sha256"), 16)}... differs from the local specification ${local.sha256.slice(0, 16)}...`);
       } else if (!pyEq(rg("version"), BigInt(local.version)) || !pyEq(rg("bits"), BigInt(local.bits))) {
-        problems.push(`${name}: recorded version and bits differ from the specification's ${local.version} and ${local.bits}`);
+        problems.push(`${name2}: recorded version and bits differ from the specification's ${local.version} and ${local.bits}`);
       }
     }
     if (problems.length) return res.add(checkId, false, "statements do not match: " + problems.join("; "));
@@ -6424,11 +6627,11 @@ var PorVerify = (() => {
       if (isObj(pub)) {
         const a = Object.keys(pub).sort(), b = Object.keys(p.statements).sort();
         if (a.length !== b.length || a.some((x, i) => x !== b[i])) diffs.push("statements (not the proof's)");
-        for (const [name, ref] of Object.entries(pub)) {
-          const mine = get(p.statements, name);
+        for (const [name2, ref] of Object.entries(pub)) {
+          const mine = get(p.statements, name2);
           const g = (o, f) => has(o, f) ? o[f] : null;
           if (!isObj(ref) || !isObj(mine) || ["id", "version", "sha256", "bits"].some((f) => !pyEq(g(mine, f), g(ref, f)))) {
-            diffs.push(`statement ${trunc(name, 40)}`);
+            diffs.push(`statement ${trunc(name2, 40)}`);
           }
         }
       } else diffs.push("statements (not in the description)");
@@ -6763,7 +6966,7 @@ var PorVerify = (() => {
     }
     const m = manifest.signed;
     try {
-      checkManifestBody(m);
+      checkManifest({ signed: m, signatures: manifest.signatures });
     } catch (e) {
       if (!(e instanceof ShapeError)) throw e;
       res.failed("manifest", `manifest.json: ${e.message}`);
@@ -6886,11 +7089,11 @@ var PorVerify = (() => {
     collateral: "verifying your collateral proof"
   };
   var KEY_STORE = "por.operator-key";
-  function majorUnits(value, decimals) {
+  function majorUnits(value, decimals2) {
     const v = BigInt(value);
-    if (!decimals) return v.toString();
-    const s = v.toString().padStart(decimals + 1, "0");
-    const whole = s.slice(0, -decimals), frac = s.slice(-decimals).replace(/0+$/, "");
+    if (!decimals2) return v.toString();
+    const s = v.toString().padStart(decimals2 + 1, "0");
+    const whole = s.slice(0, -decimals2), frac = s.slice(-decimals2).replace(/0+$/, "");
     return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (frac ? "." + frac : "");
   }
   function startPage(doc) {
@@ -6964,13 +7167,13 @@ var PorVerify = (() => {
       }
       const body = $("balances").tBodies[0];
       const cols = proof.columns, vals = proof.values;
-      cols.forEach(([asset, kind], i) => {
-        const info = isObj(governed) && isObj(get(governed, asset)) ? get(governed, asset) : isObj(assets) ? get(assets, asset) : void 0;
+      cols.forEach(([asset2, kind], i) => {
+        const info = isObj(governed) && isObj(get(governed, asset2)) ? get(governed, asset2) : isObj(assets) ? get(assets, asset2) : void 0;
         const d = isObj(info) && typeof get(info, "decimals") === "bigint" ? Number(info.decimals) : 0;
         const tr = el("tr");
-        tr.dataset.asset = asset;
+        tr.dataset.asset = asset2;
         tr.dataset.kind = kind;
-        tr.append(el("td", "", asset), el("td", "", kind), el("td", "num", `${majorUnits(vals[i].trim(), d)} ${asset}`));
+        tr.append(el("td", "", asset2), el("td", "", kind), el("td", "num", `${majorUnits(vals[i].trim(), d)} ${asset2}`));
         body.append(tr);
       });
       $("balances-box").hidden = false;
