@@ -371,7 +371,7 @@ def prove_tree(
         prices = {str(a): int(p) for a, p in dict(meta.get("prices") or {}).items()}
         haircuts = {str(a): int(h) for a, h in dict(meta.get("haircuts_bps") or {}).items()}
         coeffs = collateral_coefficients(cols, prices or None, haircuts)
-    except (PorError, TypeError, ValueError) as exc:
+    except PorError as exc:  # the store typed its meta on open (prices decimal strings, haircuts integers)
         raise TreeError(f"tree store meta: unusable columns, prices or haircuts ({exc})") from None
     db = _open_work(out, meta)
     try:

@@ -120,7 +120,7 @@ _META_HEX = re.compile(r"^(?:[0-9a-f]{2})*\Z")
 def _check_meta(meta: dict[str, Any]) -> None:
     """The meta of a store of the current format, strictly: exactly its keys (no default stands in
     for a missing one), the protocol this reader's, prices decimal strings and haircuts integers in
-    basis points, the context lower-case hex with nothing around it (§7.9, §7.11).
+    basis points, the context lower-case hex with nothing around it, the root strings (§7.9, §7.11).
 
     Raises:
         TreeError: naming the first key that is missing, unknown or malformed.
@@ -141,6 +141,10 @@ def _check_meta(meta: dict[str, Any]) -> None:
         raise TreeError(f"tree store meta: haircuts_bps must map assets to integers in [0, {BPS}]")
     if not isinstance(meta["context"], str) or not _META_HEX.match(meta["context"]):
         raise TreeError("tree store meta: context must be lower-case hex")
+    root = meta["root"]
+    if not isinstance(meta["root_hash"], str) or not isinstance(root, list) or not all(
+            isinstance(x, str) for x in root):
+        raise TreeError("tree store meta: root_hash must be a string and root a list of strings")
 
 
 class TreeStore:
