@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from concurrent.futures import BrokenExecutor
 from collections.abc import Iterable, Sequence
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

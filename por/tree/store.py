@@ -374,7 +374,7 @@ class Accounts:
         try:
             self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
             self.meta = {a: parse_json(b) for a, b in self.db.execute("SELECT key, value FROM meta")}
-        except (sqlite3.Error, ValueError) as exc:
+        except (sqlite3.Error, EncodingError) as exc:  # boundary: a damaged SQLite file, a meta value not JSON
             raise TreeError(f"private accounts file {self.path} is unreadable: {exc}") from None
         if self.meta.get("format") != ACCOUNTS_FORMAT:
             raise TreeError(f"private accounts file format {self.meta.get('format')!r} is not {ACCOUNTS_FORMAT}")
