@@ -142,29 +142,62 @@ class TreeInfo:
         Raises:
             TreeError: a field is missing or malformed, or the leaf format is refused.
         """
-        try:
-            bad = L.leaf_format_problem(d.get("leaf_format"))
-            if bad is None:
-                bad = L.block_size_problem(d["block_size"], len(d["columns"]), str(d["mode"]))
-        except (KeyError, TypeError) as exc:
-            raise TreeError(f"tree info: missing or malformed field ({exc})") from None
+        if not isinstance(d, Mapping):
+            raise TreeError(f"tree info: expected an object, got {type(d).__name__}")
+        bad = L.leaf_format_problem(d.get("leaf_format"))
+        if bad is None:
+            missing = [key for key in _INFO_REQUIRED if key not in d]
+            if missing:
+                raise TreeError(f"tree info: missing or malformed field ({missing[0]!r})")
+            bad = _info_field_problem(d)
+            if bad is not None:
+                raise TreeError(f"tree info: missing or malformed field ({bad})")
+            bad = L.block_size_problem(d["block_size"], len(d["columns"]), d["mode"])
         if bad is not None:
             raise TreeError(f"tree info: {bad}")
-        try:
-            return cls(
-                mode=str(d["mode"]), epoch_id=str(d["epoch_id"]),
-                columns=tuple((str(a), str(k)) for a, k in d["columns"]),
-                height=int(d["height"]), leaf_count=int(d.get("leaf_count", -1)),
-                block_size=int(d["block_size"]), root_hash=str(d["root_hash"]),
-                root=tuple(str(x) for x in d["root"]), context=str(d.get("context", "")),
-                store=str(d.get("store", STORE_NAME)),
-                private=tuple(str(x) for x in d.get("private", (OPENING_NAME, ACCOUNTS_NAME))),
-                statements={str(k): dict(v) for k, v in dict(d.get("statements", {})).items()},
-                leaf_format=str(d.get("leaf_format")),
-                proof_encoding=str(d.get("proof_encoding", "compressed")),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise TreeError(f"tree info: missing or malformed field ({exc})") from None
+        return cls(
+            mode=d["mode"], epoch_id=d["epoch_id"], columns=tuple((a, k) for a, k in d["columns"]),
+            height=d["height"], leaf_count=d.get("leaf_count", -1), block_size=d["block_size"],
+            root_hash=d["root_hash"], root=tuple(d["root"]), context=d.get("context", ""),
+            store=d.get("store", STORE_NAME), private=tuple(d.get("private", (OPENING_NAME, ACCOUNTS_NAME))),
+            statements={k: dict(v) for k, v in d.get("statements", {}).items()},
+            leaf_format=d["leaf_format"], proof_encoding=d.get("proof_encoding", "compressed"),
+        )
+
+
+_INFO_REQUIRED = ("mode", "epoch_id", "columns", "height", "block_size", "root_hash", "root")
+
+
+def _info_field_problem(d: Mapping[str, Any]) -> str | None:
+    """The first field of a tree info that is not of its type (``key: why``), or None; optional
+    fields are checked when present."""
+    def strs(x: Any) -> bool:
+        return isinstance(x, (list, tuple)) and all(isinstance(y, str) for y in x)
+
+    def is_int(x: Any) -> bool:
+        return isinstance(x, int) and not isinstance(x, bool)
+
+    checks: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+        ("mode", lambda x: isinstance(x, str), "must be a string"),
+        ("epoch_id", lambda x: isinstance(x, str), "must be a string"),
+        ("columns", lambda x: isinstance(x, (list, tuple)) and all(strs(c) and len(c) == 2 for c in x),
+         "must be a list of [asset, kind] pairs"),
+        ("height", is_int, "must be an integer"),
+        ("leaf_count", is_int, "must be an integer"),
+        ("block_size", is_int, "must be an integer"),
+        ("root_hash", lambda x: isinstance(x, str), "must be a string"),
+        ("root", strs, "must be a list of strings"),
+        ("context", lambda x: isinstance(x, str), "must be a string"),
+        ("store", lambda x: isinstance(x, str), "must be a string"),
+        ("private", strs, "must be a list of strings"),
+        ("statements", lambda x: isinstance(x, Mapping) and all(
+            isinstance(k, str) and isinstance(v, Mapping) for k, v in x.items()), "must map ids to objects"),
+        ("proof_encoding", lambda x: isinstance(x, str), "must be a string"),
+    )
+    for key, ok, why in checks:
+        if key in d and not ok(d[key]):
+            return f"{key}: {why}"
+    return None
 
 
 # ---- work units ------------------------------------------------------------------------------
@@ -513,10 +546,9 @@ def _read_rows(
     ids_append, vals_extend, vals_append = ids.append, vals.extend, vals.append
     maxb = L.MAX_ACCOUNT_BYTES
     for row in rows:
-        try:
-            account, values = row
-        except (TypeError, ValueError):
-            raise TreeError(f"row {len(ids)}: expected (account id, values), got {row!r}") from None
+        if not isinstance(row, (tuple, list)) or len(row) != 2:
+            raise TreeError(f"row {len(ids)}: expected (account id, values), got {row!r}")
+        account, values = row
         if type(account) is not str:
             raise TreeError(f"row {len(ids)}: account id {account!r} is not a string")
         acct = account.encode("utf-8")

@@ -47,11 +47,10 @@ def parse_columns(columns: Iterable[Any]) -> tuple[Column, ...]:
     for i, col in enumerate(columns):
         if isinstance(col, Column):
             asset, kind = col.asset, col.kind
+        elif isinstance(col, (list, tuple)) and len(col) == 2:
+            asset, kind = col
         else:
-            try:
-                asset, kind = col
-            except (TypeError, ValueError):
-                raise UsageError(f"column {i}: expected (asset, kind), got {col!r}") from None
+            raise UsageError(f"column {i}: expected (asset, kind), got {col!r}")
         if not isinstance(asset, str) or not _ASSET_RE.match(asset):
             raise UsageError(f"column {i}: asset {asset!r} is not a valid asset code")
         if not isinstance(kind, str) or kind not in KINDS:
@@ -117,12 +116,11 @@ def check_values(account: str, values: Any, k: int) -> tuple[int, ...]:
     """One account's values: exactly ``k`` integers in ``[0, 2^64)``.
 
     Raises:
-        TreeError: naming the account and the offending column.
+        TreeError: naming the account and the offending column (values not a list or tuple too).
     """
-    try:
-        vals = tuple(values)
-    except TypeError:
-        raise TreeError(f"account {account!r}: values must be a sequence of {k} integers") from None
+    if not isinstance(values, (list, tuple)):
+        raise TreeError(f"account {account!r}: values must be a sequence of {k} integers")
+    vals = tuple(values)
     if len(vals) != k:
         raise TreeError(f"account {account!r}: {len(vals)} values given, the tree has {k} columns")
     for i, v in enumerate(vals):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections.abc import Iterable, Sequence
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,8 @@ def verify_completeness(
     Args:
         store_path: the tree store (``tree.sqlite``) or its directory.
         rows: the ledger's snapshot at the cut-off: ``(account id, values)`` for every client
-            account, one value per tree column (streamed once; kept as compact arrays).
+            account, one value per tree column (streamed once; kept as compact arrays). A malformed
+            row is named; a stream that fails with a PorError or OSError fails every check.
         master_secret: the epoch master secret.
         epoch_id: the epoch the tree must be of.
         executor: where leaf checks run (default: a local pool for large trees).
@@ -137,7 +139,7 @@ def verify_completeness(
     res = Result("completeness")
     try:
         _verify(res, store_path, rows, master_secret, epoch_id, executor, unit_bits)
-    except Exception as exc:  # noqa: BLE001 - damaged input is a failed check, never a traceback
+    except (PorError, BrokenExecutor) as exc:  # boundary: a damaged store read part way, a worker pool lost
         _fail_rest(res, f"completeness could not be checked ({type(exc).__name__}: {exc})")
     return res
 
@@ -188,11 +190,10 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
     try:
         for r, row in enumerate(rows):
             problem = None
-            try:
-                account, values = row
-            except (TypeError, ValueError):
+            if not isinstance(row, (tuple, list)) or len(row) != 2:
                 problem = f"ledger row {r}: not an (account id, values) pair"
             else:
+                account, values = row
                 try:
                     ab = account.encode("utf-8") if isinstance(account, str) else b""
                 except UnicodeEncodeError:
@@ -212,7 +213,7 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
             ids.append(account)
             vals.extend(v)
             keybuf += shuffle(b"\x00" + ab)
-    except Exception as exc:  # noqa: BLE001 - a ledger that fails mid-stream
+    except (PorError, OSError) as exc:  # boundary: the caller's row stream (a ledger read) failing mid-stream
         _fail_rest(res, f"the ledger rows could not be read: {type(exc).__name__}: {exc}")
         return
     n_rows = len(ids)

@@ -40,7 +40,7 @@ import numpy as np
 
 from por.canonical import parse_json
 from por.crypto.scalar import R
-from por.errors import PorError, TreeError, UsageError
+from por.errors import EncodingError, PorError, TreeError, UsageError
 from por.parallel import Executor, close_executor, get_executor
 from por.tree import leaf as L
 from por.tree.build import (
@@ -279,7 +279,7 @@ def _open_work(out: Path, meta: Mapping[str, Any]) -> sqlite3.Connection:
             if _same_build(_read_meta(db), meta):
                 return _prepare(db)
             db.close()
-        except (sqlite3.Error, ValueError, TypeError):
+        except (sqlite3.Error, EncodingError):  # boundary: a working copy damaged by the crash is made afresh
             pass
         discard_work(out)
     tmp = work.with_name(work.name + ".tmp")
@@ -315,7 +315,7 @@ def tree_info(out_dir: Path | str) -> TreeInfo:
     acc = Accounts(out / ACCOUNTS_NAME)
     try:
         n = acc.leaf_count()
-    except (sqlite3.Error, ValueError) as exc:
+    except (sqlite3.Error, EncodingError) as exc:  # boundary: a damaged SQLite file, a chunk's ids not JSON
         raise TreeError(f"private accounts file is unreadable: {exc}") from None
     finally:
         acc.close()
@@ -371,7 +371,7 @@ def prove_tree(
         prices = {str(a): int(p) for a, p in dict(meta.get("prices") or {}).items()}
         haircuts = {str(a): int(h) for a, h in dict(meta.get("haircuts_bps") or {}).items()}
         coeffs = collateral_coefficients(cols, prices or None, haircuts)
-    except (PorError, TypeError, ValueError) as exc:
+    except PorError as exc:  # the store typed its meta on open (prices decimal strings, haircuts integers)
         raise TreeError(f"tree store meta: unusable columns, prices or haircuts ({exc})") from None
     db = _open_work(out, meta)
     try:

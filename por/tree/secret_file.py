@@ -47,7 +47,7 @@ def decode_master_secret(data: bytes, source: str) -> bytes:
         return bytes(data)  # the raw form of workspaces made before the hex format
     try:
         secret = bytes.fromhex(data.decode("ascii").strip())
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError):  # boundary: bytes.fromhex's error for text that is not hex
         raise UsageError(f"{source}: the master secret file must hold hex ({FORMAT_TEXT})") from None
     if len(secret) < MIN_MASTER_SECRET:
         raise UsageError(f"{source}: the master secret must be at least {MIN_MASTER_SECRET} bytes "

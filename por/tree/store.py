@@ -28,7 +28,7 @@ from typing import Any
 
 from por import PROTOCOL
 from por.canonical import parse_json
-from por.errors import TreeError
+from por.errors import EncodingError, TreeError
 from por.units import BPS
 
 #: The largest tree height any reader accepts (docs/protocol.md §7.3).
@@ -120,7 +120,7 @@ _META_HEX = re.compile(r"^(?:[0-9a-f]{2})*\Z")
 def _check_meta(meta: dict[str, Any]) -> None:
     """The meta of a store of the current format, strictly: exactly its keys (no default stands in
     for a missing one), the protocol this reader's, prices decimal strings and haircuts integers in
-    basis points, the context lower-case hex with nothing around it (§7.9, §7.11).
+    basis points, the context lower-case hex with nothing around it, the root strings (§7.9, §7.11).
 
     Raises:
         TreeError: naming the first key that is missing, unknown or malformed.
@@ -141,6 +141,10 @@ def _check_meta(meta: dict[str, Any]) -> None:
         raise TreeError(f"tree store meta: haircuts_bps must map assets to integers in [0, {BPS}]")
     if not isinstance(meta["context"], str) or not _META_HEX.match(meta["context"]):
         raise TreeError("tree store meta: context must be lower-case hex")
+    root = meta["root"]
+    if not isinstance(meta["root_hash"], str) or not isinstance(root, list) or not all(
+            isinstance(x, str) for x in root):
+        raise TreeError("tree store meta: root_hash must be a string and root a list of strings")
 
 
 class TreeStore:
@@ -156,9 +160,13 @@ class TreeStore:
             rows = self.db.execute("SELECT key, value FROM meta").fetchall()
         except sqlite3.Error as exc:
             raise TreeError(f"tree store {self.path} is not a readable SQLite tree store: {exc}") from None
+        for key, value in rows:
+            if not isinstance(key, str) or not isinstance(value, (str, bytes)):
+                raise TreeError(f"tree store meta: key {key!r:.40} with a {type(value).__name__} value, not "
+                                "text naming a JSON value")
         try:
             self.meta: dict[str, Any] = {k: parse_json(v) for k, v in rows}
-        except (TypeError, ValueError) as exc:
+        except EncodingError as exc:
             raise TreeError(f"tree store meta is not valid JSON: {exc}") from None
         from por.tree import leaf as L
 
@@ -171,16 +179,13 @@ class TreeStore:
         bad_leaf = L.leaf_format_problem(self.meta.get("leaf_format"))
         if bad_leaf is not None:
             raise TreeError(f"tree store: {bad_leaf}")
-        _check_meta(self.meta)
-        try:
-            self.mode: str = self.meta["mode"]
-            self.height: int = self.meta["height"]
-            self.block_size: int = self.meta["block_size"]
-            self.columns: list[list[str]] = self.meta["columns"]
-            self.epoch_id: str = self.meta["epoch_id"]
-            self.context = bytes.fromhex(self.meta["context"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise TreeError(f"tree store meta is missing or has a bad field: {exc}") from None
+        _check_meta(self.meta)  # every key present, the context lower-case hex: what follows cannot fail
+        self.mode: str = self.meta["mode"]
+        self.height: int = self.meta["height"]
+        self.block_size: int = self.meta["block_size"]
+        self.columns: list[list[str]] = self.meta["columns"]
+        self.epoch_id: str = self.meta["epoch_id"]
+        self.context = bytes.fromhex(self.meta["context"])
         if self.meta.get("protocol", PROTOCOL) != PROTOCOL:
             raise TreeError(f"tree store protocol {self.meta.get('protocol')!r:.40} is not {PROTOCOL!r}")
         if self.mode not in L.MODES:
@@ -296,24 +301,31 @@ class TreeStore:
         return self.nodes(level, index, 1)
 
     def chunks(self, level: int) -> Iterator[tuple[int, int, bytes]]:
-        yield from self.db.execute(
-            "SELECT start, count, data FROM nodes WHERE level = ? ORDER BY start", (level,))
+        yield from self._query(f"level {level}",
+                               "SELECT start, count, data FROM nodes WHERE level = ? ORDER BY start", (level,))
 
     def block_proof(self, level: int, block: int) -> bytes | None:
-        row = self.db.execute("SELECT proof FROM range_proofs WHERE level = ? AND block = ?",
-                              (level, block)).fetchone()
-        return None if row is None or not isinstance(row[0], bytes) else row[0]
+        rows = self._query("the range_proofs table", "SELECT proof FROM range_proofs WHERE level = ? AND block = ?",
+                           (level, block))
+        return rows[0][0] if rows and isinstance(rows[0][0], bytes) else None
 
     def block_proofs(self, level: int) -> dict[int, bytes]:
-        return {b: p for b, p in self.db.execute(
-            "SELECT block, proof FROM range_proofs WHERE level = ?", (level,))}
+        return {b: p for b, p in self._query("the range_proofs table",
+                                             "SELECT block, proof FROM range_proofs WHERE level = ?", (level,))}
 
     def collateral_proof(self, position: int) -> bytes | None:
-        row = self.db.execute("SELECT proof FROM collateral WHERE position = ?", (position,)).fetchone()
-        return None if row is None or not isinstance(row[0], bytes) else row[0]
+        rows = self._query("the collateral table", "SELECT proof FROM collateral WHERE position = ?", (position,))
+        return rows[0][0] if rows and isinstance(rows[0][0], bytes) else None
 
     def collateral_positions(self) -> list[int]:
-        return [r[0] for r in self.db.execute("SELECT position FROM collateral ORDER BY position")]
+        return [r[0] for r in self._query("the collateral table", "SELECT position FROM collateral ORDER BY position")]
+
+    def _query(self, what: str, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        """All rows of a read; a damaged or missing table is a :class:`TreeError` naming ``what``."""
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:  # boundary: SQLite's error for a damaged or incomplete store file
+            raise TreeError(f"tree store: cannot read {what}: {exc}") from None
 
 
 # ---- private files ---------------------------------------------------------------------------
@@ -362,7 +374,7 @@ class Accounts:
         try:
             self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
             self.meta = {a: parse_json(b) for a, b in self.db.execute("SELECT key, value FROM meta")}
-        except (sqlite3.Error, ValueError) as exc:
+        except (sqlite3.Error, EncodingError) as exc:  # boundary: a damaged SQLite file, a meta value not JSON
             raise TreeError(f"private accounts file {self.path} is unreadable: {exc}") from None
         if self.meta.get("format") != ACCOUNTS_FORMAT:
             raise TreeError(f"private accounts file format {self.meta.get('format')!r} is not {ACCOUNTS_FORMAT}")
