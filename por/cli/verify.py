@@ -100,7 +100,7 @@ def audit_verify(bundle: str, keyring: str | None, operator_key: str | None, pre
 def cosign(bundle: str, key_path: str, member: str, keyring: str | None, operator_key: str | None,
            trust_bundle_keyring: bool) -> None:
     """Verify BUNDLE, then add the auditor's co-signature to its manifest (refused if a check fails)."""
-    from por.epoch.bundle import Manifest
+    from por.epoch.bundle import read_signed_manifest, write_signed_manifest
     from por.errors import EpochError
     from por.ledger import keys
     from por.verify import verify_bundle
@@ -119,7 +119,6 @@ def cosign(bundle: str, key_path: str, member: str, keyring: str | None, operato
     if known is None or not known.has_role("auditor") or known.ed25519_public_key is None \
             or known.ed25519_public_key.hex() != keys.public_key_hex(key):
         raise UsageError(f"{member!r} with this key is not an auditor in the keyring: not co-signing")
-    m = Manifest.read(Path(bundle))
-    m.sign(key, "auditor", member)
-    m.write(Path(bundle))
-    click.echo(f"OK: {member} co-signed epoch {m.signed['epoch_id']} (manifest {m.sha256[:16]}…)")
+    m = read_signed_manifest(Path(bundle)).sign(key, "auditor", member)  # the body bytes as received
+    write_signed_manifest(Path(bundle), m)
+    click.echo(f"OK: {member} co-signed epoch {m.signed.epoch_id} (manifest {m.sha256[:16]}…)")

@@ -17,7 +17,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from por import PROTOCOL, canonical
-from por.bundle.manifest import MANIFEST, MANIFEST_FORMAT, MANIFEST_PURPOSE
+from por.bundle.manifest import MANIFEST, MANIFEST_FORMAT, MANIFEST_PURPOSE, SignedManifest, parse_manifest
+from por.bundle.opened import read_manifest
 from por.bundle.signed import key_id, public_key_hex, verify_ed25519
 from por.canonical import read_document
 from por.errors import BundleError, EncodingError
@@ -134,6 +135,24 @@ class Manifest:
         if not path.is_file():
             raise BundleError(f"{path}: no manifest.json in the bundle directory")
         return cls.from_bytes(read_document(path))
+
+
+def read_signed_manifest(directory: Path) -> SignedManifest:
+    """The manifest of bundle ``directory``, read once and parsed with the verifiers' model (§9.4).
+
+    Raises:
+        BundleError: missing, or not a regular file; DocumentError: malformed.
+    """
+    return parse_manifest(read_manifest(directory))
+
+
+def write_signed_manifest(directory: Path, manifest: SignedManifest) -> Path:
+    """Write ``manifest`` as ``directory/manifest.json`` (canonical bytes, replaced atomically)."""
+    path = Path(directory) / MANIFEST
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(manifest.to_bytes())
+    tmp.replace(path)
+    return path
 
 
 def list_files(directory: Path) -> dict[str, dict[str, Any]]:

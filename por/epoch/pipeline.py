@@ -27,12 +27,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from por import PROTOCOL
-from por.epoch.bundle import MANIFEST_FORMAT, Manifest, list_files
+from por import PROTOCOL, canonical
+from por.bundle import parse_manifest
+from por.epoch.bundle import MANIFEST_FORMAT, list_files, read_signed_manifest, write_signed_manifest
 from por.epoch.sources import SYSTEM, Sources
 from por.epoch.state import STAGES, EpochState, now_iso, write_atomic
 from por.epoch.workspace import Workspace
-from por.errors import EpochError, PorError, PriceError, UsageError
+from por.errors import DocumentError, EpochError, PorError, PriceError, UsageError
 from por.ledger.snapshot import client_rows
 from por.reserves.oracle import PRICES_FORMAT
 from por.reserves.policy import reserves_section
@@ -154,10 +155,9 @@ class Pipeline:
         previous = None
         published = self.ws.published()
         if published:
-            prev = Manifest.read(self.ws.bundle_dir(published[-1])).signed
-            previous = {"epoch_id": prev["epoch_id"], "size": prev["ledger_log"]["size"],
-                        "root": prev["ledger_log"]["root"], "manifest_sha256": None}
-            previous["manifest_sha256"] = Manifest.read(self.ws.bundle_dir(published[-1])).sha256
+            last = read_signed_manifest(self.ws.bundle_dir(published[-1]))
+            previous = {"epoch_id": last.signed.epoch_id, "size": last.signed.ledger_log.size,
+                        "root": last.signed.ledger_log.root, "manifest_sha256": last.sha256}
         disclosure = self._disclosure or self.ws.epoch_setting("disclosure")
         if disclosure not in ("hidden", "auditor", "public"):
             raise UsageError(f"disclosure {disclosure!r} must be hidden, auditor or public")
@@ -483,10 +483,14 @@ class Pipeline:
             signed["liabilities"] = self._liabilities()
             signed["tree"]["leaf_count"] = tree["leaf_count"]
         signed["files"] = list_files(staging)
-        manifest = Manifest(signed)
+        # the verifiers' own model: the prover cannot sign a manifest the verifiers would refuse to read
+        try:
+            unsigned = parse_manifest(canonical.dumps({"signed": signed, "signatures": []}))
+        except DocumentError as exc:
+            raise EpochError(f"epoch {self.epoch_id}: refusing to seal a malformed manifest: {exc.diagnostics()}") from None
         operator = self.ws.signer("operator")
-        manifest.sign(operator.key, "operator", operator.member_id)
-        manifest.write(staging)
+        manifest = unsigned.sign(operator.key, "operator", operator.member_id)
+        write_signed_manifest(staging, manifest)
         prev = self.state.get("previous")
         result = self.seal_check(staging, operator_key=operator.public_hex,
                                  previous=self.ws.bundle_dir(prev["epoch_id"]) if prev else None,
@@ -534,10 +538,10 @@ class Pipeline:
         tmp.replace(dest)
         os.chmod(dest, 0o700)
         if not self.state.get("publish_recorded"):
-            m = Manifest.read(final).signed
+            log = read_signed_manifest(final).signed.ledger_log
             self.ledger.submit(self.ws.signer("operator"), "epoch.publish", {
                 "epoch_id": self.epoch_id, "manifest_sha256": self.state.get("manifest_sha256"),
-                "log_size": m["ledger_log"]["size"], "log_root": m["ledger_log"]["root"]})
+                "log_size": log.size, "log_root": log.root})
             self.state.set(publish_recorded=True)
         self.state.mark_done("publish", bundle=str(final), client_proofs=str(dest), client_proof_count=n,
                              published_at=now_iso())
