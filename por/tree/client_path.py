@@ -371,10 +371,10 @@ def _client_collateral(res: Result, p: _Proof, leaf_cols: list[Any], prices: Map
         return
     fp = {a: int(v) for a, v in coll.prices.items()}  # the model checked the decimal strings
     fh = dict(coll.haircuts_bps)
-    if prices is not None and {a: fp.get(a) for a in prices} != dict(prices):
+    if prices is not None and fp != dict(prices):  # exactly: an asset the publication does not price is a lie too
         res.failed("client.collateral", "the proof's prices differ from the published prices")
         return
-    if haircuts_bps is not None and {a: fh.get(a) for a in haircuts_bps} != dict(haircuts_bps):
+    if haircuts_bps is not None and fh != dict(haircuts_bps):
         res.failed("client.collateral", "the proof's haircuts differ from the published haircuts")
         return
     try:

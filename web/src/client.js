@@ -400,7 +400,8 @@ function collateralCoefficients(columns, prices, haircuts) {
   return out;
 }
 
-function sameMap(published, mine) {
+function sameMap(published, mine) {  // exactly the published map: no asset more, none less
+  if (published.size !== mine.size) return false;
   for (const [a, v] of published) if (mine.get(a) !== v) return false;
   return true;
 }

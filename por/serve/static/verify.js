@@ -6843,6 +6843,7 @@ var PorVerify = (() => {
     return out;
   }
   function sameMap(published, mine) {
+    if (published.size !== mine.size) return false;
     for (const [a, v] of published) if (mine.get(a) !== v) return false;
     return true;
   }
