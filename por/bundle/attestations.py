@@ -87,6 +87,9 @@ class Attestation(Model):
     def _statement_id(self) -> Attestation:
         if self.statement_id != self.statement.statement_id():
             raise problem("statement_id", "does not match the statement's canonical encoding (§8.2)")
+        signers = [s.id for entry in self.signatures for s in entry.signers]
+        if len(set(signers)) != len(signers):  # a repeated entry would otherwise pass as the same signer twice
+            raise problem("signatures", "name a signer more than once (each signer signs once, §8.3)")
         return self
 
     def to_bytes(self) -> bytes:
