@@ -64,6 +64,9 @@ def step_prices(a: Audit) -> None:
             res.add(f"price.{asset}", ok, f"{asset} is the reporting currency (price 1)" if ok
                     else f"{asset}: the reporting currency must have price 10^8, manifest says {price}")
             continue
+        if asset not in cfg.price:  # a configuration (the manifest's, or one given) with no policy for it
+            res.failed(f"price.{asset}", f"{asset}: the reserves configuration has no price policy for it")
+            continue
         try:
             q = aggregate_price(reports, cfg.price[asset], a.keyring, now, epoch=bound)
         except PorError as exc:

@@ -138,3 +138,14 @@ def test_attestation_labels_and_order_are_the_ledgers_collection(workspace: Path
     resign(bundle, root / "keys" / "operator.key")
     res = verify_bundle(bundle, **args)
     assert check in failed(res), failed(res)
+
+
+def test_a_configuration_without_an_assets_price_policy_is_a_failed_check(workspace: Path, tmp_path: Path) -> None:
+    """The manifest's reserves configuration re-signed without MSFT's price policy: ``price.MSFT``
+    fails (it was a KeyError escaping the verifier; found by the mutation test)."""
+    def edit(signed: dict[str, Any]) -> None:
+        del signed["reserves_config"]["assets"]["MSFT"]["price"]
+
+    res = edited(workspace, tmp_path, "", lambda d: None, edit)
+    assert not res.ok and "price.MSFT" in failed(res), failed(res)
+    assert "no price policy" in failed(res)["price.MSFT"]
