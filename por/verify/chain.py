@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from por.bundle import parse_ledger_log, parse_manifest
+from por.bundle import parse_ledger_log
 from por.bundle.manifest import ManifestBody, PreviousManifest, SignedManifest
 from por.errors import PorError
 from por.result import Result
@@ -78,7 +78,7 @@ def latest_earlier_bundle(bundle: Path, siblings: Sequence[PreviousBundle], size
     best: tuple[int, PreviousBundle] | None = None
     for p in sorted(siblings, key=lambda s: s.path):
         try:
-            sm = parse_manifest(p.manifest.get())
+            sm = p.manifest.get()
         except PorError:
             if p.path.name < here.name:
                 return p
@@ -111,7 +111,7 @@ def previous_matches(res: Result, m: ManifestBody, prev: Any, named: PreviousMan
         return True
     name = pb.path.name
     try:
-        pman = parse_manifest(pb.manifest.get())
+        pman = pb.manifest.get()
     except PorError as exc:
         res.failed(check, f"the previous bundle {name} does not read: {exc.diagnostics()}")
         return False

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from por.bundle.manifest import SignedManifest, parse_manifest
 from por.bundle.opened import MANIFEST, read_manifest
 from por.errors import PorError
 
@@ -50,14 +51,15 @@ class Loaded(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class PreviousBundle:
-    """An earlier bundle for the log-consistency step: its directory and its manifest's bytes, read once."""
+    """An earlier bundle for the log-consistency step: its directory and its manifest, read and parsed
+    once (the sibling search and the consistency check both use it)."""
 
     path: Path
-    manifest: Loaded[bytes]
+    manifest: Loaded[SignedManifest]
 
     @classmethod
     def read(cls, path: str | Path) -> PreviousBundle:
-        return cls(Path(path), Loaded.of(lambda: read_manifest(path)))
+        return cls(Path(path), Loaded.of(lambda: parse_manifest(read_manifest(path))))
 
 
 def sibling_bundles(bundle: Path) -> tuple[PreviousBundle, ...]:
