@@ -530,9 +530,12 @@ def collateral_terms(signed: Mapping[str, Any]) -> tuple[dict[str, int], dict[st
     Raises:
         PorError: the configuration is unusable, or the manifest's fields differ from what it gives.
     """
+    raw_prices = signed.get("prices") or {}
+    if not isinstance(raw_prices, Mapping) or any(type(p) is not int for p in raw_prices.values()):
+        raise UsageError(f"the manifest's prices are malformed: each must be an integer price_e8 ({raw_prices!r:.80})")
+    prices = {str(a): p for a, p in raw_prices.items()}
     try:
         cfg = ReservesConfig.from_dict(signed.get("reserves_config"))
-        prices = {str(a): p if type(p) is int else int("not an integer") for a, p in dict(signed.get("prices") or {}).items()}
     except (TypeError, ValueError, AttributeError) as exc:
         raise UsageError(f"the manifest's reserves configuration or prices are malformed ({exc})") from exc
     cp, hc = collateral_prices_of(cfg, prices), haircuts_of(cfg, prices)

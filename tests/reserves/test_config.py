@@ -63,6 +63,8 @@ def test_collateral_terms_of_a_manifest_refuse_free_fields() -> None:
     assert collateral_terms(signed) == (signed["collateral_prices"], signed["haircuts_bps"])
     inflated = {**signed, "collateral_prices": {**signed["collateral_prices"], "AAPL": 190 * 10**8 * 10**4}}
     full = {**signed, "haircuts_bps": {**signed["haircuts_bps"], "AAPL": 10_000}}
-    for bad in (inflated, full, {**signed, "reserves_config": {"format": "x"}}, {**signed, "prices": [1]}):
+    as_text = {**signed, "prices": {**PRICES, "AAPL": str(PRICES["AAPL"])}}  # a price as a string, not a price_e8
+    for bad in (inflated, full, {**signed, "reserves_config": {"format": "x"}}, {**signed, "prices": [1]}, as_text,
+                {**signed, "prices": {**PRICES, "AAPL": True}}):
         with pytest.raises(PorError):
             collateral_terms(bad)
