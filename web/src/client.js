@@ -1,7 +1,7 @@
 // The client's verifier (docs/protocol.md §7.10, §9.4): one inclusion proof (por-client-proof/2)
 // against the epoch's signed manifest and the operator key the client pinned. The same checks, with
 // the same ids and in the same order, as `por verify inclusion` (por/verify/client.py and
-// por/tree/verify.py::verify_client_proof):
+// por/tree/client_path.py::verify_client_proof):
 //   client.file, manifest, manifest.signature, client.trust, client.epoch, client.manifest,
 //   manifest.tree, manifest.columns, manifest.prices, client.format, client.epoch, client.account,
 //   client.columns, client.expected, client.statements, client.leaf, client.path, client.root,
