@@ -38,8 +38,8 @@ BPS = 10_000  # basis points in one
 
 SECONDS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # attestations, price reports, manifest cut-offs to the second
 # ASCII digits only: ``\d`` would admit other scripts' digits, a second encoding of the same instant
-_SECONDS = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
-_WITH_FRACTION = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]{1,6}))?Z$")
+_SECONDS = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+_WITH_FRACTION = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]{1,6}))?Z\Z")
 
 
 # ------------------------------------------------------------------------------------- valuation

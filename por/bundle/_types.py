@@ -103,7 +103,7 @@ _B64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUY
 Base64 = Annotated[str, Field(min_length=4, pattern=_B64),
                    explain("must be standard base64 (padded, canonical) of one or more bytes")]
 
-_DEC = re.compile(r"^(0|[1-9][0-9]{0,39})$")
+_DEC = re.compile(r"^(0|[1-9][0-9]{0,39})\Z")
 
 
 def decimal_rule(limit: int | None, what: str) -> WrapValidator:

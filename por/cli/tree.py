@@ -35,7 +35,7 @@ from por.tree import (
 )
 from por.tree.secret_file import read_master_secret
 
-_INT = re.compile(r"^[0-9]+$")
+_INT = re.compile(r"^[0-9]+\Z")
 
 
 def _json_arg(value: str | None, what: str) -> dict[str, int] | None:

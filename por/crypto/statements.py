@@ -33,7 +33,7 @@ from por.errors import EncodingError, RangeError, SpecError, UsageError
 FORMAT = "por-statement/1"
 
 CONTEXT_LABEL = b"por/v1/statement"
-_ID_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+_ID_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}\Z")
 _TOP_KEYS = {"format", "protocol", "id", "version", "bits", "encoding", "title", "summary", "math",
              "input_bound_bits", "inputs", "coefficients", "constant", "claim"}
 _CLAIM_KEYS = {"inputs", "min_inputs", "max_inputs", "coefficients", "constant"}

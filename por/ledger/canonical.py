@@ -19,8 +19,8 @@ __all__ = ["dumps", "loads", "parse_amount", "check_int", "format_amount", "utc_
            "time_to_us", "us_to_time", "add_seconds", "US_PER_S", "MAX_AMOUNT"]
 
 MAX_AMOUNT = (1 << 63) - 1
-_AMOUNT_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
-_TIME_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$")
+_AMOUNT_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?\Z")
+_TIME_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z\Z")
 
 
 def check_int(value: Any, what: str, *, minimum: int | None = None, maximum: int = MAX_AMOUNT) -> int:

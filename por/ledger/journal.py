@@ -41,7 +41,7 @@ CHAIN_DOMAIN = b"por/v1/ledger/chain\x00"
 GENESIS_PREV = "00" * 32
 
 ROLES = ("operator", "custodian", "oracle", "auditor", "regulator", "approver", "governor")
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,127}$")
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,127}\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +90,7 @@ def signing_input(body_bytes: bytes) -> bytes:
     return _signing_input("v1/ledger/entry", body_bytes)
 
 
-_PREV_RE = re.compile(r"^[0-9a-f]{64}$")
+_PREV_RE = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 def place_bytes(seq: int, prev: str, body_bytes: bytes) -> bytes:
@@ -222,7 +222,7 @@ def sigs_list(sigs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"by": by, "sig": sig} for by, sig in sigs]
 
 
-_SIG_RE = re.compile(r"^[0-9a-f]{128}$")
+_SIG_RE = re.compile(r"^[0-9a-f]{128}\Z")
 
 
 def sigs_bytes(sigs: Iterable[tuple[str, str]]) -> bytes:

@@ -20,9 +20,9 @@ from por.errors import LedgerError
 from por.ledger.canonical import MAX_AMOUNT, check_time
 from por.units import BPS
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,127}$")
-ASSET_RE = re.compile(r"^[A-Z0-9]{1,12}$")
-HEX64_RE = re.compile(r"^[0-9a-f]{64}$")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,127}\Z")
+ASSET_RE = re.compile(r"^[A-Z0-9]{1,12}\Z")
+HEX64_RE = re.compile(r"^[0-9a-f]{64}\Z")
 
 Check = Callable[[Any, str], None]
 
@@ -65,7 +65,7 @@ def text(max_len: int = 1000, *, nonempty: bool = False) -> Check:
 
 
 def hex_bytes(n: int) -> Check:
-    pat = re.compile(f"^[0-9a-fA-F]{{{2 * n}}}$")
+    pat = re.compile(rf"^[0-9a-fA-F]{{{2 * n}}}\Z")
 
     def check(value: Any, where: str) -> None:
         if not isinstance(value, str) or not pat.match(value):

@@ -40,7 +40,7 @@ STATEMENT_PURPOSE = "v1/reserve-attestation"
 STATEMENT_DOMAIN = domain(STATEMENT_PURPOSE)  # b"por/v1/reserve-attestation\x00" (protocol §1.1)
 MAX_FIELD_BYTES = 256
 AMOUNT_BYTES = 16  # u128 big-endian
-_HEX = re.compile(r"^(?:[0-9a-f]{2})+$")
+_HEX = re.compile(r"^(?:[0-9a-f]{2})+\Z")
 
 
 def lp(data: bytes) -> bytes:

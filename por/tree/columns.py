@@ -18,7 +18,7 @@ from por.units import BPS
 
 MAX_VALUE = 1 << 64  # every column value and every non-root node value is < 2^64 (node-range)
 COLLATERAL_BITS = 128
-_ASSET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
+_ASSET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}\Z")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from por.tree.leaf import MIN_MASTER_SECRET
 MASTER_SECRET_BYTES = 32  # what the pipeline draws; readers accept any length >= MIN_MASTER_SECRET
 FORMAT_TEXT = f"hex text of at least {MIN_MASTER_SECRET} bytes ({2 * MIN_MASTER_SECRET} hex digits)"
 _MAX_FILE = 1 << 16  # a master secret file is tiny; a larger file is another file
-_HEX_TEXT = re.compile(rb"^[0-9A-Fa-f\s]*$")
+_HEX_TEXT = re.compile(rb"^[0-9A-Fa-f\s]*\Z")
 
 
 def encode_master_secret(secret: bytes) -> bytes:

@@ -30,7 +30,7 @@ def percent(x: Fraction | int, digits: int = 2) -> str:
     return fixed(Fraction(x) * 100, digits) + "%"
 
 
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)\Z")
 
 
 def parse_decimal(text: str, what: str) -> Fraction:
@@ -41,7 +41,7 @@ def parse_decimal(text: str, what: str) -> Fraction:
     return Fraction(t)
 
 
-_SHOCK = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_.\-]*)\s*=\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")
+_SHOCK = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_.\-]*)\s*=\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*\Z")
 
 
 def parse_shock(text: str) -> tuple[str, Fraction]:
