@@ -110,6 +110,9 @@ def test_withdrawal_flow(world: World) -> None:
     stats = led.withdrawal_stats(now=t(5000))
     assert stats["settled"] == 2 and stats["rejected"] == 1 and stats["ever_flagged"] == 1
     assert stats["pending"] == 1 and stats["queue_ages"]["pending"]["oldest_s"] == 4998
+    # without ``now``, the ages are measured on the ledger's clock (here the simulated time), not the system's
+    t(6000)
+    assert led.withdrawal_stats()["queue_ages"]["pending"]["oldest_s"] == 5998
     assert led.balance("alice:cash")["USD"] == {"main": 70_000, "held": 0}
     assert led.verify().ok
 

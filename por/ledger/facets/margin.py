@@ -64,8 +64,8 @@ class MarginFacet(LedgerBase):
         return self._read(q)
 
     def breaker(self, asset: str, now: str | None = None) -> tuple[bool, str]:
-        """(ok, reason) of the circuit breaker for ``asset`` at ``now`` (default: the current time)."""
-        t = now or canonical.utc_now()
+        """(ok, reason) of the circuit breaker for ``asset`` at ``now`` (default: the ledger's clock)."""
+        t = now or self.clock()
         return self._in_tx_read(lambda tx: _margin.breaker_status(self, tx.conn, asset, t, tx.config))
 
     def liquidate(self, operator: Signer, account: str, *, override: bool = False, time: str | None = None) -> Receipt:
@@ -78,7 +78,7 @@ class MarginFacet(LedgerBase):
 
     def run_liquidations(self, operator: Signer, *, time: str | None = None) -> dict[str, Any]:
         """Liquidate every margin account below maintenance, unless the breaker pauses its assets."""
-        t = time or canonical.utc_now()
+        t = time or self.clock()
         report: dict[str, Any] = {"liquidated": [], "paused": {}, "skipped": [], "checked": 0}
         for acct in self.margin_accounts():
             report["checked"] += 1

@@ -70,7 +70,7 @@ class WithdrawalsFacet(LedgerBase):
 
     def withdrawal_stats(self, now: str | None = None) -> dict[str, Any]:
         """Counts per status (and ever flagged), and the age of the open queues in whole seconds (floor)."""
-        t_now = canonical.time_to_us(now or canonical.utc_now())
+        t_now = canonical.time_to_us(now or self.clock())
 
         def q(conn: Connection) -> dict[str, Any]:
             w = withdrawal_t.c
