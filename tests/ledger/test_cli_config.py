@@ -22,6 +22,7 @@ def test_reserves_config_is_set_by_the_governors(tmp_path: Path) -> None:
     (tmp_path / "reserves.json").write_text(json.dumps(cfg))
     cp = run("ledger", "config-set", "reserves", "reserves.json", "--json", cwd=tmp_path)
     assert cp.returncode == 0, cp.stderr
+    assert "Warning" not in cp.stderr  # click warned that the KEY argument and --key shared one name
     with Ledger.open(json.loads((tmp_path / "por.json").read_text())["db"]) as led:
         assert led.config()["reserves"]["assets"]["USD"]["reserve"]["custodians"] == ["bank"]
         assert led.verify().ok
@@ -29,3 +30,16 @@ def test_reserves_config_is_set_by_the_governors(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text(json.dumps({"format": "something-else"}))
     cp = run("ledger", "config-set", "reserves", "bad.json", cwd=tmp_path)
     assert cp.returncode == 2 and "Traceback" not in cp.stderr and "reserves configuration" in cp.stderr
+
+
+def test_margin_trades_take_account_asset_qty_in_that_order() -> None:
+    """``por margin buy|sell ACCOUNT ASSET QTY``, the order of ``por withdraw request ACCOUNT ASSET AMOUNT``."""
+    import click
+
+    from por.cli.ledger import margin, withdraw
+
+    def arguments(cmd: click.Command) -> list[str | None]:
+        return [p.name for p in cmd.params if isinstance(p, click.Argument)]
+
+    assert arguments(margin.commands["buy"]) == arguments(margin.commands["sell"]) == ["account", "asset", "qty"]
+    assert arguments(withdraw.commands["request"])[:3] == ["account", "asset", "amount"]

@@ -40,9 +40,11 @@ def _trade(side: str) -> Callable[..., None]:
     return cmd
 
 
-for _side in ("buy", "sell"):
-    margin.command(_side)(common(click.option("--idem")(click.argument("qty")(click.argument("asset")(
-        click.argument("account")(_trade(_side)))))))
+for _side in ("buy", "sell"):  # por margin buy|sell ACCOUNT ASSET QTY, as `por withdraw request ACCOUNT ASSET AMOUNT`
+    _cmd = click.option("--idem")(_trade(_side))
+    for _name in ("qty", "asset", "account"):  # click lists arguments outermost first: apply the last one first
+        _cmd = click.argument(_name)(_cmd)
+    margin.command(_side)(common(_cmd))
 
 
 @margin.command("status")

@@ -102,24 +102,24 @@ def ledger_balance(account: str | None, as_json: bool) -> None:
 
 
 @click.command("config-set")
-@click.argument("key", type=click.Choice(["quote_asset", "breaker", "withdraw", "governor_quorum", "reserves",
-                                          "risk_margins", "clock"]))
+@click.argument("setting", metavar="KEY", type=click.Choice(["quote_asset", "breaker", "withdraw", "governor_quorum",
+                                                             "reserves", "risk_margins", "clock"]))
 @click.argument("value_file", type=click.Path(dir_okay=False, exists=True))
 @_sign_opt
 @common
-def config_set(key: str, value_file: str, sign: tuple[str, ...], as_json: bool) -> None:
+def config_set(setting: str, value_file: str, sign: tuple[str, ...], as_json: bool) -> None:
     """Set a governed setting from a JSON file (a quorum of governors signs), e.g. the reserve
     policies and oracle settings: ``por ledger config-set reserves reserves.json``."""
     o = _obj()
-    value = read_json_file(value_file, f"the {key} setting")
-    if key == "reserves":  # validate before it is signed into the journal
+    value = read_json_file(value_file, f"the {setting} setting")
+    if setting == "reserves":  # validate before it is signed into the journal
         from por.reserves.policy import ReservesConfig
 
         ReservesConfig.from_dict(value)
-    if key == "risk_margins":  # a proposal of `por risk margins --out`: validated, then signed by a quorum
+    if setting == "risk_margins":  # a proposal of `por risk margins --out`: validated, then signed by a quorum
         from por.risk.margins import check_config
 
         check_config(value)
     with _ledger(o) as led:
-        r = led.set_config(_governors(o, sign), key, value)
-    _out(as_json, r.to_dict(), f"OK: {key} set (entry {r.seq})")
+        r = led.set_config(_governors(o, sign), setting, value)
+    _out(as_json, r.to_dict(), f"OK: {setting} set (entry {r.seq})")
