@@ -1,5 +1,6 @@
-"""Shared fixtures: both group backends, temporary work directories, the PostgreSQL URL, and one
-real multi-process Dask ``LocalCluster`` for the whole session (its start-up costs seconds)."""
+"""Shared fixtures: both group backends, temporary work directories, the PostgreSQL URL, one real
+multi-process Dask ``LocalCluster`` for the whole session (its start-up costs seconds), and the demo
+workspace of tests/fixtures.py (registered here, once: every folder's tests share one build)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from por.crypto.backend import GroupBackend, get_backend
+from tests.fixtures import demo, demo_runs, memo_verify_tree, sample_proofs  # noqa: F401 - one registration
 
 POSTGRES_URL = os.environ.get("POR_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -11,7 +11,7 @@ import pytest
 
 from por.parallel import SerialExecutor
 from por.tree import build_tree, write_client_proofs
-from tests.epoch.conftest import Demo, demo, demo_runs  # noqa: F401 - the demo workspace (two epochs), built once
+from tests.fixtures import Demo
 
 MASTER = bytes(range(32))
 COLUMNS = [("USD", "equity"), ("BTC", "equity"), ("USD", "debt")]

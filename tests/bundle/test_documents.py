@@ -16,8 +16,8 @@ from jsonschema import Draft202012Validator
 from por import canonical
 from por.bundle import DOCUMENTS, ClientProof, DocumentError, key_id, parse_client_proof, parse_manifest
 from por.bundle.schemas import schema_of
-from por.epoch.bundle import Manifest
 from tests.bundle.conftest import Corpus
+from tests.forge import MANIFEST_DOMAIN, Forged
 
 _VALIDATORS: dict[str, Draft202012Validator] = {}
 
@@ -60,15 +60,23 @@ def test_the_corpus_covers_every_mode_and_optional_part(corpus: Corpus) -> None:
     assert any(g.consistency_proof is not None and g.consistency_proof.proof is not None for g in logs)
 
 
-def test_the_manifest_is_the_one_the_current_reader_reads(corpus: Corpus) -> None:
+def test_the_model_reads_the_manifest_as_the_protocol_text_says(corpus: Corpus) -> None:
+    """The model's body bytes, hash and signed message are §9.4's as tests/forge.py computes them from
+    the protocol's text, and a signature the forge makes verifies in the model."""
+    other = Ed25519PrivateKey.generate()
     for path in corpus.of("manifest"):
         data = path.read_bytes()
-        ours, theirs = parse_manifest(data), Manifest.from_bytes(data)
-        assert ours.sha256 == theirs.sha256
-        assert ours.body_bytes == theirs.body_bytes == canonical.dumps(json.loads(data)["signed"])
-        assert ours.message == theirs.signing_message()
-        assert ours.signed.tree.height == theirs.signed["tree"]["height"]
-        assert [c.asset for c in ours.signed.columns] == [c["asset"] for c in theirs.signed["columns"]]
+        ours, raw = parse_manifest(data), Forged.from_bytes(data)
+        assert ours.sha256 == raw.sha256 == hashlib.sha256(canonical.dumps(json.loads(data)["signed"])).hexdigest()
+        assert ours.body_bytes == raw.body_bytes == canonical.dumps(json.loads(data)["signed"])
+        assert ours.message == MANIFEST_DOMAIN + raw.body_bytes == b"por/v1/manifest\x00" + raw.body_bytes
+        assert raw.to_bytes() == data
+        assert ours.signed.tree.height == raw.signed["tree"]["height"]
+        assert [c.asset for c in ours.signed.columns] == [c["asset"] for c in raw.signed["columns"]]
+        cosigned = parse_manifest(raw.sign(other, "auditor", "auditor").to_bytes())
+        aud = cosigned.signatures_by("auditor")[0]
+        assert aud.key_id == key_id(aud.public_key) and cosigned.verify(aud.public_key, role="auditor")
+        assert cosigned.sha256 == ours.sha256
 
 
 def test_signed_envelope_verifies_the_operator_and_nothing_else(corpus: Corpus) -> None:

@@ -7,8 +7,6 @@ import json
 import os
 import shutil
 import stat
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,20 +18,14 @@ from por.bundle.opened import open_bundle, read_manifest
 from por.errors import BundleError, EncodingError
 from por.verify.auditor import audit_bundle
 from por.verify.inputs import Given
+from tests.fixtures import Demo
+from tests.forge import resign
 
-CLIENTS = 6
 
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One small published epoch (``por demo``), copied by every test before it changes anything."""
-    cwd = tmp_path_factory.mktemp("read-once")
-    env = {**os.environ, "COLUMNS": "200"}
-    env.pop("POR_CONFIG", None)
-    cp = subprocess.run([sys.executable, "-m", "por.cli.main", "demo", "--dir", "D", "--clients", str(CLIENTS),
-                         "--seed", "5", "--quiet"], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    assert cp.returncode == 0, cp.stdout[-2000:] + cp.stderr[-2000:]
-    return cwd / "D"
+@pytest.fixture
+def published(demo: Demo) -> Path:
+    """The session's demo workspace (tests/fixtures.py), copied by every test before it changes anything."""
+    return demo.root
 
 
 def bundle_copy(published: Path, tmp_path: Path) -> Path:
@@ -181,19 +173,12 @@ def test_an_oversize_document_is_hashed_but_not_parsed(published: Path, tmp_path
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Above the document bound a listed file is still hashed (its file check is about its bytes) but
     never held or parsed: the step that reads it fails, naming the bound."""
-    from por.epoch.bundle import Manifest, list_files
-    from por.ledger import keys
-
     bundle = bundle_copy(published, tmp_path)
     others = [p for p in bundle.rglob("*") if p.is_file() and p.name not in ("prices.json", "tree.sqlite")]
     limit = max(p.stat().st_size for p in others) + 1  # the manifest and every other document fit
     with (bundle / "prices.json").open("a") as f:
         f.write(" " * limit)  # still the same JSON document, now over the bound
-    m = Manifest.read(bundle)
-    m.signed["files"] = list_files(bundle)
-    m.signatures = []
-    m.sign(keys.load(published / "keys" / "operator.key"), "operator", "operator")
-    m.write(bundle)
+    m = resign(bundle, published / "keys" / "operator.key")
     limit = max(limit, len(m.to_bytes()) + 1)
     monkeypatch.setattr(O, "MAX_DOCUMENT_BYTES", limit)
     with open_bundle(bundle) as opened:

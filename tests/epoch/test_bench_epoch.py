@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .conftest import no_traceback, run_por
+from tests.fixtures import no_traceback, run_por
 
 
 def test_one_column_epoch_bench_json() -> None:

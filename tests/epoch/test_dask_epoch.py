@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .conftest import Demo, clone_workspace, no_traceback, run_por, sha256
+from tests.fixtures import Demo, clone_workspace, no_traceback, run_por, sha256
 
 EPOCH = "epoch-0003"
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .conftest import Demo, copy_bundle, no_traceback, resign, run_por
+from tests.fixtures import Demo, copy_bundle, no_traceback, run_por
+from tests.forge import Forged, resign
 
 
 def test_demo_runs_twice_from_a_fresh_directory(demo_runs: Demo) -> None:
@@ -95,17 +96,14 @@ def test_consistency_proof_that_does_not_fit_fails(demo: Demo, tmp_path: Path,
                                                    memo_verify_tree: dict[str, int]) -> None:
     """One hash of the consistency proof changed (in ledger-log.json and the manifest alike, re-signed
     by the operator): only ``ledger-log.consistency`` fails."""
-    from por.epoch.bundle import Manifest
     from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0002"), tmp_path)
-    m = Manifest.read(bundle)
-    log = m.signed["ledger_log"]
+    log = Forged.read(bundle).signed["ledger_log"]
     h = log["consistency_proof"]["proof"]["path"][0]
     log["consistency_proof"]["proof"]["path"][0] = ("0" if h[0] != "0" else "1") + h[1:]
     (bundle / "ledger-log.json").write_text(json.dumps(log, indent=2, sort_keys=True) + "\n")
-    m.write(bundle)
-    resign(bundle, demo.root / "keys" / "operator.key")
+    resign(bundle, demo.root / "keys" / "operator.key", lambda s: s.update(ledger_log=log))
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub), previous=demo.bundle("epoch-0001"), trust_bundle_keyring=True)
     assert [c.id for c in res.failures] == ["ledger-log.consistency"], [(c.id, c.message) for c in res.failures]
 

@@ -8,8 +8,7 @@ import json
 from pathlib import Path
 
 from por.tree.secret_file import read_master_secret
-
-from .conftest import Demo, clone_workspace, no_traceback, run_por
+from tests.fixtures import Demo, clone_workspace, no_traceback, run_por
 
 EPOCHS = ("epoch-0001", "epoch-0002")
 

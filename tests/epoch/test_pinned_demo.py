@@ -170,7 +170,7 @@ def test_two_reproducible_runs_publish_the_same_bytes(reproducible_runs: tuple[P
 def test_por_demo_reproducible_publishes_the_pinned_bundle(tmp_path: Path) -> None:
     """The hidden ``por demo --reproducible`` flag (process-pool executor, every party's check) gives
     the library's bytes; a later run of the directory stays reproducible (a day later on its clock)."""
-    from .conftest import no_traceback, run_por
+    from tests.fixtures import no_traceback, run_por
 
     d = tmp_path / "demo"
     for _ in range(2):

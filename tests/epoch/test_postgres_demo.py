@@ -14,8 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from por.tree.secret_file import read_master_secret
-
-from .conftest import CLIENTS, SEED, no_traceback, run_por
+from tests.fixtures import CLIENTS, SEED, no_traceback, run_por
 
 
 @dataclass

@@ -10,9 +10,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from por.epoch.bundle import Manifest
-
-from .conftest import Demo, clone_workspace, copy_bundle, no_traceback, resign, run_por
+from tests.fixtures import Demo, clone_workspace, copy_bundle, no_traceback, run_por
+from tests.forge import resign
 
 
 def _audit(bundle: Path, demo: Demo, *extra: Any) -> dict:
@@ -48,19 +47,13 @@ def test_proofs_compressed_recorded_and_verifies_and_old_format_too(demo: Demo, 
     db.execute("DELETE FROM meta WHERE key = 'proof_encoding'")
     db.commit()
     db.close()
-    man = Manifest.read(old)
-    del man.signed["tree"]["proof_encoding"]
-    man.write(old)
-    resign(old, root / "keys" / "operator.key")
+    resign(old, root / "keys" / "operator.key", lambda s: s["tree"].pop("proof_encoding"))
     res = _audit(old, demo, "--previous", root / "epochs" / "epoch-0002")  # copied away from its previous
     assert res["rc"] == 0, res["out"]
 
     # the operator who lies about the encoding: the manifest says linear for the compressed tree
     liar = copy_bundle(bundle, tmp_path / "liar")
-    man = Manifest.read(liar)
-    man.signed["tree"]["proof_encoding"] = "linear"
-    man.write(liar)
-    resign(liar, root / "keys" / "operator.key")
+    resign(liar, root / "keys" / "operator.key", lambda s: s["tree"].update(proof_encoding="linear"))
     res = _audit(liar, demo, "--previous", root / "epochs" / "epoch-0002")
     assert res["rc"] == 1, res["out"]
     bad = {c["id"] for c in res["doc"]["checks"] if not c["ok"]}

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import Interrupted, ThirdEpoch, clone_workspace, file_marks, sha256, spy_stages
+from tests.fixtures import clone_workspace, sha256
+
+from .conftest import Interrupted, ThirdEpoch, file_marks, spy_stages
 
 
 def test_interrupted_build_is_redone_and_earlier_stages_are_not(third_epoch: ThirdEpoch) -> None:

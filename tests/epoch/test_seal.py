@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ThirdEpoch, clone_workspace
+from tests.fixtures import clone_workspace
+
+from .conftest import ThirdEpoch
 
 
 def _tamper_tree(private: Path) -> None:

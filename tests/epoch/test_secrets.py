@@ -8,8 +8,7 @@ import json
 import stat
 
 from por.tree.secret_file import read_master_secret
-
-from .conftest import Demo
+from tests.fixtures import Demo
 
 
 def test_client_proofs_are_separate_from_the_bundle(demo: Demo) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.epoch.conftest import Demo, clone_workspace, demo, demo_runs, por_env  # noqa: F401
+from tests.fixtures import Demo, clone_workspace, por_env
 
 
 def free_port() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.epoch.conftest import clone_workspace
+from tests.fixtures import clone_workspace
 
 
 def test_measure_two_workers_no_errors(workspace: Path, tmp_path: Path) -> None:
@@ -32,7 +32,7 @@ def test_measure_counts_wrong_answers(workspace: Path, tmp_path: Path) -> None:
 def test_por_bench_serve_json() -> None:
     import json
 
-    from tests.epoch.conftest import no_traceback, run_por
+    from tests.fixtures import no_traceback, run_por
 
     cp = run_por("bench", "serve", "--quick", "--clients", "8", "--json")
     no_traceback(cp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.epoch.conftest import no_traceback, run_por
+from tests.fixtures import no_traceback, run_por
 
 
 def test_usage_errors(workspace: Path, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 
-from tests.epoch.conftest import Demo
+from tests.fixtures import Demo
 
 
 def test_demo_prints_the_serve_commands(demo: Demo) -> None:

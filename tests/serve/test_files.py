@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.epoch.conftest import clone_workspace
+from tests.fixtures import clone_workspace
 from tests.serve.conftest import Server, start_server
 
 NOT_FOUND = b'{"error":"not found"}'

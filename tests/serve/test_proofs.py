@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.epoch.conftest import clone_workspace, por_env
+from tests.fixtures import clone_workspace, por_env
 from tests.serve.conftest import Server, clients
 
 NOT_FOUND = b'{"error":"not found"}'

@@ -10,20 +10,21 @@ from por.bundle import parse_client_proof, parse_manifest
 from por.canonical import parse_json
 from por.reserves.keyring import Keyring
 from por.verify.client import verify_client, verify_inclusion
+from tests.fixtures import Demo
 
 
-def _files(workspace: Path, tmp_path: Path) -> tuple[Path, Path]:
+def _files(root: Path, tmp_path: Path) -> tuple[Path, Path]:
     bundle = tmp_path / "epoch-0002"
-    shutil.copytree(workspace / "epochs" / "epoch-0002", bundle)
-    proof = sorted((workspace / "client-proofs" / "epoch-0002").glob("*.json"))[0]
+    shutil.copytree(root / "epochs" / "epoch-0002", bundle)
+    proof = sorted((root / "client-proofs" / "epoch-0002").glob("*.json"))[0]
     mine = tmp_path / proof.name
     shutil.copy(proof, mine)
     return bundle, mine
 
 
-def test_the_core_is_the_file_verifier(workspace: Path, tmp_path: Path) -> None:
-    bundle, proof = _files(workspace, tmp_path)
-    pub = (workspace / "keys" / "operator.pub").read_text().strip()
+def test_the_core_is_the_file_verifier(demo: Demo, tmp_path: Path) -> None:
+    bundle, proof = _files(demo.root, tmp_path)
+    pub = (demo.root / "keys" / "operator.pub").read_text().strip()
     want = verify_inclusion(proof, bundle=bundle, operator_key=pub)
     assert want.ok, [str(c) for c in want.failures]
     unpinned = verify_inclusion(proof, bundle=bundle)
@@ -39,8 +40,8 @@ def test_the_core_is_the_file_verifier(workspace: Path, tmp_path: Path) -> None:
         assert [c.to_dict() for c in got.checks] == [c.to_dict() for c in unpinned.checks]
 
 
-def test_the_core_fails_closed_on_bad_input(workspace: Path, tmp_path: Path) -> None:
-    bundle, proof = _files(workspace, tmp_path)
+def test_the_core_fails_closed_on_bad_input(demo: Demo, tmp_path: Path) -> None:
+    bundle, proof = _files(demo.root, tmp_path)
     manifest = (bundle / "manifest.json").read_bytes()
     res = verify_client(b"{not json", manifest, name="p.json")
     assert [(c.id, c.ok) for c in res.checks] == [("client.file", False)]

@@ -12,36 +12,36 @@ from typing import Any
 import pytest
 
 from por.verify import Result, verify_bundle
-
-from .conftest import resign
+from tests.fixtures import Demo, clone_workspace
+from tests.forge import resign
 
 
 def failed(res: Result) -> dict[str, str]:
     return {c.id: c.message for c in res.checks if not c.ok}
 
 
-def edited(workspace: Path, tmp_path: Path, name: str, edit: Callable[[Any], None],
+def edited(root: Path, tmp_path: Path, name: str, edit: Callable[[Any], None],
            manifest: Callable[[dict[str, Any]], None] | None = None) -> Result:
     """Epoch 1 with ``edit`` applied to bundle file ``name`` (JSON), re-signed by the operator."""
     bundle = tmp_path / "epoch-0001"
-    shutil.copytree(workspace / "epochs" / "epoch-0001", bundle)
+    shutil.copytree(root / "epochs" / "epoch-0001", bundle)
     if name:
         doc = json.loads((bundle / name).read_text())
         edit(doc)
         (bundle / name).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
-    resign(bundle, workspace / "keys" / "operator.key", manifest)
-    return verify_bundle(bundle, operator_key=str(workspace / "keys" / "operator.pub"), trust_bundle_keyring=True)
+    resign(bundle, root / "keys" / "operator.key", manifest)
+    return verify_bundle(bundle, operator_key=str(root / "keys" / "operator.pub"), trust_bundle_keyring=True)
 
 
-def test_the_honest_bundle_passes(workspace: Path, tmp_path: Path) -> None:
-    res = edited(workspace, tmp_path, "", lambda d: None)
+def test_the_honest_bundle_passes(demo: Demo, tmp_path: Path) -> None:
+    res = edited(demo.root, tmp_path, "", lambda d: None)
     assert res.ok, failed(res)
     assert "statement.set" in {c.id for c in res.checks}
     assert {c.id: c.ok for c in res.checks}["price.reports"]
 
 
 @pytest.mark.parametrize("drop", ["all", "solvency", "node"])
-def test_the_manifest_lists_exactly_the_statements_its_proofs_rest_on(workspace: Path, tmp_path: Path,
+def test_the_manifest_lists_exactly_the_statements_its_proofs_rest_on(demo: Demo, tmp_path: Path,
                                                                        drop: str) -> None:
     def edit(signed: dict[str, Any]) -> None:
         if drop == "all":
@@ -51,7 +51,7 @@ def test_the_manifest_lists_exactly_the_statements_its_proofs_rest_on(workspace:
         else:
             del signed["statements"][next(s for s in signed["statements"] if s.startswith("node-range"))]
 
-    res = edited(workspace, tmp_path, "", lambda d: None, edit)
+    res = edited(demo.root, tmp_path, "", lambda d: None, edit)
     assert "statement.set" in failed(res), failed(res)
     assert "rest on exactly" in failed(res)["statement.set"]
 
@@ -85,8 +85,8 @@ def _extra_entry(doc: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("edit", [_drop_one_report, _rename_oracle, _invalidate_report, _extra_entry],
                          ids=lambda f: f.__name__.strip("_"))
-def test_a_quote_is_what_its_reports_give(workspace: Path, tmp_path: Path, edit: Callable[[Any], None]) -> None:
-    res = edited(workspace, tmp_path, "prices.json", edit)
+def test_a_quote_is_what_its_reports_give(demo: Demo, tmp_path: Path, edit: Callable[[Any], None]) -> None:
+    res = edited(demo.root, tmp_path, "prices.json", edit)
     bad = failed(res)
     assert any(k.startswith("price.") and k not in ("price.file",) for k in bad), bad
 
@@ -106,23 +106,21 @@ def _error_beside_an_attestation(doc: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("edit", [_duplicate_label, _label_takes_a_check_id, _error_beside_an_attestation],
                          ids=lambda f: f.__name__.strip("_"))
-def test_attestation_labels_and_errors_are_checked(workspace: Path, tmp_path: Path,
+def test_attestation_labels_and_errors_are_checked(demo: Demo, tmp_path: Path,
                                                     edit: Callable[[Any], None]) -> None:
-    res = edited(workspace, tmp_path, "attestations.json", edit)
+    res = edited(demo.root, tmp_path, "attestations.json", edit)
     bad = failed(res)
     assert {"attestation.labels", "attestation"} & set(bad), bad
 
 
 @pytest.mark.parametrize(("how", "check"), [("rename", "completeness.attestations"), ("reorder", "attestation.labels")])
-def test_attestation_labels_and_order_are_the_ledgers_collection(workspace: Path, tmp_path: Path, how: str,
+def test_attestation_labels_and_order_are_the_ledgers_collection(demo: Demo, tmp_path: Path, how: str,
                                                                  check: str) -> None:
     """A label is the file name an attestation was collected as: nothing in the bundle derives it, so
     the ledger's reserves.collect entry for the epoch does (``completeness.attestations``, §9.5 step 11)."""
     from por.tree.secret_file import read_master_secret
 
-    from .conftest import clone
-
-    root = clone(workspace, tmp_path / "ws")
+    root = clone_workspace(demo.root, tmp_path / "ws")
     bundle = root / "epochs" / "epoch-0001"
     args = dict(operator_key=str(root / "keys" / "operator.pub"), ledger_url=json.loads((root / "por.json").read_text())["db"],
                 master_secret=read_master_secret(root / "private" / "epoch-0001" / "master.secret"))
@@ -140,12 +138,12 @@ def test_attestation_labels_and_order_are_the_ledgers_collection(workspace: Path
     assert check in failed(res), failed(res)
 
 
-def test_a_configuration_without_an_assets_price_policy_is_a_failed_check(workspace: Path, tmp_path: Path) -> None:
+def test_a_configuration_without_an_assets_price_policy_is_a_failed_check(demo: Demo, tmp_path: Path) -> None:
     """The manifest's reserves configuration re-signed without MSFT's price policy: ``price.MSFT``
     fails (it was a KeyError escaping the verifier; found by the mutation test)."""
     def edit(signed: dict[str, Any]) -> None:
         del signed["reserves_config"]["assets"]["MSFT"]["price"]
 
-    res = edited(workspace, tmp_path, "", lambda d: None, edit)
+    res = edited(demo.root, tmp_path, "", lambda d: None, edit)
     assert not res.ok and "price.MSFT" in failed(res), failed(res)
     assert "no price policy" in failed(res)["price.MSFT"]

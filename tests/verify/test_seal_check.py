@@ -13,12 +13,11 @@ from por.epoch.workspace import Workspace
 from por.errors import EpochError
 from por.result import Result
 from por.verify import verify_bundle
+from tests.fixtures import Demo, clone_workspace
 
-from .conftest import clone
 
-
-def test_no_seal_check_fails_closed_then_the_given_one_seals(workspace: Path, tmp_path: Path) -> None:
-    root = clone(workspace, tmp_path / "ws")
+def test_no_seal_check_fails_closed_then_the_given_one_seals(demo: Demo, tmp_path: Path) -> None:
+    root = clone_workspace(demo.root, tmp_path / "ws")
     pipe = demo_pipeline(Workspace.load(root))
     with pytest.raises(EpochError, match="refusing to seal, no seal check was given"):
         pipe.run()
@@ -44,8 +43,8 @@ def test_no_seal_check_fails_closed_then_the_given_one_seals(workspace: Path, tm
     assert eid in Workspace.load(root).published()
 
 
-def test_a_failing_seal_check_refuses_the_seal(workspace: Path, tmp_path: Path) -> None:
-    root = clone(workspace, tmp_path / "ws")
+def test_a_failing_seal_check_refuses_the_seal(demo: Demo, tmp_path: Path) -> None:
+    root = clone_workspace(demo.root, tmp_path / "ws")
 
     def refuse(bundle: str | Path, **kw: Any) -> Result:
         res = Result("staged bundle")

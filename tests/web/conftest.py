@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from tests.epoch.conftest import Demo, demo, demo_runs  # noqa: F401 - the shared `por demo` fixture
 from tests.serve.conftest import server, workspace  # noqa: F401 - a real `por serve` on a copy of it
 
 ROOT = Path(__file__).resolve().parents[2]

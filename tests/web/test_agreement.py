@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from por.verify.client import verify_inclusion
-from tests.epoch.conftest import Demo
+from tests.fixtures import Demo
+from tests.forge import Forged, load_key
 from tests.web.corpus import RAW_MUTATIONS, byte_flips, mutations, proof_bytes
 
 
@@ -110,17 +111,13 @@ def _manifest_variants(manifest: Path, key_path: Path) -> list[tuple[str, bytes]
     import copy
 
     from por import canonical
-    from por.epoch.bundle import Manifest
-    from por.ledger import keys
 
-    key = keys.load(key_path)
+    key = load_key(key_path)
     base = json.loads(manifest.read_bytes())
     out: list[tuple[str, bytes]] = []
 
     def signed(name: str, body: dict[str, Any]) -> None:
-        m = Manifest(signed=body, signatures=[])
-        m.sign(key, "operator", "operator")
-        out.append((name, m.to_bytes()))
+        out.append((name, Forged(signed=body).sign(key).to_bytes()))
 
     s = base["signed"]
     tree = s["tree"]
@@ -217,19 +214,14 @@ def _field_variants(manifest: Path, key_path: Path) -> list[tuple[str, bytes]]:
     """Manifests wrong in one field the browser verifier did not read before (tests/web/manifests.py):
     body edits re-signed with the operator's key, signature-entry edits made after signing."""
     from por import canonical
-    from por.epoch.bundle import Manifest
-    from por.ledger import keys
     from tests.web.manifests import apply, body_edits, envelope_edits
 
-    key = keys.load(key_path)
+    key = load_key(key_path)
     s = json.loads(manifest.read_bytes())["signed"]
     out: list[tuple[str, bytes]] = []
     for name, path, value in body_edits(s):
-        m = Manifest(signed=apply(s, path, value), signatures=[])
-        m.sign(key, "operator", "operator")
-        out.append((f"manifest:{name}", m.to_bytes()))
-    m = Manifest(signed=s, signatures=[])
-    m.sign(key, "operator", "operator")
+        out.append((f"manifest:{name}", Forged(signed=apply(s, path, value)).sign(key).to_bytes()))
+    m = Forged(signed=s).sign(key)
     for name, edit in envelope_edits(m.signatures):
         out.append((f"manifest:{name}", canonical.dumps({"signed": s, "signatures": edit(m.signatures)})))
     return out

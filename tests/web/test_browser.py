@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from por.verify.client import verify_inclusion
-from tests.epoch.conftest import Demo
+from tests.fixtures import Demo
 from tests.serve.conftest import Server
 from tests.web.conftest import ROOT, STATIC
 

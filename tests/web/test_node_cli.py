@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.epoch.conftest import Demo, por_env
+from tests.fixtures import Demo, por_env
 from tests.web.conftest import ROOT, WEB, run_node
 
 

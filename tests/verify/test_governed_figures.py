@@ -9,7 +9,7 @@ cut-off. Staged: the previous epoch's prices and cut-off reused after a crash.
 
 Every attack is staged as the lying operator would (a re-signed manifest), and checked through the
 CLI (``por audit verify``, with and without ``--ledger``): exit 1 with the named check, never 0,
-never a traceback.
+never a traceback. (The pipeline's refusals of the same figures: tests/epoch/test_governed_inputs.py.)
 """
 
 from __future__ import annotations
@@ -21,21 +21,28 @@ from typing import Any
 
 import pytest
 
-from .conftest import Demo, audit_with_ledger, clone_workspace, copy_bundle, no_traceback, resign, run_por
+from tests.fixtures import (
+    Demo,
+    audit_with_ledger,
+    clone_workspace,
+    copy_bundle,
+    no_traceback,
+    post_price,
+    run_por,
+)
+from tests.forge import Forged, resign
 
 
 def _manifest(bundle: Path) -> Any:
-    from por.epoch.bundle import Manifest
+    """The bundle's manifest as the verifiers read it (the strict model)."""
+    from por.epoch.bundle import read_signed_manifest
 
-    return Manifest.read(bundle)
+    return read_signed_manifest(bundle)
 
 
 def _edit(bundle: Path, key_path: Path, fn: Any) -> None:
     """Change the signed manifest with ``fn(signed)`` and re-sign it (the lying operator)."""
-    m = _manifest(bundle)
-    fn(m.signed)
-    m.write(bundle)
-    resign(bundle, key_path)
+    resign(bundle, key_path, fn)
 
 
 def _cli(bundle: Path, demo: Demo, root: Path | None = None, epoch: str | None = None) -> tuple[int, dict[str, Any]]:
@@ -70,13 +77,13 @@ def test_aapl_at_zero_decimals_fails_by_name(demo: Demo, tmp_path: Path) -> None
     the ledger; with it the asset table disagrees too."""
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
     before = _manifest(bundle).signed
-    assert before["assets"]["AAPL"] == {"decimals": 4}
-    assert before["reserves_config"]["assets"]["AAPL"]["decimals"] == 4
+    assert before.assets["AAPL"].decimals == 4
+    assert before.reserves_config.assets["AAPL"].decimals == 4
 
     def lie(s: dict[str, Any]) -> None:
         s["assets"]["AAPL"]["decimals"] = 0
         s["collateral_prices"] = _collateral(s, {a: v["decimals"] for a, v in s["assets"].items()})
-        assert s["collateral_prices"]["AAPL"] > before["collateral_prices"]["AAPL"]
+        assert s["collateral_prices"]["AAPL"] > before.collateral_prices["AAPL"]
 
     _edit(bundle, demo.root / "keys" / "operator.key", lie)
     code, failed = _cli(bundle, demo)
@@ -113,7 +120,7 @@ def test_haircut_of_10000_fails_by_name(demo: Demo, tmp_path: Path, how: str) ->
     from por.reserves.policy import config_sha256
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
-    assert _manifest(bundle).signed["haircuts_bps"]["AAPL"] == 9500  # the demo's governed haircut
+    assert _manifest(bundle).signed.haircuts_bps["AAPL"] == 9500  # the demo's governed haircut
 
     def lie(s: dict[str, Any]) -> None:
         s["haircuts_bps"]["AAPL"] = 10_000
@@ -135,8 +142,8 @@ def test_config_identity_must_name_the_governing_entry(demo: Demo, tmp_path: Pat
     """The manifest's ``reserves_config_ref`` names the governing ``config.set`` entry: another entry
     (or hash) fails against the ledger; a hash that is not the configuration's fails without it."""
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
-    ref = _manifest(bundle).signed["reserves_config_ref"]
-    _edit(bundle, demo.root / "keys" / "operator.key", lambda s: s["reserves_config_ref"].update(seq=ref["seq"] - 1))
+    ref = _manifest(bundle).signed.reserves_config_ref
+    _edit(bundle, demo.root / "keys" / "operator.key", lambda s: s["reserves_config_ref"].update(seq=ref.seq - 1))
     code, failed = _cli(bundle, demo, demo.root, "epoch-0001")
     assert code == 1 and "completeness.reserves-config" in failed, failed
     bundle2 = copy_bundle(demo.bundle("epoch-0001"), tmp_path / "b2")
@@ -150,7 +157,7 @@ def test_previous_epochs_prices_reused_without_the_ledger(demo: Demo, tmp_path: 
     """Epoch-0002 published with epoch-0001's cut-off, prices and price reports (prices.json): the
     reports are bound to epoch-0001, so no price of epoch-0002 has a quorum (named price checks)."""
     bundle = copy_bundle(demo.bundle("epoch-0002"), tmp_path)
-    old = _manifest(demo.bundle("epoch-0001")).signed
+    old = Forged.read(demo.bundle("epoch-0001")).signed  # its JSON, copied into the lie
     (bundle / "prices.json").write_bytes((demo.bundle("epoch-0001") / "prices.json").read_bytes())
 
     def lie(s: dict[str, Any]) -> None:
@@ -172,19 +179,12 @@ def test_reports_relabelled_for_this_epoch_do_not_verify(demo: Demo, tmp_path: P
     doc = json.loads((demo.bundle("epoch-0001") / "prices.json").read_text())
     mine = json.loads((bundle / "prices.json").read_text())
     for r in doc["reports"]:
-        r["report"]["epoch_id"], r["report"]["cutoff"] = m["epoch_id"], mine["cutoff"]
+        r["report"]["epoch_id"], r["report"]["cutoff"] = m.epoch_id, mine["cutoff"]
     mine["reports"] = doc["reports"]
     (bundle / "prices.json").write_text(json.dumps(mine, indent=2, sort_keys=True))
     resign(bundle, demo.root / "keys" / "operator.key")
     code, failed = _cli(bundle, demo)
     assert code == 1 and "price.AAPL" in failed and "does not verify" in failed["price.AAPL"], failed
-
-
-def _post(led: Any, ws: Any, asset: str, price_e8: int) -> None:
-    from por.ledger import Signer, keys
-
-    for member, path in sorted(ws.simulated("oracles").items()):
-        led.post_price(Signer(member, keys.load(path)), asset, price_e8)
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +203,7 @@ def after_crash(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Path:
         cfg = reserves_config(led)
         set_reserves_config(led, [ws.signer("operator"), ws.signer("auditor")],
                             replace(cfg, haircuts_bps={**cfg.haircuts_bps, "AAPL": 8000}))
-        _post(led, ws, "AAPL", led.current_price("AAPL") * 9 // 10)
+        post_price(led, ws, "AAPL", led.current_price("AAPL") * 9 // 10)
     finally:
         led.close()
     demo_pipeline(ws, seal_check=verify_bundle).run()
@@ -216,8 +216,8 @@ def test_honest_epoch_after_the_crash_passes_with_governed_haircut(demo: Demo, a
 
     bundle = after_crash / "epochs" / "epoch-0003"
     m = _manifest(bundle).signed
-    assert m["haircuts_bps"]["AAPL"] == 8000 and m["reserves_config"]["assets"]["AAPL"]["haircut_bps"] == 8000
-    assert m["prices"]["AAPL"] < _manifest(demo.bundle("epoch-0002")).signed["prices"]["AAPL"]
+    assert m.haircuts_bps["AAPL"] == 8000 and m.reserves_config.assets["AAPL"].haircut_bps == 8000
+    assert m.prices["AAPL"] < _manifest(demo.bundle("epoch-0002")).signed.prices["AAPL"]
     res = audit_with_ledger(after_crash, bundle, demo, "epoch-0003")
     assert res.ok, [str(c) for c in res.failures]
     ids = {c.id for c in res.checks}
@@ -232,7 +232,7 @@ def test_previous_cutoff_and_prices_reused_after_a_crash(demo: Demo, after_crash
     reports are another epoch's."""
     bundle = copy_bundle(after_crash / "epochs" / "epoch-0003", tmp_path)
     prev = after_crash / "epochs" / "epoch-0002"
-    old = _manifest(prev).signed
+    old = Forged.read(prev).signed  # its JSON, copied into the lie
     (bundle / "prices.json").write_bytes((prev / "prices.json").read_bytes())
 
     def lie(s: dict[str, Any]) -> None:
@@ -262,88 +262,3 @@ def test_cutoff_alone_moved_fails_against_the_ledger(demo: Demo, after_crash: Pa
     _edit(bundle, demo.root / "keys" / "operator.key", lie)
     code, failed = _cli(bundle, demo, after_crash, "epoch-0003")
     assert code == 1 and "completeness.cutoff" in failed, failed
-
-
-def test_pipeline_refuses_config_decimals_that_are_not_the_ledgers(demo: Demo, tmp_path: Path) -> None:
-    """The governors set AAPL decimals 0 while the ledger's asset table says 4: the epoch stops at the
-    snapshot naming both (it would otherwise publish inflated collateral)."""
-    from por.epoch.demo import demo_pipeline
-    from por.epoch.workspace import Workspace
-    from por.errors import EpochError
-    from por.reserves.ledger_adapter import reserves_config, set_reserves_config
-    from por.verify import verify_bundle
-
-    root = clone_workspace(demo.root, tmp_path / "ws")
-    ws = Workspace.load(root)
-    led = ws.ledger()
-    try:
-        cfg = reserves_config(led)
-        set_reserves_config(led, [ws.signer("operator"), ws.signer("auditor")],
-                            replace(cfg, decimals={**cfg.decimals, "AAPL": 0}))
-    finally:
-        led.close()
-    with pytest.raises(EpochError, match=r"AAPL 0 \(ledger 4\)"):
-        demo_pipeline(ws, seal_check=verify_bundle).run(until="snapshot")
-
-
-def test_workspace_haircut_settings_are_refused(demo: Demo, tmp_path: Path) -> None:
-    """Haircuts are governed: a por.json that still sets one is refused, not silently ignored."""
-    from por.epoch.demo import demo_pipeline
-    from por.epoch.workspace import Workspace
-    from por.errors import UsageError
-    from por.verify import verify_bundle
-
-    root = clone_workspace(demo.root, tmp_path / "ws")
-    cfg = json.loads((root / "por.json").read_text())
-    cfg.setdefault("epoch", {})["haircuts_bps"] = {"AAPL": 10_000}
-    (root / "por.json").write_text(json.dumps(cfg))
-    with pytest.raises(UsageError, match="governed"):
-        demo_pipeline(Workspace.load(root), seal_check=verify_bundle).run(until="open")
-
-
-def test_epoch_waits_for_bound_reports_from_por_oracle_submit(demo: Demo, tmp_path: Path) -> None:
-    """Without simulated oracles the epoch stops at attest, keeping its snapshot, and says how to sign
-    (``por oracle submit --epoch --cutoff``); the oracles' reports of the prices of record, made with
-    that CLI, let it go on. A report for the previous epoch in the inbox does not count."""
-    from por.epoch.demo import demo_pipeline
-    from por.epoch.workspace import Workspace
-    from por.errors import EpochError
-    from por.verify import verify_bundle
-
-    root = clone_workspace(demo.root, tmp_path / "ws")
-    ws = Workspace.load(root)
-    led = ws.ledger()
-    try:  # the oracles' fresh price entries in the ledger (as real oracles post them)
-        for asset in ("AAPL", "MSFT"):
-            _post(led, ws, asset, led.current_price(asset))
-    finally:
-        led.close()
-    cfg = json.loads((root / "por.json").read_text())
-    oracles = cfg["simulate"].pop("oracles")
-    (root / "por.json").write_text(json.dumps(cfg))
-    ws = Workspace.load(root)
-    with pytest.raises(EpochError, match=r"por oracle submit --epoch epoch-0003 --cutoff \S+Z"):
-        demo_pipeline(ws, seal_check=verify_bundle).run(until="attest")
-    state = json.loads((ws.private_dir("epoch-0003") / "state.json").read_text())
-    assert "snapshot" in state["stages"] and "attest" not in state["stages"]
-    cutoff = state["values"]["cutoff"]
-    record = json.loads((ws.private_dir("epoch-0003") / "prices-of-record.json").read_text())["quotes"]
-    inbox = ws.price_inbox
-    for member, key in sorted(oracles.items()):
-        for asset, q in sorted(record.items()):
-            if q.get("reporting_currency"):
-                continue
-            p = q["price_e8"]
-            price = f"{p // 10**8}.{p % 10**8:08d}"
-            for epoch in ("epoch-0002", "epoch-0003"):  # last epoch's too: it must not count
-                cp = run_por("oracle", "submit", "--oracle", member, "--asset", asset, "--price", price,
-                             "--epoch", epoch, "--cutoff", cutoff, "--time", cutoff, "--key", root / key,
-                             "-o", inbox / f"{epoch}-{member}-{asset}.json")
-                no_traceback(cp)
-                assert cp.returncode == 0, cp.stdout + cp.stderr
-    demo_pipeline(Workspace.load(root), seal_check=verify_bundle).run()
-    bundle = root / "epochs" / "epoch-0003"
-    doc = json.loads((bundle / "prices.json").read_text())
-    assert {r["report"]["epoch_id"] for r in doc["reports"]} == {"epoch-0003"}
-    res = audit_with_ledger(root, bundle, demo, "epoch-0003")
-    assert res.ok, [str(c) for c in res.failures]

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from por import canonical
-from tests.epoch.conftest import Demo, no_traceback, resign, run_por
+from tests.fixtures import Demo, no_traceback, run_por
+from tests.forge import Forged, resign
 
 
 def _copy_epochs(demo: Demo, dst: Path, epochs: tuple[str, ...] = ("epoch-0001", "epoch-0002")) -> Path:
@@ -30,10 +30,7 @@ def _copy_epochs(demo: Demo, dst: Path, epochs: tuple[str, ...] = ("epoch-0001",
 
 def _edit(bundle: Path, demo: Demo, fn: Any) -> None:
     """Edit the manifest's signed body with ``fn`` and re-sign it with the operator's own key."""
-    doc = json.loads((bundle / "manifest.json").read_text())
-    fn(doc["signed"])
-    (bundle / "manifest.json").write_bytes(canonical.dumps(doc))
-    resign(bundle, demo.root / "keys" / "operator.key")
+    resign(bundle, demo.root / "keys" / "operator.key", fn)
 
 
 def _audit(bundle: Path, demo: Demo, *extra: str) -> tuple[int, dict[str, Any], str]:
@@ -283,9 +280,9 @@ def test_r_malformed_manifest_is_a_failed_check(demo: Demo, tmp_path: Path, edit
 # ---- R2: nothing heavy after a failed signature or file hash -----------------------------------------
 def test_r2_no_tree_work_after_a_failed_signature(demo: Demo, tmp_path: Path) -> None:
     bundle = _copy_epochs(demo, tmp_path / "epochs", ("epoch-0001",)) / "epoch-0001"
-    doc = json.loads((bundle / "manifest.json").read_text())
-    doc["signed"]["tree"]["height"] = 40  # a store "of 2^40 leaves": hours of work if anything ran
-    (bundle / "manifest.json").write_bytes(canonical.dumps(doc))
+    m = Forged.read(bundle)  # edited and not signed again
+    m.signed["tree"]["height"] = 40  # a store "of 2^40 leaves": hours of work if anything ran
+    m.write(bundle)
     t0 = time.perf_counter()
     code, res, out = _audit(bundle, demo)
     assert code == 1 and time.perf_counter() - t0 < 60, out[-2000:]
@@ -325,14 +322,13 @@ def test_j_with_the_ledger_the_chain_is_the_journals(demo: Demo, tmp_path: Path)
     """The operator re-publishes epoch 1 with another manifest (re-signed; here only its created_at
     differs) and makes epoch 2 name it: the bundles agree with each other, so the bundle-only check
     passes, but the journal recorded epoch 1's original manifest: completeness.epochs fails."""
+    from por.epoch.bundle import read_signed_manifest
     from por.verify import verify_bundle
-    from tests.epoch.conftest import audit_with_ledger
+    from tests.fixtures import audit_with_ledger
 
     root = _copy_epochs(demo, tmp_path / "epochs")
     _edit(root / "epoch-0001", demo, lambda s: s.update(created_at="2020-01-01T00:00:00Z"))
-    from por.epoch.bundle import Manifest
-
-    new_hash = Manifest.read(root / "epoch-0001").sha256
+    new_hash = read_signed_manifest(root / "epoch-0001").sha256
     _edit(root / "epoch-0002", demo, lambda s: s["previous"].update(manifest_sha256=new_hash))
     alone = verify_bundle(root / "epoch-0002", operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
     assert alone.ok, [(c.id, c.message) for c in alone.failures]

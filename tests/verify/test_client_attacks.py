@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import Demo, copy_bundle, no_traceback, resign, run_por
+from tests.fixtures import Demo, copy_bundle, no_traceback, run_por
+from tests.forge import Forged, resign
 
 
 def _dump(doc: dict[str, Any]) -> bytes:
@@ -41,13 +42,12 @@ def _message(doc: dict[str, Any], check_id: str) -> str:
 
 
 def _edit_manifest(bundle: Path, demo: Demo, edit: Callable[[dict[str, Any]], None], *, sign: bool = True) -> None:
-    from por.epoch.bundle import Manifest
-
-    m = Manifest.read(bundle)
-    edit(m.signed)
-    m.write(bundle)
     if sign:
-        resign(bundle, demo.root / "keys" / "operator.key")
+        resign(bundle, demo.root / "keys" / "operator.key", edit)
+    else:
+        m = Forged.read(bundle)
+        edit(m.signed)
+        m.write(bundle)
 
 
 def _set_store_meta(bundle: Path, **values: Any) -> None:
@@ -59,10 +59,8 @@ def _set_store_meta(bundle: Path, **values: Any) -> None:
 
 def _rebound(src: Path, bundle: Path, tmp_path: Path) -> Path:
     """The proof as the operator would hand it out with its re-signed manifest (its hash recorded)."""
-    from por.epoch.bundle import Manifest
-
     d = json.loads(src.read_text())
-    d["manifest_sha256"] = Manifest.read(bundle).sha256
+    d["manifest_sha256"] = Forged.read(bundle).sha256
     p = tmp_path / f"rebound-{bundle.parent.name}-{src.name}"
     p.write_bytes(_dump(d))
     return p
@@ -302,9 +300,6 @@ def test_every_proof_field_of_any_type_is_a_failed_check(demo: Demo, sample_proo
 # ---- the client's verdict names what it rests on -----------------------------------------------------
 
 def test_client_verdict_names_what_it_rests_on(demo: Demo, sample_proofs: dict[str, Path], tmp_path: Path) -> None:
-    from por.epoch.bundle import Manifest
-    from por.ledger import keys
-
     src = sample_proofs["plain"]
     code, doc = _inclusion(src, demo.bundle("epoch-0001"), demo)
     assert code == 0
@@ -317,8 +312,6 @@ def test_client_verdict_names_what_it_rests_on(demo: Demo, sample_proofs: dict[s
     assert "bundle's own keyring" in _message(json.loads(cp.stdout), "client.trust")
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
-    m = Manifest.read(bundle)
-    m.sign(keys.load(demo.root / "keys" / "auditor.key"), "auditor", "auditor")
-    m.write(bundle)
+    Forged.read(bundle).sign(demo.root / "keys" / "auditor.key", "auditor", "auditor").write(bundle)
     code, doc = _inclusion(src, bundle, demo)
     assert code == 0 and "auditor co-signature is present (auditor" in _message(doc, "client.trust")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from .conftest import Demo, audit_with_ledger, clone_workspace, copy_bundle, only_check
+from tests.fixtures import Demo, audit_with_ledger, clone_workspace, copy_bundle, only_check
+from tests.forge import resign
 
 EPOCH = "epoch-0001"
 
@@ -21,24 +23,19 @@ def test_weaker_published_quorum_fails_against_the_ledger(demo: Demo, tmp_path: 
                                                          memo_verify_tree: dict[str, int]) -> None:
     """An operator signs a manifest whose USD reserve quorum is 1 where the governors set 2: the
     bundle alone is consistent (the attestations meet the weaker policy), the ledger shows the lie."""
-    from por.epoch.bundle import Manifest, list_files
-    from por.ledger import keys
+    from por.reserves.policy import config_sha256
     from por.verify import verify_bundle
 
-    bundle = copy_bundle(demo.bundle(EPOCH), tmp_path)
-    m = Manifest.read(bundle)
-    usd = m.signed["reserves_config"]["assets"]["USD"]["reserve"]
-    assert usd["quorum"] == 2
-    usd["quorum"] = 1
-    # a careful liar also recomputes the configuration's identity (its SHA-256) the manifest carries
-    from por.reserves.policy import config_sha256
+    def weaker_quorum(signed: dict[str, Any]) -> None:
+        usd = signed["reserves_config"]["assets"]["USD"]["reserve"]
+        assert usd["quorum"] == 2
+        usd["quorum"] = 1
+        # a careful liar also recomputes the configuration's identity (its SHA-256) the manifest carries
+        assert signed["reserves_config_ref"]["sha256"] != config_sha256(signed["reserves_config"])
+        signed["reserves_config_ref"]["sha256"] = config_sha256(signed["reserves_config"])
 
-    assert Manifest.read(bundle).signed["reserves_config_ref"]["sha256"] != config_sha256(m.signed["reserves_config"])
-    m.signed["reserves_config_ref"]["sha256"] = config_sha256(m.signed["reserves_config"])
-    m.signed["files"] = list_files(bundle)
-    m.signatures = []
-    m.sign(keys.load(demo.root / "keys" / "operator.key"), "operator", "operator")
-    m.write(bundle)
+    bundle = copy_bundle(demo.bundle(EPOCH), tmp_path)
+    resign(bundle, demo.root / "keys" / "operator.key", weaker_quorum)
 
     alone = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
     assert alone.ok, "without the ledger the weaker (but self-consistent) policy is all the auditor can see"
@@ -54,13 +51,13 @@ def test_a_later_config_change_does_not_fail_an_earlier_epoch(demo: Demo, tmp_pa
                                                               memo_verify_tree: dict[str, int]) -> None:
     """The governors tighten the AAPL price freshness after epoch-0001: that epoch is still judged by
     the rules of its cut-off (``Ledger.config_at``), while the current configuration has changed."""
-    from por.epoch.bundle import Manifest
+    from por.epoch.bundle import read_signed_manifest
     from por.epoch.workspace import Workspace
     from por.reserves.ledger_adapter import reserves_config, set_reserves_config
 
     root = clone_workspace(demo.root, tmp_path / "D")
     ws = Workspace.load(root)
-    seq = int(Manifest.read(demo.bundle(EPOCH)).signed["journal_seq"])
+    seq = read_signed_manifest(demo.bundle(EPOCH)).signed.journal_seq
     led = ws.ledger()
     try:
         before = reserves_config(led)
@@ -83,16 +80,8 @@ def test_malformed_published_policy_makes_the_manifest_unusable(
     Why not completeness as before: the manifest is now parsed strictly as one model
     (por.bundle.parse_manifest, docs/protocol.md §9.4); a body with a malformed field is not a
     manifest the later steps can read, so the audit stops at step 1 rather than reading around it."""
-    from por.epoch.bundle import Manifest, list_files
-    from por.ledger import keys
-
     bundle = copy_bundle(demo.bundle(EPOCH), tmp_path)
-    m = Manifest.read(bundle)
-    m.signed["reserves_config"] = {"format": "not-a-config"}
-    m.signed["files"] = list_files(bundle)
-    m.signatures = []
-    m.sign(keys.load(demo.root / "keys" / "operator.key"), "operator", "operator")
-    m.write(bundle)
+    resign(bundle, demo.root / "keys" / "operator.key", lambda s: s.update(reserves_config={"format": "not-a-config"}))
     res = audit_with_ledger(demo.root, bundle, demo)
     assert not res.ok
     assert [c.id for c in res.checks if not c.ok] == ["manifest.shape"], [c.id for c in res.checks]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Demo, no_traceback, run_por
+from tests.fixtures import Demo, no_traceback, run_por
 
 
 @pytest.mark.parametrize("args", [

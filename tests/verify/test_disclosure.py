@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import copy_bundle, only_check, resign
+from tests.fixtures import copy_bundle, only_check
+from tests.forge import resign
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +33,13 @@ def _audit(root: Path, bundle: Path) -> Any:
 
 
 def test_public_bundle_publishes_and_proves_its_liabilities(public_epoch: tuple[Path, Any]) -> None:
-    from por.epoch.bundle import Manifest
+    from por.epoch.bundle import read_signed_manifest
 
     root, bundle = public_epoch
-    m = Manifest.read(bundle).signed
-    assert m["disclosure"] == "public" and m["tree"]["leaf_count"] == 12
-    assert set(m["liabilities"]) == {c["asset"] for c in m["columns"]}
-    assert m["liabilities"]["USD"]["equity"] > 0 and m["liabilities"]["USD"]["debt"] > 0
+    m = read_signed_manifest(bundle).signed
+    assert m.disclosure == "public" and m.tree.leaf_count == 12
+    assert m.liabilities is not None and set(m.liabilities) == {c.asset for c in m.columns}
+    assert m.liabilities["USD"]["equity"] > 0 and m.liabilities["USD"]["debt"] > 0
     res = _audit(root, bundle)
     assert res.ok, [str(c) for c in res.failures]
     assert only_check(res, "solvency.disclosure").ok
@@ -46,16 +47,12 @@ def test_public_bundle_publishes_and_proves_its_liabilities(public_epoch: tuple[
 
 def test_a_published_liability_that_is_not_the_opened_value_fails(public_epoch: tuple[Path, Any],
                                                                   tmp_path: Path) -> None:
-    from por.epoch.bundle import Manifest
-    from por.ledger import keys
+    def understate(signed: dict[str, Any]) -> None:
+        signed["liabilities"]["USD"]["equity"] -= 1  # a smaller figure of what is owed
 
     root, src = public_epoch
     bundle = copy_bundle(src, tmp_path)
-    m = Manifest.read(bundle)
-    m.signed["liabilities"]["USD"]["equity"] -= 1  # a smaller figure of what is owed
-    m.signatures = []
-    m.sign(keys.load(root / "keys" / "operator.key"), "operator", "operator")
-    m.write(bundle)
+    resign(bundle, root / "keys" / "operator.key", understate, relist=False)
     res = _audit(root, bundle)
     check = only_check(res, "solvency.disclosure")
     assert not check.ok and "not the values the solvency proofs open" in check.message
@@ -63,13 +60,8 @@ def test_a_published_liability_that_is_not_the_opened_value_fails(public_epoch: 
 
 
 def test_a_disclosure_mode_the_proofs_do_not_have_fails(public_epoch: tuple[Path, Any], tmp_path: Path) -> None:
-    from por.epoch.bundle import Manifest
-
     root, src = public_epoch
     bundle = copy_bundle(src, tmp_path)
-    m = Manifest.read(bundle)
-    m.signed["disclosure"] = "hidden"
-    m.write(bundle)
-    resign(bundle, root / "keys" / "operator.key")
+    resign(bundle, root / "keys" / "operator.key", lambda s: s.update(disclosure="hidden"))
     check = only_check(_audit(root, bundle), "solvency.disclosure")
     assert not check.ok and "'hidden'" in check.message

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .conftest import Demo, copy_bundle, no_traceback, run_por
+from tests.fixtures import Demo, copy_bundle, no_traceback, run_por
+from tests.forge import Forged
 
 
 def _checks(stdout: str) -> dict[str, dict[str, object]]:
@@ -15,17 +16,17 @@ def _checks(stdout: str) -> dict[str, dict[str, object]]:
 
 
 def test_auditor_cosignature_passes(demo: Demo, sample_proofs: dict[str, Path], tmp_path: Path) -> None:
-    from por.epoch.bundle import Manifest
+    from por.epoch.bundle import read_signed_manifest
     from por.verify.client import verify_inclusion
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
-    body_before = Manifest.read(bundle).sha256
+    body_before = read_signed_manifest(bundle).sha256
     cp = run_por("audit", "cosign", bundle, "--trust-bundle-keyring", "--key", demo.root / "keys" / "auditor.key")
     no_traceback(cp)
     assert cp.returncode == 0, cp.stdout[-3000:] + cp.stderr[-3000:]
-    m = Manifest.read(bundle)
+    m = read_signed_manifest(bundle)
     assert m.sha256 == body_before
-    assert [s["role"] for s in m.signatures] == ["operator", "auditor"]
+    assert [s.role for s in m.signatures] == ["operator", "auditor"]
 
     cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--trust-bundle-keyring", "--json")
     no_traceback(cp)
@@ -41,13 +42,11 @@ def test_auditor_cosignature_passes(demo: Demo, sample_proofs: dict[str, Path], 
     # co-signing twice with the same key replaces, not duplicates, the signature
     from por.ledger import keys
 
-    m.sign(keys.load(demo.root / "keys" / "auditor.key"), "auditor", "auditor")
-    assert [s["role"] for s in m.signatures] == ["operator", "auditor"]
+    again = m.sign(keys.load(demo.root / "keys" / "auditor.key"), "auditor", "auditor")
+    assert [s.role for s in again.signatures] == ["operator", "auditor"] and again.sha256 == body_before
 
 
 def test_cosignature_by_unknown_key_fails(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
-    from por.epoch.bundle import Manifest
-    from por.ledger import keys
     from por.verify import verify_bundle
 
     # CLI: an oracle's key presented as the auditor's
@@ -64,16 +63,13 @@ def test_cosignature_by_unknown_key_fails(demo: Demo, tmp_path: Path, memo_verif
     # API: the oracle's key under its own name; the operator's key as an auditor; a member that does not exist
     for i, (key, member) in enumerate([("oracle-1", "oracle-1"), ("operator", "operator"), ("auditor", "nobody")]):
         bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / f"api{i}")
-        m = Manifest.read(bundle)
-        m.sign(keys.load(demo.root / "keys" / f"{key}.key"), "auditor", member)
-        m.write(bundle)
+        Forged.read(bundle).sign(demo.root / "keys" / f"{key}.key", "auditor", member).write(bundle)
         res = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
         assert [c.id for c in res.failures] == [f"signature.auditor.{member}"], (key, member, res.failures)
 
     # a co-signature whose bytes do not verify (the auditor's key, signature altered)
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path / "forged")
-    m = Manifest.read(bundle)
-    m.sign(keys.load(demo.root / "keys" / "auditor.key"), "auditor", "auditor")
+    m = Forged.read(bundle).sign(demo.root / "keys" / "auditor.key", "auditor", "auditor")
     sig = m.signatures[-1]["signature"]
     m.signatures[-1]["signature"] = ("0" if sig[0] != "0" else "1") + sig[1:]
     m.write(bundle)

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from por.tree.build import DEFAULT_PROOF_ENCODING, ENCODING_STATEMENTS
-
-from .conftest import Demo, copy_bundle, no_traceback, resign, run_por
+from tests.fixtures import Demo, copy_bundle, no_traceback, run_por
+from tests.forge import resign
 
 MANIFEST = "manifest.json"
 NODE = ENCODING_STATEMENTS[DEFAULT_PROOF_ENCODING][0]  # the demo's node-range statement
@@ -466,13 +466,8 @@ def test_verify_inclusion_cli_damaged(demo: Demo, sample_proofs: dict[str, Path]
 def test_audit_cli_hostile_previous_field(demo: Demo, tmp_path: Path, previous: Any) -> None:
     """A (re-signed) manifest whose ``previous`` is not the expected object: the CLI, which looks for
     the previous bundle next to this one, must report failed checks, not crash."""
-    from por.epoch.bundle import Manifest
-
     bundle = copy_bundle(demo.bundle("epoch-0002"), tmp_path / "epochs")
-    m = Manifest.read(bundle)
-    m.signed["previous"] = previous
-    m.write(bundle)
-    resign(bundle, demo.root / "keys" / "operator.key")
+    resign(bundle, demo.root / "keys" / "operator.key", lambda s: s.__setitem__("previous", previous))
     cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--trust-bundle-keyring", "--json")
     no_traceback(cp)
     assert cp.returncode in (0, 1), (cp.returncode, cp.stderr[-2000:])
@@ -481,15 +476,13 @@ def test_audit_cli_hostile_previous_field(demo: Demo, tmp_path: Path, previous: 
 def test_resigned_collateral_prices_fail(demo: Demo, tmp_path: Path, memo_verify_tree: dict[str, int]) -> None:
     """An operator that publishes collateral prices other than its prices of record (to pass an
     under-collateralised margin leaf) is caught by ``price.collateral``."""
-    from por.epoch.bundle import Manifest
     from por.verify import verify_bundle
 
+    def double_one(signed: dict[str, Any]) -> None:
+        signed["collateral_prices"][sorted(signed["collateral_prices"])[0]] *= 2
+
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
-    m = Manifest.read(bundle)
-    asset = sorted(m.signed["collateral_prices"])[0]
-    m.signed["collateral_prices"][asset] *= 2
-    m.write(bundle)
-    resign(bundle, demo.root / "keys" / "operator.key")
+    resign(bundle, demo.root / "keys" / "operator.key", double_one)
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
     assert "price.collateral" in [c.id for c in res.failures], _failures(res)
 
@@ -498,14 +491,10 @@ def test_resigned_tree_description_missing_its_root_hash_fails(demo: Demo, tmp_p
                                                                memo_verify_tree: dict[str, int]) -> None:
     """A re-signed manifest whose tree description leaves out the root hash (what every client proof
     is checked against) fails ``tree.expected``; it used to pass, the missing field compared to nothing."""
-    from por.epoch.bundle import Manifest
     from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0001"), tmp_path)
-    m = Manifest.read(bundle)
-    del m.signed["tree"]["root_hash"]
-    m.write(bundle)
-    resign(bundle, demo.root / "keys" / "operator.key")
+    resign(bundle, demo.root / "keys" / "operator.key", lambda s: s["tree"].pop("root_hash"))
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub), trust_bundle_keyring=True)
     # the manifest's shape check names it before the tree check could (tests/tree covers tree.expected)
     assert [c.id for c in res.failures] == ["manifest.shape"], _failures(res)
@@ -515,20 +504,18 @@ def test_resigned_tree_description_missing_its_root_hash_fails(demo: Demo, tmp_p
 def test_dropping_previous_does_not_skip_the_consistency_check(demo: Demo, tmp_path: Path) -> None:
     """epoch-0002 re-signed with ``previous`` and its log's previous position removed, next to
     epoch-0001: the CLI finds the earlier bundle beside it and the ledger-log check fails."""
-    from por.epoch.bundle import Manifest
-
     epochs = tmp_path / "epochs"
     copy_bundle(demo.bundle("epoch-0001"), epochs)
     bundle = copy_bundle(demo.bundle("epoch-0002"), epochs)
-    m = Manifest.read(bundle)
-    m.signed["previous"] = None
-    m.signed["ledger_log"]["previous"] = None
-    m.signed["ledger_log"]["consistency_proof"] = None
     log = json.loads((bundle / "ledger-log.json").read_text())
     log.update(previous=None, consistency_proof=None)
     (bundle / "ledger-log.json").write_text(json.dumps(log))
-    m.write(bundle)
-    resign(bundle, demo.root / "keys" / "operator.key")
+
+    def drop_previous(signed: dict[str, Any]) -> None:
+        signed["previous"] = None
+        signed["ledger_log"].update(previous=None, consistency_proof=None)
+
+    resign(bundle, demo.root / "keys" / "operator.key", drop_previous)
     cp = run_por("audit", "verify", bundle, "--operator-key", demo.operator_pub, "--trust-bundle-keyring", "--json")
     no_traceback(cp)
     assert cp.returncode == 1
@@ -644,17 +631,11 @@ def test_resigned_manifest_lies_fail(demo: Demo, tmp_path: Path, memo_verify_tre
     """The operator signs a manifest that contradicts itself (its log size vs. cut-off entry, its
     ``previous`` vs. the log's) or the previous bundle (its manifest hash, root, epoch id), or claims
     another protocol or another bit width for the node proofs: the check named fails."""
-    from por.epoch.bundle import Manifest
-    from por.ledger import keys
     from por.verify import verify_bundle
 
     bundle = copy_bundle(demo.bundle("epoch-0002"), tmp_path)
-    m = Manifest.read(bundle)
     edit, check = RESIGNED_LIES[lie]
-    edit(m.signed)
-    m.signatures = []
-    m.sign(keys.load(demo.root / "keys" / "operator.key"), "operator", "operator")
-    m.write(bundle)
+    resign(bundle, demo.root / "keys" / "operator.key", edit, relist=False)
     res = verify_bundle(bundle, operator_key=str(demo.operator_pub), previous=demo.bundle("epoch-0001"), trust_bundle_keyring=True)
     assert not res.ok
     assert check in [c.id for c in res.failures], [str(c) for c in res.failures]

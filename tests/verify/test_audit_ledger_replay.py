@@ -9,8 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from por.tree.secret_file import read_master_secret
-
-from .conftest import Demo, audit_with_ledger, clone_workspace, no_traceback, only_check, run_por
+from tests.fixtures import Demo, audit_with_ledger, clone_workspace, no_traceback, only_check, run_por
 
 EPOCH = "epoch-0001"
 
