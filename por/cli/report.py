@@ -131,18 +131,18 @@ def stress() -> None:
 
 def _load_book(book_file: Path | None, ledger_url: str | None, bundle: Path | None, synthetic: int | None,
                seed: int, schema: str | None = None) -> Any:
-    from por.report.collect import _read_signed, book_from_ledger
+    from por.report.collect import book_from_ledger, disclosed_totals, read_epoch_manifest
     from por.report.stress import MarginBook, synthetic_book
 
     sources = [x for x in (book_file, ledger_url, synthetic) if x is not None]
     if len(sources) > 1:
         raise UsageError("give one of --book, --ledger, --synthetic")
-    signed = None
+    manifest = None
     if bundle is not None:
-        signed, err = _read_signed(bundle)
-        if signed is None:
+        manifest, err = read_epoch_manifest(bundle)
+        if manifest is None:
             raise UsageError(f"--bundle {bundle}: {err}")
-    prices = {k: v for k, v in (signed or {}).get("prices", {}).items() if isinstance(v, int)}
+    prices = {} if manifest is None else dict(manifest.signed.prices)
     if book_file is not None:
         book = MarginBook.load(book_file)
     elif ledger_url is not None:
@@ -156,12 +156,12 @@ def _load_book(book_file: Path | None, ledger_url: str | None, bundle: Path | No
     else:
         raise UsageError("no margin book: give --book FILE, --ledger URL or --synthetic N "
                          "(a bundle alone has no margin accounts; --bundle adds its prices and reserves)")
-    if signed is not None:
+    if manifest is not None:
         book = book.with_prices(prices)
-        res, liab = signed.get("reserves"), signed.get("liabilities")
-        if isinstance(res, dict) and isinstance(liab, dict):
-            book.reserves = {c: int(v["amount"]) for c, v in res.items() if c in book.codes}
-            book.liabilities = {c: (int(v["equity"]), int(v["debt"])) for c, v in liab.items() if c in book.codes}
+        totals = disclosed_totals(manifest.signed)
+        if totals is not None:
+            book.reserves = {c: r for c, r in totals[0].items() if c in book.codes}
+            book.liabilities = {c: t for c, t in totals[1].items() if c in book.codes}
     return book
 
 

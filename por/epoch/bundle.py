@@ -165,13 +165,15 @@ def list_files(directory: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def check_files(directory: Path, manifest: Manifest) -> list[tuple[str, bool, str]]:
-    """(file, ok, message) for every listed file, plus any unlisted entry found in the directory.
+def check_files(directory: Path, manifest: SignedManifest) -> list[tuple[str, bool, str]]:
+    """(file, ok, message) for every file ``manifest`` lists (``signed.files``, §9.4), plus any
+    unlisted entry found in the directory.
 
     Each listed file is opened without following links and read once (por.bundle.opened;
     docs/protocol.md §9.5 step 4); nothing is kept.
     """
     from por.bundle.opened import read_listed
 
-    with read_listed(directory, manifest.signed["files"], keep=False) as files:
+    listed = {name: entry.to_json_value() for name, entry in manifest.signed.files.items()}
+    with read_listed(directory, listed, keep=False) as files:
         return [(c.name, c.ok, c.message) for c in files.results()]

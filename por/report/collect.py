@@ -6,26 +6,28 @@ Steps, in order (each section that cannot be produced is listed in ``unavailable
    contributes each child that has one) and order the epochs by cut-off time.
 2. Verify every epoch with the auditor's verifier (``por.verify.verify_bundle``). A bundle that
    fails is still reported: its failures go into ``verification`` and onto the PDF's first page.
-3. Read each manifest (leniently: a manifest that fails verification may still be readable) into the
-   bundle tables: epochs, coverage, reserves by custodian, attestation signers, log roots.
+3. Read each manifest with the verifiers' model (:func:`por.bundle.manifest.parse_manifest`, every
+   field typed, docs/protocol.md §9.4) into the bundle tables: epochs, coverage, reserves by custodian,
+   attestation signers, log roots. A bundle that fails verification is still reported when its
+   manifest parses; a manifest that does not parse gives no figures, and its epoch fails
+   ``report.manifest`` with the parser's message (the field path and what is wrong with it).
 4. With a ledger (or a margin book): margin summary, leverage distribution, accounts near
    liquidation, insurance fund, withdrawals, and the stress curve at the latest epoch's prices.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
-from por.canonical import dumps as canonical_dumps
-from por.canonical import parse_json, read_document
+from por.bundle.manifest import MANIFEST, ManifestBody, SignedManifest
+from por.bundle.tree import Kind
 from por.errors import PorError, ReportError
 from por.report.model import RATIO_DIGITS, Cell, Column, EpochVerification, ReportData, Table
 from por.report.stress import GRID, AssetSpec, Engine, Impact, MarginBook, book_metrics, fixed
@@ -88,20 +90,20 @@ def default_verifier() -> Verifier:
 
 
 def structural_verify(path: Path) -> Result:
-    """Manifest format and file hashes only, plus a failing check saying the proofs were not verified.
+    """The manifest (parsed with the verifiers' model) and the file hashes only, plus a failing check
+    saying the proofs were not verified.
 
     Used when ``por.verify`` is not available: the report must never claim a verification that
     did not happen.
     """
-    from por.epoch.bundle import Manifest, check_files
-
     res = Result(f"bundle {path}")
-    try:
-        manifest = Manifest.read(path)
-    except PorError as exc:
-        res.failed("manifest.read", exc.diagnostics())
+    manifest, error = read_epoch_manifest(path)
+    if manifest is None:
+        res.failed("manifest.read", error or "manifest unreadable")
         return res
-    res.passed("manifest.read", f"manifest.json of epoch {manifest.signed.get('epoch_id')} parses")
+    from por.epoch.bundle import check_files
+
+    res.passed("manifest.read", f"{MANIFEST} of epoch {manifest.signed.epoch_id} parses ({manifest.signed.format})")
     for name, ok, msg in check_files(path, manifest):
         res.add(f"files.{name}", ok, msg)
     res.failed("verifier.unavailable",
@@ -125,55 +127,82 @@ def _verify(path: Path, verifier: Verifier) -> Result:
 @dataclass(slots=True)
 class _Epoch:
     path: Path
-    signed: dict[str, Any] | None
+    manifest: SignedManifest | None
     error: str | None
     result: Result
 
     @property
+    def signed(self) -> ManifestBody | None:
+        """The manifest's signed body, or None when ``manifest.json`` is missing or does not parse."""
+        return None if self.manifest is None else self.manifest.signed
+
+    @property
     def epoch_id(self) -> str:
-        if self.signed and isinstance(self.signed.get("epoch_id"), str):
-            return str(self.signed["epoch_id"])
-        return self.path.name
+        return self.path.name if self.manifest is None else self.manifest.signed.epoch_id
 
     @property
     def sort_key(self) -> tuple[str, str]:
-        return (str((self.signed or {}).get("cutoff_time", "")), self.epoch_id)
+        return ("" if self.manifest is None else self.manifest.signed.cutoff_time, self.epoch_id)
 
 
-def _read_signed(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-    mpath = path / "manifest.json"
+def read_epoch_manifest(path: Path) -> tuple[SignedManifest | None, str | None]:
+    """``(manifest, None)``, or ``(None, why)`` when ``path/manifest.json`` is missing, unreadable or
+    not a manifest: the parser's message names the field path (e.g. ``manifest.json: signed.tree.mode:
+    must be committed or plain``)."""
+    from por.epoch.bundle import read_signed_manifest
+
     try:
-        doc = parse_json(read_document(mpath))
-    except OSError as exc:
-        return None, f"{mpath}: {exc.strerror or exc}"
-    except (ValueError, UnicodeDecodeError) as exc:
-        return None, f"{mpath}: not JSON ({exc})"
-    if not isinstance(doc, dict) or not isinstance(doc.get("signed"), dict):
-        return None, f"{mpath}: no 'signed' object"
-    return doc["signed"], None
+        return read_signed_manifest(path), None
+    except PorError as exc:
+        return None, _at(path, exc.diagnostics())
+    except OSError as exc:  # boundary: the file system's error for a manifest that cannot be read
+        return None, f"{path / MANIFEST}: {exc.strerror or exc}"
+
+
+def _at(path: Path, message: str) -> str:
+    """``message`` naming the bundle: a DocumentError says ``manifest.json: ...`` without its directory."""
+    return message if str(path) in message else f"{path}/{message}"
 
 
 MANIFEST_HASH_UNIT = "hex, SHA-256 of the manifest's canonical signed body"
 
 
-def manifest_sha256(signed: dict[str, Any] | None) -> str | None:
-    """SHA-256 of the canonical signed body (``Manifest.sha256``, the hash client proofs carry), or None
-    when the manifest is unreadable or its body is not canonical-encodable."""
-    if signed is None:
+def manifest_sha256(manifest: SignedManifest | None) -> str | None:
+    """SHA-256 of the canonical signed body as received (:attr:`por.bundle.signed.Signed.sha256`, the
+    hash client proofs carry; docs/protocol.md §9.4), or None when the manifest is unreadable."""
+    return None if manifest is None else manifest.sha256
+
+
+def _decimals(signed: ManifestBody, asset: str) -> int | None:
+    a = signed.assets.get(asset)
+    return None if a is None else a.decimals
+
+
+def _liability(signed: ManifestBody, asset: str, kind: Kind) -> int | None:
+    """The root total of column ``(asset, kind)`` (public disclosure only): 0 when the tree has no such
+    column (no client holds it; the seal stage lists only the columns' totals), None when the column
+    exists but its total is not disclosed."""
+    if signed.liabilities is None or asset not in signed.liabilities:
         return None
-    try:
-        return hashlib.sha256(canonical_dumps(signed)).hexdigest()
-    except PorError:
+    total = signed.liabilities[asset].get(kind)
+    if total is None and (asset, kind) not in signed.tree.columns:
+        return 0
+    return total
+
+
+def disclosed_totals(signed: ManifestBody) -> tuple[dict[str, int], dict[str, tuple[int, int]]] | None:
+    """``(reserves, liabilities)`` of an epoch that discloses its liabilities publicly: the counted
+    reserves per asset and ``(equity, debt)`` per asset (what a stress test's coverage needs); None when
+    the liabilities are not public, or a column's total is missing."""
+    if signed.liabilities is None:
         return None
-
-
-def _int(x: Any) -> int | None:
-    return x if isinstance(x, int) and not isinstance(x, bool) else None
-
-
-def _decimals(signed: dict[str, Any], asset: str) -> int | None:
-    a = signed.get("assets", {}).get(asset)
-    return _int(a.get("decimals")) if isinstance(a, dict) else None
+    liab: dict[str, tuple[int, int]] = {}
+    for c in signed.liabilities:
+        eq, debt = _liability(signed, c, "equity"), _liability(signed, c, "debt")
+        if eq is None or debt is None:
+            return None
+        liab[c] = (eq, debt)
+    return {c: r.amount for c, r in signed.reserves.items()}, liab
 
 
 def _check_status(result: Result, needle: str) -> str | None:
@@ -191,35 +220,30 @@ def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tup
     sig_rows: list[tuple[Cell, ...]] = []
     log_rows: list[tuple[Cell, ...]] = []
     for ep in epochs:
-        s = ep.signed or {}
-        tree = s.get("tree", {}) if isinstance(s.get("tree"), dict) else {}
-        height = _int(tree.get("height"))
-        ep_rows.append((
-            ep.epoch_id, manifest_sha256(ep.signed), s.get("cutoff_time") if isinstance(s.get("cutoff_time"), str) else None,
-            _int(s.get("journal_seq")), s.get("disclosure") if isinstance(s.get("disclosure"), str) else None,
-            "passed" if ep.result.ok else "FAILED", len(ep.result.failures),
-            height, _int(tree.get("leaf_count")), None if height is None else 2**height,
-        ))
-        if ep.signed is None:
+        verdict = ("passed" if ep.result.ok else "FAILED", len(ep.result.failures))
+        s = ep.signed
+        if s is None:
+            ep_rows.append((ep.epoch_id, None, None, None, None, *verdict, None, None, None))
             notes.append(f"epoch {ep.epoch_id}: manifest unreadable ({ep.error}); no figures reported for it")
             continue
-        prices = s.get("prices", {}) if isinstance(s.get("prices"), dict) else {}
-        reserves = s.get("reserves", {}) if isinstance(s.get("reserves"), dict) else {}
-        liabilities = s.get("liabilities") if isinstance(s.get("liabilities"), dict) else None
-        assets = sorted(set(reserves) | set(liabilities or {}) | set(s.get("assets", {}) or {}))
+        tree = s.tree
+        ep_rows.append((ep.epoch_id, manifest_sha256(ep.manifest), s.cutoff_time, s.journal_seq, s.disclosure,
+                        *verdict, tree.height, tree.leaf_count, 2**tree.height))
+        liabilities = s.liabilities
+        assets = sorted(set(s.reserves) | set(liabilities or {}) | set(s.assets))
         tot_r = tot_l = Fraction(0)
         totals_ok = True
         for a in assets:
-            r_entry = reserves.get(a, {})
-            r_amt = _int(r_entry.get("amount")) if isinstance(r_entry, dict) else None
+            r_entry = s.reserves.get(a)
+            r_amt = None if r_entry is None else r_entry.amount
             dec = _decimals(s, a)
-            price = _int(prices.get(a))
+            price = s.prices.get(a)
             if a == currency and price is None:
                 price = PRICE_SCALE
             eq = debt = net = surplus = None
             cov = None
-            if liabilities is not None and isinstance(liabilities.get(a), dict):
-                eq, debt = _int(liabilities[a].get("equity")), _int(liabilities[a].get("debt"))
+            if liabilities is not None and a in liabilities:
+                eq, debt = _liability(s, a, "equity"), _liability(s, a, "debt")
                 if eq is not None and debt is not None:
                     net = eq - debt
                     if r_amt is not None:
@@ -238,20 +262,13 @@ def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tup
             if price is None or dec is None or r_amt is None or (liabilities is not None and net is None):
                 totals_ok = False
             cov_rows.append((ep.epoch_id, a, dec, r_amt, eq, debt, net, surplus, cov, price, r_val, l_val))
-            if isinstance(r_entry, dict):
-                for cust in r_entry.get("custodians", []) or []:
-                    if not isinstance(cust, dict):
-                        continue
-                    cid = str(cust.get("custodian_id", "?"))
-                    counted = cust.get("counted")
-                    signers = [str(sg) for sg in cust.get("signers", []) or []]
-                    for name in signers:
-                        sig_rows.append((ep.epoch_id, a, cid, name, "counted" if counted else
-                                         f"not counted ({cust.get('reason') or 'no reason given'})"))
-                    names = signers
-                    res_rows.append((ep.epoch_id, a, dec, cid, _int(cust.get("amount")),
-                                     "yes" if counted else "no", str(cust.get("reason") or ""),
-                                     len(signers), "; ".join(names)))
+            for cust in () if r_entry is None else r_entry.custodians:
+                signers = list(cust.signers)
+                for name in signers:
+                    sig_rows.append((ep.epoch_id, a, cust.custodian_id, name, "counted" if cust.counted else
+                                     f"not counted ({cust.reason})"))
+                res_rows.append((ep.epoch_id, a, dec, cust.custodian_id, cust.amount,
+                                 "yes" if cust.counted else "no", cust.reason, len(signers), "; ".join(signers)))
         if liabilities is not None and totals_ok and assets:
             cov_rows.append((ep.epoch_id, f"TOTAL ({currency})", cd, None, None, None, None,
                              (tot_r - tot_l).__floor__(), ratio(tot_r, tot_l), None,
@@ -261,16 +278,15 @@ def _tables_from_epochs(epochs: Sequence[_Epoch], currency: str, cd: int) -> tup
             if r_all and liabilities is None:
                 cov_rows.append((ep.epoch_id, f"TOTAL ({currency})", cd, None, None, None, None, None, None,
                                  None, tot_r.__floor__(), None))
-        log = cast("dict[str, Any]", s.get("ledger_log")) if isinstance(s.get("ledger_log"), dict) else {}
-        prev = log.get("previous") if isinstance(log.get("previous"), dict) else None
+        log = s.ledger_log
+        prev = log.previous
         status = _check_status(ep.result, "consisten")
         if prev is None:
             consistency = "first epoch (no previous root)"
         else:
             consistency = status or "not checked by the verifier"
-        log_rows.append((ep.epoch_id, _int(log.get("size")), log.get("root") if isinstance(log.get("root"), str) else None,
-                         str(prev.get("epoch_id")) if prev else None, _int(prev.get("size")) if prev else None,
-                         str(prev.get("root")) if prev else None, consistency))
+        log_rows.append((ep.epoch_id, log.size, log.root, None if prev is None else prev.epoch_id,
+                         None if prev is None else prev.size, None if prev is None else prev.root, consistency))
     ccy = f"{currency} minor units (10^-{cd})"
     tables = [
         Table("epochs", "Epochs covered", (
@@ -519,15 +535,16 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
     # 1-2. read and verify every epoch
     epochs = []
     for p in paths:
-        signed, err = _read_signed(p)
-        epochs.append(_Epoch(p, signed, err, _verify(p, verify)))
+        manifest, err = read_epoch_manifest(p)
+        epochs.append(_Epoch(p, manifest, err, _verify(p, verify)))
     epochs.sort(key=lambda e: e.sort_key)
-    readable = [e for e in epochs if e.signed is not None]
-    latest = readable[-1].signed if readable else None
-    currency = str((latest or {}).get("reporting_currency") or (book.currency if book else "USD"))
-    cd = (_decimals(latest, currency) if latest else None)
-    if cd is None:
-        cd = book.currency_decimals if book is not None and book.currency == currency else 2
+    readable = [e.signed for e in epochs if e.signed is not None]
+    latest = readable[-1] if readable else None
+    if latest is not None:
+        currency, cd = latest.reporting_currency, latest.reporting_decimals
+    else:
+        currency = book.currency if book else "USD"
+        cd = book.currency_decimals if book is not None else 2
     ccy = f"{currency} minor units (10^-{cd})"
     # 3. bundle tables
     tables, notes = _tables_from_epochs(epochs, currency, cd)
@@ -536,9 +553,7 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
     for i, note in enumerate(notes):
         params[f"note.{i + 1}"] = note
     # 4. ledger / book tables
-    epoch_prices: dict[str, int] = {}
-    if latest and isinstance(latest.get("prices"), dict):
-        epoch_prices = {k: v for k, v in latest["prices"].items() if _int(v) is not None}
+    epoch_prices: dict[str, int] = {} if latest is None else dict(latest.prices)
     stress_book: MarginBook | None = None
     book_reason = NO_LEDGER
     if book is not None:
@@ -552,13 +567,11 @@ def collect(epoch_dirs: Sequence[str | Path], ledger: Any = None, *, book: Margi
             params["stress.price_source"] = ", ".join(
                 f"{a.code}: {'latest epoch' if a.code in epoch_prices else 'ledger current price'}"
                 for a in stress_book.assets if a.code != stress_book.currency)
-    if stress_book is not None and latest is not None and stress_book.reserves is None:
-        res = cast("dict[str, Any]", latest.get("reserves")) if isinstance(latest.get("reserves"), dict) else {}
-        liab = (cast("dict[str, Any]", latest.get("liabilities")) if isinstance(latest.get("liabilities"), dict)
-                else None)
-        if liab is not None and all(c in stress_book.codes for c in set(res) | set(liab)):
-            stress_book.reserves = {c: int(v["amount"]) for c, v in res.items()}
-            stress_book.liabilities = {c: (int(v["equity"]), int(v["debt"])) for c, v in liab.items()}
+    totals = None if latest is None else disclosed_totals(latest)
+    if stress_book is not None and totals is not None and stress_book.reserves is None:
+        reserves, liabilities = totals
+        if all(c in stress_book.codes for c in set(reserves) | set(liabilities)):
+            stress_book.reserves, stress_book.liabilities = reserves, liabilities
     margin_names = ("margin_summary", "leverage_distribution", "leverage_limits", "stress_curve",
                     "stress_parameters")
     if stress_book is not None:

@@ -30,6 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from por.bundle.manifest import MANIFEST
 from por.canonical import parse_json
 from por.errors import PorError, ReportError
 from por.report.model import REPORT_FORMAT, Cell, ReportData, Table
@@ -367,8 +368,10 @@ def _bundle_manifests(bundle_dirs: list[Path]) -> tuple[dict[str, tuple[Path, st
                                                        list[str]]:
     """``(named, library, problems)``: epoch_id -> (directory, manifest hash) for the directories given
     as bundles (they hold ``manifest.json``) and for the children of the others (a directory of bundles,
-    from which only the report's epochs are taken)."""
-    from por.epoch.bundle import Manifest
+    from which only the report's epochs are taken). Each manifest is parsed with the verifiers' model
+    (:func:`por.epoch.bundle.read_signed_manifest`); one that does not parse is a problem naming its
+    directory and the field path the parser names."""
+    from por.epoch.bundle import read_signed_manifest
 
     named: dict[str, tuple[Path, str]] = {}
     library: dict[str, tuple[Path, str]] = {}
@@ -380,11 +383,14 @@ def _bundle_manifests(bundle_dirs: list[Path]) -> tuple[dict[str, tuple[Path, st
             problems.append(f"{d}: neither an epoch bundle (manifest.json) nor a directory of bundles")
         for k in kids:
             try:
-                m = Manifest.read(k)
+                m = read_signed_manifest(k)
             except PorError as exc:
                 problems.append(f"{k}: {exc.diagnostics()}")
                 continue
-            eid = str(m.signed["epoch_id"])
+            except OSError as exc:  # boundary: the file system's error for a manifest that cannot be read
+                problems.append(f"{k / MANIFEST}: {exc.strerror or exc}")
+                continue
+            eid = m.signed.epoch_id
             seen = named.get(eid) or library.get(eid)
             if seen is not None and seen[0].resolve() != k.resolve():
                 problems.append(f"epoch {eid} is given twice ({seen[0]} and {k})")
@@ -397,12 +403,14 @@ def check_against_bundles(rf: ReportFile, bundle_dirs: list[Path], *, audit: boo
                           operator_key: str | None = None) -> Result:
     """Checks ``report.bundles``, ``report.manifest_hash``, ``report.recompute`` and (``audit``) ``report.audit``.
 
-    1. ``report.bundles``: read every bundle's manifest strictly (``Manifest.read``). A directory given
+    1. ``report.bundles``: parse every bundle's manifest with the verifiers' model
+       (:func:`por.epoch.bundle.read_signed_manifest`, docs/protocol.md §9.4). A directory given
        that holds ``manifest.json`` is a bundle the report must cover; the children of any other
        directory are a library from which the report's epochs are taken. Every epoch of the report needs
        its bundle, each once.
-    2. ``report.manifest_hash``: each epoch's manifest hash in the report equals ``Manifest.sha256`` of
-       its bundle (the SHA-256 of the canonical signed body, as client proofs carry).
+    2. ``report.manifest_hash``: each epoch's manifest hash in the report equals the ``sha256`` of its
+       bundle's :data:`por.bundle.manifest.SignedManifest` (the SHA-256 of the signed body's canonical
+       bytes as received, the hash client proofs carry).
     3. ``report.recompute`` (json, csv, xlsx): :func:`por.report.collect.collect` over the bundles (no
        ledger) gives the bundle tables and the verification table cell for cell equal to the report's,
        the verification outcome being the one the report records (its ``verification`` checks).

@@ -1,8 +1,9 @@
 """Fixtures for the report and stress tests: constructed epoch bundles, a real SQLite ledger, small books.
 
 The bundles are built here (not by the epoch pipeline) so that the report's figures are known by
-hand; they are signed like real manifests but carry no proofs, so the tests pass a verifier that
-checks structure (``fixed_verifier``) instead of the auditor's full verifier.
+hand; their manifests are in the format (``por.bundle.parse_manifest`` accepts them) and signed by the
+operator, but the bundles carry no proofs, so the tests pass a verifier that checks structure
+(``fixed_verifier``) instead of the auditor's full verifier.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import numpy as np
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from por.epoch.bundle import Manifest, check_files
+from por import canonical
+from por.bundle.manifest import MANIFEST, parse_manifest
+from por.epoch.bundle import check_files, list_files, read_signed_manifest, write_signed_manifest
+from por.errors import PorError
 from por.report.stress import AssetSpec, MarginBook
 from por.result import Result
 from tests.epoch.conftest import demo, demo_runs  # noqa: F401 - the demo workspace (two epochs), built once per session
@@ -30,10 +34,45 @@ def operator_key() -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(OPERATOR_SEED)
 
 
+def _hash(label: str) -> str:
+    return hashlib.sha256(b"report-tests/" + label.encode()).hexdigest()
+
+
+def _commitment(label: str) -> str:
+    """48 bytes of hex: the shape of a column's root commitment (never decoded by the report)."""
+    return hashlib.sha384(b"report-tests/" + label.encode()).hexdigest()
+
+
+#: the governed reserves configuration of every fixture epoch (docs/protocol.md §8.8)
+RESERVES_CONFIG: dict[str, Any] = {
+    "format": "por-reserves-config/1", "reporting_currency": "USD", "reporting_decimals": 2,
+    "assets": {
+        "USD": {"decimals": 2, "haircut_bps": 10_000,
+                "reserve": {"custodians": ["bank-a", "bank-x"], "signers": ["auditor"], "quorum": 2}},
+        "AAA": {"decimals": 0, "haircut_bps": 9_500,
+                "reserve": {"custodians": ["depository-b"], "signers": [], "quorum": 1},
+                "price": {"oracles": ["oracle-1"], "quorum": 1, "max_age_seconds": 3600,
+                          "max_dispersion_bps": 200, "max_skew_seconds": 60}},
+    },
+}
+COLUMNS = (("USD", "equity"), ("USD", "debt"), ("AAA", "equity"))
+
+
 def make_epoch(root: Path, epoch_id: str, cutoff: str, *, disclosure: str = "public",
                usd_reserves: int = 120_000_000, aaa_reserves: int = 10_000,
                previous: dict[str, Any] | None = None, log_size: int = 100) -> Path:
-    """An epoch with USD (2 decimals) and AAA (0 decimals, 150 USD), two custodians."""
+    """An epoch with USD (2 decimals) and AAA (0 decimals, 150 USD), two custodians for USD.
+
+    The manifest is one the verifiers' model accepts (``por.bundle.parse_manifest``; the shape the seal
+    stage writes, docs/protocol.md §9.4), signed by the operator (``Signed.sign``); its tree, proofs and
+    attestations are stand-ins (right shape, no meaning), so only :func:`fixed_verifier` passes it.
+    ``cutoff`` is a UTC time to the second, recorded as the ledger records times (``.000000Z``, §10.1),
+    or a ledger time; ``previous`` is the previous epoch's log position
+    ``{epoch_id, size, root}``, and when that epoch's bundle is a sibling under ``root`` the manifest's
+    ``previous`` names its manifest hash. Hand-known figures: liabilities (public disclosure only) USD
+    equity 1,500,000.00 and debt 400,000.00, AAA equity 10,000; a counted USD statement by bank-a of
+    ``usd_reserves`` and an uncounted one by bank-x of 50,000.00 (outside the as-of window).
+    """
     d = root / epoch_id
     d.mkdir(parents=True)
     files = {
@@ -43,67 +82,80 @@ def make_epoch(root: Path, epoch_id: str, cutoff: str, *, disclosure: str = "pub
     }
     for name, obj in files.items():
         (d / name).write_text(json.dumps(obj, sort_keys=True))
+    nonce = _hash(f"{epoch_id}/nonce")
+    day = cutoff[:10]
+    if len(cutoff) == len("YYYY-MM-DDTHH:MM:SSZ"):
+        cutoff = cutoff[:-1] + ".000000Z"
+    prices = {"USD": 10**8, "AAA": 150 * 10**8}
+    log_root = hashlib.sha256(epoch_id.encode()).hexdigest()
+    consistency = None
+    if previous is not None:
+        consistency = {"type": "por-log-consistency/1", "old_size": previous["size"], "new_size": log_size,
+                       "old_root": previous["root"], "new_root": log_root,
+                       "proof": {"type": "consistency", "rule": [0], "subset": [0], "path": [_hash("path")],
+                                 "metadata": {"algorithm": "sha256", "security": True, "size": log_size,
+                                              "prior_size": previous["size"]}}}
     signed: dict[str, Any] = {
         "format": "por-manifest/1", "protocol": "por-v1", "epoch_id": epoch_id, "cutoff_time": cutoff,
-        "journal_seq": log_size,
-        "ledger_log": {"size": log_size, "root": hashlib.sha256(epoch_id.encode()).hexdigest(),
-                       "previous": previous, "consistency_proof": []},
-        "columns": [{"asset": "USD", "kind": "equity"}, {"asset": "USD", "kind": "debt"},
-                    {"asset": "AAA", "kind": "equity"}],
+        "journal_seq": log_size, "nonce": nonce,
+        "ledger_log": {"size": log_size, "root": log_root, "previous": previous, "consistency_proof": consistency},
+        "columns": [{"asset": a, "kind": k} for a, k in COLUMNS],
         "assets": {"USD": {"decimals": 2}, "AAA": {"decimals": 0}},
-        "reporting_currency": "USD",
-        "tree": {"mode": "pedersen", "height": 4, "block_size": 8, "root_hash": "00" * 32,
-                 "root_commitments": []},
-        "nonce": "ab" * 16,
+        "reporting_currency": "USD", "reporting_decimals": 2,
+        "tree": {"mode": "committed", "epoch_id": epoch_id, "columns": [list(c) for c in COLUMNS], "height": 4,
+                 "block_size": 8, "root_hash": _hash(f"{epoch_id}/root"),
+                 "root": [_commitment(f"{epoch_id}/{a}/{k}") for a, k in COLUMNS], "context": nonce,
+                 "statements": {}, "leaf_format": "por-leaf/2", "store": "tree.sqlite"},
         "statements": {},
         "disclosure": disclosure,
+        "epoch_context": {"epoch_id": epoch_id, "nonce": nonce, "window_start": f"{day}T00:00:00Z",
+                          "window_end": f"{day}T23:59:59Z"},
+        "reserves_config": RESERVES_CONFIG,
+        "reserves_config_ref": {"seq": 1, "entry_hash": _hash("config-entry"),
+                                "sha256": hashlib.sha256(canonical.dumps(RESERVES_CONFIG)).hexdigest()},
         "reserves": {
             "USD": {"amount": usd_reserves, "custodians": [
                 {"custodian_id": "bank-a", "amount": usd_reserves, "signers": ["bank-a", "auditor"],
-                 "counted": True, "reason": ""},
+                 "counted": True, "reason": "counted"},
                 {"custodian_id": "bank-x", "amount": 5_000_000, "signers": ["bank-x"], "counted": False,
-                 "reason": "stale challenge"}]},
+                 "reason": "outside-window"}]},
             "AAA": {"amount": aaa_reserves, "custodians": [
                 {"custodian_id": "depository-b", "amount": aaa_reserves,
-                 "signers": ["depository-b"], "counted": True, "reason": ""}]},
+                 "signers": ["depository-b"], "counted": True, "reason": "counted"}]},
         },
-        "prices": {"AAA": 150 * 10**8},
-        "files": {},
+        "prices": prices,
+        "haircuts_bps": {a: c["haircut_bps"] for a, c in RESERVES_CONFIG["assets"].items()},
+        # price per minor unit on the common scale of the largest decimals (2): price_e8 · 10^(2 − decimals)
+        "collateral_prices": {"USD": 10**8, "AAA": 150 * 10**8 * 10**2},
+        "previous": None,
+        "created_at": f"{day}T23:59:59Z",
     }
+    if previous is not None and (root / previous["epoch_id"] / MANIFEST).is_file():
+        signed["previous"] = {**previous, "manifest_sha256": read_signed_manifest(root / previous["epoch_id"]).sha256}
     if disclosure == "public":
-        signed["liabilities"] = {"USD": {"equity": 150_000_000, "debt": 40_000_000},
-                                 "AAA": {"equity": 10_000, "debt": 0}}
+        # the root totals of the columns (the seal stage lists only the tree's columns: AAA has no debt)
+        signed["liabilities"] = {"USD": {"equity": 150_000_000, "debt": 40_000_000}, "AAA": {"equity": 10_000}}
         signed["tree"]["leaf_count"] = 12
-    m = Manifest(signed=signed)
-    m.signed["files"] = {n: meta for n, meta in _list(d).items()}
-    m.sign(operator_key(), "operator", "operator")
-    m.write(d)
+    signed["files"] = list_files(d)
+    unsigned = parse_manifest(canonical.dumps({"signed": signed, "signatures": []}))
+    write_signed_manifest(d, unsigned.sign(operator_key(), "operator", "operator"))
     return d
-
-
-def _list(d: Path) -> dict[str, dict[str, Any]]:
-    out = {}
-    for p in sorted(d.iterdir()):
-        if p.is_file() and p.name != "manifest.json":
-            b = p.read_bytes()
-            out[p.name] = {"sha256": hashlib.sha256(b).hexdigest(), "size": len(b)}
-    return out
 
 
 def fixed_verifier(path: Path) -> Result:
     """Structure and file hashes (deterministic, path-independent messages) plus a consistency check."""
     res = Result(f"bundle {path.name}")
     try:
-        m = Manifest.read(path)
-    except Exception as exc:  # noqa: BLE001
-        res.failed("manifest.read", str(exc).replace(str(path), path.name))
+        m = read_signed_manifest(path)
+    except PorError as exc:
+        res.failed("manifest.read", exc.diagnostics().replace(str(path), path.name))
         return res
     res.passed("manifest.read", "manifest.json parses")
-    res.add("manifest.signature", all(m.verify_signature(s) for s in m.signatures) and bool(m.signatures),
+    res.add("manifest.signature", bool(m.signatures) and all(m.verify_signature(s) for s in m.signatures),
             "operator signature verifies")
     for name, ok, msg in check_files(path, m):
         res.add(f"files.{name}", ok, msg)
-    if m.signed.get("ledger_log", {}).get("previous"):
+    if m.signed.ledger_log.previous is not None:
         res.passed("log.consistency", "consistency proof from the previous root verifies")
     return res
 

@@ -39,7 +39,9 @@ def test_sign_and_verify(epochs: Path, tmp_path: Path) -> None:
     signing.sign_file(f, operator_key())
     pub = operator_key().public_key()
     assert signing.verify_file(f, pub).ok
-    f.write_bytes(honest.replace(b'"2024-05-31T23:59:59Z"', b'"2024-05-31T23:59:58Z"', 1))  # changed after signing
+    changed = honest.replace(b'"2024-05-31T23:59:59.000000Z"', b'"2024-05-31T23:59:58.000000Z"', 1)
+    assert changed != honest
+    f.write_bytes(changed)  # changed after signing
     res = signing.verify_file(f, pub)
     assert not res.ok and {c.id for c in res.failures} == {"report.sha256", "signature.valid"}
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey

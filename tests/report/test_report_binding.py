@@ -20,7 +20,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from por import canonical
-from por.epoch.bundle import Manifest
+from por.bundle.manifest import parse_manifest
+from por.epoch.bundle import read_signed_manifest, write_signed_manifest
 from por.report import export, signing
 from por.report.collect import collect
 from por.report.model import ReportData
@@ -100,9 +101,9 @@ def test_copied_manifest_signature_is_not_a_signed_report(epochs: Path, tmp_path
     report.format (the bytes are a manifest, not a report)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    m = Manifest.read(epochs / "2024-05")
-    sig = m.signatures_by("operator")[0]["signature"]
-    data = m.signing_message() if copied == "signed-message" else m.body_bytes
+    m = read_signed_manifest(epochs / "2024-05")
+    sig = m.signatures_by("operator")[0].signature
+    data = m.message if copied == "signed-message" else m.body_bytes
     if copied == "signed-message":  # the attack is real: this signature verifies over exactly these bytes
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(pub_hex())).verify(bytes.fromhex(sig), data)
     f = tmp_path / "report.json"
@@ -192,11 +193,10 @@ def test_report_whose_manifest_hash_differs_from_the_bundle_fails(epochs: Path, 
     figures were read from another manifest than the bundle's."""
     f = honest(epochs, tmp_path, "json")
     assert verify(f, "--bundle", epochs)[0] == 0
-    m = Manifest.read(epochs / "2024-06")
-    m.signed["reserves"]["USD"]["amount"] += 1
-    m.signatures = []
-    m.sign(operator_key(), "operator", "operator")
-    m.write(epochs / "2024-06")
+    body = read_signed_manifest(epochs / "2024-06").signed.to_json_value()
+    body["reserves"]["USD"]["amount"] += 1
+    resigned = parse_manifest(canonical.dumps({"signed": body, "signatures": []}))
+    write_signed_manifest(epochs / "2024-06", resigned.sign(operator_key(), "operator", "operator"))
     code, doc, out = verify(f, "--bundle", epochs)
     assert code == 1 and failed(doc) == {"report.manifest_hash"}, out
     assert "epoch 2024-06" in message(doc, "report.manifest_hash")
@@ -206,7 +206,7 @@ def test_report_whose_manifest_hash_differs_from_the_bundle_fails(epochs: Path, 
 def test_edited_manifest_hash_in_the_report_fails(epochs: Path, tmp_path: Path, fmt: str) -> None:
     """The operator points the report at another manifest hash and re-signs the report."""
     data = export.render(report_of(epochs), fmt)
-    real = Manifest.read(epochs / "2024-05").sha256
+    real = read_signed_manifest(epochs / "2024-05").sha256
     if fmt == "json":
         forged = data.replace(real.encode(), b"0" * 64)
     else:
@@ -361,14 +361,14 @@ def test_demo_reports_verify_against_the_demo_bundles_and_forgery_fails(demo: An
     code, doc, _ = por("report", "verify", reports / "epoch-0002.pdf", "--key", key, "--bundle", epochs, "--json")
     assert code == 1 and failed(doc) == {"report.recompute"}
     # the operator's epoch-1 manifest signature copied onto the bytes it signs
-    m = Manifest.read(epochs / "epoch-0001")
+    m = read_signed_manifest(epochs / "epoch-0001")
     f = tmp_path / "report.json"
-    f.write_bytes(m.signing_message())
+    f.write_bytes(m.message)
     pub = bytes.fromhex(key.read_text().strip())
     sig_doc = {"format": signing.SIG_FORMAT, "algorithm": "ed25519", "purpose": "v1/report", "file": f.name,
-               "size": len(m.signing_message()), "sha256": hashlib.sha256(m.signing_message()).hexdigest(),
+               "size": len(m.message), "sha256": hashlib.sha256(m.message).hexdigest(),
                "public_key": pub.hex(), "key_id": signing.key_id(pub),
-               "signature": m.signatures_by("operator")[0]["signature"]}
+               "signature": m.signatures_by("operator")[0].signature}
     (tmp_path / "report.json.sig").write_bytes(canonical.dumps(sig_doc) + b"\n")
     code, doc, out = por("report", "verify", f, "--key", key, "--json")
     assert code == 1 and {"report.format", "signature.valid"} <= failed(doc), out
