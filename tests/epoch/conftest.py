@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from tests import fixtures
 from tests.fixtures import Demo, clone_workspace, sha256
 
 
@@ -107,24 +106,3 @@ def third_epoch(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> ThirdEp
         mp.undo()
     return ThirdEpoch(root, epoch_id, interrupted, state1, junk, list(ran), list(skipped), state2, before,
                       after, junk_after)
-
-
-# tests/report/conftest.py and tests/report/test_report_binding.py import these names from here (they
-# lived here before tests/fixtures.py); module __getattr__ serves them. `demo` and `demo_runs` are
-# served as fixtures that hand on tests/conftest.py's (a fixture requesting its own name gets the
-# outer one), so a folder that imports them still shares the one build of the session. Remove once
-# tests/report imports from tests.fixtures and no longer imports the fixtures at all.
-def __getattr__(name: str) -> Any:
-    if name == "demo":
-        @pytest.fixture(scope="session", name="demo")
-        def passthrough(demo: Demo) -> Demo:
-            return demo
-        return passthrough
-    if name == "demo_runs":
-        @pytest.fixture(scope="session", name="demo_runs")
-        def passthrough_runs(demo_runs: Demo) -> Demo:
-            return demo_runs
-        return passthrough_runs
-    if name in ("no_traceback", "run_por"):
-        return getattr(fixtures, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,7 +24,6 @@ from por.epoch.bundle import check_files, list_files, read_signed_manifest, writ
 from por.errors import PorError
 from por.report.stress import AssetSpec, MarginBook
 from por.result import Result
-from tests.epoch.conftest import demo, demo_runs  # noqa: F401 - the demo workspace (two epochs), built once per session
 
 OPERATOR_SEED = hashlib.sha256(b"por/v1/test-key" + b"report-operator").digest()
 GENERATED_AT = "2024-07-01T00:00:00Z"

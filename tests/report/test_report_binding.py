@@ -435,7 +435,7 @@ def test_export_with_the_risk_section_from_the_cli(demo: Any, tmp_path: Path) ->
     """`por report export --risk` adds the labelled risk tables (issue 18 item 6) from the demo's ledger."""
     import json as _json
 
-    from tests.epoch.conftest import no_traceback, run_por
+    from tests.fixtures import no_traceback, run_por
 
     out = tmp_path / "risk.json"
     cp = run_por("report", "export", demo.root / "epochs", "--format", "json", "--out", out,

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from por.errors import PriceUnavailableError
-from por.ledger import canonical
 from por.ledger import margin as _margin
 from por.ledger.core import Receipt, Tx
 from por.ledger.facets.base import LedgerBase
