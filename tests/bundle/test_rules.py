@@ -81,18 +81,21 @@ def test_the_tree_uses_the_bundle_block_size_and_leaf_format_rules() -> None:
 
 
 def test_key_id_and_signature_primitives_agree() -> None:
+    """One key id and one Ed25519 check: the report's signatures name keys as the manifest's do."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     from por.bundle.signed import key_id, public_key_hex, verify_ed25519
-    from por.epoch import bundle as old
     from por.report import signing
 
     k = Ed25519PrivateKey.generate()
     pub = public_key_hex(k)
-    assert key_id(pub) == old.key_id(pub) == signing.key_id(bytes.fromhex(pub)) and pub == old.public_key_hex(k)
+    assert pub == k.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+    assert key_id(pub) == signing.key_id(bytes.fromhex(pub)) != ""
     sig = k.sign(b"m").hex()
-    for args in ((pub, b"m", sig), (pub, b"n", sig), ("zz", b"m", sig), (pub, b"m", "zz"), (pub[:-2], b"m", sig)):
-        assert verify_ed25519(*args) == old.verify_ed25519(*args)
+    assert verify_ed25519(pub, b"m", sig)
+    for args in ((pub, b"n", sig), ("zz", b"m", sig), (pub, b"m", "zz"), (pub[:-2], b"m", sig)):
+        assert not verify_ed25519(*args)
     assert key_id("not hex") == ""
 
 
