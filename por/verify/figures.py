@@ -28,7 +28,7 @@ def step_tree(a: Audit) -> None:
     if copy is None:
         a.res.failed("tree.store", f"{m.tree.store} is missing from the bundle")
         return
-    r = verify_tree(copy, expected=m.tree.to_json_value(), prices=dict(m.collateral_prices),
+    r = verify_tree(copy, expected=m.tree, prices=dict(m.collateral_prices),
                     haircuts_bps=dict(m.haircuts_bps), executor=a.given.executor, progress=a.given.progress)
     a.res.merge(as_published(r, copy, published))
 
