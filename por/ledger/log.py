@@ -10,7 +10,7 @@ module-level ``verify_*`` functions need no database: auditors run them on publi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pymerkle import BaseMerkleTree, ConsistencyProof, InclusionProof, InvalidProof
 from pymerkle.core import InvalidChallenge
@@ -18,6 +18,9 @@ from sqlalchemy import Connection, func, select
 
 from por.errors import LedgerError
 from por.ledger.tables import journal_t
+
+if TYPE_CHECKING:
+    from por.bundle.ledger_log import ConsistencyProof as PublishedConsistencyProof
 
 __all__ = ["JournalLog", "verify_inclusion", "verify_consistency", "root_of_leaves", "EMPTY_ROOT"]
 
@@ -111,6 +114,10 @@ class JournalLog(BaseMerkleTree):  # type: ignore[misc]
 
 
 def _proof_obj(proof: Any) -> Any:
+    from por.bundle.ledger_log import ConsistencyProof as PublishedConsistencyProof
+
+    if isinstance(proof, PublishedConsistencyProof):  # the model a verifier parsed (ledger-log.json, §10.3)
+        return None if proof.proof is None else proof.proof.model_dump(mode="json")  # pymerkle's wire form
     if isinstance(proof, dict) and "proof" in proof and isinstance(proof.get("proof"), (dict, type(None))) \
             and "type" in proof and str(proof["type"]).startswith("por-log-"):
         return proof["proof"]
@@ -132,8 +139,12 @@ def verify_inclusion(seq: int, leaf_hash: str, size: int, root: str, proof: dict
 
 
 def verify_consistency(old_size: int, old_root: str, new_size: int, new_root: str,
-                       proof: dict[str, Any] | None) -> bool:
+                       proof: PublishedConsistencyProof | dict[str, Any] | None) -> bool:
     """True when the log of ``old_size``/``old_root`` is a prefix of the log of ``new_size``/``new_root``.
+
+    ``proof`` is what :meth:`por.ledger.Ledger.consistency_proof` returns, or its inner ``proof``, or
+    the published model of it (:class:`por.bundle.ledger_log.ConsistencyProof`, as ``ledger-log.json``
+    carries it).
 
     An empty old log is a prefix of every log; equal sizes need equal roots. Never raises.
     """

@@ -12,5 +12,10 @@ Modules (pure code over plain data; ``ledger_adapter`` is the only one that know
 - ``solvency``: the per-asset solvency proof and its verification;
 - ``ledger_adapter``: keyring, settings and price hook from and into ``por.ledger``.
 
+A document that is also published (attestations, price reports, the configuration, the keyring,
+the epoch context, solvency proofs) has one validator, its model in ``por.bundle``: the objects here
+are built from the models the verifiers parsed (``from_model``), and the readers of JSON values and
+files (``from_dict``, ``load``) parse through the same models first (``_read``).
+
 The normative description is ``docs/protocol.md``.
 """

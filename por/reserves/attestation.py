@@ -16,31 +16,38 @@ signature by one or more signers (more than one after aggregation)::
 A request (``por attest request``) is an attestation with no signatures. Readers re-encode the
 statement from the fields and refuse a file whose ``statement_id`` differs, so what a signer sees in
 the JSON is what the signature covers.
+
+The file's rules are its published model's (:class:`por.bundle.attestations.Attestation`): the
+auditor builds an :class:`Attestation` from the model it parsed (:meth:`Attestation.from_model`),
+and a file or JSON value read here is parsed by that model first.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from por import PROTOCOL
-from por.canonical import parse_json
+from por.bundle.attestations import (
+    ATTESTATION_FORMAT,
+    AttestationSignature,
+    AttestationStatement,
+    parse_attestation,
+)
+from por.bundle.attestations import Attestation as AttestationModel
 from por.crypto import bls
 from por.errors import EncodingError, UsageError
+from por.reserves._read import from_bytes, from_value
 from por.signing import domain, signing_input
-from por.units import parse_time
 
-FORMAT = "por-attestation/1"
+FORMAT = ATTESTATION_FORMAT
 STATEMENT_PURPOSE = "v1/reserve-attestation"
 STATEMENT_DOMAIN = domain(STATEMENT_PURPOSE)  # b"por/v1/reserve-attestation\x00" (protocol §1.1)
-MAX_FIELD_BYTES = 256
 AMOUNT_BYTES = 16  # u128 big-endian
-_HEX = re.compile(r"^(?:[0-9a-f]{2})+\Z")
 
 
 def lp(data: bytes) -> bytes:
@@ -48,20 +55,14 @@ def lp(data: bytes) -> bytes:
     return len(data).to_bytes(4, "big") + data
 
 
-def _text(value: Any, what: str) -> bytes:
-    if not isinstance(value, str) or not value:
-        raise EncodingError(f"{what} must be a non-empty string")
-    raw = value.encode("utf-8")
-    if len(raw) > MAX_FIELD_BYTES:
-        raise EncodingError(f"{what} is longer than {MAX_FIELD_BYTES} bytes")
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
-        raise EncodingError(f"{what} contains control characters")
-    return raw
-
-
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """What a custodian attests: it held ``amount`` minor units of ``asset`` in ``account_ref``."""
+    """What a custodian attests: it held ``amount`` minor units of ``asset`` in ``account_ref``.
+
+    Its fields are validated and encoded by the published model
+    (:class:`por.bundle.attestations.AttestationStatement`), the one rule for a statement wherever
+    it is read or made.
+    """
 
     epoch_id: str
     custodian_id: str
@@ -72,17 +73,17 @@ class Statement:
     challenge: str
     protocol: str = PROTOCOL
 
+    def model(self) -> AttestationStatement:
+        """The statement as its published model (docs/protocol.md §8.2).
+
+        Raises:
+            EncodingError: a field the model refuses (the message names it).
+        """
+        return from_value(AttestationStatement, self.to_dict(), "attestation statement", EncodingError)
+
     def validate(self) -> None:
         """Raises EncodingError when a field cannot be encoded canonically."""
-        if self.protocol != PROTOCOL:
-            raise EncodingError(f"unknown protocol {self.protocol!r} (expected {PROTOCOL!r})")
-        for name in ("epoch_id", "custodian_id", "asset", "account_ref"):
-            _text(getattr(self, name), name)
-        if type(self.amount) is not int or not 0 <= self.amount < 1 << (8 * AMOUNT_BYTES):
-            raise EncodingError("amount must be an integer in [0, 2^128) minor units")
-        parse_time(self.as_of, "as_of")
-        if not isinstance(self.challenge, str) or not _HEX.match(self.challenge):
-            raise EncodingError("challenge must be the epoch nonce in lowercase hex")
+        self.model()
 
     def encode(self) -> bytes:
         """The statement's canonical fields (docs/protocol.md §8.2); the BLS message is :meth:`message`.
@@ -90,17 +91,7 @@ class Statement:
         ``lp(protocol) || lp(epoch_id) || lp(custodian_id) || lp(asset) || u128be(amount) ||
         lp(account_ref) || lp(as_of) || lp(challenge bytes)``.
         """
-        self.validate()
-        return b"".join([
-            lp(self.protocol.encode()),
-            lp(self.epoch_id.encode()),
-            lp(self.custodian_id.encode()),
-            lp(self.asset.encode()),
-            self.amount.to_bytes(AMOUNT_BYTES, "big"),
-            lp(self.account_ref.encode()),
-            lp(self.as_of.encode()),
-            lp(bytes.fromhex(self.challenge)),
-        ])
+        return self.model().encode()
 
     @property
     def message(self) -> bytes:
@@ -118,17 +109,15 @@ class Statement:
                 "as_of": self.as_of, "challenge": self.challenge}
 
     @classmethod
+    def from_model(cls, m: AttestationStatement) -> Statement:
+        """The statement of a parsed attestation (its fields already validated by the model)."""
+        return cls(epoch_id=m.epoch_id, custodian_id=m.custodian_id, asset=m.asset, amount=m.amount,
+                   account_ref=m.account_ref, as_of=m.as_of, challenge=m.challenge, protocol=m.protocol)
+
+    @classmethod
     def from_dict(cls, d: Any) -> Statement:
-        if not isinstance(d, dict):
-            raise EncodingError("statement must be an object")
-        keys = {"protocol", "epoch_id", "custodian_id", "asset", "amount", "account_ref", "as_of", "challenge"}
-        if set(d) != keys:
-            missing, extra = keys - set(d), set(d) - keys
-            raise EncodingError(f"statement fields: missing {sorted(missing)}, unexpected {sorted(extra)}")
-        st = cls(epoch_id=d["epoch_id"], custodian_id=d["custodian_id"], asset=d["asset"], amount=d["amount"],
-                 account_ref=d["account_ref"], as_of=d["as_of"], challenge=d["challenge"], protocol=d["protocol"])
-        st.validate()
-        return st
+        """A statement's JSON object, read through its model. Raises EncodingError naming the field."""
+        return cls.from_model(from_value(AttestationStatement, d, "attestation statement", EncodingError))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,28 +132,13 @@ class SignatureEntry:
                 "signature": self.signature.hex()}
 
     @classmethod
-    def from_dict(cls, d: Any) -> SignatureEntry:
-        if not isinstance(d, dict) or not isinstance(d.get("signers"), list) or not d["signers"]:
-            raise EncodingError("a signature entry needs a non-empty signers list")
-        signers = []
-        for s in d["signers"]:
-            if not isinstance(s, dict) or not isinstance(s.get("id"), str) or not isinstance(s.get("public_key"), str):
-                raise EncodingError("a signer is {id, public_key}")
-            signers.append((s["id"], _unhex(s["public_key"], "public_key")))
-        if not isinstance(d.get("signature"), str):
-            raise EncodingError("signature must be hex")
-        return cls(tuple(signers), _unhex(d["signature"], "signature"))
+    def from_model(cls, m: AttestationSignature) -> SignatureEntry:
+        """A parsed signature entry (hex lengths already checked by the model, §8.3)."""
+        return cls(tuple((s.id, bytes.fromhex(s.public_key)) for s in m.signers), bytes.fromhex(m.signature))
 
     @property
     def signer_ids(self) -> tuple[str, ...]:
         return tuple(i for i, _ in self.signers)
-
-
-def _unhex(s: str, what: str) -> bytes:
-    try:
-        return bytes.fromhex(s.removeprefix("0x"))
-    except ValueError as exc:
-        raise EncodingError(f"{what} is not hex") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,28 +168,21 @@ class Attestation:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
 
     @classmethod
+    def from_model(cls, m: AttestationModel) -> Attestation:
+        """A parsed ``por-attestation/1`` (its statement id and signature entries already checked by
+        the model, §8.3): what the auditor reads from ``attestations.json``."""
+        return cls(Statement.from_model(m.statement), tuple(SignatureEntry.from_model(e) for e in m.signatures))
+
+    @classmethod
     def from_dict(cls, d: Any) -> Attestation:
-        """Strict reading. Raises EncodingError (a malformed file) with a sentence naming the field."""
-        if not isinstance(d, dict):
-            raise EncodingError("an attestation file is a JSON object")
-        if d.get("format") != FORMAT:
-            raise EncodingError(f"unknown attestation format {d.get('format')!r} (expected {FORMAT!r})")
-        st = Statement.from_dict(d.get("statement"))
-        if d.get("statement_id") != st.statement_id:
-            raise EncodingError("statement_id does not match the statement's canonical encoding")
-        sigs = d.get("signatures", [])
-        if not isinstance(sigs, list):
-            raise EncodingError("signatures must be a list")
-        return cls(st, tuple(SignatureEntry.from_dict(e) for e in sigs))
+        """Strict reading, through the model. Raises EncodingError (a malformed file) naming the field."""
+        return cls.from_model(from_value(AttestationModel, d, AttestationModel.DOCUMENT, EncodingError))
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Attestation:
-        try:
-            return cls.from_dict(parse_json(text))
-        except ValueError as exc:
-            if isinstance(exc, EncodingError):
-                raise
-            raise EncodingError(f"not JSON: {exc}") from exc
+        """An attestation file's bytes, parsed by :func:`por.bundle.parse_attestation`. Raises EncodingError."""
+        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        return cls.from_model(from_bytes(parse_attestation, data, EncodingError))
 
     @classmethod
     def load(cls, path: str | Path) -> Attestation:

@@ -23,9 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from por.bundle.reserves import Keyring as KeyringModel
+from por.bundle.reserves import Member as MemberModel
 from por.canonical import read_json_file
 from por.crypto import bls
 from por.errors import UsageError
+from por.reserves._read import from_value
 
 FORMAT = "por-keyring/1"
 KEY_FORMAT = "por-bls-key/1"
@@ -73,26 +76,19 @@ class Member:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Member:
-        if not isinstance(d, dict) or not isinstance(d.get("id"), str) or not d["id"]:
-            raise UsageError("a keyring member needs a non-empty string id")
-        roles = d.get("roles", [])
-        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            raise UsageError(f"member {d['id']}: roles must be a list of strings")
-        pk = d.get("bls_public_key")
-        pop = d.get("bls_pop")
-        ed = d.get("ed25519_public_key")
-        rev = d.get("revoked_at")
-        if rev is not None and not isinstance(rev, str):
-            raise UsageError(f"member {d['id']}: revoked_at must be an ISO-8601 time or null")
-        return cls(
-            id=d["id"],
-            roles=frozenset(roles),
-            bls_public_key=_hex(pk, f"member {d['id']}: bls_public_key", bls.PK_BYTES) if pk else None,
-            bls_pop=_hex(pop, f"member {d['id']}: bls_pop", bls.SIG_BYTES) if pop else None,
-            ed25519_public_key=_hex(ed, f"member {d['id']}: ed25519_public_key", 32) if ed else None,
-            revoked_at=rev,
-        )
+    def from_model(cls, m: MemberModel) -> Member:
+        """A member as a published keyring lists it (hex lengths already checked by the model)."""
+        return cls(id=m.id, roles=frozenset(m.roles),
+                   bls_public_key=bytes.fromhex(m.bls_public_key) if m.bls_public_key is not None else None,
+                   bls_pop=bytes.fromhex(m.bls_pop) if m.bls_pop is not None else None,
+                   ed25519_public_key=bytes.fromhex(m.ed25519_public_key) if m.ed25519_public_key is not None else None,
+                   revoked_at=m.revoked_at)
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Member:
+        """A member's JSON object (as :meth:`to_dict` writes it, ``por reserves keygen`` prints it),
+        read through the published model. Raises UsageError naming the field."""
+        return cls.from_model(from_value(MemberModel, d, "keyring member", UsageError))
 
 
 @dataclass(slots=True)
@@ -137,13 +133,16 @@ class Keyring:
         return {"format": FORMAT, "members": [m.to_dict() for m in sorted(self, key=lambda m: m.id)]}
 
     @classmethod
+    def from_model(cls, m: KeyringModel) -> Keyring:
+        """A parsed ``por-keyring/1`` (member ids already unique): the bundle's ``keyring.json`` as the
+        verifiers read it."""
+        return cls.of(Member.from_model(x) for x in m.members)
+
+    @classmethod
     def from_dict(cls, d: Any) -> Keyring:
-        if not isinstance(d, dict) or d.get("format") != FORMAT:
-            got = d.get("format") if isinstance(d, dict) else type(d).__name__
-            raise UsageError(f"not a keyring: expected format {FORMAT!r}, got {got!r}")
-        if not isinstance(d.get("members"), list):
-            raise UsageError("keyring: members must be a list")
-        return cls.of(Member.from_dict(m) for m in d["members"])
+        """A ``por-keyring/1`` JSON value (a keyring file handed over), read through the published
+        model. Raises UsageError naming the field."""
+        return cls.from_model(from_value(KeyringModel, d, KeyringModel.DOCUMENT, UsageError))
 
     @classmethod
     def load(cls, path: str | Path) -> Keyring:

@@ -24,7 +24,7 @@ from typing import Any
 
 from por.crypto import bls
 from por.errors import EncodingError, PriceError, UsageError
-from por.reserves.keyring import Keyring, Member
+from por.reserves.keyring import Keyring, Member, _hex
 from por.reserves.oracle import PriceSource, SignedReport
 from por.reserves.policy import CONFIG_FORMAT, Evaluation, ReservesConfig
 from por.units import PRICE_SCALE, format_time, parse_time
@@ -40,14 +40,19 @@ def keyring_from_ledger(ledger: Any) -> Keyring:
 
 def keyring_from_members(members: Iterable[dict[str, Any]]) -> Keyring:
     """Member records as :meth:`Ledger.members` gives them (or one state of
-    :meth:`Ledger.member_history`) as a keyring."""
-    out = []
-    for m in members:
-        d = {"id": m["id"], "roles": list(m.get("roles") or []), "bls_public_key": m.get("bls_public_key"),
-             "bls_pop": m.get("bls_pop"), "ed25519_public_key": m.get("ed25519"),
-             "revoked_at": None if m.get("status", "active") == "active" else f"ledger seq {m.get('updated_seq')}"}
-        out.append(Member.from_dict(d))
-    return Keyring.of(out)
+    :meth:`Ledger.member_history`) as a keyring. The ledger's schema checked each record's id, roles
+    and keys when it was appended (and its replay checks them again); the keys' lengths are checked
+    here once more (UsageError)."""
+    def key(value: Any, what: str, length: int) -> bytes | None:
+        return _hex(value, what, length) if value else None
+
+    return Keyring.of(Member(
+        id=str(m["id"]), roles=frozenset(m.get("roles") or []),
+        bls_public_key=key(m.get("bls_public_key"), f"member {m['id']}: bls_public_key", bls.PK_BYTES),
+        bls_pop=key(m.get("bls_pop"), f"member {m['id']}: bls_pop", bls.SIG_BYTES),
+        ed25519_public_key=key(m.get("ed25519"), f"member {m['id']}: ed25519_public_key", 32),
+        revoked_at=None if m.get("status", "active") == "active" else f"ledger seq {m.get('updated_seq')}")
+        for m in members)
 
 
 def reserves_config(ledger: Any, at_seq: int | None = None) -> ReservesConfig:

@@ -38,10 +38,12 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from por.canonical import parse_json
+from por.bundle.prices import PriceReport as PriceReportModel
+from por.bundle.prices import SignedPriceReport, parse_price_report
+from por.bundle.reserves import PricePolicy
 from por.crypto import bls
-from por.errors import EncodingError, PorError, PriceError, UsageError
-from por.reserves.attestation import AMOUNT_BYTES, _text, lp
+from por.errors import EncodingError, PriceError, UsageError
+from por.reserves._read import from_bytes, from_value, with_defaults
 from por.reserves.keyring import Keyring
 from por.signing import domain, signing_input
 from por.units import BPS, PRICE_SCALE, format_time, parse_time
@@ -53,11 +55,11 @@ PRICES_FORMAT = "por-prices/2"  # the bundle's prices.json (docs/protocol.md §9
 SCHEMES = ("bls", "ed25519")
 
 
-_REPORT_KEYS = frozenset({"epoch_id", "cutoff", "oracle_id", "asset", "price_e8", "time"})
-
-
 @dataclass(frozen=True, slots=True)
 class PriceReport:
+    """An oracle's report; its fields are validated and encoded by the published model
+    (:class:`por.bundle.prices.PriceReport`), the one rule for a report wherever it is read or made."""
+
     oracle_id: str
     asset: str
     price_e8: int
@@ -65,22 +67,21 @@ class PriceReport:
     epoch_id: str
     cutoff: str  # the epoch's cut-off, whole seconds (YYYY-MM-DDTHH:MM:SSZ)
 
+    def model(self) -> PriceReportModel:
+        """The report as its published model (docs/protocol.md §8.5).
+
+        Raises:
+            EncodingError: a field the model refuses (the message names it).
+        """
+        return from_value(PriceReportModel, self.to_dict(), "price report", EncodingError)
+
     def validate(self) -> None:
-        _text(self.epoch_id, "epoch_id")
-        parse_time(self.cutoff, "cutoff")
-        _text(self.oracle_id, "oracle_id")
-        _text(self.asset, "asset")
-        if type(self.price_e8) is not int or not 0 < self.price_e8 < 1 << (8 * AMOUNT_BYTES):
-            raise EncodingError("price_e8 must be a positive integer below 2^128")
-        parse_time(self.time, "report time")
+        self.model()
 
     def encode(self) -> bytes:
         """The report's fields (docs/protocol.md §8.5): ``lp(epoch_id) || lp(cutoff) || lp(oracle_id) ||
         lp(asset) || u128be(price_e8) || lp(time)``; what is signed is :meth:`message`."""
-        self.validate()
-        return b"".join([lp(self.epoch_id.encode()), lp(self.cutoff.encode()), lp(self.oracle_id.encode()),
-                         lp(self.asset.encode()), self.price_e8.to_bytes(AMOUNT_BYTES, "big"),
-                         lp(self.time.encode())])
+        return self.model().encode()
 
     @property
     def message(self) -> bytes:
@@ -92,12 +93,14 @@ class PriceReport:
                 "asset": self.asset, "price_e8": self.price_e8, "time": self.time}
 
     @classmethod
+    def from_model(cls, m: PriceReportModel) -> PriceReport:
+        """A parsed report (its fields already validated by the model)."""
+        return cls(m.oracle_id, m.asset, m.price_e8, m.time, m.epoch_id, m.cutoff)
+
+    @classmethod
     def from_dict(cls, d: Any) -> PriceReport:
-        if not isinstance(d, dict) or set(d) != _REPORT_KEYS:
-            raise EncodingError("a price report is {epoch_id, cutoff, oracle_id, asset, price_e8, time}")
-        r = cls(d["oracle_id"], d["asset"], d["price_e8"], d["time"], d["epoch_id"], d["cutoff"])
-        r.validate()
-        return r
+        """A report's JSON object, read through its model. Raises EncodingError naming the field."""
+        return cls.from_model(from_value(PriceReportModel, d, "price report", EncodingError))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,25 +114,29 @@ class SignedReport:
                 "signature": self.signature.hex()}
 
     @classmethod
+    def from_model(cls, m: SignedPriceReport) -> SignedReport:
+        """A parsed ``por-price-report/2`` (scheme and signature length already checked by the model):
+        what the auditor reads from ``prices.json``."""
+        return cls(PriceReport.from_model(m.report), m.scheme, bytes.fromhex(m.signature))
+
+    @classmethod
     def from_dict(cls, d: Any) -> SignedReport:
-        if not isinstance(d, dict) or d.get("format") != REPORT_FORMAT:
-            raise EncodingError(f"not a price report (format {REPORT_FORMAT!r} expected)")
-        if d.get("scheme") not in SCHEMES:
-            raise EncodingError(f"unknown signature scheme {d.get('scheme')!r}")
-        try:
-            sig = bytes.fromhex(str(d.get("signature", "")))
-        except ValueError as exc:
-            raise EncodingError("signature is not hex") from exc
-        return cls(PriceReport.from_dict(d.get("report")), d["scheme"], sig)
+        """A report file's JSON value, read through its model. Raises EncodingError naming the field."""
+        return cls.from_model(from_value(SignedPriceReport, d, SignedPriceReport.DOCUMENT, EncodingError))
 
     @classmethod
     def load(cls, path: str | Path) -> SignedReport:
+        """A report file, parsed by :func:`por.bundle.parse_price_report`.
+
+        Raises:
+            UsageError: the file cannot be read.
+            EncodingError: it is not a well-formed report (the message names the field).
+        """
         try:
-            return cls.from_dict(parse_json(Path(path).read_bytes()))
-        except (OSError, ValueError) as exc:
-            if isinstance(exc, PorError):
-                raise
+            data = Path(path).read_bytes()
+        except OSError as exc:
             raise UsageError(f"cannot read price report {path}: {exc}") from exc
+        return cls.from_model(from_bytes(parse_price_report, data, EncodingError))
 
 
 def sign_report(report: PriceReport, *, bls_secret_key: bytes | None = None,
@@ -167,6 +174,11 @@ def verify_report(sr: SignedReport, keyring: Keyring) -> str | None:
     return None
 
 
+#: the limits a written price policy may leave out, and what they then are
+PRICE_POLICY_DEFAULTS: Mapping[str, int] = {"quorum": 1, "max_age_seconds": 3600, "max_dispersion_bps": 200,
+                                            "max_skew_seconds": 60}
+
+
 @dataclass(frozen=True, slots=True)
 class OraclePolicy:
     """The governed price settings of one asset."""
@@ -189,17 +201,17 @@ class OraclePolicy:
                 "max_dispersion_bps": self.max_dispersion_bps, "max_skew_seconds": self.max_skew_seconds}
 
     @classmethod
+    def from_model(cls, asset: str, m: PricePolicy) -> OraclePolicy:
+        """An asset's price policy as the published configuration holds it (already validated)."""
+        return cls(asset, frozenset(m.oracles), m.quorum, m.max_age_seconds, m.max_dispersion_bps,
+                   m.max_skew_seconds)
+
+    @classmethod
     def from_dict(cls, asset: str, d: Any) -> OraclePolicy:
-        if not isinstance(d, dict) or not isinstance(d.get("oracles"), list):
-            raise UsageError(f"oracle policy for {asset}: needs an oracles list")
-        ints = {}
-        for k, default in (("quorum", 1), ("max_age_seconds", 3600), ("max_dispersion_bps", 200),
-                           ("max_skew_seconds", 60)):
-            v = d.get(k, default)
-            if type(v) is not int:
-                raise UsageError(f"oracle policy for {asset}: {k} must be an integer")
-            ints[k] = v
-        return cls(asset, frozenset(str(o) for o in d["oracles"]), **ints)
+        """A price policy as written, its limits left out at :data:`PRICE_POLICY_DEFAULTS`, read
+        through the published model. Raises UsageError naming the field."""
+        return cls.from_model(asset, from_value(PricePolicy, with_defaults(d, PRICE_POLICY_DEFAULTS),
+                                                f"oracle policy for {asset}", UsageError))
 
 
 @dataclass(frozen=True, slots=True)

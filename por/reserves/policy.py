@@ -35,16 +35,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from por.bundle.manifest import ManifestBody
+from por.bundle.reserves import EpochContext as EpochContextModel
+from por.bundle.reserves import ReservePolicy as ReservePolicyModel
+from por.bundle.reserves import ReservesConfig as ReservesConfigModel
 from por.canonical import parse_json, read_json_file
 from por.crypto import bls
 from por.errors import EncodingError, PorError, UsageError
+from por.reserves._read import from_value, with_defaults
 from por.reserves.attestation import Attestation
 from por.reserves.keyring import Keyring
+from por.reserves.oracle import PRICE_POLICY_DEFAULTS, OraclePolicy
 from por.result import Result
 from por.units import BPS, collateral_prices, parse_time
 
 POLICY_FORMAT = "por-reserve-policy/1"
 SIGNER_ROLES = frozenset({"custodian", "auditor"})
+
+
+#: what a written reserve policy may leave out, and what it then is
+RESERVE_POLICY_DEFAULTS: Mapping[str, Any] = {"signers": (), "quorum": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,24 +80,16 @@ class ReservePolicy:
         return {"custodians": sorted(self.custodians), "signers": sorted(self.signers), "quorum": self.quorum}
 
     @classmethod
+    def from_model(cls, asset: str, m: ReservePolicyModel) -> ReservePolicy:
+        """An asset's reserve policy as the published configuration holds it (already validated)."""
+        return cls(asset, frozenset(m.custodians), frozenset(m.signers), m.quorum)
+
+    @classmethod
     def from_dict(cls, asset: str, d: Any) -> ReservePolicy:
-        if not isinstance(d, dict):
-            raise UsageError(f"reserve policy for {asset}: expected an object")
-        try:
-            custodians = frozenset(_str_list(d.get("custodians"), "custodians"))
-            signers = frozenset(_str_list(d.get("signers", []), "signers"))
-        except UsageError as exc:
-            raise UsageError(f"reserve policy for {asset}: {exc}") from exc
-        q = d.get("quorum", 1)
-        if type(q) is not int:
-            raise UsageError(f"reserve policy for {asset}: quorum must be an integer")
-        return cls(asset, custodians, signers, q)
-
-
-def _str_list(x: Any, what: str) -> list[str]:
-    if not isinstance(x, list) or not all(isinstance(i, str) and i for i in x):
-        raise UsageError(f"{what} must be a list of non-empty strings")
-    return x
+        """A reserve policy as written (``signers`` and ``quorum`` may be left out: none, 1), read
+        through the published model. Raises UsageError naming the field."""
+        return cls.from_model(asset, from_value(ReservePolicyModel, with_defaults(d, RESERVE_POLICY_DEFAULTS),
+                                                f"reserve policy for {asset}", UsageError))
 
 
 def policies_to_dict(policies: Mapping[str, ReservePolicy]) -> dict[str, Any]:
@@ -131,13 +133,15 @@ class EpochContext:
                 "window_end": self.window_end}
 
     @classmethod
+    def from_model(cls, m: EpochContextModel) -> EpochContext:
+        """The manifest's (or ``attestations.json``'s) epoch context, already validated by its model."""
+        return cls(m.epoch_id, m.nonce, m.window_start, m.window_end)
+
+    @classmethod
     def from_dict(cls, d: Any) -> EpochContext:
-        if not isinstance(d, dict):
-            raise UsageError("epoch context must be an object")
-        try:
-            return cls(str(d["epoch_id"]), str(d["nonce"]).lower(), str(d["window_start"]), str(d["window_end"]))
-        except KeyError as exc:
-            raise UsageError(f"epoch context: missing {exc.args[0]}") from exc
+        """An epoch context as JSON (``--epoch-context``, e.g. a manifest's ``epoch_context``), read
+        through the published model. Raises UsageError naming the field."""
+        return cls.from_model(from_value(EpochContextModel, d, "epoch context", UsageError))
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,14 +436,14 @@ class ReservesConfig:
     reporting_decimals: int
     decimals: Mapping[str, int]
     reserve: Mapping[str, ReservePolicy]
-    price: Mapping[str, Any]  # asset -> por.reserves.oracle.OraclePolicy
+    price: Mapping[str, OraclePolicy]
     haircuts_bps: Mapping[str, int] = field(default_factory=dict)  # explicit ones; see haircut_bps()
 
     def haircut_bps(self, asset: str) -> int:
         """The governed haircut of ``asset`` (the configured one, else the default above)."""
         if asset in self.haircuts_bps:
             return int(self.haircuts_bps[asset])
-        return BPS if asset == self.reporting_currency else DEFAULT_HAIRCUT_BPS
+        return default_haircut_bps(asset, self.reporting_currency)
 
     @property
     def sha256(self) -> str:
@@ -460,36 +464,52 @@ class ReservesConfig:
                 "reporting_decimals": self.reporting_decimals, "assets": assets}
 
     @classmethod
-    def from_dict(cls, d: Any) -> ReservesConfig:
-        from por.reserves.oracle import OraclePolicy
+    def from_model(cls, m: ReservesConfigModel) -> ReservesConfig:
+        """The configuration a manifest publishes (resolved form, already validated by its model).
+        Only haircuts that differ from the default are kept, so equal configurations compare equal."""
+        rc = m.reporting_currency
+        return cls(rc, m.reporting_decimals, {a: spec.decimals for a, spec in m.assets.items()},
+                   {a: ReservePolicy.from_model(a, spec.reserve) for a, spec in m.assets.items()
+                    if spec.reserve is not None},
+                   {a: OraclePolicy.from_model(a, spec.price) for a, spec in m.assets.items() if spec.price is not None},
+                   {a: spec.haircut_bps for a, spec in m.assets.items()
+                    if spec.haircut_bps != default_haircut_bps(a, rc)})
 
-        if not isinstance(d, dict) or d.get("format") != CONFIG_FORMAT or not isinstance(d.get("assets"), dict):
+    @classmethod
+    def from_dict(cls, d: Any) -> ReservesConfig:
+        """The configuration as governors write it (a file, the ledger's ``config.set`` payload): the
+        reporting currency (USD) and decimals (2), haircuts and policy limits may be left to their
+        defaults. It is resolved, then read through the published model, so its rules are the
+        manifest's. Raises UsageError naming the field."""
+        if not isinstance(d, Mapping) or d.get("format") != CONFIG_FORMAT or not isinstance(d.get("assets"), Mapping):
             raise UsageError(f"not a reserves configuration (format {CONFIG_FORMAT!r} with an assets object)")
-        rc, rd = d.get("reporting_currency", "USD"), d.get("reporting_decimals", 2)
-        if not isinstance(rc, str) or type(rd) is not int or rd < 0:
-            raise UsageError("reporting_currency must be a string and reporting_decimals an integer >= 0")
-        decimals, reserve, price, haircuts = {}, {}, {}, {}
-        for a, spec in d["assets"].items():
-            if not isinstance(spec, dict) or type(spec.get("decimals")) is not int \
-                    or not 0 <= spec["decimals"] <= MAX_DECIMALS:
-                raise UsageError(f"asset {a}: decimals must be an integer in [0, {MAX_DECIMALS}]")
-            decimals[a] = spec["decimals"]
-            if "haircut_bps" in spec:
-                h = spec["haircut_bps"]
-                if type(h) is not int or not 0 <= h <= BPS:
-                    raise UsageError(f"asset {a}: haircut_bps must be an integer in [0, 10000]")
-                haircuts[a] = h
-            if "reserve" in spec:
-                reserve[a] = ReservePolicy.from_dict(a, spec["reserve"])
-            if "price" in spec:
-                price[a] = OraclePolicy.from_dict(a, spec["price"])
-        defaults = cls(rc, rd, decimals, reserve, price)  # store only haircuts that differ from the default,
-        haircuts = {a: h for a, h in haircuts.items() if h != defaults.haircut_bps(a)}  # so equal configs compare equal
-        return cls(rc, rd, decimals, reserve, price, haircuts)
+        rc = d.get("reporting_currency", "USD")
+        resolved = {**d, "reporting_currency": rc, "reporting_decimals": d.get("reporting_decimals", 2),
+                    "assets": {a: _resolved_asset(a, spec, rc) for a, spec in d["assets"].items()}}
+        return cls.from_model(from_value(ReservesConfigModel, resolved, "reserves configuration", UsageError))
 
     @classmethod
     def load(cls, path: str | Path) -> ReservesConfig:
         return cls.from_dict(read_json_file(path, "reserves configuration"))
+
+
+def default_haircut_bps(asset: str, reporting_currency: Any) -> int:
+    """The haircut of an asset whose configuration names none: 10000 for the reporting currency,
+    :data:`DEFAULT_HAIRCUT_BPS` for any other (protocol §9.2)."""
+    return BPS if asset == reporting_currency else DEFAULT_HAIRCUT_BPS
+
+
+def _resolved_asset(asset: str, spec: Any, reporting_currency: Any) -> Any:
+    """A written asset entry with its defaults filled in (anything but an object as it is, for the
+    model to refuse)."""
+    if not isinstance(spec, Mapping):
+        return spec
+    out = {"haircut_bps": default_haircut_bps(asset, reporting_currency), **spec}
+    if "reserve" in out:
+        out["reserve"] = with_defaults(out["reserve"], RESERVE_POLICY_DEFAULTS)
+    if "price" in out:
+        out["price"] = with_defaults(out["price"], PRICE_POLICY_DEFAULTS)
+    return out
 
 
 def config_sha256(doc: Any) -> str:
@@ -521,25 +541,21 @@ def collateral_prices_of(cfg: ReservesConfig, prices: Mapping[str, Any]) -> dict
     return collateral_prices({a: int(p) for a, p in prices.items()}, cfg.decimals)
 
 
-def collateral_terms(signed: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+def collateral_terms(m: ManifestBody) -> tuple[dict[str, int], dict[str, int]]:
     """(collateral prices, haircuts) of a manifest's signed body, derived from its reserves
     configuration and prices, for a verifier that checks collateral proofs (the client's, the
     auditor's tree step): never the manifest's own ``collateral_prices``/``haircuts_bps`` fields,
-    which must equal them (docs/protocol.md §9.5; issue 14 row D).
+    which must equal them (docs/protocol.md §9.5; issue 14 row D). The manifest's model has checked
+    every field's type (a price is an integer price_e8).
 
     Raises:
-        PorError: the configuration is unusable, or the manifest's fields differ from what it gives.
+        UsageError: the configuration names no decimals for a priced asset, or the manifest's fields
+            differ from what it gives.
     """
-    raw_prices = signed.get("prices") or {}
-    if not isinstance(raw_prices, Mapping) or any(type(p) is not int for p in raw_prices.values()):
-        raise UsageError(f"the manifest's prices are malformed: each must be an integer price_e8 ({raw_prices!r:.80})")
-    prices = {str(a): p for a, p in raw_prices.items()}
-    try:
-        cfg = ReservesConfig.from_dict(signed.get("reserves_config"))
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise UsageError(f"the manifest's reserves configuration or prices are malformed ({exc})") from exc
+    prices = dict(m.prices)
+    cfg = ReservesConfig.from_model(m.reserves_config)
     cp, hc = collateral_prices_of(cfg, prices), haircuts_of(cfg, prices)
-    if signed.get("collateral_prices") != cp or signed.get("haircuts_bps") != hc:
-        raise UsageError(f"the manifest's collateral prices {signed.get('collateral_prices')} and haircuts "
-                         f"{signed.get('haircuts_bps')} are not those of its reserves configuration ({cp}, {hc})")
+    if dict(m.collateral_prices) != cp or dict(m.haircuts_bps) != hc:
+        raise UsageError(f"the manifest's collateral prices {dict(m.collateral_prices)} and haircuts "
+                         f"{dict(m.haircuts_bps)} are not those of its reserves configuration ({cp}, {hc})")
     return cp, hc

@@ -28,10 +28,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from por.bundle._model import validate
+from por.bundle.solvency import SolvencyProof
 from por.crypto import pedersen
 from por.crypto.backend import IDENTITY_BYTES
 from por.crypto.scalar import R, RandomSource, statement_rng
-from por.errors import PorError, ReservesError, ShortfallError, UsageError
+from por.errors import DocumentError, PorError, ReservesError, ShortfallError, UsageError
 from por.reserves.attestation import AMOUNT_BYTES, lp
 from por.result import Result
 
@@ -126,80 +128,102 @@ def prove_solvency(asset: str, reserves: int, root_commitments: Mapping[str, byt
     return public, None
 
 
-def _check_openings(res: Result, cid: str, commitments: Mapping[str, bytes], openings: Any, what: str) -> None:
+def _auditor_openings(openings: Any) -> dict[str, tuple[int, int]]:
+    """The auditor-only opening document's ``openings`` (``{column: {value, blinding}}``, the file the
+    auditor holds, which has no published model) as (value, blinding) per column.
+
+    Raises:
+        ValueError: it is not of that shape.
+    """
+    if not isinstance(openings, dict):
+        raise ValueError("the openings are not an object")
+    out: dict[str, tuple[int, int]] = {}
+    for col, o in openings.items():
+        if not isinstance(o, dict) or type(o.get("value")) is not int or o["value"] < 0 \
+                or not isinstance(o.get("blinding"), str):
+            raise ValueError(f"{col}: an opening is a non-negative integer value and a hex blinding")
+        out[str(col)] = (o["value"], int(o["blinding"], 16))
+    return out
+
+
+def _check_openings(res: Result, cid: str, commitments: Mapping[str, bytes],
+                    openings: Mapping[str, tuple[int, int]] | None, what: str) -> None:
     try:
-        if not isinstance(openings, dict) or set(openings) != set(commitments):
+        if openings is None or set(openings) != set(commitments):
             raise ValueError("the opened columns differ from the committed ones")
-        for col, o in openings.items():
-            v, g = o["value"], int(o["blinding"], 16)
-            if type(v) is not int or v < 0:
-                raise ValueError(f"{col} value is not a non-negative integer")
+        for col, (v, g) in openings.items():
             if pedersen.commit(v, g) != commitments[col]:
                 raise ValueError(f"the {col} value and blinding do not open the root {col} commitment")
-    except (ValueError, KeyError, TypeError, AttributeError, PorError) as exc:
+    except (ValueError, PorError) as exc:
         res.failed(cid, f"{what} opening rejected: {exc}")
         return
     res.passed(cid, f"{what} opening matches the root commitments")
 
 
-def verify_solvency(doc: Any, *, epoch_id: str, nonce: str, root_commitments: Mapping[str, bytes] | None = None,
-                    reserves: int | None = None, opening: Any = None) -> Result:
+def verify_solvency(doc: SolvencyProof | Any, *, epoch_id: str, nonce: str,
+                    root_commitments: Mapping[str, bytes] | None = None, reserves: int | None = None,
+                    opening: Any = None) -> Result:
     """Check a solvency proof document; never raises on bad input.
+
+    ``doc`` is the proof's model (an entry of ``solvency.json`` as :func:`por.bundle.parse_solvency`
+    read it) or its JSON value, which is read through that model (a refusal fails ``format``).
+    ``opening`` is the auditor-only opening document (``por-solvency-opening/1``), a JSON value.
 
     Steps: 1 format; 2 epoch and nonce; 3 commitments equal the manifest's root commitments (when
     given); 4 the reserve figure equals the attested total (when given); 5 the range proof verifies
     under the context; 6 published openings (``public``) or the auditor's ``opening`` document open
     the commitments.
     """
-    asset = doc.get("asset") if isinstance(doc, dict) else None
-    res = Result(f"solvency proof for {asset or '?'} in epoch {epoch_id}")
-    p = f"solvency.{asset or '?'}"
-    try:
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("statement") != STATEMENT:
-            raise ValueError(f"not a solvency proof (format {FORMAT!r}, statement {STATEMENT!r})")
-        if not isinstance(asset, str) or not asset:
-            raise ValueError("asset missing")
-        doc_reserves = doc["reserves"]
-        if type(doc_reserves) is not int or doc_reserves < 0:
-            raise ValueError("reserves must be a non-negative integer")
-        if doc.get("disclosure") not in DISCLOSURES:
-            raise ValueError(f"unknown disclosure {doc.get('disclosure')!r}")
-        commitments = {c: bytes.fromhex(h) for c, h in doc["commitments"].items()}
-        if not commitments or set(commitments) - set(COLUMNS):
-            raise ValueError("commitments must name equity and/or debt")
-        proof = bytes.fromhex(doc["proof"])
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        res.failed(f"{p}.format", f"malformed solvency proof: {exc}")
-        return res
-    res.passed(f"{p}.format", f"solvency proof for {asset} ({doc['disclosure']} totals)")
-    res.add(f"{p}.epoch", doc.get("epoch_id") == epoch_id and str(doc.get("nonce")).lower() == nonce.lower(),
-            "bound to this epoch and nonce" if doc.get("epoch_id") == epoch_id and str(doc.get("nonce")).lower() == nonce.lower()
-            else f"made for epoch {doc.get('epoch_id')!r} / nonce {str(doc.get('nonce'))[:16]}, not this epoch")
+    named = doc.asset if isinstance(doc, SolvencyProof) else doc.get("asset") if isinstance(doc, dict) else None
+    res = Result(f"solvency proof for {named or '?'} in epoch {epoch_id}")
+    p = f"solvency.{named or '?'}"
+    if isinstance(doc, SolvencyProof):
+        d = doc
+    else:
+        try:
+            d = validate(SolvencyProof, doc, "solvency proof")
+        except DocumentError as exc:
+            res.failed(f"{p}.format", f"malformed solvency proof: {exc}")
+            return res
+    asset = d.asset
+    commitments = {c: bytes.fromhex(h) for c, h in (("equity", d.commitments.equity), ("debt", d.commitments.debt))
+                   if h is not None}
+    res.passed(f"{p}.format", f"solvency proof for {asset} ({d.disclosure} totals)")
+    same = d.epoch_id == epoch_id and d.nonce == nonce.lower()
+    res.add(f"{p}.epoch", same, "bound to this epoch and nonce" if same
+            else f"made for epoch {d.epoch_id!r} / nonce {d.nonce[:16]}, not this epoch")
     if root_commitments is not None:
         want = {c: bytes(v) for c, v in root_commitments.items() if c in COLUMNS}
         res.add(f"{p}.commitments", want == commitments,
                 "commitments are the manifest's root commitments" if want == commitments
                 else "commitments differ from the manifest's root commitments")
     if reserves is not None:
-        res.add(f"{p}.reserves", reserves == doc_reserves,
-                f"reserves {doc_reserves} equal the attested total" if reserves == doc_reserves
-                else f"reserves {doc_reserves} differ from the attested total {reserves}")
+        res.add(f"{p}.reserves", reserves == d.reserves,
+                f"reserves {d.reserves} equal the attested total" if reserves == d.reserves
+                else f"reserves {d.reserves} differ from the attested total {reserves}")
     try:
         from por.crypto import statements
 
-        claim, _ = _claim(commitments, doc_reserves)
-        ctx = solvency_context(epoch_id, nonce, asset, doc_reserves)
-        ok = bool(statements.verify(statements.load(STATEMENT), [claim], proof, context=ctx))
+        claim, _ = _claim(commitments, d.reserves)
+        ctx = solvency_context(epoch_id, nonce, asset, d.reserves)
+        ok = bool(statements.verify(statements.load(STATEMENT), [claim], bytes.fromhex(d.proof), context=ctx))
         res.add(f"{p}.proof", ok, "reserves - (equity - debt) >= 0 is proven" if ok
                 else "the range proof does not verify for this statement and context")
     except (PorError, ValueError) as exc:
         res.failed(f"{p}.proof", f"the proof cannot be checked: {exc}")
-    if doc["disclosure"] == "public":
-        _check_openings(res, f"{p}.public-opening", commitments, doc.get("openings"), "published")
+    if d.disclosure == "public":
+        published: dict[str, tuple[int, int]] | None = None if d.openings is None else {
+            str(c): (o.value, int(o.blinding, 16)) for c, o in d.openings.items()}
+        _check_openings(res, f"{p}.public-opening", commitments, published, "published")
     if opening is not None:
         ok_doc = isinstance(opening, dict) and opening.get("format") == OPENING_FORMAT and opening.get("asset") == asset
         if not ok_doc:
             res.failed(f"{p}.auditor-opening", "the auditor document is not an opening for this asset")
         else:
-            _check_openings(res, f"{p}.auditor-opening", commitments, opening.get("openings"), "auditor")
+            try:
+                given = _auditor_openings(opening.get("openings"))
+            except ValueError as exc:
+                res.failed(f"{p}.auditor-opening", f"auditor opening rejected: {exc}")
+            else:
+                _check_openings(res, f"{p}.auditor-opening", commitments, given, "auditor")
     return res

@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from por.bundle.tree import TreeDescription
 from por.errors import PorError
 from por.parallel import Executor, close_executor, get_executor
 from por.result import Result
 from por.tree import leaf as L
 from por.tree._checks import MAX_NAMED, name_items, statement_check
-from por.tree.build import ENCODING_STATEMENTS, Progress
+from por.tree.build import ENCODING_STATEMENTS, Progress, TreeInfo
 from por.tree.columns import MAX_VALUE, collateral_coefficients, parse_columns
 from por.tree.store import TreeStore, resolve_store
 
@@ -216,7 +217,9 @@ def verify_tree(
 
     Args:
         out_dir_or_store: the tree directory or its ``tree.sqlite``.
-        expected: the published description (a :class:`TreeInfo` or its dict, e.g. from the manifest).
+        expected: the published description: the manifest's model (:class:`por.bundle.tree.TreeDescription`,
+            read as :meth:`TreeInfo.from_model`), a :class:`TreeInfo`, or a tree info's dict (``por tree
+            verify --expected``).
         prices, haircuts_bps: the published prices (default: those recorded in the store).
         executor: where subtree and proof checks run (default: a local pool for large trees).
         progress: ``progress(stage, done, total)`` in work units, stages ``tree nodes``,
@@ -266,6 +269,8 @@ def _verify_tree(res: Result, st: TreeStore, path: str, expected: Any, prices: M
     stored_root = (str(meta.get("root_hash")), [str(x) for x in meta.get("root", [])])
 
     # 2. expected
+    if isinstance(expected, TreeDescription):
+        expected = TreeInfo.from_model(expected)
     if expected is not None and not hasattr(expected, "to_dict") and not isinstance(expected, Mapping):
         res.failed("tree.expected", f"the published tree description is a {type(expected).__name__}, not an object")
         expected = None

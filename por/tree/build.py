@@ -32,6 +32,7 @@ import numpy as np
 from por import PROTOCOL
 from por.bundle.tree import MAX_HEIGHT as MAX_HEIGHT
 from por.bundle.tree import PROOF_ENCODINGS as PROOF_ENCODINGS
+from por.bundle.tree import StatementRef, TreeDescription
 from por.crypto.scalar import R
 from por.errors import TreeError, UsageError
 from por.parallel import Executor, close_executor, get_executor
@@ -83,6 +84,12 @@ def encoding_of_statements(refs: Any) -> str:
     statement, else ``compressed`` (every tree proven before the linear encoding existed)."""
     return "linear" if isinstance(refs, Mapping) and ENCODING_STATEMENTS["linear"][0] in refs else "compressed"
 
+def statement_table(refs: Mapping[str, StatementRef]) -> dict[str, dict[str, Any]]:
+    """A published statements table (the models of a tree description or a client proof) as the tree
+    records it in its store's meta: ``{name: {id, version, sha256, bits}}`` (§7.9)."""
+    return {name: {"id": r.id, "version": r.version, "sha256": r.sha256, "bits": r.bits} for name, r in refs.items()}
+
+
 Progress = Callable[[str, int, int], None]
 
 
@@ -133,6 +140,17 @@ class TreeInfo:
             "leaf_format": self.leaf_format,
             "proof_encoding": self.proof_encoding,
         }
+
+    @classmethod
+    def from_model(cls, d: TreeDescription) -> TreeInfo:
+        """The tree a manifest describes (its ``tree``, already validated by its model, §9.4): what
+        the verifiers compare a store or a client proof with. The leaf count is -1 (unknown) unless
+        the description publishes it; the private file names are this builder's."""
+        return cls(mode=d.mode, epoch_id=d.epoch_id, columns=tuple((a, k) for a, k in d.columns), height=d.height,
+                   leaf_count=d.leaf_count if d.leaf_count is not None else -1, block_size=d.block_size,
+                   root_hash=d.root_hash, root=tuple(d.root), context=d.context, store=d.store,
+                   statements=statement_table(d.statements), leaf_format=d.leaf_format,
+                   proof_encoding=d.encoding)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TreeInfo:

@@ -36,7 +36,7 @@ from por.errors import DocumentError, PorError
 from por.result import Result
 from por.tree import leaf as L
 from por.tree._checks import name_items, statement_check
-from por.tree.build import ENCODING_STATEMENTS, encoding_of_statements
+from por.tree.build import ENCODING_STATEMENTS, TreeInfo, encoding_of_statements, statement_table
 from por.tree.columns import MAX_VALUE, Column, collateral_coefficients
 
 _HEX = frozenset("0123456789abcdef")
@@ -90,7 +90,7 @@ class _Proof:
                                     None if b.proof is None else base64.b64decode(b.proof)))
             else:
                 self.siblings.append((link, [int(c) for c in sib.columns]))
-        self.statements = {name: ref.to_json_value() for name, ref in m.statements.items()}
+        self.statements = statement_table(m.statements)
         self.collateral = m.collateral
         self.root_hash = bytes.fromhex(m.root.hash)
         self.root_columns: list[Any] = ([bytes.fromhex(c) for c in m.root.columns] if committed
@@ -107,7 +107,7 @@ def verify_client_proof(
     haircuts_bps: Mapping[str, int] | None = None,
     account_id: str | None = None,
     columns: Sequence[Sequence[str]] | None = None,
-    expected: TreeDescription | Mapping[str, Any] | None = None,
+    expected: TreeDescription | TreeInfo | Mapping[str, Any] | None = None,
 ) -> Result:
     """Check one client inclusion proof; never raises.
 
@@ -122,8 +122,9 @@ def verify_client_proof(
             (docs/protocol.md §7.2), so a proof for another id fails ``client.account`` here; without
             it the check passes and names the proof's account id, for the client to read.
         columns: the published columns, ``[asset, kind]`` pairs in order; the proof's must be these.
-        expected: the published tree description (the manifest's ``tree``): the proof's mode,
-            height, block size, context, leaf format and statements must be its.
+        expected: the published tree description (the manifest's ``tree``, its model, read as
+            :meth:`TreeInfo.from_model`; or a :class:`TreeInfo` or a tree info's dict): the proof's
+            mode, height, block size, context, leaf format and statements must be its.
     """
     res = Result("client inclusion proof")
     try:
@@ -154,7 +155,9 @@ def verify_client_proof(
                 else f"the proof's columns {_cols(mine)} differ from the published columns {_cols(published)} "
                      "(labels or order): its values would be read against the wrong assets")
     if expected is not None:
-        _client_expected(res, p, expected.to_json_value() if isinstance(expected, TreeDescription) else expected)
+        if isinstance(expected, TreeDescription):
+            expected = TreeInfo.from_model(expected)
+        _client_expected(res, p, expected.to_dict() if isinstance(expected, TreeInfo) else expected)
     k = len(p.columns)
     committed = p.mode == "committed"
     # the encoding is the one the recorded statements name (§7.5): either is sound, and each statement's

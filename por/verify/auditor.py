@@ -221,7 +221,7 @@ def bundle_keyring(a: Audit, check_id: str) -> Any:
     from por.bundle import parse_keyring
     from por.reserves.keyring import Keyring
 
-    return Keyring.from_dict(a.document("keyring.json", parse_keyring, check_id).to_json_value())
+    return Keyring.from_model(a.document("keyring.json", parse_keyring, check_id))
 
 
 def step_signatures(a: Audit) -> None:

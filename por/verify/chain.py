@@ -49,8 +49,7 @@ def step_ledger_log(a: Audit) -> None:
         res.passed("ledger-log.consistency", f"first epoch: ledger log root {log.root[:16]}… at size "
                    f"{log.size} (no earlier root to be consistent with)")
         return
-    proof = log.consistency_proof.to_json_value() if log.consistency_proof is not None else None
-    ok = verify_consistency(log.previous.size, log.previous.root, log.size, log.root, proof)
+    ok = verify_consistency(log.previous.size, log.previous.root, log.size, log.root, log.consistency_proof)
     res.add("ledger-log.consistency", ok,
             f"ledger log grew from {log.previous.size} ({log.previous.epoch_id}) to {log.size} entries "
             + ("consistently: no history rewritten" if ok else "but the consistency proof FAILS"))

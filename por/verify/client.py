@@ -138,7 +138,7 @@ def _proof_checks(res: Result, manifest: SignedManifest, raw: dict[str, Any], pr
     from por.reserves.policy import collateral_terms
 
     try:  # from the reserves configuration, never the manifest's own fields (protocol §9.5, row D)
-        prices, haircuts = collateral_terms(m.to_json_value())
+        prices, haircuts = collateral_terms(m)
     except PorError as exc:
         res.failed("manifest.prices", exc.diagnostics())
         return

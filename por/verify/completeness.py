@@ -92,7 +92,7 @@ def _governed_config(res: Result, led: LedgerView, m: ManifestBody) -> None:
         res.failed(check, f"the ledger has no usable reserves configuration at entry {seq}: {exc}")
         return
     try:
-        published = ReservesConfig.from_dict(m.reserves_config.to_json_value()).to_dict()
+        published = ReservesConfig.from_model(m.reserves_config).to_dict()
     except PorError as exc:
         res.failed(check, f"the manifest's reserves_config is not a reserves configuration "
                    f"({exc.diagnostics()}), so it cannot be the governed one")
@@ -176,7 +176,7 @@ def _governed_keyring(a: Audit, led: LedgerView) -> None:
     res = a.res
     seq = a.m.journal_seq
     try:
-        published = Keyring.from_dict(a.document("keyring.json", parse_keyring, check).to_json_value()).to_dict()
+        published = Keyring.from_model(a.document("keyring.json", parse_keyring, check)).to_dict()
     except PorError as exc:
         res.failed(check, f"keyring.json is not a keyring ({exc.diagnostics()}), so it cannot be "
                    "the ledger's members")

@@ -28,7 +28,7 @@ def step_tree(a: Audit) -> None:
     if copy is None:
         a.res.failed("tree.store", f"{m.tree.store} is missing from the bundle")
         return
-    r = verify_tree(copy, expected=m.tree.to_json_value(), prices=dict(m.collateral_prices),
+    r = verify_tree(copy, expected=m.tree, prices=dict(m.collateral_prices),
                     haircuts_bps=dict(m.haircuts_bps), executor=a.given.executor, progress=a.given.progress)
     a.res.merge(as_published(r, copy, published))
 
@@ -50,7 +50,7 @@ def step_prices(a: Audit) -> None:
         res.failed("price", "no usable reserves configuration in the manifest, hence no price policy")
         return
     doc = a.document("prices.json", parse_prices, "price.file")
-    reports = [SignedReport.from_dict(r.to_json_value()) for r in doc.reports]
+    reports = [SignedReport.from_model(r) for r in doc.reports]
     now = cutoff_datetime(m.cutoff_time)  # the signed cut-off
     bound = (m.epoch_id, iso_seconds(m.cutoff_time))  # reports must name this epoch and cut-off
     _price_file(res, doc, m, cfg.reporting_currency)
@@ -152,9 +152,9 @@ def step_attestations(a: Audit) -> None:
     if labels:
         res.failed("attestation.labels", labels)
         return
-    items: list[Any] = [(it.label, Attestation.from_dict(it.attestation.to_json_value()) if it.attestation is not None
+    items: list[Any] = [(it.label, Attestation.from_model(it.attestation) if it.attestation is not None
                          else Malformed(it.label, str(it.error))) for it in doc.attestations]
-    ctx = EpochContext.from_dict(m.epoch_context.to_json_value())
+    ctx = EpochContext.from_model(m.epoch_context)
     if ctx.epoch_id != m.epoch_id or ctx.nonce != m.nonce:
         res.failed("attestation.context", "the epoch context in the manifest names another epoch or nonce")
         return
@@ -226,7 +226,7 @@ def step_solvency(a: Audit) -> None:
             continue
         commitments: dict[str, bytes] = {k: bytes.fromhex(roots[i]) for i, (x, k) in enumerate(cols) if x == asset}
         reserves = _reserves_amount(m, asset)
-        r = verify_solvency(proof.to_json_value(), epoch_id=m.epoch_id, nonce=m.nonce,
+        r = verify_solvency(proof, epoch_id=m.epoch_id, nonce=m.nonce,
                             root_commitments=commitments, reserves=reserves, opening=openings.get(asset))
         res.merge(r)
     _disclosure(res, m, doc, sorted({x for x, _ in cols}))
@@ -324,7 +324,7 @@ def _reserves_config(res: Result, m: ManifestBody) -> Any:
     from por.reserves.policy import ReservesConfig, haircuts_of
 
     try:
-        cfg = ReservesConfig.from_dict(m.reserves_config.to_json_value())
+        cfg = ReservesConfig.from_model(m.reserves_config)
     except PorError as exc:
         res.failed("reserves-config", f"the manifest's reserves_config is not a reserves configuration: "
                    f"{exc.diagnostics()}")

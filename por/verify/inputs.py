@@ -101,18 +101,19 @@ def operator_key_of(keyring: Any) -> str | None:
 def load_keyring(path: str | Path | None, bundle: Path) -> tuple[Any, str]:
     """The keyring the verifier gives (``path``), else the bundle directory's own ``keyring.json``,
     and a phrase saying which (for a verifier reading files by name: the client's, ``audit cosign``)."""
-    from por.canonical import parse_json, read_document
+    from por.bundle import parse_keyring
+    from por.canonical import read_document
     from por.reserves.keyring import Keyring
 
     if path is not None:
         return Keyring.load(path), f"keyring {path} (given by the verifier)"
     try:
-        doc = parse_json(read_document(bundle / "keyring.json"))
+        data = read_document(bundle / "keyring.json")
     except FileNotFoundError:
         raise PorError("keyring.json is missing from the bundle") from None
-    except (OSError, ValueError) as exc:  # boundary: reading a file; UnicodeDecodeError, JSONDecodeError are ValueErrors
-        raise PorError(f"keyring.json does not read as JSON ({exc})") from None
-    return Keyring.from_dict(doc), "keyring.json of the bundle (trust rests on the operator key)"
+    except (OSError, ValueError) as exc:  # boundary: reading a file (EncodingError: not a regular file, too large)
+        raise PorError(f"keyring.json does not read ({exc})") from None
+    return Keyring.from_model(parse_keyring(data)), "keyring.json of the bundle (trust rests on the operator key)"
 
 
 @dataclass(frozen=True, slots=True)

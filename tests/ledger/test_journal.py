@@ -88,6 +88,17 @@ def test_log_proofs_verify_without_database(world: World) -> None:
     assert not verify_consistency(old_size, old_root, size, old_root, proof)
     assert not verify_consistency(old_size, old_root, size, root, {"garbage": 1})
     assert verify_consistency(0, EMPTY_ROOT, size, root, None)
+    # the published model of the proof (ledger-log.json's consistency_proof), as the auditor parsed it
+    from por.bundle._model import validate
+    from por.bundle.ledger_log import ConsistencyProof
+
+    model = validate(ConsistencyProof, proof, "consistency proof")
+    assert verify_consistency(old_size, old_root, size, root, model)
+    assert not verify_consistency(old_size, root, size, root, model)
+    bent = json.loads(json.dumps(proof))
+    bent["proof"]["path"][0] = "00" * 32
+    assert not verify_consistency(old_size, old_root, size, root, validate(ConsistencyProof, bent, "consistency proof"))
+    assert not verify_consistency(old_size, old_root, size, root, model.model_copy(update={"proof": None}))
     inc = led.inclusion_proof(3)
     assert verify_inclusion(3, inc["leaf_hash"], size, root, inc)
     assert not verify_inclusion(4, inc["leaf_hash"], size, root, inc)

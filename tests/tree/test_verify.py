@@ -404,3 +404,43 @@ def test_a_description_that_leaves_a_field_out_fails(committed_tree) -> None:  #
     msg = failed(res)["tree.expected"]
     assert "root_hash (missing)" in msg and "context (missing)" in msg
     assert [c.id for c in res.failures] == ["tree.expected"]
+
+
+# ---- the published description's model (issue 15: no dict crosses the bundle boundary) --------------
+
+@pytest.mark.parametrize("name", ["committed_tree", "plain_tree"])
+def test_the_manifests_tree_model_is_what_the_verifiers_take(request: pytest.FixtureRequest, name: str) -> None:
+    """The auditor and the client hand the tree verifiers the manifest's ``tree`` model itself: it
+    reads as the builder's TreeInfo (the leaf count unknown unless published), and a model that
+    describes another tree fails ``tree.expected`` / ``client.expected`` as its dict always did."""
+    from por.bundle._model import validate
+    from por.bundle.tree import TreeDescription
+    from por.tree import TreeInfo
+
+    tree = request.getfixturevalue(name)
+    public = {k: v for k, v in tree.info.to_dict().items() if k not in ("private", "leaf_count")}
+    desc = validate(TreeDescription, public, "tree")
+    assert TreeInfo.from_model(desc) == TreeInfo(**{**vars_of(tree.info), "leaf_count": -1})
+    assert TreeInfo.from_model(validate(TreeDescription, {**public, "leaf_count": 5}, "tree")).leaf_count == 5
+    assert verify_tree(tree.out, expected=desc, prices=PRICES, haircuts_bps=HAIRCUTS, executor=SerialExecutor()).ok
+    assert check(tree.proof("alice"), tree, expected=desc, prices=PRICES, haircuts_bps=HAIRCUTS).ok
+    other = validate(TreeDescription, {**public, "epoch_id": "2099-01-01"}, "tree")
+    f = failed(verify_tree(tree.out, expected=other, executor=SerialExecutor()))
+    assert f.keys() == {"tree.expected"} and "epoch_id" in f["tree.expected"], f
+    f = failed(check(tree.proof("alice"), tree, expected=other, prices=PRICES, haircuts_bps=HAIRCUTS))
+    assert f.keys() == {"client.expected"} and "epoch_id" in f["client.expected"], f
+    if name == "committed_tree":  # another statement hash in the description: both verifiers name it
+        stmts = copy.deepcopy(public["statements"])
+        first = sorted(stmts)[0]
+        stmts[first]["sha256"] = "00" * 32
+        other = validate(TreeDescription, {**public, "statements": stmts}, "tree")
+        f = failed(verify_tree(tree.out, expected=other, executor=SerialExecutor()))
+        assert f.keys() == {"tree.expected"} and "statements" in f["tree.expected"], f
+        f = failed(check(tree.proof("alice"), tree, expected=other, prices=PRICES, haircuts_bps=HAIRCUTS))
+        assert f.keys() == {"client.expected"} and f"statement {first}" in f["client.expected"], f
+
+
+def vars_of(info: Any) -> dict[str, Any]:
+    import dataclasses
+
+    return {f.name: getattr(info, f.name) for f in dataclasses.fields(info)}
