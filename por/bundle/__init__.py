@@ -7,9 +7,11 @@ verifiers read them; neither defines their shape elsewhere. docs/protocol.md §9
 Every ``parse_*`` function takes the bytes received (so a verifier parses exactly what it hashed)
 and returns a frozen model, or raises :class:`por.errors.DocumentError` naming the document and the
 field path; nothing else escapes. Models serialise back with ``to_json_value()`` and ``to_bytes()``
-(the writer's layout), byte for byte what they were read from.
+(the writer's layout), byte for byte what they were read from. ``validate(model, value, document)``
+parses a JSON value already in hand (an operator's file, a ledger payload) with the same rules.
 """
 
+from por.bundle._model import Model, validate
 from por.bundle.attestations import Attestation, AttestationSet, parse_attestation, parse_attestations
 from por.bundle.documents import BUNDLE_DOCUMENTS, DOCUMENTS, DocumentType
 from por.bundle.ledger_log import LedgerLog, parse_ledger_log
@@ -24,9 +26,9 @@ from por.errors import DocumentError
 
 __all__ = [
     "BUNDLE_DOCUMENTS", "DOCUMENTS", "Attestation", "AttestationSet", "ClientProof", "DocumentError", "DocumentType",
-    "Keyring", "LedgerLog", "ManifestBody", "PriceReport", "Prices", "ReportSignature", "ReservesConfig", "Signature",
+    "Keyring", "LedgerLog", "ManifestBody", "Model", "PriceReport", "Prices", "ReportSignature", "ReservesConfig", "Signature",
     "Signed", "SignedBody", "SignedManifest", "SignedPriceReport", "SolvencySet", "TreeDescription", "key_id",
     "parse_attestation", "parse_attestations", "parse_client_proof", "parse_keyring", "parse_ledger_log",
     "parse_manifest", "parse_price_report", "parse_prices", "parse_report_signature", "parse_solvency",
-    "verify_ed25519",
+    "validate", "verify_ed25519",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from por.bundle._model import Model, validate
+from por.bundle import Model, validate
 from por.errors import DocumentError, PorError
 
 M = TypeVar("M", bound=Model)

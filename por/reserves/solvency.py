@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from por.bundle._model import validate
+from por.bundle import validate
 from por.bundle.solvency import SolvencyProof
 from por.crypto import pedersen
 from por.crypto.backend import IDENTITY_BYTES
