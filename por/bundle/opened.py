@@ -27,7 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from por.bundle.manifest import SignedManifest, parse_manifest
+from por.bundle.manifest import FileEntry, SignedManifest, parse_manifest
 from por.canonical import MAX_DOCUMENT_BYTES
 from por.errors import BundleError, DocumentError, EncodingError, PorError
 
@@ -159,9 +159,9 @@ class ListedFiles:
         self.close()
 
 
-def read_listed(directory: str | Path, listed: Mapping[str, Any], *, stores: Iterable[str] = (),
+def read_listed(directory: str | Path, listed: Mapping[str, FileEntry], *, stores: Iterable[str] = (),
                 keep: bool = True, tmp_dir: str | Path | None = None) -> ListedFiles:
-    """Read every file ``listed`` ({path: {sha256, size}}) once, and walk the rest of ``directory``.
+    """Read every file ``listed`` (the manifest's ``files``, parsed) once, and walk the rest of ``directory``.
 
     ``stores`` name the listed files streamed into a private temporary copy (under ``tmp_dir``, by
     default the system's); the others are documents kept in memory (up to the size bound; above it
@@ -179,7 +179,7 @@ def read_listed(directory: str | Path, listed: Mapping[str, Any], *, stores: Ite
         return ListedFiles([], {}, None, exc)
     try:
         for name, meta in sorted(listed.items()):
-            problem = _listing_problem(name, meta, root)
+            problem = _listing_problem(name, root)
             if problem is not None:
                 checks.append(FileCheck(name, False, problem))
                 if problem == _link_message(name):
@@ -207,10 +207,8 @@ def read_listed(directory: str | Path, listed: Mapping[str, Any], *, stores: Ite
     return ListedFiles(checks, held, tmp, None, frozenset(refused))
 
 
-def _listing_problem(name: str, meta: Any, root: Path) -> str | None:
+def _listing_problem(name: str, root: Path) -> str | None:
     """Why a manifest entry cannot name a file of the bundle (before anything is opened), or None."""
-    if not isinstance(meta, dict) or "sha256" not in meta or "size" not in meta:
-        return f"{name}: manifest entry is malformed"
     if ".." in Path(name).parts or Path(name).is_absolute():
         return f"{name}: path escapes the bundle directory"
     if _under_link(root, name):
@@ -228,10 +226,10 @@ def _under_link(root: Path, name: str) -> bool:
     return any(q.is_symlink() for q in [p, *p.parents][: len(Path(name).parts)])
 
 
-def _verdict(name: str, h: _Held, meta: dict[str, Any]) -> FileCheck:
-    if h.size != meta["size"]:
-        return FileCheck(name, False, f"{name}: size {h.size} bytes, manifest says {meta['size']} (truncated or extended)")
-    if h.sha256 != meta["sha256"]:
+def _verdict(name: str, h: _Held, meta: FileEntry) -> FileCheck:
+    if h.size != meta.size:
+        return FileCheck(name, False, f"{name}: size {h.size} bytes, manifest says {meta.size} (truncated or extended)")
+    if h.sha256 != meta.sha256:
         return FileCheck(name, False, f"{name}: SHA-256 differs from the manifest (file changed or replaced)")
     return FileCheck(name, True, f"{name}: {h.size} bytes, SHA-256 matches")
 
@@ -383,6 +381,5 @@ def open_bundle(directory: str | Path, *, tmp_dir: str | Path | None = None) -> 
         parsed = parse_manifest(raw)
     except DocumentError as exc:
         return OpenedBundle(d, raw, exc, None)
-    listed = {name: {"sha256": f.sha256, "size": f.size} for name, f in parsed.signed.files.items()}
-    files = read_listed(d, listed, stores=[parsed.signed.tree.store], tmp_dir=tmp_dir)
+    files = read_listed(d, parsed.signed.files, stores=[parsed.signed.tree.store], tmp_dir=tmp_dir)
     return OpenedBundle(d, raw, None, files, parsed)

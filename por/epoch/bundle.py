@@ -72,6 +72,5 @@ def check_files(directory: Path, manifest: SignedManifest) -> list[tuple[str, bo
     """
     from por.bundle.opened import read_listed
 
-    listed = {name: entry.to_json_value() for name, entry in manifest.signed.files.items()}
-    with read_listed(directory, listed, keep=False) as files:
+    with read_listed(directory, manifest.signed.files, keep=False) as files:
         return [(c.name, c.ok, c.message) for c in files.results()]
