@@ -400,19 +400,7 @@ def build_tree(
     """
     cols = parse_columns(columns)
     k = len(cols)
-    if mode not in L.MODES:
-        raise UsageError(f"mode {mode!r} must be one of {', '.join(L.MODES)}")
-    proof_encoding = check_encoding(proof_encoding)
-    if block_size is None:
-        block_size = DEFAULT_BLOCK_SIZES[proof_encoding]
-    bad_block = L.block_size_problem(block_size, k, mode)
-    if bad_block is not None:
-        raise UsageError(bad_block + " (the block size must be a power of two within the node-range statement's range)")
-    if not isinstance(min_height, int) or not 0 <= min_height <= MAX_HEIGHT:
-        raise UsageError(f"minimum height must be in [0, {MAX_HEIGHT}]")
-    if not isinstance(context, (bytes, bytearray)):
-        raise UsageError("context must be bytes")
-    context = bytes(context)
+    proof_encoding, block_size, context = _check_arguments(mode, proof_encoding, block_size, k, min_height, context)
     L.check_master(master_secret, epoch_id)
     coeffs = collateral_coefficients(cols, prices, haircuts_bps)
     out = Path(out_dir)
@@ -479,21 +467,8 @@ def build_tree(
             report("subtrees", done, n_units)
 
         # 4. the levels above the units, in-process
-        w = L.HASH_BYTES + k * L.column_width(mode)
-        level_recs = b"".join(top)
+        root_rec, root_vals, root_blinds = _top_levels(writer, mode, k, bits, height, top, top_v, top_g)
         del top
-        recs = [level_recs[i:i + w] for i in range(0, len(level_recs), w)]
-        if committed:
-            cur_v, cur_g = top_v, top_g
-        else:
-            cur_v = [tuple(int.from_bytes(r[32 + 16 * c:48 + 16 * c], "big") for c in range(k)) for r in recs]
-            cur_g = []
-        for level in range(bits + 1, height + 1):
-            recs, cur_v, cur_g = _parent_level(mode, k, recs, cur_v, cur_g)
-            writer.put_nodes(level, 0, len(recs), b"".join(recs))
-        root_rec = recs[0]
-        root_vals = cur_v[0]
-        root_blinds = cur_g[0] if committed else None
 
         # 5. metadata, then the private files
         root_hash = root_rec[:32].hex()
@@ -510,17 +485,8 @@ def build_tree(
             "prices": {a: str(p) for a, p in (prices or {}).items()} if coeffs is not None else {},
             "haircuts_bps": {a: int(h) for a, h in (haircuts_bps or {}).items()} if coeffs is not None else {},
         }
-        opening: dict[str, Any] = {
-            "format": OPENING_FORMAT, "epoch_id": epoch_id, "mode": mode,
-            "columns": [c.to_list() for c in cols], "root_hash": root_hash,
-            "values": [str(v) for v in root_vals],
-        }
-        if root_blinds is not None:
-            opening["blindings"] = [g.to_bytes(32, "big").hex() for g in root_blinds]
         # the private files first: a store on disk means the build is whole
-        tmp = out / (OPENING_NAME + ".partial")
-        tmp.write_text(json.dumps(opening, indent=2, sort_keys=True) + "\n")
-        tmp.replace(out / OPENING_NAME)
+        _write_opening(out, epoch_id, mode, cols, root_hash, root_vals, root_blinds)
         accounts.finish(leaf_count=n)
         report("accounts", 1, 1)
         from por.tree.prove import discard_work
@@ -546,6 +512,63 @@ def build_tree(
     finally:
         close_executor(ex, owned)
     return info
+
+
+def _check_arguments(mode: str, proof_encoding: str, block_size: int | None, k: int, min_height: int,
+                     context: Any) -> tuple[str, int, bytes]:
+    """The build's parameters checked: ``(proof encoding, block size, context)`` with the defaults filled in.
+
+    Raises:
+        UsageError: naming the parameter that is out of range.
+    """
+    if mode not in L.MODES:
+        raise UsageError(f"mode {mode!r} must be one of {', '.join(L.MODES)}")
+    proof_encoding = check_encoding(proof_encoding)
+    if block_size is None:
+        block_size = DEFAULT_BLOCK_SIZES[proof_encoding]
+    bad_block = L.block_size_problem(block_size, k, mode)
+    if bad_block is not None:
+        raise UsageError(bad_block + " (the block size must be a power of two within the node-range statement's range)")
+    if not isinstance(min_height, int) or not 0 <= min_height <= MAX_HEIGHT:
+        raise UsageError(f"minimum height must be in [0, {MAX_HEIGHT}]")
+    if not isinstance(context, (bytes, bytearray)):
+        raise UsageError("context must be bytes")
+    return proof_encoding, block_size, bytes(context)
+
+
+def _top_levels(writer: StoreWriter, mode: str, k: int, bits: int, height: int, top: list[bytes],
+                top_v: list[tuple[int, ...]], top_g: list[tuple[int, ...]],
+                ) -> tuple[bytes, tuple[int, ...], tuple[int, ...] | None]:
+    """Hash the levels above the work units (stored as they are made): ``(root record, root values,
+    root blindings)``; the units' top nodes are ``top`` with, in committed mode, their openings."""
+    committed = mode == "committed"
+    w = L.HASH_BYTES + k * L.column_width(mode)
+    level_recs = b"".join(top)
+    recs = [level_recs[i:i + w] for i in range(0, len(level_recs), w)]
+    if committed:
+        cur_v, cur_g = top_v, top_g
+    else:
+        cur_v = [tuple(int.from_bytes(r[32 + 16 * c:48 + 16 * c], "big") for c in range(k)) for r in recs]
+        cur_g = []
+    for level in range(bits + 1, height + 1):
+        recs, cur_v, cur_g = _parent_level(mode, k, recs, cur_v, cur_g)
+        writer.put_nodes(level, 0, len(recs), b"".join(recs))
+    return recs[0], cur_v[0], cur_g[0] if committed else None
+
+
+def _write_opening(out: Path, epoch_id: str, mode: str, cols: Sequence[Column], root_hash: str,
+                   root_vals: Sequence[int], root_blinds: Sequence[int] | None) -> None:
+    """``root-opening.json`` (private): the root's values and, committed, its blindings; replaced atomically."""
+    opening: dict[str, Any] = {
+        "format": OPENING_FORMAT, "epoch_id": epoch_id, "mode": mode,
+        "columns": [c.to_list() for c in cols], "root_hash": root_hash,
+        "values": [str(v) for v in root_vals],
+    }
+    if root_blinds is not None:
+        opening["blindings"] = [g.to_bytes(32, "big").hex() for g in root_blinds]
+    tmp = out / (OPENING_NAME + ".partial")
+    tmp.write_text(json.dumps(opening, indent=2, sort_keys=True) + "\n")
+    tmp.replace(out / OPENING_NAME)
 
 
 def _read_rows(
