@@ -25,7 +25,7 @@ def step_completeness(a: Audit) -> None:
     m, res = a.m, a.res
     cols, keep, rows = led.client_liabilities(m.journal_seq)
     _governed_config(res, led, m)
-    run_step(res, "completeness.prices", lambda: _ledger_cutoff_and_prices(res, led, m))
+    run_step(res, "completeness.prices", lambda: _ledger_cutoff_and_prices(res, led, m, _quoted_entries(a)))
     _governed_keyring(a, led)
     _ledger_log_root(res, led, m)
     assert a.manifest is not None
@@ -130,12 +130,21 @@ def _asset_decimals(res: Result, led: LedgerView, m: ManifestBody, governed: dic
             else "asset decimals differ from the ledger's asset table: " + "; ".join(bad))
 
 
-def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody) -> None:
+def _quoted_entries(a: Audit) -> dict[str, list[int]]:
+    """The ledger entries each of prices.json's quotes says it rests on (its ``ledger_entries``)."""
+    from por.bundle import parse_prices
+
+    doc = a.document("prices.json", parse_prices, "price.file")
+    return {asset: list(q.ledger_entries) for asset, q in doc.quotes.items()}
+
+
+def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody, entries: dict[str, list[int]]) -> None:
     """With the ledger: ``cutoff_time`` is the signed time of entry ``journal_seq``
     (``completeness.cutoff``), and the prices of record are the quorum median of the oracles'
     ``price`` entries at or before that entry under the governed price policy
-    (``completeness.prices``). Why: without it an operator could reuse an earlier cut-off and the
-    prices before a crash."""
+    (``completeness.prices``), and prices.json's quotes name those entries (``entries``, per asset).
+    Why: without it an operator could reuse an earlier cut-off and the prices before a crash, or
+    publish quotes resting on other entries than the prices of record."""
     from por.reserves.ledger_adapter import entry_time, ledger_quotes, reserves_config
 
     seq = m.journal_seq
@@ -153,7 +162,11 @@ def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody) -> 
         return
     want = {a: q["price_e8"] for a, q in quotes.items()}
     got = dict(m.prices)
-    if got == want:
+    of_record = {a: list(q["entries"]) for a, q in quotes.items()}
+    if got == want and entries != of_record:  # prices.json names the entries of record (§9.3)
+        res.failed("completeness.prices", f"prices.json's quotes name the ledger entries {entries}, the price "
+                   f"entries of record up to entry {seq} are {of_record}")
+    elif got == want:
         res.passed("completeness.prices", f"the prices are the quorum medians of the oracles' price entries up to "
                    f"entry {seq}: " + ", ".join(f"{a} {p}" for a, p in sorted(want.items())))
     else:
