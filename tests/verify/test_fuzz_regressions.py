@@ -84,3 +84,26 @@ def test_the_reporting_currency_quote_is_the_writers(workspace: Path, tmp_path: 
     f = failed(res)
     assert "price.USD" in f, f
     assert "reporting currency" in f["price.USD"]
+
+
+def test_true_is_not_one(workspace: Path, tmp_path: Path) -> None:
+    """Fuzz: prices.json re-signed with the reporting currency's ``reporting_currency: 1`` passed:
+    pydantic's ``Literal[True]`` takes 1 even in strict mode (1 == True); the models' true-only fields
+    now refuse an integer (``OnlyBool``), as ``NoBool`` refuses a boolean for an integer."""
+    from pydantic import ValidationError
+
+    from por.bundle import parse_prices
+    from por.bundle.ledger_log import MerkleProofMetadata
+    from por.errors import DocumentError
+
+    res = edited(workspace, tmp_path, "prices.json", lambda d: _reporting_quote(d).update(reporting_currency=1))
+    f = failed(res)
+    assert "price.file" in f and "must be true" in f["price.file"], f
+    doc = json.loads((workspace / "epochs" / "epoch-0001" / "prices.json").read_text())
+    _reporting_quote(doc)["reporting_currency"] = 1
+    with pytest.raises(DocumentError, match="must be true"):
+        parse_prices(json.dumps(doc).encode())
+    meta = {"algorithm": "sha256", "security": True, "size": 2, "prior_size": 1}
+    assert MerkleProofMetadata.model_validate(meta).security is True
+    with pytest.raises(ValidationError, match="must be true"):
+        MerkleProofMetadata.model_validate({**meta, "security": 1})
