@@ -189,7 +189,8 @@ def _governed_keyring(a: Audit, led: LedgerView) -> None:
     res = a.res
     seq = a.m.journal_seq
     try:
-        published = Keyring.from_dict(a.document("keyring.json", parse_keyring, check).to_json_value()).to_dict()
+        as_written = a.document("keyring.json", parse_keyring, check).to_json_value()
+        published = Keyring.from_dict(as_written).to_dict()
     except PorError as exc:
         res.failed(check, f"keyring.json is not a keyring ({exc.diagnostics()}), so it cannot be "
                    "the ledger's members")
@@ -201,7 +202,7 @@ def _governed_keyring(a: Audit, led: LedgerView) -> None:
         res.failed(check, f"the ledger has no membership entries up to entry {seq}")
         return
     for at, members in states:
-        if keyring_from_members(members).to_dict() == published:
+        if keyring_from_members(members).to_dict() == as_written:  # in the writer's order (by id, roles sorted)
             res.passed(check, f"keyring.json is the ledger's members as of entry {at} "
                        f"(cut-off entry {seq}; {len(members)} members)")
             return
@@ -212,7 +213,8 @@ def _governed_keyring(a: Audit, led: LedgerView) -> None:
     changed = sorted(k for k in set(mine) & set(theirs) if mine[k] != theirs[k])
     res.failed(check, f"keyring.json is not the ledger's members at entry {seq} or after any later "
                f"membership entry (against entry {states[0][0]}: not in the ledger {extra}, missing "
-               f"{missing}, roles or keys differ {changed})")
+               f"{missing}, roles or keys differ {changed}" + ("" if extra or missing or changed else
+                                                                "; the same members, not in the writer's order") + ")")
 
 
 def _ledger_log_root(res: Result, led: LedgerView, m: ManifestBody) -> None:

@@ -107,3 +107,15 @@ def test_true_is_not_one(workspace: Path, tmp_path: Path) -> None:
     assert MerkleProofMetadata.model_validate(meta).security is True
     with pytest.raises(ValidationError, match="must be true"):
         MerkleProofMetadata.model_validate({**meta, "security": 1})
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: d["members"].reverse(),
+    lambda d: next(m for m in d["members"] if len(m["roles"]) > 1)["roles"].reverse(),
+], ids=["members", "roles"])
+def test_the_keyring_is_the_ledgers_as_written(workspace: Path, tmp_path: Path, edit: Any) -> None:
+    """Fuzz: keyring.json re-signed with its members in reverse order passed with the ledger:
+    ``completeness.keyring`` compared it after normalising it (members by id, roles sorted); the
+    published document must be the ledger's members as the writer writes them (§9.5 step 11)."""
+    f = failed(ledger_edited(workspace, tmp_path, "keyring.json", edit))
+    assert f.keys() == {"completeness.keyring"}, f
