@@ -554,7 +554,7 @@ def sqlite_dump(path: Path) -> list[str] | None:
                     if table == "meta" and isinstance(row[1], str):
                         try:
                             row = (row[0], typed(json.loads(row[1])))
-                        except ValueError:
+                        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
                             pass
                     out.append(f"{table}: {row!r}")
             return out
