@@ -686,6 +686,18 @@ def ledger_only(name: str, path: tuple[Any, ...]) -> bool:
     return False
 
 
+def _signer_sets(doc: Any) -> Any:
+    """``doc`` with every ``signers`` list in one order: an aggregate BLS signature verifies against
+    the sum of its signers' keys, in whatever order they are listed (the order they were aggregated in,
+    which nothing can check), so a reordered list says the same (docs/protocol.md §8.3)."""
+    if isinstance(doc, dict):
+        return {k: sorted(_signer_sets(v), key=typed) if k == "signers" and isinstance(v, list)
+                else _signer_sets(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_signer_sets(v) for v in doc]
+    return doc
+
+
 def lying_operator(demo: Demo, data: st.DataObject) -> None:
     """An edit of a document, of the manifest's body or of tree.sqlite, then listed and re-signed."""
     target = data.draw(st.sampled_from(["manifest", "document", "document", "store", "bytes", "consistent"]),
@@ -701,6 +713,8 @@ def lying_operator(demo: Demo, data: st.DataObject) -> None:
             kind = data.draw(st.sampled_from(demo.json_docs[1:]), label="document")
             edit = data.draw(edited(Ref(demo.docs[kind], kind)), label="edit")
             how, path = f"{kind}: {edit.how}", edit.path
+            if kind == "attestations.json":  # the signers of one (aggregate) BLS signature are a set
+                assume(typed(_signer_sets(edit.value)) != typed(_signer_sets(demo.docs[kind])))
             (demo.work / kind).write_bytes(dump(edit.value, _style(demo.originals[kind])))
             resign(demo)
         elif target == "store":
