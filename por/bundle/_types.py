@@ -149,3 +149,13 @@ LedgerTime = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}
 
 #: an integer field whose allowed values are listed (a boolean is refused, although True == 1)
 NoBool = BeforeValidator(_no_bool)
+
+
+def _only_bool(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise ValueError("an integer is not a boolean")
+    return value
+
+
+#: a boolean field whose allowed value is listed (``Literal[True]`` alone takes 1, since 1 == True)
+OnlyBool = BeforeValidator(_only_bool)

@@ -9,7 +9,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field
 
 from por.bundle._model import Model, json_layout, parse_bytes
-from por.bundle._types import Bit, Count, Hex32, Seq, Seqno, Text, explain
+from por.bundle._types import Bit, Count, Hex32, OnlyBool, Seq, Seqno, Text, explain
 
 CONSISTENCY_TYPE = "por-log-consistency/1"
 MAX_PROOF_PATH = 128  # pymerkle's bound on a proof's path (2 x 64 levels)
@@ -27,7 +27,7 @@ class MerkleProofMetadata(Model):
     """pymerkle's metadata of a consistency proof: SHA-256 with security on (§10.3)."""
 
     algorithm: Annotated[Literal["sha256"], explain("must be sha256")]
-    security: Annotated[Literal[True], explain("must be true")]
+    security: Annotated[Literal[True], OnlyBool, explain("must be true")]
     size: Count
     prior_size: Count
 

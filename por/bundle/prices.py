@@ -19,6 +19,7 @@ from por.bundle._types import (
     AnyText,
     AssetCode,
     MemberId,
+    OnlyBool,
     Price,
     Seq,
     Seqno,
@@ -99,7 +100,7 @@ class Quote(Model):
     oracles: Seq[MemberId]
     dropped: Seq[DroppedReport]
     ledger_entries: Seq[Seqno]
-    reporting_currency: Annotated[Literal[True], explain("must be true")] | None = omittable(
+    reporting_currency: Annotated[Literal[True], OnlyBool, explain("must be true")] | None = omittable(
         "true for the reporting currency (price 10^8, no reports); left out otherwise")
 
 

@@ -25,7 +25,7 @@ def step_completeness(a: Audit) -> None:
     m, res = a.m, a.res
     cols, keep, rows = led.client_liabilities(m.journal_seq)
     _governed_config(res, led, m)
-    run_step(res, "completeness.prices", lambda: _ledger_cutoff_and_prices(res, led, m))
+    run_step(res, "completeness.prices", lambda: _ledger_cutoff_and_prices(res, led, m, _quoted_entries(a)))
     _governed_keyring(a, led)
     _ledger_log_root(res, led, m)
     assert a.manifest is not None
@@ -130,12 +130,21 @@ def _asset_decimals(res: Result, led: LedgerView, m: ManifestBody, governed: dic
             else "asset decimals differ from the ledger's asset table: " + "; ".join(bad))
 
 
-def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody) -> None:
+def _quoted_entries(a: Audit) -> dict[str, list[int]]:
+    """The ledger entries each of prices.json's quotes says it rests on (its ``ledger_entries``)."""
+    from por.bundle import parse_prices
+
+    doc = a.document("prices.json", parse_prices, "price.file")
+    return {asset: list(q.ledger_entries) for asset, q in doc.quotes.items()}
+
+
+def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody, entries: dict[str, list[int]]) -> None:
     """With the ledger: ``cutoff_time`` is the signed time of entry ``journal_seq``
     (``completeness.cutoff``), and the prices of record are the quorum median of the oracles'
     ``price`` entries at or before that entry under the governed price policy
-    (``completeness.prices``). Why: without it an operator could reuse an earlier cut-off and the
-    prices before a crash."""
+    (``completeness.prices``), and prices.json's quotes name those entries (``entries``, per asset).
+    Why: without it an operator could reuse an earlier cut-off and the prices before a crash, or
+    publish quotes resting on other entries than the prices of record."""
     from por.reserves.ledger_adapter import entry_time, ledger_quotes, reserves_config
 
     seq = m.journal_seq
@@ -153,7 +162,11 @@ def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody) -> 
         return
     want = {a: q["price_e8"] for a, q in quotes.items()}
     got = dict(m.prices)
-    if got == want:
+    of_record = {a: list(q["entries"]) for a, q in quotes.items()}
+    if got == want and entries != of_record:  # prices.json names the entries of record (§9.3)
+        res.failed("completeness.prices", f"prices.json's quotes name the ledger entries {entries}, the price "
+                   f"entries of record up to entry {seq} are {of_record}")
+    elif got == want:
         res.passed("completeness.prices", f"the prices are the quorum medians of the oracles' price entries up to "
                    f"entry {seq}: " + ", ".join(f"{a} {p}" for a, p in sorted(want.items())))
     else:
@@ -176,7 +189,9 @@ def _governed_keyring(a: Audit, led: LedgerView) -> None:
     res = a.res
     seq = a.m.journal_seq
     try:
-        published = Keyring.from_model(a.document("keyring.json", parse_keyring, check)).to_dict()
+        doc = a.document("keyring.json", parse_keyring, check)
+        as_written = doc.to_json_value()  # compared in the writer's order, below
+        published = Keyring.from_model(doc).to_dict()
     except PorError as exc:
         res.failed(check, f"keyring.json is not a keyring ({exc.diagnostics()}), so it cannot be "
                    "the ledger's members")
@@ -188,7 +203,7 @@ def _governed_keyring(a: Audit, led: LedgerView) -> None:
         res.failed(check, f"the ledger has no membership entries up to entry {seq}")
         return
     for at, members in states:
-        if keyring_from_members(members).to_dict() == published:
+        if keyring_from_members(members).to_dict() == as_written:  # in the writer's order (by id, roles sorted)
             res.passed(check, f"keyring.json is the ledger's members as of entry {at} "
                        f"(cut-off entry {seq}; {len(members)} members)")
             return
@@ -199,7 +214,8 @@ def _governed_keyring(a: Audit, led: LedgerView) -> None:
     changed = sorted(k for k in set(mine) & set(theirs) if mine[k] != theirs[k])
     res.failed(check, f"keyring.json is not the ledger's members at entry {seq} or after any later "
                f"membership entry (against entry {states[0][0]}: not in the ledger {extra}, missing "
-               f"{missing}, roles or keys differ {changed})")
+               f"{missing}, roles or keys differ {changed}" + ("" if extra or missing or changed else
+                                                                "; the same members, not in the writer's order") + ")")
 
 
 def _ledger_log_root(res: Result, led: LedgerView, m: ManifestBody) -> None:

@@ -60,9 +60,13 @@ def step_prices(a: Audit) -> None:
     used: list[Any] = []
     for asset, price in sorted(m.prices.items()):
         if asset == cfg.reporting_currency and asset not in cfg.price:
-            ok = price == 10**8
+            quote = doc.quotes.get(asset)  # the writer's quote of price 1: marked, at the cut-off, nothing else
+            ok = price == 10**8 and quote is not None and quote.to_json_value() == {
+                "asset": asset, "price_e8": 10**8, "time": bound[1], "oracles": [], "dropped": [],
+                "ledger_entries": [], "reporting_currency": True}
             res.add(f"price.{asset}", ok, f"{asset} is the reporting currency (price 1)" if ok
-                    else f"{asset}: the reporting currency must have price 10^8, manifest says {price}")
+                    else f"{asset}: the reporting currency must have price 10^8 and a quote marked as the reporting "
+                    f"currency at the cut-off with no oracles or entries (manifest {price}, prices.json {quote!r:.200})")
             continue
         if asset not in cfg.price:  # a configuration (the manifest's, or one given) with no policy for it
             res.failed(f"price.{asset}", f"{asset}: the reserves configuration has no price policy for it")

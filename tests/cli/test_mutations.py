@@ -14,7 +14,12 @@ Three kinds of damage:
   wrong length, unicode, deep nesting, in any JSON document of the bundle and in client proofs;
 - the lying operator: the same edits (and edits of rows of ``tree.sqlite``), then the manifest
   listed again and RE-SIGNED with the operator's key, so that the signature and the file hashes
-  hold and only the later checks can catch the lie. These run the whole audit, with the ledger.
+  hold and only the later checks can catch the lie. These run the whole audit, with a keyring and
+  reserves configuration the auditor holds, or with the ledger as it stood before the operator
+  recorded the epoch's publication (a liar records the hash of the manifest it re-signed, so the
+  published ledger's pin on the manifest's hash would catch every re-signed edit by itself); and
+  the careful liar's edit: one value replaced everywhere the bundle (or a manifest and a client's
+  proof) says it, and what derives from it recomputed, judged with that ledger.
 
 A re-signed edit, and an edit of a client proof, must change what the document says (not just its
 whitespace, or the free space of the SQLite file); ``created_at`` is the manifest's one field that
@@ -98,6 +103,9 @@ class Demo:
         self.operator_key = operator_key
         self.operator_pub = root / "keys" / "operator.pub"
         self.ledger_url = f"sqlite:///{root / 'ledger.db'}"
+        # the ledger before the epoch's ``epoch.publish`` entry: what a lying operator's ledger says, since
+        # it records the hash of the manifest it re-signed (the published ledger pins the original's)
+        self.unpublished = root.parent / "trusted" / "ledger-unpublished.db"
         self.secret = root / "private" / "epoch-0001" / "master.secret"
         self.proofs = proofs
         self.originals: dict[str, bytes] = {}  # listed files and manifest.json
@@ -113,10 +121,14 @@ class Demo:
     def audit(self, *extra: Any, anchors: str = "ledger") -> Any:
         """``por audit verify`` of the work copy, its trust anchored (docs/protocol.md §9.5 step 13) on
         ``ledger``: the ledger (completeness; its journal also pins the published manifest's hash);
+        ``unpublished``: the ledger before the epoch's publication was recorded, as a lying operator's
+        ledger would be (it records the hash of the manifest it re-signed): every check but that pin;
         ``given``: a keyring and a reserves configuration the verifier holds (copies of the published
         ones), no ledger, so that each check must catch a lie on its own; ``bundle``: the bundle's own
         keyring (cheapest, for cases that the signature or the file hashes stop)."""
         trust = {"ledger": ("--ledger", self.ledger_url, "--master-secret", self.secret, "--skip-ledger-replay"),
+                 "unpublished": ("--ledger", f"sqlite:///{self.unpublished}", "--master-secret", self.secret,
+                                 "--skip-ledger-replay"),
                  "given": ("--keys", self.keyring, "--reserves-config", self.reserves_config),
                  "bundle": ("--trust-bundle-keyring",)}[anchors]
         return por("audit", "verify", self.work, "--operator-key", self.operator_pub, *trust, "--executor",
@@ -162,7 +174,20 @@ def build_demo(root: Path) -> Demo:
     d.keyring.parent.mkdir()
     d.keyring.write_bytes(d.originals["keyring.json"])
     d.reserves_config.write_text(json.dumps(d.docs["manifest.json"]["signed"]["reserves_config"]))
+    unpublish(root / "ledger.db", d.unpublished)
     return d
+
+
+def unpublish(ledger: Path, out: Path) -> None:
+    """A copy of the demo's SQLite ledger without its last entries, the ``epoch.publish`` of the epoch
+    (its journal's tail: the hash chain holds, and so does the replay)."""
+    shutil.copyfile(ledger, out)
+    with sqlite3.connect(out) as db:
+        last = db.execute("SELECT max(seq) FROM ledger_journal WHERE type != 'epoch.publish'").fetchone()[0]
+        assert db.execute("DELETE FROM ledger_journal WHERE seq > ?", (last,)).rowcount >= 1
+        db.execute("UPDATE ledger_head SET seq = j.seq, entry_hash = j.entry_hash, time = j.time "
+                   "FROM (SELECT seq, entry_hash, time FROM ledger_journal WHERE seq = ?) AS j", (last,))
+    db.close()
 
 
 @pytest.fixture(scope="module")
@@ -417,6 +442,106 @@ def resign(demo: Demo, signed: dict[str, Any] | None = None, body: Any = None) -
     return hashlib.sha256(body_bytes).digest()
 
 
+def replace_all(x: Any, old: Any, new: Any, inside: bool = False) -> Any:
+    """``x`` with ``old`` replaced by ``new`` wherever it is said: as a value of its JSON type, as an
+    object's key, an integer also as its decimal string (the store's meta writes prices so), and with
+    ``inside``, a string also within longer strings (an asset renamed in an account name)."""
+    if isinstance(x, dict):
+        def key(k: str) -> str:
+            if not isinstance(old, str) or not isinstance(new, str):
+                return k
+            return k.replace(old, new) if inside else new if k == old else k
+        return {key(k): replace_all(v, old, new, inside) for k, v in x.items()}
+    if isinstance(x, list):
+        return [replace_all(v, old, new, inside) for v in x]
+    if type(x) is type(old) and x == old:
+        return new
+    if isinstance(x, str) and type(old) is int and type(new) is int and x == str(old):
+        return str(new)
+    if isinstance(x, str) and inside and isinstance(old, str) and isinstance(new, str):
+        return x.replace(old, new)
+    return x
+
+
+def _said(doc: Any) -> list[Any]:
+    """The strings and integers a document says, its objects' keys included (what a consistent lie edits)."""
+    out: list[Any] = []
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            out += [k, *_said(v)]
+    elif isinstance(doc, list):
+        for v in doc:
+            out += _said(v)
+    elif type(doc) in (str, int):
+        out.append(doc)
+    return out
+
+
+def fix_up(body: dict[str, Any]) -> None:
+    """What a careful liar recomputes after an edit of the manifest's body: the reserves configuration's
+    hash in its reference, and the collateral prices and haircuts derived from it (docs/protocol.md §9.2)."""
+    from por.errors import PorError
+    from por.reserves.policy import ReservesConfig, collateral_prices_of, config_sha256, haircuts_of
+
+    try:
+        cfg = ReservesConfig.from_dict(body["reserves_config"])
+        body["reserves_config_ref"]["sha256"] = config_sha256(body["reserves_config"])
+        body["collateral_prices"] = collateral_prices_of(cfg, body["prices"])
+        body["haircuts_bps"] = haircuts_of(cfg, body["prices"])
+    except (PorError, KeyError, TypeError, AttributeError, ValueError):  # the edit broke what it derives from
+        pass
+
+
+def changed_paths(a: Any, b: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The paths at which ``b`` says something else than ``a`` (a key renamed: both paths)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [p for k in a.keys() | b.keys() for p in (changed_paths(a[k], b[k], (*prefix, k)) if k in a and k in b
+                                                          else [(*prefix, k)])]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [p for i, (x, y) in enumerate(zip(a, b, strict=True)) for p in changed_paths(x, y, (*prefix, i))]
+    return [] if typed(a) == typed(b) else [prefix]
+
+
+@st.composite
+def consistent(draw: st.DrawFn, demo: Demo, proof_ref: Ref | None = None) -> Edit:
+    """A value the manifest or a document says, replaced everywhere the bundle says it (the manifest's
+    body, every listed JSON document, the store's meta; or, for a client, the manifest and its proof
+    ``proof_ref``), then what derives from it recomputed (:func:`fix_up`): a careful liar's edit. The
+    documents and the store are written to the work copy; ``value`` is the new manifest body (None: the
+    edit changed nothing), ``path`` the new proof."""
+    proof = proof_ref.value if proof_ref is not None else None
+    body = {k: v for k, v in demo.docs["manifest.json"]["signed"].items() if k not in ("files", "created_at")}
+    sources = [body, *(demo.docs[n] for n in demo.json_docs[1:])] if proof is None else [body, proof]
+    said = sorted({typed(x): x for doc in sources for x in _said(doc)}.items())
+    old = said[draw(st.integers(0, len(said) - 1), label="value")][1]
+    new = draw(near(Ref(old, "old")), label="new")
+    assume(typed(new) != typed(old))
+    inside = isinstance(old, str) and isinstance(new, str) and len(old) >= 3 and draw(st.booleans(), label="inside")
+    out = replace_all(demo.docs["manifest.json"]["signed"], old, new, inside)
+    for k in ("files", "created_at"):
+        out[k] = demo.docs["manifest.json"]["signed"][k]
+    fix_up(out)
+    changed = out != demo.docs["manifest.json"]["signed"]
+    if proof is None:
+        for name in demo.json_docs[1:]:
+            doc = replace_all(demo.docs[name], old, new, inside)
+            if typed(doc) != typed(demo.docs[name]):
+                (demo.work / name).write_bytes(dump(doc, _style(demo.originals[name])))
+                changed = True
+        with sqlite3.connect(demo.work / "tree.sqlite") as db:
+            for key, value in db.execute("SELECT key, value FROM meta").fetchall():
+                fixed = json.dumps(replace_all(json.loads(value), old, new, inside))
+                if fixed != value and typed(json.loads(fixed)) != typed(json.loads(value)):
+                    db.execute("UPDATE meta SET value = ? WHERE key = ?", (fixed, key))
+                    changed = True
+        db.close()
+        new_proof = None
+    else:
+        new_proof = replace_all(proof, old, new, inside)
+    return Edit(out if changed or new_proof != proof else None,
+                f"{_short(old)} -> {_short(new)} everywhere{' (also inside strings)' if inside else ''}", new_proof)
+
+
 def sqlite_dump(path: Path) -> list[str] | None:
     """What a tree store says (docs/protocol.md §7.9): its tables' columns and rows, meta values as the
     JSON values they hold; not how SQLite lays them out (pages, free space, the case of its SQL)."""
@@ -429,7 +554,7 @@ def sqlite_dump(path: Path) -> list[str] | None:
                     if table == "meta" and isinstance(row[1], str):
                         try:
                             row = (row[0], typed(json.loads(row[1])))
-                        except ValueError:
+                        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
                             pass
                     out.append(f"{table}: {row!r}")
             return out
@@ -549,7 +674,7 @@ def ledger_only(name: str, path: tuple[Any, ...]) -> bool:
     configuration (``completeness.reserves-config``); the cut-off below the second
     (``completeness.cutoff``); the file names attestations were collected as
     (``completeness.attestations``)."""
-    if name in ("keyring.json", "delete collateral"):
+    if name in ("keyring.json", "delete collateral", "consistent"):
         return True
     if name == "attestations.json":  # a label is the file name it was collected as (completeness.attestations)
         return path[:1] == ("attestations",) and path[2:3] == ("label",)
@@ -561,9 +686,22 @@ def ledger_only(name: str, path: tuple[Any, ...]) -> bool:
     return False
 
 
+def _signer_sets(doc: Any) -> Any:
+    """``doc`` with every ``signers`` list in one order: an aggregate BLS signature verifies against
+    the sum of its signers' keys, in whatever order they are listed (the order they were aggregated in,
+    which nothing can check), so a reordered list says the same (docs/protocol.md §8.3)."""
+    if isinstance(doc, dict):
+        return {k: sorted(_signer_sets(v), key=typed) if k == "signers" and isinstance(v, list)
+                else _signer_sets(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_signer_sets(v) for v in doc]
+    return doc
+
+
 def lying_operator(demo: Demo, data: st.DataObject) -> None:
     """An edit of a document, of the manifest's body or of tree.sqlite, then listed and re-signed."""
-    target = data.draw(st.sampled_from(["manifest", "document", "document", "store", "bytes"]), label="target")
+    target = data.draw(st.sampled_from(["manifest", "document", "document", "store", "bytes", "consistent"]),
+                       label="target")
     kind, path = target, ()
     try:
         if target == "manifest":
@@ -575,6 +713,8 @@ def lying_operator(demo: Demo, data: st.DataObject) -> None:
             kind = data.draw(st.sampled_from(demo.json_docs[1:]), label="document")
             edit = data.draw(edited(Ref(demo.docs[kind], kind)), label="edit")
             how, path = f"{kind}: {edit.how}", edit.path
+            if kind == "attestations.json":  # the signers of one (aggregate) BLS signature are a set
+                assume(typed(_signer_sets(edit.value)) != typed(_signer_sets(demo.docs[kind])))
             (demo.work / kind).write_bytes(dump(edit.value, _style(demo.originals[kind])))
             resign(demo)
         elif target == "store":
@@ -582,6 +722,11 @@ def lying_operator(demo: Demo, data: st.DataObject) -> None:
             how = f"tree.sqlite: {how}"
             assume(sqlite_dump(demo.work / "tree.sqlite") != demo.store_rows)
             resign(demo)
+        elif target == "consistent":  # one value replaced wherever it is said, with the ledger as the judge
+            edit = data.draw(consistent(demo), label="consistent edit")
+            kind, how = "consistent", edit.how
+            assume(edit.value is not None)
+            resign(demo, signed=edit.value)
         else:
             kind = data.draw(st.sampled_from(sorted(n for n in demo.originals if n != "manifest.json")), label="file")
             new_bytes, how = data.draw(damaged(Ref(demo.originals[kind], kind)), label="damage")
@@ -592,8 +737,8 @@ def lying_operator(demo: Demo, data: st.DataObject) -> None:
             elif kind == "tree.sqlite":  # the same rows in another file layout are the same store
                 assume(sqlite_dump(demo.work / kind) != demo.store_rows)
             resign(demo)
-        anchors = "ledger" if ledger_only(kind, path) else data.draw(st.sampled_from(["given"] * 3 + ["ledger"]),
-                                                                       label="anchors")
+        anchors = "unpublished" if ledger_only(kind, path) else data.draw(
+            st.sampled_from(["given"] * 3 + ["unpublished"]), label="anchors")
         refused(demo.audit("--json", anchors=anchors), f"re-signed {how} (anchors: {anchors})")
     finally:
         demo.restore()
@@ -617,18 +762,37 @@ def _client_field(path: tuple[Any, ...]) -> bool:
 
 
 def lying_operator_to_a_client(demo: Demo, data: st.DataObject) -> None:
-    """The manifest's body edited and re-signed, and the client's proof pointed at the new manifest."""
-    new, how = data.draw(edited(Ref(demo.docs["manifest.json"], "manifest.json"), _client_field),
-                         label="edit")
+    """The manifest's body edited and re-signed, and the client's proof pointed at the new manifest; or
+    a value replaced everywhere the manifest and the proof say it (:func:`consistent`), which must
+    fail when it changed the proof or a field the client's verdict rests on."""
     src = data.draw(st.sampled_from(demo.proofs), label="proof")
+    proof = copy.deepcopy(demo.docs[src.name])
+    if data.draw(st.booleans(), label="consistent"):
+        edit = data.draw(consistent(demo, Ref(proof, src.name)), label="consistent edit")
+        assume(edit.value is not None)
+        new, how, proof = edit.value, edit.how, edit.path
+        # the columns' labels bind nothing a client can check: a renamed asset or kind is shown to the
+        # client in client.included, whose own balances are the judge; and collateral terms matter only
+        # to a proof with a collateral proof
+        assume(new.get("columns") == demo.docs["manifest.json"]["signed"]["columns"]
+               and proof.get("columns") == demo.docs[src.name].get("columns"))
+        debt = demo.docs[src.name].get("collateral") is not None
+        assume({**proof, "manifest_sha256": None} != {**demo.docs[src.name], "manifest_sha256": None} or any(
+            _client_field(p) and (debt or p[1] in ("epoch_id", "tree")) for p in changed_paths(
+                demo.docs["manifest.json"], {**demo.docs["manifest.json"], "signed": new})))
+    else:
+        new, how = data.draw(edited(Ref(demo.docs["manifest.json"], "manifest.json"), _client_field),
+                             label="edit")
+        new = new["signed"]
     try:
-        digest = resign(demo, body=new["signed"])
-        proof = copy.deepcopy(demo.docs[src.name])
+        digest = resign(demo, body=new)
         proof["manifest_sha256"] = digest.hex()
         path = demo.work.parent / "proof.json"
         path.write_bytes(dump(proof, _style(src.read_bytes())))
+        account = proof.get("account_id") if isinstance(proof.get("account_id"), str) else \
+            demo.docs[src.name]["account_id"]
         refused(por("verify", "inclusion", path, "--bundle", demo.work, "--operator-key", demo.operator_pub,
-                    "--account", proof["account_id"], "--json"), f"re-signed manifest.json: {how}")
+                    "--account", account, "--json"), f"re-signed manifest.json: {how}")
     finally:
         demo.restore()
 
@@ -649,11 +813,11 @@ def test_unmutated_passes(demo: Demo) -> None:
     """The properties are not vacuous: the untouched bundle passes both audits, and so does the bundle
     re-signed as it is and with its store rewritten (VACUUM: the same rows), and every proof passes,
     also against the re-signed manifest."""
-    for anchors in ("ledger", "given", "bundle"):
+    for anchors in ("ledger", "unpublished", "given", "bundle"):
         assert demo.audit("--json", anchors=anchors).exit_code == 0, anchors
     try:
         resign(demo)  # the same body: the same manifest hash, which the proofs name
-        for anchors in ("ledger", "given"):
+        for anchors in ("ledger", "unpublished", "given"):
             assert demo.audit("--json", anchors=anchors).exit_code == 0, anchors
         for p in demo.proofs:
             for bundle in (demo.pristine, demo.work):
@@ -665,6 +829,7 @@ def test_unmutated_passes(demo: Demo) -> None:
         assert sqlite_dump(demo.work / "tree.sqlite") == demo.store_rows
         resign(demo)
         assert demo.audit("--json", anchors="given").exit_code == 0
+        assert demo.audit("--json", anchors="unpublished").exit_code == 0
         # the ledger's journal pins the published manifest's hash (completeness.epochs): a re-listed
         # store is a different manifest, so only the given anchors can see what a re-signed edit does
         assert demo.audit("--json", anchors="ledger").exit_code == 1
