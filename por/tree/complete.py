@@ -183,59 +183,14 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
     # 1. the ledger rows: compact arrays, malformed rows named
     count_probs: list[str] = []
     acc = _Failures("account(s)")  # malformed rows, then the failures of steps 4-5
-    n_bad_rows = 0
-    ids: list[str] = []
-    vals: array[int] = array("Q")
-    keybuf = bytearray()
     try:
-        for r, row in enumerate(rows):
-            problem = None
-            if not isinstance(row, (tuple, list)) or len(row) != 2:
-                problem = f"ledger row {r}: not an (account id, values) pair"
-            else:
-                account, values = row
-                try:
-                    ab = account.encode("utf-8") if isinstance(account, str) else b""
-                except UnicodeEncodeError:
-                    ab = b""
-                if not 0 < len(ab) <= L.MAX_ACCOUNT_BYTES:
-                    problem = (f"ledger row {r}: account id {account!r:.60} is not 1..{L.MAX_ACCOUNT_BYTES} "
-                               "bytes of UTF-8")
-                else:
-                    try:
-                        v = check_values(account, values, k)
-                    except PorError as exc:
-                        problem = f"ledger {exc}"
-            if problem is not None:
-                n_bad_rows += 1
-                acc.add(problem)
-                continue
-            ids.append(account)
-            vals.extend(v)
-            keybuf += shuffle(b"\x00" + ab)
+        ids, vals, keybuf, n_bad_rows = _read_rows(rows, k, shuffle, acc)
     except (PorError, OSError) as exc:  # boundary: the caller's row stream (a ledger read) failing mid-stream
         _fail_rest(res, f"the ledger rows could not be read: {type(exc).__name__}: {exc}")
         return
-    n_rows = len(ids)
 
     # 2. repeated accounts (equal sort keys): the first row is kept
-    keys = np.frombuffer(bytes(keybuf), dtype=">u8").reshape(-1, 4)
-    keep = np.ones(n_rows, dtype=bool)
-    if n_rows > 1:
-        o = np.lexsort((keys[:, 3], keys[:, 2], keys[:, 1], keys[:, 0]))
-        sk = keys[o]
-        same = np.nonzero(np.all(sk[1:] == sk[:-1], axis=1))[0]
-        for i in same.tolist():
-            a, b = sorted((int(o[i]), int(o[i + 1])))
-            keep[b] = False
-            count_probs.append(f"account {ids[a]!r} appears more than once in the ledger rows")
-    if not keep.all():
-        sel = np.nonzero(keep)[0]
-        ids = [ids[i] for i in sel.tolist()]
-        vals_np = np.frombuffer(vals, dtype=np.uint64).reshape(-1, k)[sel]
-        keys = keys[sel]
-    else:
-        vals_np = np.frombuffer(vals, dtype=np.uint64).reshape(-1, k) if n_rows else np.zeros((0, k), np.uint64)
+    ids, vals_np, keys = _drop_repeats(ids, vals, keybuf, k, count_probs)
     n = len(ids)
     if n > size:
         _fail_rest(res, f"the ledger has {n} accounts but the tree only {size} leaf positions (height {height})")
@@ -300,6 +255,101 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
         close_executor(ex, owned)
 
     # 5. leaves not where expected: missing, misplaced, or unknown
+    missing_acc, missing_pad, unknown_acc, extra_pad = _misplaced(id_miss, n_id_miss, size, n, pads, prk,
+                                                                  bool(unreadable), acc, pad, count_probs)
+    if unreadable:
+        count_probs.extend(f"tree store: {u} unreadable" for u in unreadable)
+        acc.add("accounts at unreadable positions not checked: " + "; ".join(unreadable[:3]))
+        pad.add("unreadable positions not checked: " + "; ".join(unreadable[:3]))
+
+    # 6. the three checks
+    if missing_acc or unknown_acc or missing_pad or extra_pad:
+        count_probs.insert(0, f"the ledger has {n} account(s), the tree holds {n - missing_acc} of them"
+                           + (f" and {unknown_acc} leaf(s) that are no ledger account" if unknown_acc else "")
+                           + f"; {pads - missing_pad + extra_pad} padding leaf(s) where {pads} are expected")
+    if n_bad_rows:
+        count_probs.append(f"{n_bad_rows} ledger row(s) unusable (named in completeness.accounts)")
+    res.add("completeness.count", not count_probs,
+            f"the tree holds the ledger's {n} account(s) and {pads} padding leaf(s) in its {size} positions"
+            if not count_probs else _names(count_probs))
+    res.add("completeness.accounts", not acc,
+            f"every one of the {n} ledger account(s) is at its shuffle position with exactly its values"
+            if not acc else acc.message())
+    res.add("completeness.padding", not pad,
+            f"every other position ({pads}) holds its padding leaf "
+            f"({'commitments to zero' if mode == 'committed' else 'zero sums'}): nothing else is in the tree"
+            if not pad else pad.message())
+    if count_probs:
+        res.failed("completeness.collateral", "not checked, the tree's leaves are not the ledger's accounts: "
+                   + _names(count_probs))
+    else:
+        _collateral(res, st, cols, order, vals_np, ids, n)
+
+
+def _read_rows(rows: Iterable[tuple[str, Sequence[int]]], k: int, shuffle: HmacSha256,
+               acc: _Failures) -> tuple[list[str], array[int], bytearray, int]:
+    """Step 1: the ledger rows as compact arrays ``(ids, values, sort keys, unusable rows)``; each
+    malformed row is named in ``acc`` and left out."""
+    n_bad_rows = 0
+    ids: list[str] = []
+    vals: array[int] = array("Q")
+    keybuf = bytearray()
+    for r, row in enumerate(rows):
+        problem = None
+        if not isinstance(row, (tuple, list)) or len(row) != 2:
+            problem = f"ledger row {r}: not an (account id, values) pair"
+        else:
+            account, values = row
+            try:
+                ab = account.encode("utf-8") if isinstance(account, str) else b""
+            except UnicodeEncodeError:
+                ab = b""
+            if not 0 < len(ab) <= L.MAX_ACCOUNT_BYTES:
+                problem = (f"ledger row {r}: account id {account!r:.60} is not 1..{L.MAX_ACCOUNT_BYTES} "
+                           "bytes of UTF-8")
+            else:
+                try:
+                    v = check_values(account, values, k)
+                except PorError as exc:
+                    problem = f"ledger {exc}"
+        if problem is not None:
+            n_bad_rows += 1
+            acc.add(problem)
+            continue
+        ids.append(account)
+        vals.extend(v)
+        keybuf += shuffle(b"\x00" + ab)
+    return ids, vals, keybuf, n_bad_rows
+
+
+def _drop_repeats(ids: list[str], vals: array[int], keybuf: bytearray, k: int,
+                  count_probs: list[str]) -> tuple[list[str], Any, Any]:
+    """Step 2: an account given twice (equal sort keys) keeps its first row, and is named in
+    ``count_probs``; ``(ids, values as an n x k array, sort keys as an n x 4 array)``."""
+    n_rows = len(ids)
+    keys = np.frombuffer(bytes(keybuf), dtype=">u8").reshape(-1, 4)
+    keep = np.ones(n_rows, dtype=bool)
+    if n_rows > 1:
+        o = np.lexsort((keys[:, 3], keys[:, 2], keys[:, 1], keys[:, 0]))
+        sk = keys[o]
+        same = np.nonzero(np.all(sk[1:] == sk[:-1], axis=1))[0]
+        for i in same.tolist():
+            a, b = sorted((int(o[i]), int(o[i + 1])))
+            keep[b] = False
+            count_probs.append(f"account {ids[a]!r} appears more than once in the ledger rows")
+    if not keep.all():
+        sel = np.nonzero(keep)[0]
+        return ([ids[i] for i in sel.tolist()], np.frombuffer(vals, dtype=np.uint64).reshape(-1, k)[sel],
+                keys[sel])
+    vals_np = np.frombuffer(vals, dtype=np.uint64).reshape(-1, k) if n_rows else np.zeros((0, k), np.uint64)
+    return ids, vals_np, keys
+
+
+def _misplaced(id_miss: list[Mismatch], n_id_miss: int, size: int, n: int, pads: int, prk: bytes,
+               unreadable: bool, acc: _Failures, pad: _Failures,
+               count_probs: list[str]) -> tuple[int, int, int, int]:
+    """Step 5: the positions that do not hold the leaf expected there, named as missing, moved or
+    unknown leaves; ``(missing accounts, missing padding, unknown leaves, extra padding)``."""
     missing_acc = missing_pad = unknown_acc = extra_pad = 0
     if n_id_miss > MAX_MATCHED or (n_id_miss == size and not unreadable):
         msg = (f"{n_id_miss} of {size} positions do not hold the leaf the ledger and the master secret give "
@@ -336,33 +386,7 @@ def _verify_store(res: Result, st: TreeStore, rows: Iterable[tuple[str, Sequence
                 unknown_acc += 1
                 pad.first(f"position {m.position} holds a leaf that is neither a ledger account nor a padding leaf "
                     "(an account missing from the ledger rows?)")
-    if unreadable:
-        count_probs.extend(f"tree store: {u} unreadable" for u in unreadable)
-        acc.add("accounts at unreadable positions not checked: " + "; ".join(unreadable[:3]))
-        pad.add("unreadable positions not checked: " + "; ".join(unreadable[:3]))
-
-    # 6. the three checks
-    if missing_acc or unknown_acc or missing_pad or extra_pad:
-        count_probs.insert(0, f"the ledger has {n} account(s), the tree holds {n - missing_acc} of them"
-                           + (f" and {unknown_acc} leaf(s) that are no ledger account" if unknown_acc else "")
-                           + f"; {pads - missing_pad + extra_pad} padding leaf(s) where {pads} are expected")
-    if n_bad_rows:
-        count_probs.append(f"{n_bad_rows} ledger row(s) unusable (named in completeness.accounts)")
-    res.add("completeness.count", not count_probs,
-            f"the tree holds the ledger's {n} account(s) and {pads} padding leaf(s) in its {size} positions"
-            if not count_probs else _names(count_probs))
-    res.add("completeness.accounts", not acc,
-            f"every one of the {n} ledger account(s) is at its shuffle position with exactly its values"
-            if not acc else acc.message())
-    res.add("completeness.padding", not pad,
-            f"every other position ({pads}) holds its padding leaf "
-            f"({'commitments to zero' if mode == 'committed' else 'zero sums'}): nothing else is in the tree"
-            if not pad else pad.message())
-    if count_probs:
-        res.failed("completeness.collateral", "not checked, the tree's leaves are not the ledger's accounts: "
-                   + _names(count_probs))
-    else:
-        _collateral(res, st, cols, order, vals_np, ids, n)
+    return missing_acc, missing_pad, unknown_acc, extra_pad
 
 
 def _collateral(res: Result, st: TreeStore, cols: Any, order: Any, vals_np: Any, ids: list[str], n: int) -> None:
