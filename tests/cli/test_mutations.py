@@ -23,7 +23,7 @@ Three kinds of damage:
 
 A re-signed edit, and an edit of a client proof, must change what the document says (not just its
 whitespace, or the free space of the SQLite file); ``created_at`` is the manifest's one field that
-states no figure (as in tests/epoch/test_manifest_edits.py); and a client's verdict rests only on
+states no figure (as in tests/verify/test_manifest_edits.py); and a client's verdict rests only on
 the manifest's tree description, columns and collateral terms (§7.10). Those are the only edits a
 passing verdict may follow.
 
