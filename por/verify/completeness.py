@@ -5,6 +5,7 @@ replay). The ledger arrives as a :class:`por.verify.ledger_view.LedgerView` the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from por.bundle.manifest import ManifestBody
@@ -25,7 +26,7 @@ def step_completeness(a: Audit) -> None:
     m, res = a.m, a.res
     cols, keep, rows = led.client_liabilities(m.journal_seq)
     _governed_config(res, led, m)
-    run_step(res, "completeness.prices", lambda: _ledger_cutoff_and_prices(res, led, m, _quoted_entries(a)))
+    run_step(res, "completeness.prices", lambda: _ledger_cutoff_and_prices(res, led, m, lambda: _quoted_entries(a)))
     _governed_keyring(a, led)
     _ledger_log_root(res, led, m)
     assert a.manifest is not None
@@ -138,11 +139,13 @@ def _quoted_entries(a: Audit) -> dict[str, list[int]]:
     return {asset: list(q.ledger_entries) for asset, q in doc.quotes.items()}
 
 
-def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody, entries: dict[str, list[int]]) -> None:
+def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody,
+                              quoted: Callable[[], dict[str, list[int]]]) -> None:
     """With the ledger: ``cutoff_time`` is the signed time of entry ``journal_seq``
     (``completeness.cutoff``), and the prices of record are the quorum median of the oracles'
     ``price`` entries at or before that entry under the governed price policy
-    (``completeness.prices``), and prices.json's quotes name those entries (``entries``, per asset).
+    (``completeness.prices``), and prices.json's quotes name those entries (``quoted()``, per asset;
+    read after the cut-off is checked, so a prices.json that does not parse leaves that check standing).
     Why: without it an operator could reuse an earlier cut-off and the prices before a crash, or
     publish quotes resting on other entries than the prices of record."""
     from por.reserves.ledger_adapter import entry_time, ledger_quotes, reserves_config
@@ -162,6 +165,12 @@ def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody, ent
         return
     want = {a: q["price_e8"] for a, q in quotes.items()}
     got = dict(m.prices)
+    try:
+        entries = quoted()
+    except PorError as exc:  # prices.json does not parse (price.file names why): nothing to compare
+        res.failed("completeness.prices", f"prices.json's quotes cannot be compared with the price entries of "
+                   f"record: {exc.diagnostics()}")
+        return
     of_record = {a: list(q["entries"]) for a, q in quotes.items()}
     if got == want and entries != of_record:  # prices.json names the entries of record (§9.3)
         res.failed("completeness.prices", f"prices.json's quotes name the ledger entries {entries}, the price "

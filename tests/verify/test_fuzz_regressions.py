@@ -15,8 +15,9 @@ import pytest
 from por.result import Result
 from por.tree.secret_file import read_master_secret
 from por.verify import verify_bundle
+from tests.fixtures import Demo
+from tests.forge import resign
 
-from .conftest import resign
 from .test_resigned_edits import edited, failed
 
 
@@ -48,13 +49,13 @@ def ledger_edited(workspace: Path, tmp_path: Path, name: str, edit: Callable[[An
                          master_secret=read_master_secret(workspace / "private" / "epoch-0002" / "master.secret"))
 
 
-def test_the_unpublished_ledger_passes_the_honest_bundle(workspace: Path, tmp_path: Path) -> None:
-    res = ledger_edited(workspace, tmp_path, "prices.json", lambda d: None)
+def test_the_unpublished_ledger_passes_the_honest_bundle(demo: Demo, tmp_path: Path) -> None:
+    res = ledger_edited(demo.root, tmp_path, "prices.json", lambda d: None)
     assert res.ok, failed(res)
     assert {"completeness.prices", "completeness.epochs"} <= {c.id for c in res.checks}
 
 
-def test_the_quotes_name_the_ledger_entries_of_record(workspace: Path, tmp_path: Path) -> None:
+def test_the_quotes_name_the_ledger_entries_of_record(demo: Demo, tmp_path: Path) -> None:
     """Fuzz: prices.json re-signed with a quote naming another price entry of the ledger (616 for 617,
     an entry of another asset) passed with the ledger: ``completeness.prices`` compared the prices only;
     it now compares every quote's ``ledger_entries`` with the entries of record (§9.3, §9.5 step 11)."""
@@ -62,7 +63,7 @@ def test_the_quotes_name_the_ledger_entries_of_record(workspace: Path, tmp_path:
         quoted = [q for q in doc["quotes"].values() if q["ledger_entries"]]
         quoted[0]["ledger_entries"][0] = quoted[1]["ledger_entries"][0]
 
-    f = failed(ledger_edited(workspace, tmp_path, "prices.json", edit))
+    f = failed(ledger_edited(demo.root, tmp_path, "prices.json", edit))
     assert f.keys() == {"completeness.prices"}, f
     assert "ledger entries" in f["completeness.prices"]
 
@@ -77,16 +78,16 @@ def _reporting_quote(doc: dict[str, Any]) -> dict[str, Any]:
     lambda q: q.update(oracles=["oracle-1"]),
     lambda q: q.update(ledger_entries=[1]),
 ], ids=["unmarked", "time", "oracles", "entries"])
-def test_the_reporting_currency_quote_is_the_writers(workspace: Path, tmp_path: Path, edit: Any) -> None:
+def test_the_reporting_currency_quote_is_the_writers(demo: Demo, tmp_path: Path, edit: Any) -> None:
     """Fuzz: prices.json re-signed with the reporting currency's quote no longer marked as such passed
     (only its price was compared); the quote must be exactly the one the writer makes (§9.3)."""
-    res = edited(workspace, tmp_path, "prices.json", lambda d: edit(_reporting_quote(d)))
+    res = edited(demo.root, tmp_path, "prices.json", lambda d: edit(_reporting_quote(d)))
     f = failed(res)
     assert "price.USD" in f, f
     assert "reporting currency" in f["price.USD"]
 
 
-def test_true_is_not_one(workspace: Path, tmp_path: Path) -> None:
+def test_true_is_not_one(demo: Demo, tmp_path: Path) -> None:
     """Fuzz: prices.json re-signed with the reporting currency's ``reporting_currency: 1`` passed:
     pydantic's ``Literal[True]`` takes 1 even in strict mode (1 == True); the models' true-only fields
     now refuse an integer (``OnlyBool``), as ``NoBool`` refuses a boolean for an integer."""
@@ -96,10 +97,10 @@ def test_true_is_not_one(workspace: Path, tmp_path: Path) -> None:
     from por.bundle.ledger_log import MerkleProofMetadata
     from por.errors import DocumentError
 
-    res = edited(workspace, tmp_path, "prices.json", lambda d: _reporting_quote(d).update(reporting_currency=1))
+    res = edited(demo.root, tmp_path, "prices.json", lambda d: _reporting_quote(d).update(reporting_currency=1))
     f = failed(res)
     assert "price.file" in f and "must be true" in f["price.file"], f
-    doc = json.loads((workspace / "epochs" / "epoch-0001" / "prices.json").read_text())
+    doc = json.loads((demo.root / "epochs" / "epoch-0001" / "prices.json").read_text())
     _reporting_quote(doc)["reporting_currency"] = 1
     with pytest.raises(DocumentError, match="must be true"):
         parse_prices(json.dumps(doc).encode())
@@ -113,9 +114,19 @@ def test_true_is_not_one(workspace: Path, tmp_path: Path) -> None:
     lambda d: d["members"].reverse(),
     lambda d: next(m for m in d["members"] if len(m["roles"]) > 1)["roles"].reverse(),
 ], ids=["members", "roles"])
-def test_the_keyring_is_the_ledgers_as_written(workspace: Path, tmp_path: Path, edit: Any) -> None:
+def test_the_keyring_is_the_ledgers_as_written(demo: Demo, tmp_path: Path, edit: Any) -> None:
     """Fuzz: keyring.json re-signed with its members in reverse order passed with the ledger:
     ``completeness.keyring`` compared it after normalising it (members by id, roles sorted); the
     published document must be the ledger's members as the writer writes them (§9.5 step 11)."""
-    f = failed(ledger_edited(workspace, tmp_path, "keyring.json", edit))
+    f = failed(ledger_edited(demo.root, tmp_path, "keyring.json", edit))
     assert f.keys() == {"completeness.keyring"}, f
+
+
+def test_a_prices_file_that_does_not_parse_leaves_the_cutoff_check_standing(demo: Demo, tmp_path: Path) -> None:
+    """Fuzz: with prices.json unreadable, ``completeness.cutoff`` was not reported at all (the quotes were
+    read first); it is checked on its own, and ``completeness.prices`` fails naming the file."""
+    res = ledger_edited(demo.root, tmp_path, "prices.json", lambda d: d.update(format="por-prices/9"))
+    checks = {c.id: c for c in res.checks}
+    assert checks["completeness.cutoff"].ok
+    assert not checks["completeness.prices"].ok and "prices.json" in checks["completeness.prices"].message
+    assert not checks["price.file"].ok
