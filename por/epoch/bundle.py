@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from por.bundle.manifest import MANIFEST, MANIFEST_FORMAT, SignedManifest, parse_manifest
-from por.bundle.opened import read_manifest
+from por.bundle.opened import read_listed, read_manifest
 
 __all__ = ["MANIFEST", "MANIFEST_FORMAT", "check_files", "list_files", "read_signed_manifest", "sha256_file",
            "write_signed_manifest"]
@@ -70,7 +70,6 @@ def check_files(directory: Path, manifest: SignedManifest) -> list[tuple[str, bo
     Each listed file is opened without following links and read once (por.bundle.opened;
     docs/protocol.md §9.5 step 4); nothing is kept.
     """
-    from por.bundle.opened import read_listed
 
     with read_listed(directory, manifest.signed.files, keep=False) as files:
         return [(c.name, c.ok, c.message) for c in files.results()]

@@ -23,14 +23,23 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from por.epoch.pipeline import Pipeline, Progress, SealCheck
 from por.epoch.sources import SYSTEM, SeededEntropy, Sources, SteppingClock
 from por.epoch.workspace import CONFIG_NAME, Workspace
 from por.errors import PorError, UsageError
-
-if TYPE_CHECKING:
-    from por.epoch.pipeline import Pipeline, Progress, SealCheck
+from por.reserves import attestation as A
+from por.reserves.keyring import BLSKeyFile
+from por.reserves.ledger_adapter import (
+    ledger_price_observations,
+    register_bls_key,
+    reserves_config,
+    set_reserves_config,
+)
+from por.reserves.oracle import OraclePolicy, PriceReport, sign_report
+from por.reserves.policy import ReservePolicy, ReservesConfig
+from por.units import format_time
 
 ORACLES = ("oracle-1", "oracle-2", "oracle-3")
 #: a reproducible demo's clock at its first run (each later run starts a day on): after the synthetic
@@ -96,10 +105,6 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, 
     directory.mkdir(parents=True, exist_ok=True)
     from por.ledger import Ledger, Signer, keys
     from por.ledger.synthetic import populate
-    from por.reserves.keyring import BLSKeyFile
-    from por.reserves.ledger_adapter import register_bls_key, set_reserves_config
-    from por.reserves.oracle import OraclePolicy
-    from por.reserves.policy import ReservePolicy, ReservesConfig
 
     url = db or f"sqlite:///{directory / 'ledger.db'}"
     with Ledger.open(url, schema=schema) as led:
@@ -162,8 +167,6 @@ def run_epoch(s: DemoSetup, *, seal_check: SealCheck, executor: Any = None,
               progress: Progress | None = None) -> Pipeline:
     """Run the demo's next epoch to publication, its parties simulated, on the setup's sources;
     ``seal_check`` is the auditor's verifier (por.verify.verify_bundle), given by the caller above."""
-    from por.epoch.pipeline import Pipeline
-
     pipe = Pipeline(s.workspace, executor=executor, progress=progress, simulators=s.parties, sources=s.sources,
                     seal_check=seal_check)
     pipe.run()
@@ -213,7 +216,6 @@ class DemoParties:
         if not self.oracles:
             return
         from por.ledger import Signer, keys
-        from por.reserves.ledger_adapter import reserves_config
 
         cfg = reserves_config(ledger)
         assets = sorted(a for a in cfg.price if a in ledger.assets())
@@ -234,9 +236,6 @@ class DemoParties:
         if not self.oracles:
             return
         from por.ledger import keys
-        from por.reserves.ledger_adapter import ledger_price_observations
-        from por.reserves.oracle import PriceReport, sign_report
-        from por.units import format_time
 
         inbox.mkdir(parents=True, exist_ok=True)
         obs = ledger_price_observations(ledger, seq)
@@ -253,8 +252,6 @@ class DemoParties:
         """The custodian (and co-signer) BLS keys sign the requests they cover, aggregated into ``inbox``."""
         if not self.custodians:
             return
-        from por.reserves import attestation as A
-        from por.reserves.keyring import BLSKeyFile
 
         keyfiles = {m: BLSKeyFile.load(p) for m, p in self.custodians.items()}
         for req in sorted(requests.glob("*.json")):
@@ -278,6 +275,4 @@ def simulators(ws: Workspace) -> DemoParties | None:
 def demo_pipeline(ws: Workspace, **kwargs: Any) -> Pipeline:
     """A :class:`~por.epoch.pipeline.Pipeline` over ``ws`` with the parties it plays injected (none in
     an operator's workspace): what ``por epoch run`` builds; ``kwargs`` go to the pipeline."""
-    from por.epoch.pipeline import Pipeline
-
     return Pipeline(ws, simulators=simulators(ws), **kwargs)

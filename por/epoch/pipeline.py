@@ -28,17 +28,36 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from por import PROTOCOL, canonical
+from por import tree as sum_tree  # called through the module: tests substitute its functions
 from por.bundle import parse_manifest
+from por.crypto import statements
 from por.epoch.bundle import MANIFEST_FORMAT, list_files, read_signed_manifest, write_signed_manifest
 from por.epoch.sources import SYSTEM, Sources
 from por.epoch.state import STAGES, EpochState, now_iso, write_atomic
 from por.epoch.workspace import Workspace
 from por.errors import DocumentError, EpochError, PorError, PriceError, UsageError
 from por.ledger.snapshot import client_rows
-from por.reserves.oracle import PRICES_FORMAT
-from por.reserves.policy import reserves_section
+from por.reserves import attestation as A
+from por.reserves.ledger_adapter import (
+    config_ref,
+    keyring_from_ledger,
+    ledger_quotes,
+    record_collection,
+    reserves_config,
+)
+from por.reserves.oracle import PRICES_FORMAT, SignedReport, aggregate_price
+from por.reserves.policy import (
+    EpochContext,
+    collateral_prices_of,
+    evaluate,
+    haircuts_of,
+    load_attestations,
+    reserves_section,
+)
+from por.reserves.solvency import prove_solvency
 from por.result import Result
 from por.tree.build import DEFAULT_BLOCK_SIZES, DEFAULT_PROOF_ENCODING, check_encoding
+from por.tree.leaf import solvency_key
 from por.tree.secret_file import read_master_secret, write_master_secret
 from por.units import PRICE_SCALE, iso_seconds, parse_time, shift_seconds
 
@@ -206,7 +225,6 @@ class Pipeline:
         if seq is None:
             seq = int(self.state.get("snapshot")["seq"])
         if self._reserves is None or self._reserves[0] != seq:
-            from por.reserves.ledger_adapter import keyring_from_ledger, reserves_config
 
             self._reserves = (seq, reserves_config(self.ledger, at_seq=seq), keyring_from_ledger(self.ledger))
         return self._reserves[1], self._reserves[2]
@@ -229,7 +247,6 @@ class Pipeline:
         """Prices of record at the cut-off (journal entry ``seq`` at ``cutoff_time``): per asset the
         quorum median of the oracles' ``price`` entries in the journal up to that entry (protocol
         §9.2); saved with the entries used (``prices-of-record.json``)."""
-        from por.reserves.ledger_adapter import ledger_quotes
 
         cfg, _ = self._reserves_setup(seq)
         of_record = ledger_quotes(self.ledger, cfg, assets, seq, cutoff_time)  # PriceError stops the epoch
@@ -242,7 +259,6 @@ class Pipeline:
         the prices of record (same policy, judged at the cut-off): they are what an auditor without
         the ledger checks, saved in ``prices.json``. Until a quorum is in, the epoch waits here (the
         snapshot, hence the cut-off the reports name, stays)."""
-        from por.reserves.oracle import SignedReport, aggregate_price
 
         cfg, keyring = self._reserves_setup()
         cutoff, seq = self.state.get("cutoff"), int(self.state.get("snapshot")["seq"])
@@ -293,7 +309,6 @@ class Pipeline:
 
     def _haircuts(self) -> dict[str, int]:
         """The governed haircuts (reserves configuration, protocol §9.2) of the priced assets."""
-        from por.reserves.policy import haircuts_of
 
         cfg, _ = self._reserves_setup()
         return haircuts_of(cfg, self.state.get("prices"))
@@ -303,12 +318,11 @@ class Pipeline:
         return str(cfg.reporting_currency)
 
     def _stage_build(self) -> None:
-        from por.tree import build_tree
 
         out = self.private / TREE_DIR
         if out.exists():
             shutil.rmtree(out)  # a half-written build is redone from the snapshot
-        info = build_tree(
+        info = sum_tree.build_tree(
             self._columns(), self._rows(), epoch_id=self.epoch_id, master_secret=self._master_secret(),
             out_dir=out, mode=self.state.get("mode"), block_size=self.state.get("block_size"),
             min_height=self.state.get("min_height"), prices=self._collateral_prices(),
@@ -322,21 +336,17 @@ class Pipeline:
 
     def _collateral_prices(self) -> dict[str, int]:
         """Prices per MINOR unit on one common scale (protocol §9.2), from the governed decimals."""
-        from por.reserves.policy import collateral_prices_of
 
         cfg, _ = self._reserves_setup()
         return collateral_prices_of(cfg, self.state.get("prices"))
 
     def _stage_prove(self) -> None:
-        from por.tree import prove_tree
 
-        info = prove_tree(self.private / TREE_DIR, executor=self.executor, progress=self.progress,
+        info = sum_tree.prove_tree(self.private / TREE_DIR, executor=self.executor, progress=self.progress,
                           master_secret=self._master_secret())
         self.state.mark_done("prove", tree=info.to_dict())
 
     def _stage_attest(self) -> None:
-        from por.reserves import attestation as A
-        from por.reserves.policy import EpochContext, evaluate, load_attestations
 
         self._collect_price_reports()
         cfg, keyring = self._reserves_setup()
@@ -370,7 +380,6 @@ class Pipeline:
                                                    "attestations": docs})
         self._prove_solvency(totals)
         if not self.state.get("collection_recorded"):
-            from por.reserves.ledger_adapter import record_collection
 
             record_collection(self.ledger, self.ws.signer("operator"), self.epoch_id, ev)
             self.state.set(collection_recorded=True)
@@ -400,8 +409,6 @@ class Pipeline:
     def _prove_solvency(self, reserves: dict[str, int]) -> None:
         """One solvency proof per asset, its randomness keyed by the epoch's solvency key (docs/protocol.md
         §8.7): a re-run of the stage writes the same proofs."""
-        from por.reserves.solvency import prove_solvency
-        from por.tree.leaf import solvency_key
 
         key = solvency_key(self._master_secret(), self.epoch_id)
         tree = self.state.get("tree")
@@ -426,7 +433,6 @@ class Pipeline:
                   mode=0o600)
 
     def _stage_seal(self) -> None:
-        from por.crypto import statements
 
         if self.seal_check is None:  # fail closed: a bundle is never sealed unchecked (docs/protocol.md §9.2)
             raise EpochError(f"epoch {self.epoch_id}: refusing to seal, no seal check was given: construct the "
@@ -506,7 +512,6 @@ class Pipeline:
         self.progress("seal", 1, 1)
 
     def _config_ref(self, cfg: Any) -> dict[str, Any]:
-        from por.reserves.ledger_adapter import config_ref
 
         return config_ref(self.ledger, cfg, int(self.state.get("snapshot")["seq"]))
 
@@ -518,7 +523,6 @@ class Pipeline:
         return out
 
     def _stage_publish(self) -> None:
-        from por.tree import write_client_proofs
 
         staging = self.private / "staging"  # operator-only until published (a refused seal leaves nothing public)
         final = self.ws.bundle_dir(self.epoch_id)
@@ -531,7 +535,7 @@ class Pipeline:
         tmp = dest.with_name(dest.name + ".partial")
         if tmp.exists():
             shutil.rmtree(tmp)
-        n = write_client_proofs(self.private / TREE_DIR, tmp, master_secret=self._master_secret(),
+        n = sum_tree.write_client_proofs(self.private / TREE_DIR, tmp, master_secret=self._master_secret(),
                                 manifest_sha256=self.state.get("manifest_sha256"))
         if dest.exists():
             shutil.rmtree(dest)

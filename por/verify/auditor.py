@@ -48,11 +48,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from por.bundle import parse_keyring
 from por.bundle.manifest import ManifestBody
 from por.bundle.opened import OpenedBundle, open_bundle
 from por.bundle.signed import Signature
+from por.crypto import statements
 from por.errors import DocumentError
+from por.reserves.keyring import Keyring
 from por.result import Result
+from por.tree.build import ENCODING_STATEMENTS
 from por.verify import chain, completeness, figures, trust
 from por.verify.context import Audit
 from por.verify.inputs import Given, Loaded, operator_key_of
@@ -218,8 +222,6 @@ def step_keys(a: Audit) -> None:
 def bundle_keyring(a: Audit, check_id: str) -> Any:
     """The bundle's ``keyring.json`` parsed with its model (:func:`por.bundle.parse_keyring`), as the
     reserves checks use it; unusable, it fails ``check_id``."""
-    from por.bundle import parse_keyring
-    from por.reserves.keyring import Keyring
 
     return Keyring.from_model(a.document("keyring.json", parse_keyring, check_id))
 
@@ -264,7 +266,6 @@ def authenticated(a: Audit) -> bool:
 def step_statements(a: Audit) -> None:
     """5. ``statement.<id>`` (this verifier's specification hash), ``statement.<id>.file`` and
     ``statement.set`` (§5.1): the manifest lists exactly the statements this bundle's proofs rest on."""
-    from por.crypto import statements
 
     for sid, ref in sorted(a.m.statements.items()):
         digest = a.opened.files.digest(f"statements/{sid}.toml")  # as read and hashed in step 4
@@ -289,7 +290,6 @@ def required_statements(m: ManifestBody) -> list[str]:
     """The statements a bundle's proofs rest on (docs/protocol.md §5.1, §7.5, §9.4): a committed tree's
     node-range statement of its proof encoding, and its collateral statement when a column is debt;
     and always the solvency statement."""
-    from por.tree.build import ENCODING_STATEMENTS
 
     need = {"solvency"}
     if m.tree.mode == "committed":

@@ -26,7 +26,9 @@ from por.bundle.signed import Signed
 from por.bundle.tree import LEAF_FORMAT, ClientProof, parse_client_proof
 from por.canonical import parse_json, read_document
 from por.errors import DocumentError, EncodingError, PorError
+from por.reserves.policy import collateral_terms
 from por.result import Result
+from por.tree import verify_client_proof
 from por.verify.inputs import Loaded, key_hex, load_keyring, operator_key_of
 
 
@@ -135,14 +137,12 @@ def _proof_checks(res: Result, manifest: SignedManifest, raw: dict[str, Any], pr
                f"{tree.block_size}, {LEAF_FORMAT}")
     columns = [[c.asset, c.kind] for c in m.columns]  # the model checked they are the tree's, in order
     res.passed("manifest.columns", f"the manifest's {len(columns)} column(s) are its tree description's, in order")
-    from por.reserves.policy import collateral_terms
 
     try:  # from the reserves configuration, never the manifest's own fields (protocol §9.5, row D)
         prices, haircuts = collateral_terms(m)
     except PorError as exc:
         res.failed("manifest.prices", exc.diagnostics())
         return
-    from por.tree import verify_client_proof
 
     r = verify_client_proof(proof, root_hash=tree.root_hash, root_commitments=list(tree.root), epoch_id=eid,
                             prices=prices, haircuts_bps=haircuts, account_id=account_id, columns=columns,

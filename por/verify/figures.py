@@ -10,25 +10,40 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from por import tree as sum_tree  # called through the module: tests substitute its functions
 from por.bundle import parse_attestations, parse_prices, parse_solvency
 from por.bundle.manifest import ManifestBody
 from por.bundle.prices import Prices
 from por.bundle.solvency import SolvencySet
 from por.errors import PorError
+from por.reserves.attestation import Attestation
+from por.reserves.ledger_adapter import collection_record
+from por.reserves.oracle import SignedReport, aggregate_price
+from por.reserves.policy import (
+    EpochContext,
+    Malformed,
+    ReservesConfig,
+    collateral_prices_of,
+    config_sha256,
+    evaluate,
+    haircuts_of,
+    reserves_section,
+)
+from por.reserves.solvency import verify_solvency
 from por.result import Result
+from por.units import cutoff_datetime, iso_seconds
 from por.verify.context import Audit, as_published
 
 
 def step_tree(a: Audit) -> None:
     """6. ``tree.*``: the full tree check (§7.11) on the private copy of the store that was hashed."""
-    from por.tree import verify_tree
 
     m = a.m
     copy, published = a.store()
     if copy is None:
         a.res.failed("tree.store", f"{m.tree.store} is missing from the bundle")
         return
-    r = verify_tree(copy, expected=m.tree, prices=dict(m.collateral_prices),
+    r = sum_tree.verify_tree(copy, expected=m.tree, prices=dict(m.collateral_prices),
                     haircuts_bps=dict(m.haircuts_bps), executor=a.given.executor, progress=a.given.progress)
     a.res.merge(as_published(r, copy, published))
 
@@ -42,8 +57,6 @@ def step_prices(a: Audit) -> None:
     """7. ``price.<asset>``, ``price.assets``, ``price.file``: the quorum median of prices.json's
     reports bound to this epoch and cut-off is the manifest's price, and each quote is exactly what
     this verifier recomputes from those reports (§8.5, §9.3)."""
-    from por.reserves.oracle import SignedReport, aggregate_price
-    from por.units import cutoff_datetime, iso_seconds
 
     m, cfg, res = a.m, a.cfg, a.res
     if cfg is None:
@@ -125,7 +138,6 @@ def _reports_all_used(res: Result, doc: Prices, used: list[Any]) -> None:
 
 def step_collateral_prices(a: Audit) -> None:
     """7. ``price.collateral``: the prices of record per minor unit under the governed decimals (§9.2)."""
-    from por.reserves.policy import collateral_prices_of
 
     m = a.m
     if a.cfg is None:
@@ -143,9 +155,6 @@ def step_collateral_prices(a: Audit) -> None:
 def step_attestations(a: Audit) -> None:
     """8. ``attestation.*`` and ``reserves.<asset>``: the policy evaluation re-run; its totals and
     per-custodian outcomes are the manifest's (§8.4)."""
-    from por.reserves.attestation import Attestation
-    from por.reserves.ledger_adapter import collection_record
-    from por.reserves.policy import EpochContext, Malformed, evaluate, reserves_section
 
     doc = a.document("attestations.json", parse_attestations, "attestation")
     m, res = a.m, a.res
@@ -216,7 +225,6 @@ def step_solvency(a: Audit) -> None:
     if a.m.tree.mode != "committed":
         _plain_solvency(a.res, a.m)
         return
-    from por.reserves.solvency import verify_solvency
 
     doc = a.document("solvency.json", parse_solvency, "solvency.file")
     m, res = a.m, a.res
@@ -295,7 +303,6 @@ def _plain(liabilities: Mapping[str, Mapping[Any, int]] | None) -> dict[str, dic
 def _price_file(res: Result, doc: Prices, m: ManifestBody, reporting: str) -> None:
     """prices.json's own summary (epoch, cut-off, reporting currency, quotes) is the manifest's:
     a reader of that file alone must not be shown other prices than those the epoch used."""
-    from por.units import iso_seconds
 
     problems = []
     if doc.epoch_id != m.epoch_id:
@@ -325,7 +332,6 @@ def _reserves_config(res: Result, m: ManifestBody) -> Any:
     values (AAPL at 0 decimals, a haircut of 10000 bps) fails here by name. Returns the configuration,
     or None when it is unusable (a failed ``reserves-config``).
     """
-    from por.reserves.policy import ReservesConfig, haircuts_of
 
     try:
         cfg = ReservesConfig.from_model(m.reserves_config)
@@ -346,7 +352,6 @@ def _reserves_config(res: Result, m: ManifestBody) -> Any:
 def _config_ref(res: Result, m: ManifestBody, cfg: Any) -> None:
     """``reserves-config``: the configuration is in resolved form and ``reserves_config_ref`` names an
     entry at or before ``journal_seq`` and the SHA-256 of its canonical JSON."""
-    from por.reserves.policy import config_sha256
 
     doc = m.reserves_config.to_json_value()
     ref = m.reserves_config_ref

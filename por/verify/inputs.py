@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from por.bundle import parse_keyring
 from por.bundle.manifest import SignedManifest, parse_manifest
 from por.bundle.opened import MANIFEST, read_manifest
+from por.canonical import parse_json, read_document
 from por.errors import PorError
+from por.reserves.keyring import Keyring
 
 T = TypeVar("T")
 
@@ -101,9 +104,6 @@ def operator_key_of(keyring: Any) -> str | None:
 def load_keyring(path: str | Path | None, bundle: Path) -> tuple[Any, str]:
     """The keyring the verifier gives (``path``), else the bundle directory's own ``keyring.json``,
     and a phrase saying which (for a verifier reading files by name: the client's, ``audit cosign``)."""
-    from por.bundle import parse_keyring
-    from por.canonical import read_document
-    from por.reserves.keyring import Keyring
 
     if path is not None:
         return Keyring.load(path), f"keyring {path} (given by the verifier)"
@@ -146,8 +146,6 @@ class Given:
              **options: Any) -> Given:
         """Read every file the verifier names (and, for discovery, the manifests beside ``bundle``);
         ``options`` are the other fields (``master_secret``, ``trust_bundle_keyring``, ...)."""
-        from por.canonical import parse_json, read_document
-        from por.reserves.keyring import Keyring
 
         def json_file(p: str | Path) -> Loaded[Any]:
             return Loaded.of(lambda: parse_json(read_document(p)))

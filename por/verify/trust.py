@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from por.reserves.policy import ReservesConfig
 from por.result import Check, Result
 from por.verify.context import Audit
 
@@ -39,7 +40,6 @@ def step_trust_reserves_config(a: Audit) -> None:
                    "completeness.reserves-config compared with the ledger's governed one")
         return
     if g.reserves_config is not None:
-        from por.reserves.policy import ReservesConfig
 
         mine = ReservesConfig.from_dict(g.reserves_config.get()).to_dict()
         given = g.reserves_config_path
