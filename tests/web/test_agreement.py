@@ -245,7 +245,7 @@ def test_hostile_manifest_fields_rejected_alike(demo: Demo, sample_debt_proof: P
     assert not problems, f"{len(problems)} disagreement(s):\n" + "\n".join(problems[:20])
     refused = {c["name"] for c, j in zip(cases, js, strict=True) if _first_failed(j) == "manifest"}
     wellformed = {"ledger_log.previous-ok", "ledger_log.consistency_proof-ok", "ledger_log.consistency_proof-null-proof",
-                  "ledger_log.cp.proof.path-128", "ledger_log.cp.proof.metadata.security-1", "disclosure-hidden",
+                  "ledger_log.cp.proof.path-128", "disclosure-hidden",
                   "epoch_context.window_start-year1", "epoch_context.window_end-leap", "reserves-text-key",
                   "reserves.custodian.reason-other", "previous-ok", "files-4096-name", "liabilities-ok",
                   "format-minor", "collateral_prices-huge", "tree.leaf_count-2^64", "signature-auditor-copy"}

@@ -247,7 +247,7 @@ function checkLedgerLog(v, at) {
   if (p.type !== "consistency") fail(`${pa}.type`, "must be consistency");
   const md = obj(p.metadata, `${pa}.metadata`, ["algorithm", "security", "size", "prior_size"]);
   if (md.algorithm !== "sha256") fail(`${pa}.metadata.algorithm`, "must be sha256");
-  if (md.security !== true && md.security !== 1n) fail(`${pa}.metadata.security`, "must be true"); // pydantic's Literal[True] takes 1
+  if (md.security !== true) fail(`${pa}.metadata.security`, "must be true"); // true, not 1 (the model's OnlyBool)
   count(md.size, `${pa}.metadata.size`);
   count(md.prior_size, `${pa}.metadata.prior_size`);
   const bit = (x, a) => int(x, a, 0n, 1n);
