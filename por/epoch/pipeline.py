@@ -45,7 +45,7 @@ from por.reserves.ledger_adapter import (
     record_collection,
     reserves_config,
 )
-from por.reserves.oracle import PRICES_FORMAT, SignedReport, aggregate_price
+from por.reserves.oracle import PRICES_FORMAT, SignedReport, aggregate_price, reporting_currency_quote
 from por.reserves.policy import (
     EpochContext,
     collateral_prices_of,
@@ -59,7 +59,7 @@ from por.result import Result
 from por.tree.build import DEFAULT_BLOCK_SIZES, DEFAULT_PROOF_ENCODING, check_encoding
 from por.tree.leaf import solvency_key
 from por.tree.secret_file import read_master_secret, write_master_secret
-from por.units import PRICE_SCALE, iso_seconds, parse_time, shift_seconds
+from por.units import iso_seconds, parse_time, shift_seconds
 
 Progress = Callable[[str, int, int], None]
 
@@ -225,7 +225,6 @@ class Pipeline:
         if seq is None:
             seq = int(self.state.get("snapshot")["seq"])
         if self._reserves is None or self._reserves[0] != seq:
-
             self._reserves = (seq, reserves_config(self.ledger, at_seq=seq), keyring_from_ledger(self.ledger))
         return self._reserves[1], self._reserves[2]
 
@@ -247,7 +246,6 @@ class Pipeline:
         """Prices of record at the cut-off (journal entry ``seq`` at ``cutoff_time``): per asset the
         quorum median of the oracles' ``price`` entries in the journal up to that entry (protocol
         §9.2); saved with the entries used (``prices-of-record.json``)."""
-
         cfg, _ = self._reserves_setup(seq)
         of_record = ledger_quotes(self.ledger, cfg, assets, seq, cutoff_time)  # PriceError stops the epoch
         _dump(self.private / "prices-of-record.json", {"journal_seq": seq, "cutoff_time": cutoff_time,
@@ -259,7 +257,6 @@ class Pipeline:
         the prices of record (same policy, judged at the cut-off): they are what an auditor without
         the ledger checks, saved in ``prices.json``. Until a quorum is in, the epoch waits here (the
         snapshot, hence the cut-off the reports name, stays)."""
-
         cfg, keyring = self._reserves_setup()
         cutoff, seq = self.state.get("cutoff"), int(self.state.get("snapshot")["seq"])
         of_record = _load(self.private / "prices-of-record.json")["quotes"]
@@ -278,8 +275,7 @@ class Pipeline:
         used: list[dict[str, Any]] = []
         for asset, rec in sorted(of_record.items()):
             if rec.get("reporting_currency"):
-                quotes[asset] = {"asset": asset, "price_e8": PRICE_SCALE, "time": cutoff, "oracles": [],
-                                 "dropped": [], "reporting_currency": True, "ledger_entries": []}
+                quotes[asset] = reporting_currency_quote(asset, cutoff)
                 continue
             try:
                 q = aggregate_price(reports, cfg.price[asset], keyring, now, epoch=(self.epoch_id, cutoff))
@@ -309,7 +305,6 @@ class Pipeline:
 
     def _haircuts(self) -> dict[str, int]:
         """The governed haircuts (reserves configuration, protocol §9.2) of the priced assets."""
-
         cfg, _ = self._reserves_setup()
         return haircuts_of(cfg, self.state.get("prices"))
 
@@ -318,7 +313,6 @@ class Pipeline:
         return str(cfg.reporting_currency)
 
     def _stage_build(self) -> None:
-
         out = self.private / TREE_DIR
         if out.exists():
             shutil.rmtree(out)  # a half-written build is redone from the snapshot
@@ -336,7 +330,6 @@ class Pipeline:
 
     def _collateral_prices(self) -> dict[str, int]:
         """Prices per MINOR unit on one common scale (protocol §9.2), from the governed decimals."""
-
         cfg, _ = self._reserves_setup()
         return collateral_prices_of(cfg, self.state.get("prices"))
 
@@ -347,7 +340,6 @@ class Pipeline:
         self.state.mark_done("prove", tree=info.to_dict())
 
     def _stage_attest(self) -> None:
-
         self._collect_price_reports()
         cfg, keyring = self._reserves_setup()
         cutoff = self.state.get("cutoff")
@@ -380,7 +372,6 @@ class Pipeline:
                                                    "attestations": docs})
         self._prove_solvency(totals)
         if not self.state.get("collection_recorded"):
-
             record_collection(self.ledger, self.ws.signer("operator"), self.epoch_id, ev)
             self.state.set(collection_recorded=True)
         self.state.mark_done("attest", epoch_context=ctx.to_dict(), reserves=totals,
@@ -409,7 +400,6 @@ class Pipeline:
     def _prove_solvency(self, reserves: dict[str, int]) -> None:
         """One solvency proof per asset, its randomness keyed by the epoch's solvency key (docs/protocol.md
         §8.7): a re-run of the stage writes the same proofs."""
-
         key = solvency_key(self._master_secret(), self.epoch_id)
         tree = self.state.get("tree")
         opening = _load(self.private / TREE_DIR / "root-opening.json")
@@ -433,7 +423,6 @@ class Pipeline:
                   mode=0o600)
 
     def _stage_seal(self) -> None:
-
         if self.seal_check is None:  # fail closed: a bundle is never sealed unchecked (docs/protocol.md §9.2)
             raise EpochError(f"epoch {self.epoch_id}: refusing to seal, no seal check was given: construct the "
                              "Pipeline with seal_check=por.verify.verify_bundle (the auditor's verifier)")
@@ -512,7 +501,6 @@ class Pipeline:
         self.progress("seal", 1, 1)
 
     def _config_ref(self, cfg: Any) -> dict[str, Any]:
-
         return config_ref(self.ledger, cfg, int(self.state.get("snapshot")["seq"]))
 
     def _liabilities(self) -> dict[str, Any]:
@@ -523,7 +511,6 @@ class Pipeline:
         return out
 
     def _stage_publish(self) -> None:
-
         staging = self.private / "staging"  # operator-only until published (a refused seal leaves nothing public)
         final = self.ws.bundle_dir(self.epoch_id)
         if staging.exists():

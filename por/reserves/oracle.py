@@ -249,6 +249,13 @@ class Observation:
     source: Any = None  # the SignedReport, or the ledger entry's seq
 
 
+def reporting_currency_quote(asset: str, cutoff: str) -> dict[str, Any]:
+    """prices.json's quote of the reporting currency (docs/protocol.md §9.3): price 1 at the cut-off,
+    marked, resting on no oracle and no ledger entry. The seal writes it; the auditor requires exactly it."""
+    return {"asset": asset, "price_e8": PRICE_SCALE, "time": cutoff, "oracles": [], "dropped": [],
+            "reporting_currency": True, "ledger_entries": []}
+
+
 def quorum_median(observations: Iterable[Observation], policy: OraclePolicy, now: datetime,
                   dropped: list[tuple[str, str]] | None = None,
                   kinds: set[str] | None = None) -> tuple[int, datetime, list[Observation], list[tuple[str, str]]]:

@@ -18,7 +18,7 @@ from por.bundle.solvency import SolvencySet
 from por.errors import PorError
 from por.reserves.attestation import Attestation
 from por.reserves.ledger_adapter import collection_record
-from por.reserves.oracle import SignedReport, aggregate_price
+from por.reserves.oracle import SignedReport, aggregate_price, reporting_currency_quote
 from por.reserves.policy import (
     EpochContext,
     Malformed,
@@ -31,13 +31,12 @@ from por.reserves.policy import (
 )
 from por.reserves.solvency import verify_solvency
 from por.result import Result
-from por.units import cutoff_datetime, iso_seconds
+from por.units import PRICE_SCALE, cutoff_datetime, iso_seconds
 from por.verify.context import Audit, as_published
 
 
 def step_tree(a: Audit) -> None:
     """6. ``tree.*``: the full tree check (§7.11) on the private copy of the store that was hashed."""
-
     m = a.m
     copy, published = a.store()
     if copy is None:
@@ -57,7 +56,6 @@ def step_prices(a: Audit) -> None:
     """7. ``price.<asset>``, ``price.assets``, ``price.file``: the quorum median of prices.json's
     reports bound to this epoch and cut-off is the manifest's price, and each quote is exactly what
     this verifier recomputes from those reports (§8.5, §9.3)."""
-
     m, cfg, res = a.m, a.cfg, a.res
     if cfg is None:
         res.failed("price", "no usable reserves configuration in the manifest, hence no price policy")
@@ -74,9 +72,8 @@ def step_prices(a: Audit) -> None:
     for asset, price in sorted(m.prices.items()):
         if asset == cfg.reporting_currency and asset not in cfg.price:
             quote = doc.quotes.get(asset)  # the writer's quote of price 1: marked, at the cut-off, nothing else
-            ok = price == 10**8 and quote is not None and quote.to_json_value() == {
-                "asset": asset, "price_e8": 10**8, "time": bound[1], "oracles": [], "dropped": [],
-                "ledger_entries": [], "reporting_currency": True}
+            ok = (price == PRICE_SCALE and quote is not None
+                  and quote.to_json_value() == reporting_currency_quote(asset, bound[1]))
             res.add(f"price.{asset}", ok, f"{asset} is the reporting currency (price 1)" if ok
                     else f"{asset}: the reporting currency must have price 10^8 and a quote marked as the reporting "
                     f"currency at the cut-off with no oracles or entries (manifest {price}, prices.json {quote!r:.200})")
@@ -138,7 +135,6 @@ def _reports_all_used(res: Result, doc: Prices, used: list[Any]) -> None:
 
 def step_collateral_prices(a: Audit) -> None:
     """7. ``price.collateral``: the prices of record per minor unit under the governed decimals (§9.2)."""
-
     m = a.m
     if a.cfg is None:
         a.res.failed("price.collateral", "no usable reserves configuration, hence no governed decimals")
@@ -155,7 +151,6 @@ def step_collateral_prices(a: Audit) -> None:
 def step_attestations(a: Audit) -> None:
     """8. ``attestation.*`` and ``reserves.<asset>``: the policy evaluation re-run; its totals and
     per-custodian outcomes are the manifest's (§8.4)."""
-
     doc = a.document("attestations.json", parse_attestations, "attestation")
     m, res = a.m, a.res
     if a.cfg is None:
@@ -225,7 +220,6 @@ def step_solvency(a: Audit) -> None:
     if a.m.tree.mode != "committed":
         _plain_solvency(a.res, a.m)
         return
-
     doc = a.document("solvency.json", parse_solvency, "solvency.file")
     m, res = a.m, a.res
     openings = _openings(a)
@@ -303,7 +297,6 @@ def _plain(liabilities: Mapping[str, Mapping[Any, int]] | None) -> dict[str, dic
 def _price_file(res: Result, doc: Prices, m: ManifestBody, reporting: str) -> None:
     """prices.json's own summary (epoch, cut-off, reporting currency, quotes) is the manifest's:
     a reader of that file alone must not be shown other prices than those the epoch used."""
-
     problems = []
     if doc.epoch_id != m.epoch_id:
         problems.append(f"epoch {doc.epoch_id!r} is not the manifest's {m.epoch_id!r}")
@@ -332,7 +325,6 @@ def _reserves_config(res: Result, m: ManifestBody) -> Any:
     values (AAPL at 0 decimals, a haircut of 10000 bps) fails here by name. Returns the configuration,
     or None when it is unusable (a failed ``reserves-config``).
     """
-
     try:
         cfg = ReservesConfig.from_model(m.reserves_config)
     except PorError as exc:
@@ -352,7 +344,6 @@ def _reserves_config(res: Result, m: ManifestBody) -> Any:
 def _config_ref(res: Result, m: ManifestBody, cfg: Any) -> None:
     """``reserves-config``: the configuration is in resolved form and ``reserves_config_ref`` names an
     entry at or before ``journal_seq`` and the SHA-256 of its canonical JSON."""
-
     doc = m.reserves_config.to_json_value()
     ref = m.reserves_config_ref
     problems = []
