@@ -70,6 +70,5 @@ def check_files(directory: Path, manifest: SignedManifest) -> list[tuple[str, bo
     Each listed file is opened without following links and read once (por.bundle.opened;
     docs/protocol.md §9.5 step 4); nothing is kept.
     """
-
     with read_listed(directory, manifest.signed.files, keep=False) as files:
         return [(c.name, c.ok, c.message) for c in files.results()]

@@ -105,7 +105,6 @@ def setup(directory: Path, clients: int, seed: int, *, cash_only: bool = False, 
     directory.mkdir(parents=True, exist_ok=True)
     from por.ledger import Ledger, Signer, keys
     from por.ledger.synthetic import populate
-
     url = db or f"sqlite:///{directory / 'ledger.db'}"
     with Ledger.open(url, schema=schema) as led:
         if led.head()["seq"]:
@@ -216,7 +215,6 @@ class DemoParties:
         if not self.oracles:
             return
         from por.ledger import Signer, keys
-
         cfg = reserves_config(ledger)
         assets = sorted(a for a in cfg.price if a in ledger.assets())
         members = sorted(self.oracles)
@@ -236,7 +234,6 @@ class DemoParties:
         if not self.oracles:
             return
         from por.ledger import keys
-
         inbox.mkdir(parents=True, exist_ok=True)
         obs = ledger_price_observations(ledger, seq)
         for asset, rec in sorted(of_record.items()):
@@ -252,7 +249,6 @@ class DemoParties:
         """The custodian (and co-signer) BLS keys sign the requests they cover, aggregated into ``inbox``."""
         if not self.custodians:
             return
-
         keyfiles = {m: BLSKeyFile.load(p) for m, p in self.custodians.items()}
         for req in sorted(requests.glob("*.json")):
             att = A.Attestation.load(req)

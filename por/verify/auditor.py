@@ -222,7 +222,6 @@ def step_keys(a: Audit) -> None:
 def bundle_keyring(a: Audit, check_id: str) -> Any:
     """The bundle's ``keyring.json`` parsed with its model (:func:`por.bundle.parse_keyring`), as the
     reserves checks use it; unusable, it fails ``check_id``."""
-
     return Keyring.from_model(a.document("keyring.json", parse_keyring, check_id))
 
 
@@ -266,7 +265,6 @@ def authenticated(a: Audit) -> bool:
 def step_statements(a: Audit) -> None:
     """5. ``statement.<id>`` (this verifier's specification hash), ``statement.<id>.file`` and
     ``statement.set`` (§5.1): the manifest lists exactly the statements this bundle's proofs rest on."""
-
     for sid, ref in sorted(a.m.statements.items()):
         digest = a.opened.files.digest(f"statements/{sid}.toml")  # as read and hashed in step 4
         if digest is None or digest != ref.sha256:
@@ -290,7 +288,6 @@ def required_statements(m: ManifestBody) -> list[str]:
     """The statements a bundle's proofs rest on (docs/protocol.md §5.1, §7.5, §9.4): a committed tree's
     node-range statement of its proof encoding, and its collateral statement when a column is debt;
     and always the solvency statement."""
-
     need = {"solvency"}
     if m.tree.mode == "committed":
         node, collateral = ENCODING_STATEMENTS[m.tree.proof_encoding or "compressed"]

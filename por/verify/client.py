@@ -137,13 +137,11 @@ def _proof_checks(res: Result, manifest: SignedManifest, raw: dict[str, Any], pr
                f"{tree.block_size}, {LEAF_FORMAT}")
     columns = [[c.asset, c.kind] for c in m.columns]  # the model checked they are the tree's, in order
     res.passed("manifest.columns", f"the manifest's {len(columns)} column(s) are its tree description's, in order")
-
     try:  # from the reserves configuration, never the manifest's own fields (protocol §9.5, row D)
         prices, haircuts = collateral_terms(m)
     except PorError as exc:
         res.failed("manifest.prices", exc.diagnostics())
         return
-
     r = verify_client_proof(proof, root_hash=tree.root_hash, root_commitments=list(tree.root), epoch_id=eid,
                             prices=prices, haircuts_bps=haircuts, account_id=account_id, columns=columns,
                             expected=tree)

@@ -31,7 +31,6 @@ def step_completeness(a: Audit) -> None:
     """11. ``completeness.*``: every client account at ``journal_seq`` is in the tree with its values
     and nothing else is (§7.13); the governed configuration, decimals, cut-off, prices, keyring, log
     root and chain of published epochs are the ledger's."""
-
     assert a.ledger is not None and a.given.master_secret is not None
     led = a.ledger.get()
     m, res = a.m, a.res
@@ -50,7 +49,6 @@ def step_completeness(a: Audit) -> None:
         return
     copy, published = a.store()
     if copy is None:  # not in the bundle (the tree step said so): what the store reader would say
-
         for cid in CHECKS:
             res.failed(cid, f"cannot read the tree store: tree store {published} does not exist")
         return
@@ -92,7 +90,6 @@ def step_ledger_integrity(a: Audit) -> None:
 def _governed_config(res: Result, led: LedgerView, m: ManifestBody) -> None:
     """The manifest's reserve and price policies are the ledger's governed ones at the cut-off entry
     (without this, an operator could publish a weaker quorum than its governors agreed)."""
-
     check = "completeness.reserves-config"
     seq = m.journal_seq
     try:
@@ -141,7 +138,6 @@ def _asset_decimals(res: Result, led: LedgerView, m: ManifestBody, governed: dic
 
 def _quoted_entries(a: Audit) -> dict[str, list[int]]:
     """The ledger entries each of prices.json's quotes says it rests on (its ``ledger_entries``)."""
-
     doc = a.document("prices.json", parse_prices, "price.file")
     return {asset: list(q.ledger_entries) for asset, q in doc.quotes.items()}
 
@@ -155,7 +151,6 @@ def _ledger_cutoff_and_prices(res: Result, led: LedgerView, m: ManifestBody,
     read after the cut-off is checked, so a prices.json that does not parse leaves that check standing).
     Why: without it an operator could reuse an earlier cut-off and the prices before a crash, or
     publish quotes resting on other entries than the prices of record."""
-
     seq = m.journal_seq
     t = entry_time(led, seq)
     ok = m.cutoff_time == t
@@ -196,7 +191,6 @@ def _governed_keyring(a: Audit, led: LedgerView) -> None:
     Why: without this the trust in custodian and oracle keys rests on the operator's word alone; an
     operator could list a BLS key of its own for a custodian and sign the reserves itself.
     """
-
     check = "completeness.keyring"
     res = a.res
     seq = a.m.journal_seq

@@ -104,7 +104,6 @@ def operator_key_of(keyring: Any) -> str | None:
 def load_keyring(path: str | Path | None, bundle: Path) -> tuple[Any, str]:
     """The keyring the verifier gives (``path``), else the bundle directory's own ``keyring.json``,
     and a phrase saying which (for a verifier reading files by name: the client's, ``audit cosign``)."""
-
     if path is not None:
         return Keyring.load(path), f"keyring {path} (given by the verifier)"
     try:
@@ -146,7 +145,6 @@ class Given:
              **options: Any) -> Given:
         """Read every file the verifier names (and, for discovery, the manifests beside ``bundle``);
         ``options`` are the other fields (``master_secret``, ``trust_bundle_keyring``, ...)."""
-
         def json_file(p: str | Path) -> Loaded[Any]:
             return Loaded.of(lambda: parse_json(read_document(p)))
 

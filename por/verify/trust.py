@@ -40,7 +40,6 @@ def step_trust_reserves_config(a: Audit) -> None:
                    "completeness.reserves-config compared with the ledger's governed one")
         return
     if g.reserves_config is not None:
-
         mine = ReservesConfig.from_dict(g.reserves_config.get()).to_dict()
         given = g.reserves_config_path
         published = m.reserves_config.to_json_value()
