@@ -130,3 +130,24 @@ def test_a_prices_file_that_does_not_parse_leaves_the_cutoff_check_standing(demo
     assert checks["completeness.cutoff"].ok
     assert not checks["completeness.prices"].ok and "prices.json" in checks["completeness.prices"].message
     assert not checks["price.file"].ok
+
+
+@pytest.mark.parametrize("body", ["{not json", '{"v": 2, "type": "reserves.collect"}', '{"payload": []}'])
+def test_a_damaged_ledger_row_read_by_the_completeness_step_is_a_failed_check(demo: Demo, tmp_path: Path,
+                                                                              body: str) -> None:
+    """A database writer rewrites the body of the epoch's ``reserves.collect`` row (the journal's signature
+    no longer covers it): the completeness step that reads it fails a check, never raises; the replay
+    (step 12) names the row too."""
+    for epoch in ("epoch-0001", "epoch-0002"):
+        shutil.copytree(demo.root / "epochs" / epoch, tmp_path / "epochs" / epoch)
+    db = tmp_path / "ledger.db"
+    shutil.copyfile(demo.root / "ledger.db", db)
+    with sqlite3.connect(db) as conn:
+        seq = conn.execute("SELECT max(seq) FROM ledger_journal WHERE type = 'reserves.collect'").fetchone()[0]
+        conn.execute("UPDATE ledger_journal SET body = ? WHERE seq = ?", (body, seq))
+    conn.close()
+    res = verify_bundle(tmp_path / "epochs" / "epoch-0002", operator_key=str(demo.root / "keys" / "operator.pub"),
+                        ledger_url=f"sqlite:///{db}",
+                        master_secret=read_master_secret(demo.root / "private" / "epoch-0002" / "master.secret"))
+    f = failed(res)
+    assert not res.ok and "completeness.attestations" in f and "ledger.canonical" in f, f

@@ -17,6 +17,7 @@ from por.ledger.core import Receipt, Tx
 from por.ledger.facets.base import LedgerBase
 from por.ledger.journal import Entry
 from por.ledger.keys import Signer
+from por.ledger.schema import check_body
 from por.ledger.snapshot import Snapshot
 from por.ledger.tables import head_t, journal_t
 from por.result import Result
@@ -111,10 +112,10 @@ class JournalFacet(LedgerBase):
         wanted = tuple(types)
 
         def q(conn: Connection) -> list[tuple[int, str, dict[str, Any]]]:
-            rows = conn.execute(select(journal_t.c.seq, journal_t.c.entry_hash, journal_t.c.body)
+            rows = conn.execute(select(journal_t.c.seq, journal_t.c.type, journal_t.c.entry_hash, journal_t.c.body)
                                 .where(journal_t.c.type.in_(wanted), journal_t.c.seq <= at_seq)
                                 .order_by(journal_t.c.seq))
-            return [(int(r.seq), str(r.entry_hash), json.loads(r.body)) for r in rows]
+            return [(int(r.seq), str(r.entry_hash), signed_body(int(r.seq), r.type, r.body)) for r in rows]
         return self._read(q)
 
     def epoch_publications(self, upto: int | None = None) -> list[dict[str, Any]]:
@@ -130,11 +131,9 @@ class JournalFacet(LedgerBase):
                 s = s.where(journal_t.c.seq <= upto)
             out = []
             for r in conn.execute(s.order_by(journal_t.c.seq)):
-                e = Entry.from_bytes(str(r.body).encode("utf-8"), ())
-                if e.type != "epoch.publish":
-                    raise LedgerError(f"entry {r.seq} is filed as epoch.publish but its signed body is a {e.type}")
-                p = e.payload
-                out.append({"seq": int(r.seq), "time": e.time, "epoch_id": p.get("epoch_id"),
+                body = signed_body(int(r.seq), "epoch.publish", r.body)
+                p = body["payload"]
+                out.append({"seq": int(r.seq), "time": body["time"], "epoch_id": p.get("epoch_id"),
                             "manifest_sha256": p.get("manifest_sha256"), "log_size": p.get("log_size"),
                             "log_root": p.get("log_root")})
             return out
@@ -183,3 +182,21 @@ class JournalFacet(LedgerBase):
         from por.ledger.verify import verify_ledger
 
         return verify_ledger(self.engine, expected_root, progress)
+
+
+def signed_body(seq: int, filed_as: str, stored: Any) -> dict[str, Any]:
+    """The signed body of journal row ``seq``, read strictly: canonical JSON, its type's schema, and the
+    type the row is filed under.
+
+    Why: the readers of signed bodies (the epoch's inputs, the auditor's completeness step, §9.5 step 11)
+    use their fields as the schema promises; a body a database writer rewrote is a LedgerError naming
+    the row here, not a KeyError in a reader (the replay, §10.9, names the row as well).
+    """
+    try:
+        body = Entry.from_bytes(str(stored).encode("utf-8"), ()).body
+        check_body(body)
+    except LedgerError as exc:
+        raise LedgerError(f"journal entry {seq}: {exc.diagnostics()}") from None
+    if body["type"] != filed_as:
+        raise LedgerError(f"journal entry {seq} is filed as {filed_as} but its signed body is a {body['type']}")
+    return body
