@@ -132,10 +132,12 @@ def test_a_prices_file_that_does_not_parse_leaves_the_cutoff_check_standing(demo
     assert not checks["price.file"].ok
 
 
+@pytest.mark.parametrize(("kind", "check"), [("reserves.collect", "completeness.attestations"),
+                                            ("member.add", "completeness.keyring")])
 @pytest.mark.parametrize("body", ["{not json", '{"v": 2, "type": "reserves.collect"}', '{"payload": []}'])
 def test_a_damaged_ledger_row_read_by_the_completeness_step_is_a_failed_check(demo: Demo, tmp_path: Path,
-                                                                              body: str) -> None:
-    """A database writer rewrites the body of the epoch's ``reserves.collect`` row (the journal's signature
+                                                                              body: str, kind: str, check: str) -> None:
+    """A database writer rewrites the body of a ``reserves.collect`` or ``member.add`` row (the journal's signature
     no longer covers it): the completeness step that reads it fails a check, never raises; the replay
     (step 12) names the row too."""
     for epoch in ("epoch-0001", "epoch-0002"):
@@ -143,11 +145,11 @@ def test_a_damaged_ledger_row_read_by_the_completeness_step_is_a_failed_check(de
     db = tmp_path / "ledger.db"
     shutil.copyfile(demo.root / "ledger.db", db)
     with sqlite3.connect(db) as conn:
-        seq = conn.execute("SELECT max(seq) FROM ledger_journal WHERE type = 'reserves.collect'").fetchone()[0]
+        seq = conn.execute("SELECT max(seq) FROM ledger_journal WHERE type = ?", (kind,)).fetchone()[0]
         conn.execute("UPDATE ledger_journal SET body = ? WHERE seq = ?", (body, seq))
     conn.close()
     res = verify_bundle(tmp_path / "epochs" / "epoch-0002", operator_key=str(demo.root / "keys" / "operator.pub"),
                         ledger_url=f"sqlite:///{db}",
                         master_secret=read_master_secret(demo.root / "private" / "epoch-0002" / "master.secret"))
     f = failed(res)
-    assert not res.ok and "completeness.attestations" in f and "ledger.canonical" in f, f
+    assert not res.ok and check in f and "ledger.canonical" in f, f

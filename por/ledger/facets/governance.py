@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from por import PROTOCOL
-from por.errors import UsageError
+from por.errors import LedgerError, UsageError
 from por.ledger import canonical
 from por.ledger.core import DEFAULT_CONFIG, Receipt, merge_config
 from por.ledger.facets.base import LedgerBase
+from por.ledger.facets.journal import signed_body
 from por.ledger.journal import Entry, Governance
 from por.ledger.keys import Signer
 from por.ledger.tables import config_t, journal_t, member_record, member_t
@@ -89,7 +90,11 @@ class GovernanceFacet(LedgerBase):
                                        journal_t.c.prev_hash)
                                 .where(journal_t.c.type.in_(types)).order_by(journal_t.c.seq))
             for r in rows:
-                sigs = [(str(x["by"]), str(x["sig"])) for x in canonical.loads(r.sigs.encode("utf-8"))]
+                signed_body(int(r.seq), r.type, r.body)  # canonical, on its schema, of the type it is filed as
+                stored = canonical.loads(str(r.sigs).encode("utf-8"))
+                if not (isinstance(stored, list) and all(isinstance(x, dict) and set(x) == {"by", "sig"} for x in stored)):
+                    raise LedgerError(f"journal entry {r.seq}: its signatures are not a list of {{by, sig}}")
+                sigs = [(str(x["by"]), str(x["sig"])) for x in stored]
                 entry = Entry.from_bytes(r.body.encode("utf-8"), sigs, seq=int(r.seq), prev=r.prev_hash)
                 if r.type == "genesis":
                     gov.apply_genesis(entry)
@@ -111,11 +116,11 @@ class GovernanceFacet(LedgerBase):
         """
         def q(conn: Connection) -> dict[str, Any]:
             out: dict[str, Any] = json.loads(json.dumps(DEFAULT_CONFIG))
-            rows = conn.execute(select(journal_t.c.type, journal_t.c.body)
+            rows = conn.execute(select(journal_t.c.seq, journal_t.c.type, journal_t.c.body)
                                 .where(journal_t.c.type.in_(("genesis", "config.set")), journal_t.c.seq <= seq)
                                 .order_by(journal_t.c.seq))
             for r in rows:
-                p = json.loads(r.body).get("payload", {})
+                p = signed_body(int(r.seq), r.type, r.body)["payload"]
                 changes = p.get("config", {}) if r.type == "genesis" else {p.get("key"): p.get("value")}
                 for k, v in changes.items():
                     if k != "governor_quorum":
